@@ -1,0 +1,35 @@
+"""The `luoshi` command line: one module per subcommand, each with a `register(subparsers)` function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli import extract as extract_cmd
+
+# Each module adds its own subparser and sets `func` (args -> exit status).
+SUBCOMMANDS = [extract_cmd]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="luoshi",
+        description="Luoshi (落实): a Telegram bot that keeps track of what governments promise.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
