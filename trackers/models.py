@@ -1,0 +1,296 @@
+"""The domain's tables: commitments with their structured targets, coverage, evidence, chats, follows,
+the delivery outbox and the records that make delivery exactly-once.
+
+Changing a table means a new Alembic migration in `migrations/versions/`; a released migration is never edited.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints keep migrations portable (SQLite's batch mode needs names to drop or alter them).
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC in, timezone-aware UTC out, on every backend.
+
+    SQLite has no time zone type and hands back naive datetimes; naive input is refused so a local time can
+    never be stored as if it were UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware UTC time")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as plain strings (no database ENUM type), so adding a member needs no migration on PostgreSQL.
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda members: [m.value for m in members])
+
+
+class Status(enum.StrEnum):
+    """The tracker's own verdict on a commitment; one vocabulary, shown in zh and en."""
+
+    NOT_RATED = "not_rated"  # 未评估
+    IN_PROGRESS = "in_progress"  # 推进中
+    ON_TRACK = "on_track"  # 按计划
+    AT_RISK = "at_risk"  # 有风险
+    STALLED = "stalled"  # 已停滞
+    ACHIEVED = "achieved"  # 已兑现
+    PARTLY_ACHIEVED = "partly_achieved"  # 部分兑现
+    MISSED = "missed"  # 未兑现
+    REVISED = "revised"  # 已调整
+    OVERDUE = "overdue"  # 逾期待定: set when the deadline passes with no verdict
+
+
+class Comparator(enum.StrEnum):
+    GE = ">="
+    GT = ">"
+    APPROX = "~"
+    LE = "<="
+    LT = "<"
+    EQ = "="
+
+
+class EvidenceKind(enum.StrEnum):
+    PROGRESS = "progress"  # a reported figure on the way to the target
+    OFFICIAL_CLAIM = "official_claim"  # what the government says of itself, kept apart from our verdict
+    VERDICT = "verdict"  # the tracker's own rating, with its evidence
+    NOTE = "note"
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed under a lease; a reaper recovers expired leases
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403: the chat blocked the bot or was deactivated; never retried
+    FAILED = "failed"  # 400 and other permanent errors
+    UNKNOWN = "unknown"  # accepted-then-timeout: maybe delivered, never blindly resent
+    SKIPPED = "skipped"  # too stale to matter after downtime; the reason is kept
+
+
+class Commitment(Base):
+    __tablename__ = "commitment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    # The structured target, as written and normalized (亿元 -> CNY in yuan).
+    comparator: Mapped[Comparator | None] = mapped_column(_enum(Comparator))
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(20))
+    value_normalized: Mapped[float | None] = mapped_column(Float)
+    unit_normalized: Mapped[str | None] = mapped_column(String(20))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_as_of: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    # Deadlines are dates in this zone; alerts are timed against it.
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    place: Mapped[str | None] = mapped_column(String(100), index=True)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("commitment.id", ondelete="SET NULL"), index=True)
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.NOT_RATED, index=True)
+    quote: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    parent: Mapped[Commitment | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Commitment]] = relationship(back_populates="parent")
+    tags: Mapped[list[Tag]] = relationship(secondary="commitment_tag", back_populates="commitments")
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="commitment", order_by="Evidence.as_of")
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+
+    commitments: Mapped[list[Commitment]] = relationship(secondary="commitment_tag", back_populates="tags")
+
+
+class CommitmentTag(Base):
+    __tablename__ = "commitment_tag"
+
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Article(Base):
+    """A piece of coverage, stored once: by canonical URL and by content hash."""
+
+    __tablename__ = "article"
+    __table_args__ = (UniqueConstraint("canonical_url", "content_hash", name="uq_article_url_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_url: Mapped[str | None] = mapped_column(Text, index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    # A changed article at the same URL is a new version; the earlier one stays as evidence.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Evidence(Base):
+    """The append-only ledger: every progress point and verdict cites its article, quote and date."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind))
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(20))
+    value_normalized: Mapped[float | None] = mapped_column(Float)
+    growth_percent: Mapped[float | None] = mapped_column(Float)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[Status | None] = mapped_column(_enum(Status))  # for verdicts
+    quote: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)  # Telegram user id; None for automatic
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    commitment: Mapped[Commitment] = relationship(back_populates="evidence")
+
+
+class Chat(Base):
+    """A Telegram chat the bot talks to (a private chat's id is the user's id; groups are negative)."""
+
+    __tablename__ = "chat"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    # None until the chat chooses: the user's Telegram language decides meanwhile.
+    language: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SubscriptionKind(enum.StrEnum):
+    ALL = "all"
+    COMMITMENT = "commitment"
+    PLAN = "plan"  # a plan and its children
+    TAG = "tag"
+    PLACE = "place"
+
+
+class Subscription(Base):
+    __tablename__ = "subscription"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "kind", "target", name="uq_subscription_chat_kind_target"),
+        # "Who follows this commitment, its plan, its tags or its place": the fan-out query.
+        Index("ix_subscription_kind_target", "kind", "target"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"))
+    kind: Mapped[SubscriptionKind] = mapped_column(_enum(SubscriptionKind))
+    # Commitment id as text, a tag or a place name; "" for ALL.
+    target: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Notification(Base):
+    """The outbox: one row per message owed to a chat, unique per (chat, commitment, kind, milestone)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "commitment_key", "kind", "milestone", name="uq_notification_key"),
+        Index("ix_notification_state_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitment.id", ondelete="SET NULL"))
+    # The commitment id as text, "" when none: NULLs never collide in a unique key, so the key cannot use them.
+    commitment_key: Mapped[str] = mapped_column(String(20), default="")
+    kind: Mapped[str] = mapped_column(String(30))
+    milestone: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    state: Mapped[DeliveryState] = mapped_column(_enum(DeliveryState), default=DeliveryState.PENDING)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ProcessedUpdate(Base):
+    """Update ids already handled: a redelivered update (after a crash or a failed ack) is dropped."""
+
+    __tablename__ = "processed_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class AuditEntry(Base):
+    """Who did what, including refused attempts."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str | None] = mapped_column(String(100), index=True)
+    allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    detail: Mapped[dict | None] = mapped_column(JSON)
