@@ -1,0 +1,74 @@
+"""Build the Application in one place: shared resources opened in post_init and closed in post_shutdown."""
+
+from __future__ import annotations
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import HTTPXRequest
+
+from bot.commands import register_menu
+from bot.concurrency import PerChatUpdateProcessor
+from bot.context import CONTEXT_TYPES, BotData
+from bot.errors import report_error
+from bot.handlers import fallback, guards, start
+from bot.settings import Settings
+from trackers.db import create_engine, create_sessionmaker
+
+# Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
+FEATURES = [start]
+
+
+def build_application(settings: Settings, *, token: str | None = None) -> Application:
+    token = token or (settings.token.get_secret_value() if settings.token else None)
+    if not token:
+        raise ValueError("a bot token is needed (TELEGRAM_BOT_TOKEN)")
+    telegram = settings.telegram
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(telegram.api_url)
+        .base_file_url(telegram.file_url)
+        .request(
+            HTTPXRequest(
+                connection_pool_size=telegram.connection_pool_size,
+                read_timeout=telegram.read_timeout,
+                connect_timeout=telegram.connect_timeout,
+            )
+        )
+        # getUpdates long-polls on a connection of its own, so replies never wait behind it.
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, connect_timeout=telegram.connect_timeout))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates))
+        # Replies respect the overall and per-group flood limits; a RetryAfter is retried once.
+        .rate_limiter(AIORateLimiter(max_retries=1))
+        .post_init(_open_resources)
+        .post_shutdown(_close_resources)
+        .build()
+    )
+    bot_data: BotData = application.bot_data
+    bot_data.settings = settings
+
+    # Guards first (group -1): they may stop an update before any feature sees it.
+    application.add_handlers(guards.HANDLERS, group=-1)
+    for feature in FEATURES:
+        application.add_handlers(feature.HANDLERS)
+        bot_data.menu.extend(getattr(feature, "COMMANDS", []))
+    # Last in group 0, so they answer only what no feature matched (PTB runs the first match of a group).
+    application.add_handlers(fallback.HANDLERS)
+    application.add_error_handler(report_error)
+    return application
+
+
+async def _open_resources(application: Application) -> None:
+    bot_data: BotData = application.bot_data
+    database = bot_data.settings.database
+    bot_data.engine = create_engine(database.url, busy_timeout_ms=database.busy_timeout_ms, echo=database.echo)
+    bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
+    await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
+
+
+async def _close_resources(application: Application) -> None:
+    bot_data: BotData = application.bot_data
+    if bot_data.engine is not None:
+        await bot_data.engine.dispose()

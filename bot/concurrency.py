@@ -1,0 +1,49 @@
+"""Handle updates of different chats at once, and updates of one chat in order.
+
+PTB handles one update at a time by default, so one slow reply holds up every other user; its
+`concurrent_updates=True` loses the order within a chat, which conversations depend on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._holders: dict[int, int] = {}
+        # Called with each update once all its handlers are done (the terminal shell waits on it).
+        self.on_processed: list[Callable[[object], None]] = []
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        try:
+            if chat is None:
+                await coroutine
+                return
+            lock = self._locks.setdefault(chat.id, asyncio.Lock())
+            self._holders[chat.id] = self._holders.get(chat.id, 0) + 1
+            try:
+                async with lock:
+                    await coroutine
+            finally:
+                # Keep the map as small as the set of chats with work in flight.
+                self._holders[chat.id] -= 1
+                if not self._holders[chat.id]:
+                    del self._holders[chat.id], self._locks[chat.id]
+        finally:
+            for listener in self.on_processed:
+                listener(update)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass

@@ -1,0 +1,36 @@
+"""The typed context: shared resources live on `context.bot_data` as attributes, not string keys."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from bot.settings import Settings
+
+
+@dataclass
+class BotData:
+    """Built empty by PTB, filled by `build_application` and `post_init`."""
+
+    settings: Settings | None = None
+    engine: AsyncEngine | None = None
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    # The command menu of every feature (bot.commands.MenuCommand), for /help and setMyCommands.
+    menu: list = field(default_factory=list)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One session and transaction: committed when the block ends, rolled back if it raises."""
+        async with self.sessionmaker.begin() as session:
+            yield session
+
+
+class Context(CallbackContext[ExtBot, dict, dict, BotData]):
+    bot_data: BotData
+
+
+CONTEXT_TYPES = ContextTypes(context=Context, bot_data=BotData)

@@ -1,0 +1,40 @@
+"""One error handler for everything the handlers did not expect."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import Context
+from bot.handlers.common import language_for
+from bot.logs import redact
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+
+
+async def report_error(update: object, context: Context) -> None:
+    """Log the error first, so it is seen even if telling anyone fails; then the user and the admins."""
+    log.error("error while handling update %s", getattr(update, "update_id", None), exc_info=context.error)
+    settings = context.bot_data.settings
+    secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
+
+    if isinstance(update, Update) and update.effective_chat:
+        language = language_for(None, update, context)
+        try:
+            await context.bot.send_message(update.effective_chat.id, t(language, "error_user"))
+        except TelegramError:
+            log.warning("could not tell chat %s about the error", update.effective_chat.id)
+
+    # Only the error's type and a redacted, escaped message: never a traceback, never a token.
+    error = html.escape(redact(f"{type(context.error).__name__}: {context.error}", secrets))[:500]
+    where = html.escape(str(getattr(update, "update_id", "-")))
+    targets = [settings.bot.admin_chat_id] if settings.bot.admin_chat_id else list(settings.bot.owner_ids)
+    for chat_id in targets:
+        try:
+            await context.bot.send_message(chat_id, t(settings.bot.language, "error_admin", error=error, update=where))
+        except TelegramError:
+            log.warning("could not report the error to admin chat %s", chat_id)

@@ -1,0 +1,1 @@
+"""Handlers by feature. Each module lists its HANDLERS (and its menu COMMANDS); registration is in bot.app."""

@@ -1,0 +1,34 @@
+"""Answers for what no feature handled, so the user is never met with silence."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import MessageHandler, filters
+
+from bot.context import Context
+from bot.handlers.common import current_chat, language_for
+from bot.texts import t
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command no feature knows: point at /help."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+    command = html.escape(update.effective_message.text.split()[0])
+    await update.effective_message.reply_text(t(language, "unknown_command", command=command))
+
+
+async def plain_text(update: Update, context: Context) -> None:
+    """Text that is not a command, in a private chat: say what the bot understands."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+    await update.effective_message.reply_text(t(language, "plain_text_hint"))
+
+
+HANDLERS = [
+    # Private chats only: in a group, a command may be meant for another bot.
+    MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
+    MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, plain_text),
+]

@@ -1,0 +1,26 @@
+"""Checks that run before any feature handler (group -1)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
+from bot.context import Context
+from bot.handlers.common import utcnow
+from trackers.inbox import record_update
+
+log = logging.getLogger(__name__)
+
+
+async def drop_redelivered_update(update: Update, context: Context) -> None:
+    """Telegram can deliver an update again after a crash or a failed acknowledgement: handle it once."""
+    async with context.bot_data.transaction() as session:
+        first_time = await record_update(session, update.update_id, now=utcnow())
+    if not first_time:
+        log.info("update %s was delivered again; dropped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+HANDLERS = [TypeHandler(Update, drop_redelivered_update)]

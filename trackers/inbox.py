@@ -1,0 +1,31 @@
+"""The inbox of update ids: Telegram may deliver an update again (after a crash, or when the final getUpdates
+acknowledgement failed); an id already recorded is not handled twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trackers.models import ProcessedUpdate
+
+
+async def record_update(session: AsyncSession, update_id: int, *, now: datetime) -> bool:
+    """Record `update_id`; False when it was recorded before (a redelivery)."""
+    dialect = session.bind.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+    )
+    result = await session.execute(statement)
+    return result.rowcount == 1
+
+
+async def forget_updates_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Drop old ids: Telegram keeps unconfirmed updates for at most 24 hours, so older ids cannot come back."""
+    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+    return result.rowcount
