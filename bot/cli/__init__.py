@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.cli import db as db_cmd
 from bot.cli import extract as extract_cmd
+from bot.cli import run as run_cmd
+from bot.cli.common import CONFIG_OPTION
 
 # Each module adds its own subparser and sets `func` (args -> exit status).
-SUBCOMMANDS = [extract_cmd]
+SUBCOMMANDS = [run_cmd, db_cmd, extract_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="luoshi",
         description="Luoshi (落实): a Telegram bot that keeps track of what governments promise.",
+        parents=[CONFIG_OPTION],
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in SUBCOMMANDS:
