@@ -1,0 +1,105 @@
+"""Migrations build the schema from an empty database, on SQLite and on PostgreSQL, and match the models."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select
+
+from trackers.db import create_engine, create_sessionmaker
+from trackers.inbox import record_update
+from trackers.migrate import current_heads, upgrade
+from trackers.models import Base, Chat
+
+
+async def _inspect(url: str, fn):
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(fn)
+    finally:
+        await engine.dispose()
+
+
+def test_upgrade_builds_every_table_from_an_empty_database(database_url):
+    upgrade(database_url)
+    tables = asyncio.run(_inspect(database_url, lambda c: set(inspect(c).get_table_names())))
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_the_migrated_schema_matches_the_models(database_url):
+    upgrade(database_url)
+
+    def diff(connection):
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    assert asyncio.run(_inspect(database_url, diff)) == []
+
+
+def test_upgrading_twice_changes_nothing(database_url):
+    upgrade(database_url)
+    upgrade(database_url)
+    version = asyncio.run(
+        _inspect(database_url, lambda c: c.exec_driver_sql("select version_num from alembic_version").all())
+    )
+    assert [row[0] for row in version] == list(current_heads())
+
+
+def test_sqlite_runs_in_wal_mode(sqlite_url):
+    upgrade(sqlite_url)
+    mode = asyncio.run(_inspect(sqlite_url, lambda c: c.exec_driver_sql("PRAGMA journal_mode").scalar()))
+    assert mode == "wal"
+
+
+async def test_times_are_stored_and_read_back_as_aware_utc(migrated_url):
+    engine = create_engine(migrated_url)
+    sessions = create_sessionmaker(engine)
+    shanghai = timezone(timedelta(hours=8))
+    try:
+        async with sessions.begin() as session:
+            session.add(
+                Chat(
+                    id=42,
+                    type="private",
+                    created_at=datetime(2025, 1, 1, 9, tzinfo=shanghai),
+                    updated_at=datetime(2025, 1, 1, 1, tzinfo=UTC),
+                )
+            )
+        async with sessions() as session:
+            chat = (await session.execute(select(Chat))).scalar_one()
+        assert chat.created_at == datetime(2025, 1, 1, 1, tzinfo=UTC)
+        assert chat.created_at.tzinfo is not None
+    finally:
+        await engine.dispose()
+
+
+async def test_naive_times_are_refused(migrated_url):
+    engine = create_engine(migrated_url)
+    sessions = create_sessionmaker(engine)
+    try:
+        with pytest.raises(Exception, match="naive datetime"):
+            async with sessions.begin() as session:
+                session.add(
+                    Chat(id=1, type="private", created_at=datetime(2025, 1, 1), updated_at=datetime(2025, 1, 1))
+                )
+    finally:
+        await engine.dispose()
+
+
+async def test_an_update_id_is_recorded_once(migrated_url):
+    engine = create_engine(migrated_url)
+    sessions = create_sessionmaker(engine)
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    try:
+        async with sessions.begin() as session:
+            assert await record_update(session, 1001, now=now) is True
+        async with sessions.begin() as session:
+            assert await record_update(session, 1001, now=now) is False
+            assert await record_update(session, 1002, now=now) is True
+    finally:
+        await engine.dispose()
