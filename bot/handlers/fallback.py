@@ -21,7 +21,7 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def plain_text(update: Update, context: Context) -> None:
-    """Text that is not a command, in a private chat: say what the bot understands."""
+    """A message that is not a command (text, a file, a sticker), in a private chat: say what the bot understands."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
     await update.effective_message.reply_text(t(language, "plain_text_hint"))
@@ -30,5 +30,5 @@ async def plain_text(update: Update, context: Context) -> None:
 HANDLERS = [
     # Private chats only: in a group, a command may be meant for another bot.
     MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
-    MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, plain_text),
+    MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, plain_text),
 ]

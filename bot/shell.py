@@ -1,0 +1,304 @@
+"""`luoshi shell`: chat with the bot in a terminal, as a Telegram user would, with no token and no network.
+
+The real Application runs against the local Bot API sandbox (bot.sandbox) in this process; what you type is sent
+through the sandbox's control interface as a user's message, and what the bot sends is printed. Its data lives in
+a database of its own (`sandbox.database_url`), never the one `luoshi run` uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import shlex
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.sandbox.client import SandboxClient, SandboxError
+from bot.sandbox.server import Sandbox
+from bot.settings import Settings
+from trackers.migrate import upgrade
+
+SHELL_HELP = """\
+Shell commands (anything else is sent to the bot as your message):
+  :user ID [NAME] [LANG]   be another user (LANG: a Telegram language code such as zh-hans or en)
+  :group ID [TITLE]        talk in a group chat (negative id), with you as its admin; :private to leave
+  :press N  or just N      press button N of the bot's last message with buttons
+  :upload FILE [CAPTION]   send a file
+  :forward TEXT            forward a message from a channel
+  :help                    this text
+  :quit                    leave (Ctrl-D works too)"""
+
+# How long to wait for the bot to finish handling one message before moving on.
+REPLY_TIMEOUT = 30.0
+
+
+@dataclass
+class Persona:
+    user_id: int = 1001
+    first_name: str = "Ada"
+    language_code: str = "zh-hans"
+    chat_id: int | None = None  # None: the private chat
+    chat_title: str | None = None
+
+    @property
+    def chat(self) -> int:
+        return self.chat_id if self.chat_id is not None else self.user_id
+
+
+@dataclass
+class Shell:
+    settings: Settings
+    out: TextIO = sys.stdout
+    files_dir: Path = Path("shell-files")
+    persona: Persona = field(default_factory=Persona)
+
+    def __post_init__(self) -> None:
+        self._seen: dict[tuple[int, int], int] = {}  # (chat, message id) -> versions printed
+        self._buttons: list[tuple[int, int, str]] = []  # (chat, message id, callback data), numbered from 1
+        self._done: dict[int, asyncio.Event] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Shell:
+        self.sandbox = Sandbox()
+        await self.sandbox.start(self.settings.sandbox.host, self.settings.sandbox.port)
+        self.client = SandboxClient(self.sandbox.url)
+        bot_settings = self.settings.with_changes(
+            telegram={"api_url": self.sandbox.bot_api_base, "file_url": self.sandbox.bot_file_base},
+            database={"url": self.settings.sandbox.database_url},
+        )
+        # Alembic runs its own event loop, so it gets a thread of its own.
+        await asyncio.to_thread(upgrade, bot_settings.database.url)
+        # A throwaway token: the sandbox accepts any well-formed one, and nothing real is ever needed here.
+        token = f"{secrets.randbelow(9 * 10**8) + 10**8}:{secrets.token_urlsafe(27)}"
+        self.application = build_application(bot_settings, token=token)
+        self.application.update_processor.on_processed.append(self._processed)
+        await self.application.initialize()
+        # post_init and post_shutdown are called by run_polling; started by hand, they are ours to call.
+        await self.application.post_init(self.application)
+        await self.application.start()
+        await self.application.updater.start_polling(poll_interval=0.0, timeout=5, allowed_updates=Update.ALL_TYPES)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        await self.application.post_shutdown(self.application)
+        await self.client.aclose()
+        await self.sandbox.stop()
+
+    def _processed(self, update: object) -> None:
+        event = self._done.get(getattr(update, "update_id", None))
+        if event is not None:
+            event.set()
+
+    # -- input ----------------------------------------------------------------------------------------------
+
+    def banner(self) -> None:
+        self._print(
+            f"落实 shell — you are user {self.persona.user_id} ({self.persona.first_name}, "
+            f"{self.persona.language_code}). Type a message; /start to begin, :help for shell commands."
+        )
+
+    @property
+    def prompt(self) -> str:
+        where = f"@{self.persona.chat_id}" if self.persona.chat_id is not None else ""
+        return f"{self.persona.user_id}{where}> "
+
+    async def handle(self, line: str) -> bool:
+        """Act on one line of input; False when the user wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.isdigit():
+            line = f":press {line}"
+        if line.startswith(":"):
+            return await self._shell_command(line)
+        await self._deliver(self.client.send_text(
+            self.persona.user_id,
+            line,
+            chat_id=self.persona.chat_id,
+            chat_type="group" if self.persona.chat_id is not None else "private",
+            first_name=self.persona.first_name,
+            language_code=self.persona.language_code,
+            title=self.persona.chat_title,
+        ))
+        return True
+
+    async def _shell_command(self, line: str) -> bool:
+        try:
+            name, *args = shlex.split(line[1:])
+        except ValueError as exc:
+            self._print(f"(shell) {exc}")
+            return True
+        if name in ("quit", "exit", "q"):
+            return False
+        if name == "help":
+            self._print(SHELL_HELP)
+        elif name == "user" and args and _is_int(args[0]):
+            self.persona = Persona(
+                user_id=int(args[0]),
+                first_name=args[1] if len(args) > 1 else f"User {args[0]}",
+                language_code=args[2] if len(args) > 2 else "zh-hans",
+            )
+            self._print(f"(shell) you are now user {self.persona.user_id} ({self.persona.first_name}, "
+                        f"{self.persona.language_code})")
+        elif name == "group" and args and _is_int(args[0]) and int(args[0]) < 0:
+            title = " ".join(args[1:]) or f"Group {args[0]}"
+            await self.client.set_chat(int(args[0]), "group", title=title, admins=[self.persona.user_id])
+            self.persona.chat_id, self.persona.chat_title = int(args[0]), title
+            self._print(f"(shell) talking in group {args[0]} «{title}»; :private to leave")
+        elif name == "private":
+            self.persona.chat_id = self.persona.chat_title = None
+            self._print("(shell) back in your private chat")
+        elif name == "press" and args and _is_int(args[0]):
+            await self._press(int(args[0]))
+        elif name == "upload" and args:
+            await self._upload(Path(args[0]), " ".join(args[1:]) or None)
+        elif name == "forward" and args:
+            await self._deliver(self.client.forward(
+                self.persona.user_id, " ".join(args), chat_id=self.persona.chat_id,
+                first_name=self.persona.first_name, origin_title="新闻频道",
+            ))
+        else:
+            self._print(f"(shell) I don't understand {line!r}.\n{SHELL_HELP}")
+        return True
+
+    async def _press(self, number: int) -> None:
+        if not 1 <= number <= len(self._buttons):
+            self._print(f"(shell) there is no button {number}; the last keyboard has {len(self._buttons)}")
+            return
+        chat_id, message_id, data = self._buttons[number - 1]
+        await self._deliver(self.client.press(self.persona.user_id, chat_id, message_id, data))
+
+    async def _upload(self, path: Path, caption: str | None) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._print(f"(shell) cannot read {path}: {exc.strerror}")
+            return
+        await self._deliver(self.client.send_document(
+            self.persona.user_id, path.name, data, caption=caption, chat_id=self.persona.chat_id,
+            first_name=self.persona.first_name,
+        ))
+
+    async def _deliver(self, action) -> None:
+        """Perform a user action, wait until the bot has handled it, then print what the bot sent."""
+        try:
+            result = await action
+        except SandboxError as exc:
+            self._print(f"(shell) {exc}")
+            return
+        event = self._done.setdefault(result["update_id"], asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), REPLY_TIMEOUT)
+        except TimeoutError:
+            self._print("(shell) the bot has not finished after 30 s; its answer will show when it comes")
+        finally:
+            self._done.pop(result["update_id"], None)
+        await self.show_new_messages()
+
+    # -- output ---------------------------------------------------------------------------------------------
+
+    async def show_new_messages(self) -> None:
+        """Print the bot's messages not printed yet (and new versions of edited ones) in the current chat."""
+        for message in await self.client.messages(self.persona.chat):
+            key = (message["chat_id"], message["message_id"])
+            versions = 1 + len(message.get("history") or [])
+            if self._seen.get(key, 0) >= versions or message.get("deleted"):
+                continue
+            edited = key in self._seen
+            self._seen[key] = versions
+            await self._print_message(message, edited)
+
+    async def _print_message(self, message: dict, edited: bool) -> None:
+        mark = "🤖 (edited) " if edited else "🤖 "
+        text = message.get("text") or ""
+        if message.get("file"):
+            path = await self._save_file(message["file"])
+            text = f"[{message['kind']}: {path}]" + (f"\n{text}" if text else "")
+        self._print(mark + text)
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        if rows:
+            self._buttons = []
+            for row in rows:
+                cells = []
+                for button in row:
+                    if "callback_data" in button:
+                        self._buttons.append((message["chat_id"], message["message_id"], button["callback_data"]))
+                        cells.append(f"[{len(self._buttons)}] {button['text']}")
+                    elif "url" in button:
+                        cells.append(f"[{button['text']} → {button['url']}]")
+                self._print("   " + "   ".join(cells))
+
+    async def _save_file(self, file: dict) -> Path:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        name = Path(file.get("file_name") or f"{file['file_id']}.bin").name
+        path = self.files_dir / name
+        path.write_bytes(await self.client.file_bytes(file["file_id"]))
+        return path
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def _is_int(text: str) -> bool:
+    return text.lstrip("-").isdigit()
+
+
+async def run_script(shell: Shell, lines: list[str]) -> None:
+    """Replay lines as the user, printing a transcript: each input after its prompt, then the bot's answers."""
+    shell.banner()
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        shell._print(shell.prompt + line.rstrip("\n"))
+        if not await shell.handle(line):
+            break
+
+
+async def run_interactive(shell: Shell) -> None:
+    """Read lines from the terminal; messages the bot sends by itself (alerts) are shown as they come."""
+    shell.banner()
+
+    async def watch() -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            await shell.show_new_messages()
+
+    watcher = asyncio.create_task(watch())
+    lines = _read_lines_in_background(shell)
+    try:
+        while (line := await lines.get()) is not None:
+            if not await shell.handle(line):
+                break
+    finally:
+        watcher.cancel()
+
+
+def _read_lines_in_background(shell: Shell) -> asyncio.Queue[str | None]:
+    """input() blocks, so it runs in a daemon thread: Ctrl-C or :quit never waits for one more line."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=1)
+
+    def read() -> None:
+        while True:
+            try:
+                line = input(shell.prompt)
+            except (EOFError, KeyboardInterrupt):
+                line = None
+            asyncio.run_coroutine_threadsafe(queue.put(line), loop).result()
+            if line is None:
+                return
+
+    threading.Thread(target=read, name="shell-input", daemon=True).start()
+    return queue
