@@ -123,15 +123,17 @@ class Shell:
             line = f":press {line}"
         if line.startswith(":"):
             return await self._shell_command(line)
-        await self._deliver(self.client.send_text(
-            self.persona.user_id,
-            line,
-            chat_id=self.persona.chat_id,
-            chat_type="group" if self.persona.chat_id is not None else "private",
-            first_name=self.persona.first_name,
-            language_code=self.persona.language_code,
-            title=self.persona.chat_title,
-        ))
+        await self._deliver(
+            self.client.send_text(
+                self.persona.user_id,
+                line,
+                chat_id=self.persona.chat_id,
+                chat_type="group" if self.persona.chat_id is not None else "private",
+                first_name=self.persona.first_name,
+                language_code=self.persona.language_code,
+                title=self.persona.chat_title,
+            )
+        )
         return True
 
     async def _shell_command(self, line: str) -> bool:
@@ -150,8 +152,10 @@ class Shell:
                 first_name=args[1] if len(args) > 1 else f"User {args[0]}",
                 language_code=args[2] if len(args) > 2 else "zh-hans",
             )
-            self._print(f"(shell) you are now user {self.persona.user_id} ({self.persona.first_name}, "
-                        f"{self.persona.language_code})")
+            self._print(
+                f"(shell) you are now user {self.persona.user_id} ({self.persona.first_name}, "
+                f"{self.persona.language_code})"
+            )
         elif name == "group" and args and _is_int(args[0]) and int(args[0]) < 0:
             title = " ".join(args[1:]) or f"Group {args[0]}"
             await self.client.set_chat(int(args[0]), "group", title=title, admins=[self.persona.user_id])
@@ -165,10 +169,15 @@ class Shell:
         elif name == "upload" and args:
             await self._upload(Path(args[0]), " ".join(args[1:]) or None)
         elif name == "forward" and args:
-            await self._deliver(self.client.forward(
-                self.persona.user_id, " ".join(args), chat_id=self.persona.chat_id,
-                first_name=self.persona.first_name, origin_title="新闻频道",
-            ))
+            await self._deliver(
+                self.client.forward(
+                    self.persona.user_id,
+                    " ".join(args),
+                    chat_id=self.persona.chat_id,
+                    first_name=self.persona.first_name,
+                    origin_title="新闻频道",
+                )
+            )
         else:
             self._print(f"(shell) I don't understand {line!r}.\n{SHELL_HELP}")
         return True
@@ -182,14 +191,20 @@ class Shell:
 
     async def _upload(self, path: Path, caption: str | None) -> None:
         try:
-            data = path.read_bytes()
+            data = await asyncio.to_thread(path.read_bytes)
         except OSError as exc:
             self._print(f"(shell) cannot read {path}: {exc.strerror}")
             return
-        await self._deliver(self.client.send_document(
-            self.persona.user_id, path.name, data, caption=caption, chat_id=self.persona.chat_id,
-            first_name=self.persona.first_name,
-        ))
+        await self._deliver(
+            self.client.send_document(
+                self.persona.user_id,
+                path.name,
+                data,
+                caption=caption,
+                chat_id=self.persona.chat_id,
+                first_name=self.persona.first_name,
+            )
+        )
 
     async def _deliver(self, action) -> None:
         """Perform a user action, wait until the bot has handled it, then print what the bot sent."""
@@ -244,7 +259,8 @@ class Shell:
         self.files_dir.mkdir(parents=True, exist_ok=True)
         name = Path(file.get("file_name") or f"{file['file_id']}.bin").name
         path = self.files_dir / name
-        path.write_bytes(await self.client.file_bytes(file["file_id"]))
+        data = await self.client.file_bytes(file["file_id"])
+        await asyncio.to_thread(path.write_bytes, data)
         return path
 
     def _print(self, text: str) -> None:
