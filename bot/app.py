@@ -12,6 +12,7 @@ from bot.context import CONTEXT_TYPES, BotData
 from bot.errors import report_error
 from bot.handlers import fallback, guards, start
 from bot.settings import Settings
+from bot.sweeps import schedule_sweeps
 from trackers.db import create_engine, create_sessionmaker
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
@@ -57,6 +58,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     # Last in group 0, so they answer only what no feature matched (PTB runs the first match of a group).
     application.add_handlers(fallback.HANDLERS)
     application.add_error_handler(report_error)
+    schedule_sweeps(application)
     return application
 
 

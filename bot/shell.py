@@ -8,7 +8,6 @@ a database of its own (`sandbox.database_url`), never the one `luoshi run` uses.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import shlex
 import sys
 import threading
@@ -16,13 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.running import running_bot, settings_for_local_api
 from bot.sandbox.client import SandboxClient, SandboxError
 from bot.sandbox.server import Sandbox
 from bot.settings import Settings
-from trackers.migrate import upgrade
 
 SHELL_HELP = """\
 Shell commands (anything else is sent to the bot as your message):
@@ -69,37 +65,22 @@ class Shell:
         self.sandbox = Sandbox()
         await self.sandbox.start(self.settings.sandbox.host, self.settings.sandbox.port)
         self.client = SandboxClient(self.sandbox.url)
-        bot_settings = self.settings.with_changes(
-            telegram={"api_url": self.sandbox.bot_api_base, "file_url": self.sandbox.bot_file_base},
-            database={"url": self.settings.sandbox.database_url},
+        bot_settings = settings_for_local_api(
+            self.settings, self.sandbox.bot_api_base, self.sandbox.bot_file_base, self.settings.sandbox.database_url
         )
-        # Alembic runs its own event loop, so it gets a thread of its own.
-        await asyncio.to_thread(upgrade, bot_settings.database.url)
-        # A throwaway token: the sandbox accepts any well-formed one, and nothing real is ever needed here.
-        token = f"{secrets.randbelow(9 * 10**8) + 10**8}:{secrets.token_urlsafe(27)}"
-        self.application = build_application(bot_settings, token=token)
+        self._running = running_bot(bot_settings)
+        self.application = await self._running.__aenter__()
         self.application.update_processor.on_processed.append(self._processed)
-        await self.application.initialize()
-        # post_init and post_shutdown are called by run_polling; started by hand, they are ours to call.
-        await self.application.post_init(self.application)
-        await self.application.start()
-        await self.application.updater.start_polling(poll_interval=0.0, timeout=5, allowed_updates=Update.ALL_TYPES)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self.application.updater.running:
-            await self.application.updater.stop()
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
-        await self.application.post_shutdown(self.application)
+        await self._running.__aexit__(None, None, None)
         await self.client.aclose()
         await self.sandbox.stop()
 
     def _processed(self, update: object) -> None:
-        event = self._done.get(getattr(update, "update_id", None))
-        if event is not None:
-            event.set()
+        # setdefault: the bot may finish an update before the shell starts waiting for it.
+        self._done.setdefault(getattr(update, "update_id", None), asyncio.Event()).set()
 
     # -- input ----------------------------------------------------------------------------------------------
 

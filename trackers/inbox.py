@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trackers.models import ProcessedUpdate
 
 
-async def record_update(session: AsyncSession, update_id: int, *, now: datetime) -> bool:
-    """Record `update_id`; False when it was recorded before (a redelivery)."""
+async def record_update(session: AsyncSession, bot_id: int, update_id: int, *, now: datetime) -> bool:
+    """Record `update_id` of bot `bot_id`; False when it was recorded before (a redelivery)."""
     dialect = session.bind.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(ProcessedUpdate)
-        .values(update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing(index_elements=["update_id"])
+        .values(bot_id=bot_id, update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
     )
     result = await session.execute(statement)
     return result.rowcount == 1

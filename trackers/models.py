@@ -274,10 +274,15 @@ class Notification(Base):
 
 
 class ProcessedUpdate(Base):
-    """Update ids already handled: a redelivered update (after a crash or a failed ack) is dropped."""
+    """Update ids already handled: a redelivered update (after a crash or a failed ack) is dropped.
+
+    Update ids are counted per bot, so the key holds the bot's id too: a database that outlives a token change
+    (or the shell's sandbox, which counts from 1 each time) must not mistake a new update for an old one.
+    """
 
     __tablename__ = "processed_update"
 
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 async def drop_redelivered_update(update: Update, context: Context) -> None:
     """Telegram can deliver an update again after a crash or a failed acknowledgement: handle it once."""
     async with context.bot_data.transaction() as session:
-        first_time = await record_update(session, update.update_id, now=utcnow())
+        first_time = await record_update(session, context.bot.id, update.update_id, now=utcnow())
     if not first_time:
         log.info("update %s was delivered again; dropped", update.update_id)
         raise ApplicationHandlerStop

@@ -66,9 +66,10 @@ def upgrade() -> None:
     )
     op.create_table(
         "processed_update",
+        sa.Column("bot_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_processed_update")),
+        sa.PrimaryKeyConstraint("bot_id", "update_id", name=op.f("pk_processed_update")),
     )
     with op.batch_alter_table("processed_update", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_processed_update_processed_at"), ["processed_at"], unique=False)

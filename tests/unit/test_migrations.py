@@ -97,9 +97,11 @@ async def test_an_update_id_is_recorded_once(migrated_url):
     now = datetime(2025, 1, 1, tzinfo=UTC)
     try:
         async with sessions.begin() as session:
-            assert await record_update(session, 1001, now=now) is True
+            assert await record_update(session, 7, 1001, now=now) is True
         async with sessions.begin() as session:
-            assert await record_update(session, 1001, now=now) is False
-            assert await record_update(session, 1002, now=now) is True
+            assert await record_update(session, 7, 1001, now=now) is False
+            assert await record_update(session, 7, 1002, now=now) is True
+            # Another bot's update 1001 is another update.
+            assert await record_update(session, 8, 1001, now=now) is True
     finally:
         await engine.dispose()

@@ -1,0 +1,49 @@
+"""Run the Application by hand against a Bot API server of our own (the sandbox), for the shell and the tests.
+
+`luoshi run` uses PTB's run_polling instead, which does the same steps and also handles signals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.settings import Settings
+from trackers.migrate import upgrade
+
+
+def throwaway_token() -> str:
+    """A well-formed token for a local Bot API server, made fresh each time so none is ever committed."""
+    return f"{secrets.randbelow(9 * 10**8) + 10**8}:{secrets.token_urlsafe(27)}"
+
+
+def settings_for_local_api(settings: Settings, api_base: str, file_base: str, database_url: str) -> Settings:
+    return settings.with_changes(telegram={"api_url": api_base, "file_url": file_base}, database={"url": database_url})
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, *, token: str | None = None) -> AsyncIterator[Application]:
+    """Upgrade the database, start the Application and poll; stop everything on the way out."""
+    # Alembic runs an event loop of its own, so it gets a thread of its own.
+    await asyncio.to_thread(upgrade, settings.database.url)
+    application = build_application(settings, token=token or throwaway_token())
+    await application.initialize()
+    # run_polling calls post_init and post_shutdown; started by hand, they are ours to call.
+    await application.post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0.0, timeout=5, allowed_updates=Update.ALL_TYPES)
+    try:
+        yield application
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        await application.post_shutdown(application)

@@ -1,0 +1,34 @@
+"""The few repeating jobs the JobQueue holds. They read and write the database; none keeps state in memory."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram.ext import Application
+
+from bot.context import Context
+from bot.handlers.common import utcnow
+from trackers.inbox import forget_updates_before
+
+# Telegram keeps an unconfirmed update for at most 24 hours; ids older than twice that cannot come back.
+INBOX_RETENTION = timedelta(hours=48)
+
+# APScheduler skips a run that starts over a second late by default (misfire_grace_time=1); a sweep that is
+# late because the event loop was busy must still run, once.
+SWEEP_JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+
+
+async def prune_inbox(context: Context) -> None:
+    """Forget update ids old enough that Telegram can no longer deliver them again."""
+    async with context.bot_data.transaction() as session:
+        await forget_updates_before(session, utcnow() - INBOX_RETENTION)
+
+
+def schedule_sweeps(application: Application) -> None:
+    application.job_queue.run_repeating(
+        prune_inbox,
+        interval=timedelta(hours=1),
+        first=timedelta(minutes=1),
+        name="prune_inbox",
+        job_kwargs=SWEEP_JOB_KWARGS,
+    )
