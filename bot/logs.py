@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import IO
 
 # Anything shaped like a bot token (numeric id, colon, 35 url-safe characters), whoever's it is.
 TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
@@ -28,8 +29,8 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self.secrets)
 
 
-def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler()
+def configure_logging(level: str, secrets: Iterable[str] = (), stream: IO[str] | None = None) -> None:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

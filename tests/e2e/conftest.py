@@ -1,0 +1,49 @@
+"""The real Application against the local Bot API sandbox, on a real database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+
+import pytest
+from telegram.ext import Application
+
+from bot.running import running_bot, settings_for_local_api
+from bot.sandbox.client import SandboxClient
+from bot.sandbox.server import Sandbox
+from bot.settings import Settings, load_settings
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    async with Sandbox() as server:
+        yield server
+
+
+@pytest.fixture
+async def client(sandbox) -> AsyncIterator[SandboxClient]:
+    async with SandboxClient(sandbox.url) as sandbox_client:
+        yield sandbox_client
+
+
+@pytest.fixture
+def settings(sandbox, sqlite_url) -> Settings:
+    """Default settings, pointed at the sandbox and a fresh database."""
+    base = load_settings(environ={})
+    return settings_for_local_api(base, sandbox.bot_api_base, sandbox.bot_file_base, sqlite_url)
+
+
+@pytest.fixture
+def start_bot(settings) -> Callable[..., AbstractAsyncContextManager[Application]]:
+    """Start the bot, optionally with some settings changed: `async with start_bot(bot={...}) as app:`."""
+
+    def start(**changes) -> AbstractAsyncContextManager[Application]:
+        return running_bot(settings.with_changes(**changes) if changes else settings)
+
+    return start
+
+
+@pytest.fixture
+async def bot(start_bot) -> AsyncIterator[Application]:
+    async with start_bot() as application:
+        yield application

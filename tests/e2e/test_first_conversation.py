@@ -1,0 +1,142 @@
+"""A user's first minutes with the bot, through the sandbox, as they would see it."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.logs import TOKEN_SHAPE, configure_logging
+
+ADA = 1001
+
+
+async def say(client, text: str, *, user: int = ADA, language: str = "zh-hans", name: str = "Ada") -> dict:
+    """The user sends `text` and waits for the bot's answer; returns the newest bot message."""
+    before = await client.messages(user)
+    await client.send_text(user, text, first_name=name, language_code=language)
+    after = await client.wait_for_messages(user, count=len(before) + 1, timeout=10)
+    assert len(after) > len(before), f"no answer to {text!r}"
+    return after[-1]
+
+
+async def test_start_greets_a_chinese_user_in_chinese(bot, client):
+    reply = await say(client, "/start")
+    assert "你好，Ada" in reply["text"]
+    assert "落实" in reply["text"]
+    assert "/help" in reply["text"]
+
+
+async def test_start_greets_an_english_user_in_english(bot, client):
+    reply = await say(client, "/start", language="en-GB", name="Bob")
+    assert reply["text"].startswith("👋 Hello, Bob!")
+    assert "keeps track of what governments promise" in reply["text"]
+
+
+async def test_a_user_whose_language_we_do_not_speak_gets_the_default(bot, client):
+    reply = await say(client, "/start", language="fr")
+    assert "你好" in reply["text"]
+
+
+async def test_help_lists_the_commands_in_the_users_language(bot, client):
+    zh = await say(client, "/help")
+    assert "/start — 开始使用" in zh["text"] and "/lang — 切换语言" in zh["text"]
+    en = await say(client, "/help", user=2002, language="en")
+    assert "/start — Get started" in en["text"]
+
+
+async def test_lang_switches_the_chat_and_the_choice_survives_a_restart(start_bot, client):
+    async with start_bot():
+        assert "English" in (await say(client, "/lang en"))["text"]
+        assert (await say(client, "/start"))["text"].startswith("👋 Hello")
+    async with start_bot():
+        assert (await say(client, "/help"))["text"].startswith("What Luoshi can do")
+        assert "中文" in (await say(client, "/lang zh"))["text"]
+        assert "你好" in (await say(client, "/start"))["text"]
+
+
+async def test_lang_without_a_known_language_explains_its_use(bot, client):
+    reply = await say(client, "/lang fr")
+    assert "/lang zh" in reply["text"] and "/lang en" in reply["text"]
+    assert "当前：中文" in reply["text"]
+
+
+async def test_the_command_menu_is_registered_in_each_language(bot, client):
+    registered = {entry["language_code"] or "": entry["commands"] for entry in await client.registered_commands()}
+    assert {"zh", "en", ""} <= set(registered)
+    assert {"command": "lang", "description": "Switch language (zh / en)"} in registered["en"]
+    assert {"command": "start", "description": "开始使用"} in registered["zh"]
+    assert registered[""] == registered["zh"]
+
+
+async def test_unknown_commands_and_plain_text_get_a_pointer_to_help(bot, client):
+    assert "/frobnicate" in (await say(client, "/frobnicate"))["text"]
+    assert "/help" in (await say(client, "你好"))["text"]
+
+
+async def test_names_with_markup_are_shown_literally(bot, client):
+    reply = await say(client, "/start", name="<b>x</i> & <script>")
+    assert "<b>x</i> & <script>" in reply["text"]
+
+
+async def test_an_update_delivered_twice_is_handled_once(bot, client):
+    await say(client, "/start")
+    messages_before = await client.messages(ADA)
+    # Feed the same update to the Application again, as Telegram does after a failed acknowledgement.
+    update = Update.de_json(
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": ADA, "type": "private"},
+                "from": {"id": ADA, "is_bot": False, "first_name": "Ada"},
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        },
+        bot.bot,
+    )
+    await bot.process_update(update)
+    assert await client.messages(ADA) == messages_before
+
+
+async def test_an_unexpected_error_apologises_and_tells_the_owner_without_the_token(start_bot, client):
+    owner = 4242
+
+    async def broken(update, context):
+        raise RuntimeError(f"boom with {context.bot.token} inside")
+
+    async with start_bot(bot={"owner_ids": [owner]}) as application:
+        await say(client, "/start", user=owner)  # the owner has a chat with the bot
+        application.add_handler(CommandHandler("broken", broken), group=-2)
+        token = application.bot.token
+        await client.send_text(ADA, "/broken", first_name="Ada")
+        alerts = await client.wait_for_messages(owner, count=2, timeout=10)
+        replies = await client.messages(ADA)
+    assert any("出了问题" in m["text"] for m in replies)
+    assert all("Traceback" not in m["text"] and "boom" not in m["text"] for m in replies)
+    alert = alerts[-1]["text"]
+    assert "RuntimeError" in alert and "[token]" in alert
+    assert token not in alert
+
+
+async def test_debug_logs_never_show_the_token(start_bot, client):
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        async with start_bot() as application:
+            configure_logging("DEBUG", [application.bot.token], stream=stream)
+            await say(client, "/start")
+            logging.getLogger("httpx").warning("request to %s failed", application.bot.base_url)
+            token = application.bot.token
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    logged = stream.getvalue()
+    assert "sendMessage" in logged  # PTB's debug lines were captured
+    assert token not in logged
+    assert not TOKEN_SHAPE.search(logged)
