@@ -3,7 +3,6 @@
 import asyncio
 import datetime as dt
 import logging
-import warnings
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -18,19 +17,19 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.sandbox import Sandbox, SandboxClient, SandboxProcess
+
+# PTB 22 warns whenever RetryAfter.retry_after is built as an int; that is PTB's migration notice, not ours.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 TOKEN = "123456789:AAHsandboxTokenForTestsOnly_abcdefghij"
 USER = 4242
 
 
 def seconds(error: RetryAfter) -> float:
-    """PTB 22 gives retry_after as int seconds (deprecated, with a warning) or as a timedelta (PTB_TIMEDELTA=1)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
+    """PTB 22 gives retry_after as int seconds, or as a timedelta with PTB_TIMEDELTA=1."""
+    value = error.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else value
 
 
@@ -69,13 +68,7 @@ async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @pytest.fixture
 async def application(sandbox):
-    app = (
-        Application.builder()
-        .token(TOKEN)
-        .base_url(sandbox.bot_api_base)
-        .base_file_url(sandbox.bot_file_base)
-        .build()
-    )
+    app = Application.builder().token(TOKEN).base_url(sandbox.bot_api_base).base_file_url(sandbox.bot_file_base).build()
     app.add_handlers([CommandHandler("start", start), CallbackQueryHandler(follow, pattern=r"^follow:")])
     async with app:
         await app.start()
@@ -161,12 +154,12 @@ async def test_a_document_the_bot_sends_is_readable_back(bot, client):
 async def test_edits_deletes_and_unchanged_edits(bot, client):
     await client.send_text(USER, "hi")
     sent = await bot.send_message(USER, "one")
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("one", USER, sent.message_id)
     await bot.delete_message(USER, sent.message_id)
     [message] = await client.messages(USER)
     assert message["deleted"] is True
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(USER, sent.message_id)
 
 
@@ -175,7 +168,7 @@ async def test_edits_deletes_and_unchanged_edits(bot, client):
 
 async def test_unbalanced_html_is_refused_and_escaped_text_accepted(bot, client):
     await client.send_text(USER, "hi")
-    with pytest.raises(BadRequest, match="(?i)can't parse entities: Unmatched end tag"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities: Unmatched end tag"):
         await bot.send_message(USER, "<b>x</i>", parse_mode="HTML")
     sent = await bot.send_message(USER, "&lt;b&gt;x&lt;/i&gt; &amp; &lt;script&gt;", parse_mode="HTML")
     assert sent.text == "<b>x</i> & <script>"
@@ -184,7 +177,7 @@ async def test_unbalanced_html_is_refused_and_escaped_text_accepted(bot, client)
 async def test_text_length_is_measured_after_parsing(bot, client):
     await client.send_text(USER, "hi")
     await bot.send_message(USER, "<b>" + "字" * 4096 + "</b>", parse_mode="HTML")
-    with pytest.raises(BadRequest, match="(?i)message is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(USER, "字" * 4097)
 
 
@@ -193,12 +186,12 @@ async def test_callback_data_over_64_bytes_is_refused(bot, client):
     fits = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="é" * 32)]])  # 64 bytes
     await bot.send_message(USER, "fits", reply_markup=fits)
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("no", callback_data="é" * 33)]])  # 66 bytes
-    with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         await bot.send_message(USER, "too long", reply_markup=too_long)
 
 
 async def test_an_unknown_chat_is_not_found(bot):
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(999, "anyone?")
 
 
@@ -207,9 +200,9 @@ async def test_blocked_and_deactivated_users_are_forbidden(bot, client):
     await client.send_text(USER + 1, "hi")
     await client.block(USER)
     await client.deactivate_user(USER + 1)
-    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_message(USER, "x")
-    with pytest.raises(Forbidden, match="(?i)user is deactivated"):
+    with pytest.raises(Forbidden, match=r"(?i)user is deactivated"):
         await bot.send_message(USER + 1, "x")
 
 
@@ -246,7 +239,7 @@ async def test_group_admins_are_controllable(bot, client):
 async def test_injected_faults_reach_ptb_as_its_exceptions(bot, client, fault, error, message):
     await client.send_text(USER, "hi")
     await client.inject_fault("sendMessage", chat_id=USER, **fault)
-    with pytest.raises(error, match="(?i)" + message) as caught:
+    with pytest.raises(error, match=r"(?i)" + message) as caught:
         await bot.send_message(USER, "x")
     if fault["kind"] == "429":
         assert seconds(caught.value) == 7
@@ -323,7 +316,7 @@ async def test_a_second_poller_terminates_the_first_with_409(sandbox, bot, clien
     # A second instance of the same bot, as when two copies of it are started by mistake.
     other = Bot(TOKEN, base_url=sandbox.bot_api_base)
     second = asyncio.create_task(other.get_updates(timeout=1, read_timeout=3))
-    with pytest.raises(Conflict, match="(?i)terminated by other getUpdates request"):
+    with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates request"):
         await first
     await client.send_text(USER, "for the newer poller")
     [update] = await second
