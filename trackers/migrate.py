@@ -18,8 +18,12 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision`. Blocking: call it before the event loop starts."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the database at `url` to `revision` (every branch's head by default).
+
+    Blocking: call it before the event loop starts, or in a thread of its own. Features that land side by side
+    may each add a migration on a branch of their own; "heads" applies them all.
+    """
     command.upgrade(alembic_config(url), revision)
 
 

@@ -12,7 +12,7 @@ def register(subparsers) -> None:
     up = actions.add_parser(
         "upgrade", help="apply migrations up to the newest (or --revision)", parents=[CONFIG_OPTION]
     )
-    up.add_argument("--revision", default="head", help="target revision (default: head)")
+    up.add_argument("--revision", default="heads", help="target revision (default: heads, every branch's newest)")
     up.add_argument("--url", help="database URL instead of the configured one")
     up.set_defaults(func=upgrade_command)
 
@@ -24,7 +24,7 @@ def upgrade_command(args) -> int:
     return 0
 
 
-def upgrade_or_exit(url: str, revision: str = "head") -> None:
+def upgrade_or_exit(url: str, revision: str = "heads") -> None:
     try:
         upgrade(url, revision)
     except Exception as exc:  # any failure here is reported in one line, not a traceback
