@@ -1,0 +1,293 @@
+"""The extraction pass: one walk over paragraphs, sentences and clauses, carrying the time being talked about.
+
+Figures and time expressions are found once over the whole text (each a single regular-expression scan), then the
+walk visits them in order. Every look at the words around a figure is bounded to a short window, so a very long
+sentence without punctuation costs time in proportion to its length, not its square.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from trackers.extract import classify as rules
+from trackers.extract.comparators import comparator_in
+from trackers.extract.dates import Published, TimeMatch, When, find_times, parse_published, resolve
+from trackers.extract.models import Commitment, Extraction, Fact
+from trackers.extract.numbers import Figure, find_figures
+from trackers.extract.parent import plan_in, points_back
+from trackers.extract.subject import (
+    clean_left,
+    figure_subject,
+    is_change_only,
+    is_goal_clause,
+    is_growth_only,
+    qualitative_subject,
+    starts_with_completion,
+    topic_of,
+)
+from trackers.extract.text import Segments, Span, fold, prepare, segment, trim
+
+# How far the rules look around a figure (characters). Clauses are rarely longer; a longer one is cut.
+LEFT_WINDOW = 60
+RIGHT_WINDOW = 24
+SENTENCE_WINDOW = 200
+MAX_QUOTE = 160
+# A clause this short that holds the time (2022年, / 到2025年,) joins the quote of the figure after it.
+TIME_CLAUSE_MAX = 14
+HEADING_MAX = 60
+FRAME_PARAGRAPH_MAX = 400
+_BULLET = re.compile(r"^\s*(?:[●•·▪■◆○\-*]|\d{1,2}[.、)]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+_TERMINAL = re.compile(r"[。!?…]\s*$")
+
+
+def extract(text: str | bytes, published) -> Extraction:
+    """Every commitment and fact in one article; `published` is YYYY, YYYY-MM, YYYY-MM-DD or a date."""
+    pub = parse_published(published)
+    text = prepare(text)
+    view = fold(text)
+    walk = _Walk(text, view, pub, segment(view), find_figures(view), find_times(view))
+    walk.run()
+    return Extraction(str(pub), text, walk.commitments, walk.facts)
+
+
+@dataclass(slots=True)
+class _Item:
+    kind: str
+    index: int
+    base: str
+    start: int
+
+
+class _Walk:
+    def __init__(self, text: str, view: str, pub: Published, segs: Segments, figures: list[Figure],
+                 times: list[TimeMatch]):
+        self.text, self.view, self.pub, self.segs = text, view, pub, segs
+        self.figures, self.times = figures, times
+        self.fig_starts = [f.start for f in figures]
+        self.time_starts = [t.start for t in times]
+        self.commitments: list[Commitment] = []
+        self.facts: list[Fact] = []
+        self.frame: When | None = None
+        self.target_frame = False
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+
+    def _figures_in(self, start: int, end: int) -> list[Figure]:
+        i = bisect_left(self.fig_starts, start)
+        j = bisect_left(self.fig_starts, end, i)
+        return self.figures[i:j]
+
+    def _times_in(self, start: int, end: int) -> list[TimeMatch]:
+        i = bisect_left(self.time_starts, start)
+        j = bisect_left(self.time_starts, end, i)
+        return self.times[i:j]
+
+    def _context_year(self, when: When | None) -> int:
+        for w in (when, self.frame):
+            if w is not None and w.year is not None:
+                return w.year
+        return self.pub.year
+
+    def _quote(self, start: int, end: int) -> tuple[int, int]:
+        start, end = trim(self.view, start, end)
+        return start, end
+
+    # -- the walk --------------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        segs = self.segs
+        si = ci = 0
+        for pi, para in enumerate(segs.paragraphs):
+            self._update_frame(para)
+            para_time = self.frame
+            while si < len(segs.sentences) and segs.sentences[si].parent < pi:
+                si += 1
+            while si < len(segs.sentences) and segs.sentences[si].parent == pi:
+                sent = segs.sentences[si]
+                clauses = []
+                while ci < len(segs.clauses) and segs.clauses[ci].parent < si:
+                    ci += 1
+                while ci < len(segs.clauses) and segs.clauses[ci].parent == si:
+                    clauses.append(segs.clauses[ci])
+                    ci += 1
+                para_time = self._sentence(sent, clauses, para_time)
+                si += 1
+
+    def _update_frame(self, para: Span) -> None:
+        """Headings and lead paragraphs set the year and whether a list of targets follows."""
+        if para.end - para.start > FRAME_PARAGRAPH_MAX:
+            if not _BULLET.match(self.view, para.start):
+                self.target_frame = False
+            return
+        body = self.view[para.start : para.end]
+        has_figures = bool(self._figures_in(para.start, para.end))
+        heading = not _TERMINAL.search(body) and len(body.strip()) <= HEADING_MAX
+        bullet = bool(_BULLET.match(body))
+        if has_figures:
+            return
+        year_when = None
+        for tm in self._times_in(para.start, para.end):
+            if tm.role == "base":
+                continue
+            w = resolve(tm, self._context_year(None), self.pub)
+            if w is not None and (w.whole_year or w.kind == "range"):
+                year_when = w
+                break
+        if year_when is not None and rules.PLANNING_WORD.search(body):
+            self.frame = year_when
+            self.target_frame = bool(rules.TARGET_HEADING.search(body))
+        elif heading:
+            if rules.TARGET_HEADING.search(body):
+                self.target_frame = True
+            elif not bullet:
+                self.target_frame = False
+        elif not bullet and len(body) > 100:
+            self.target_frame = False
+
+    def _sentence(self, sent: Span, clauses: list[Span], carried: When | None) -> When | None:
+        view = self.view
+        when = carried
+        target = self.target_frame
+        future_when: When | None = None  # a deadline named in this sentence, for pledges without a figure
+        items: list[_Item] = []
+        topic: str | None = None
+        time_clause: tuple[int, int] | None = None  # the short clause that named the time last
+        for k, clause in enumerate(clauses):
+            figs = self._figures_in(clause.start, clause.end)
+            tms = self._times_in(clause.start, clause.end)
+            events = sorted([(f.start, 1, f) for f in figs] + [(t.start, 0, t) for t in tms], key=lambda e: e[:2])
+            for _, is_fig, ev in events:
+                if not is_fig:
+                    if ev.role == "base":
+                        continue
+                    w = resolve(ev, self._context_year(when), self.pub)
+                    if w is None:
+                        continue
+                    when = w
+                    if not figs and clause.end - clause.start <= TIME_CLAUSE_MAX:
+                        time_clause = (clause.start, clause.end)
+                    else:
+                        time_clause = None
+                    if w.end is not None and w.end >= self.pub.start and (
+                        w.kind in ("deadline", "range") or w.end > self.pub.end
+                    ):
+                        future_when = w
+                    continue
+                if topic is None:
+                    topic = self._topic(clauses)
+                self._figure(ev, sent, clause, when, target, items, topic, time_clause, k, clauses)
+            if not figs:
+                self._pledge(clause, when, future_when, target)
+            if rules.TARGET_LIST_START.search(view, clause.start, clause.end):
+                target = True
+        return when
+
+    def _topic(self, clauses: list[Span]) -> str:
+        for clause in clauses[:3]:
+            t = topic_of(self.view[clause.start : min(clause.end, clause.start + LEFT_WINDOW)])
+            if t:
+                return t
+        return ""
+
+    def _figure(self, fig: Figure, sent: Span, clause: Span, when: When | None, target: bool, items: list[_Item],
+                topic: str, time_clause: tuple[int, int] | None, k: int, clauses: list[Span]) -> None:
+        view, pub = self.view, self.pub
+        left_start = max(clause.start, fig.cmp_start - LEFT_WINDOW)
+        left = view[left_start : fig.cmp_start]
+        right = view[fig.end : min(clause.end, fig.end + RIGHT_WINDOW)]
+        sentence_left = view[max(sent.start, fig.cmp_start - SENTENCE_WINDOW) : fig.cmp_start]
+        strong = bool(rules.STRONG_CUE.search(sentence_left))
+        past = bool(rules.PAST_MARKER.search(left)) or bool(rules.PAST_MARKER.match(right))
+        weak = fig.comparator is not None and not fig.approx_more
+        kind = rules.classify(when, pub, strong=strong, weak=weak, past_marker=past, target_list=target)
+
+        cleaned = clean_left(left)
+        previous = items[-1] if items else None
+        if kind == "fact" and previous is not None and previous.kind == "fact":
+            if fig.unit_normalized == "percent" and is_growth_only(cleaned):
+                prev = self.facts[previous.index]
+                if prev.growth_percent is None:
+                    prev.growth_percent = fig.value
+                    end = self._quote(clause.start, clause.end)[1]
+                    if end > prev.start:
+                        prev.quote = self.text[prev.start : end]
+                    return
+            if is_change_only(cleaned):
+                return
+
+        plan = plan_in(sentence_left)
+        plan_short = plan[3] if plan else ""
+        previous_base = previous.base if previous else ""
+        subject, base, growth = figure_subject(left, right, fig.unit_normalized, previous_base=previous_base,
+                                               topic=topic, plan=plan_short)
+        qs, qe = self._quote(clause.start, clause.end)
+        if qe - qs > MAX_QUOTE:
+            qs, qe = self._quote(max(clause.start, fig.cmp_start - LEFT_WINDOW),
+                                 min(clause.end, fig.end + RIGHT_WINDOW))
+        if time_clause is not None and k > 0 and clauses[k - 1].start == time_clause[0]:
+            qs = self._quote(time_clause[0], time_clause[1])[0]
+        quote = self.text[qs:qe]
+        parent_index = parent_quote = None
+        if points_back(view[clause.start : clause.start + 6]) and previous is not None and previous.kind == kind:
+            parent_index = previous.index
+            parent_quote = (self.commitments if kind == "commitment" else self.facts)[parent_index].quote
+
+        comparator = fig.comparator
+        if kind == "commitment":
+            if comparator is None:
+                comparator = comparator_in(left) or "="
+            deadline = period_start = None
+            if when is not None and when.kind not in ("present", "asof", "future") and when.end is not None:
+                deadline = when.end.isoformat()
+                if when.kind == "range" or when.whole_year:
+                    period_start = when.begin.isoformat() if when.begin else None
+            self.commitments.append(Commitment(
+                quote=quote, subject=subject, comparator=comparator, value=fig.value, unit=fig.unit,
+                value_normalized=fig.value_normalized, unit_normalized=fig.unit_normalized, deadline=deadline,
+                period_start=period_start, value_max=fig.value_max,
+                parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
+                parent_quote=parent_quote, parent_index=parent_index, start=qs,
+            ))
+            items.append(_Item("commitment", len(self.commitments) - 1, base, qs))
+        else:
+            as_of = self._as_of(when)
+            self.facts.append(Fact(
+                quote=quote, subject=subject, value=fig.value, unit=fig.unit,
+                value_normalized=fig.value_normalized, unit_normalized=fig.unit_normalized, as_of=as_of,
+                growth_percent=fig.value if growth else None, comparator=comparator or "=",
+                value_max=fig.value_max, parent_quote=parent_quote, parent_index=parent_index, start=qs,
+            ))
+            items.append(_Item("fact", len(self.facts) - 1, base, qs))
+
+    def _as_of(self, when: When | None) -> str:
+        """The end of the period a fact describes; the publication date when the text names none."""
+        if when is None or when.end is None or when.kind == "present" or when.end > self.pub.end:
+            return self.pub.end.isoformat()
+        return when.end.isoformat()
+
+    def _pledge(self, clause: Span, when: When | None, future_when: When | None, target: bool) -> None:
+        """A pledge without a figure: 到2025年…打造…高地, or an item in a list of targets (生态环境质量持续改善)."""
+        body = self.view[clause.start : clause.end]
+        if len(body) > 80 or rules.PAST_MARKER.search(body):
+            return
+        deadline_when = None
+        if future_when is not None and starts_with_completion(body):
+            deadline_when = future_when
+        elif target and is_goal_clause(body):
+            if rules.is_past(when, self.pub) or (when is not None and when.kind in ("present", "asof")):
+                return
+            deadline_when = when
+        else:
+            return
+        qs, qe = self._quote(clause.start, clause.end)
+        deadline = period_start = None
+        if deadline_when is not None and deadline_when.end is not None and deadline_when.kind != "future":
+            deadline = deadline_when.end.isoformat()
+            if deadline_when.kind == "range" or deadline_when.whole_year:
+                period_start = deadline_when.begin.isoformat() if deadline_when.begin else None
+        self.commitments.append(Commitment(
+            quote=self.text[qs:qe], subject=qualitative_subject(body), comparator=None, value=None, unit=None,
+            value_normalized=None, unit_normalized=None, deadline=deadline, period_start=period_start, start=qs,
+        ))

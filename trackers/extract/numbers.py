@@ -1,0 +1,215 @@
+"""Figures: a number with its Chinese magnitude and unit (2.4万亿元, 780多家, 一千三百零一个, 50—60亿元, 5.5%).
+
+A figure needs a unit. Bare numbers in news text are mostly years, dates, ordinals and slogans ("6+4+2"), and a
+target or a fact is always a quantity of something, so requiring the unit removes most noise at no cost.
+
+Why a grammar of our own: cn2an converts a numeral span once it is found but, run over whole sentences, turns words
+into digits (十足 → 10足) and fails on mixed forms such as 2.4万亿 or 780多; dateparser reads 1301 and 45.7 as dates.
+Here a regular grammar finds the span and cn2an only reads the Chinese-numeral part of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from trackers.extract.comparators import prefix_comparator, suffix_comparator
+
+# unit as written -> (normalized unit, factor to that unit)
+UNITS: dict[str, tuple[str, float]] = {
+    "元": ("CNY", 1), "人民币": ("CNY", 1), "元人民币": ("CNY", 1),
+    "美元": ("USD", 1), "欧元": ("EUR", 1), "港元": ("HKD", 1), "日元": ("JPY", 1),
+    "%": ("percent", 1), "个百分点": ("pp", 1), "百分点": ("pp", 1),
+    "人": ("person", 1), "名": ("person", 1), "位": ("person", 1), "人次": ("person_time", 1),
+    "公里": ("km", 1), "千米": ("km", 1), "米": ("m", 1),
+    "平方公里": ("km2", 1), "平方米": ("m2", 1), "亩": ("mu", 1), "公顷": ("ha", 1),
+    "吨": ("ton", 1), "斤": ("jin", 1), "公斤": ("kg", 1), "千克": ("kg", 1),
+    "千瓦时": ("kWh", 1), "千瓦": ("kW", 1), "兆瓦": ("MW", 1),
+    "立方米": ("m3", 1), "标箱": ("TEU", 1),
+}
+# Counters: what they count is a plain number of things.
+COUNTERS = "个 项 家 户 座 所 条 辆 台 套 间 张 件 处 栋 艘 架 场 只 头 株 棵 宗 笔 支 种 款 块 根 批 张"
+for _c in COUNTERS.split():
+    UNITS.setdefault(_c, ("count", 1))
+
+MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
+
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
+# Chinese numerals without 万/亿: those are read as magnitudes so 三百万人 is 300 万人, as the text writes it.
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_CHINESE = f"[{_CN_DIGITS}]+"
+_NUM = rf"(?:{_ARABIC}|{_CHINESE})"
+# 千 is a magnitude unless it starts a unit (千瓦, 千米, 千克); 百 unless it starts 百分点.
+_MAG = r"(?:万亿|亿|万|千(?![瓦米克])|百(?!分点))"
+
+FIGURE_RE = re.compile(
+    rf"(?<![\d.第{_CN_DIGITS}])"
+    rf"(?P<num>{_NUM})(?P<more1>多|余)?(?P<mag1>{_MAG})?"
+    rf"(?:(?P<dash>[—~\-至到])(?P<num2>{_NUM})(?P<more2>多|余)?)?"
+    rf"(?P<mag>{_MAG})?(?P<more>多|余)?"
+    rf"(?P<unit>{_UNIT_ALT})"
+    r"(?P<suffix>以上|以下|以内|左右|上下)?"
+)
+
+# 个月 / 个工作日 are durations, 人均 is "per person", 亿元级 a size class: none is a quantity of that unit.
+_NOT_A_UNIT_AFTER = {
+    "个": "月工小星季年头",
+    "人": "均民员口才",
+    "名": "单称义列",
+    "位": "于居置列",
+    "场": "所景合面",
+    "所": "以有在属得需",
+    "支": "持撑付出柱",
+    "种": "植类养子",
+    "条": "件例款",
+    "处": "理置于罚长",
+    "台": "阶湾账",
+    "批": "准复示",
+    "头": "部",
+    "笔": "者",
+    "间": "隔",
+    "只": "有要是能",
+    "块": "钱",
+    "家": "庭乡长",
+    "米": "粮面",
+}
+_SIZE_CLASS_AFTER = "级"
+# A single Chinese digit before a counter is often not a figure at all: 一个 is "a", 两个主攻方向 an enumeration of
+# ideas. These nouns name abstractions, not countable results.
+_ABSTRACT_NOUNS = re.compile(
+    r"方面|方向|领域|环节|重点|目标|任务|问题|作用|体系|机制|原则|理念|意识|优先|必须|坚持|统筹|关系|层面|阶段|步|"
+    r"维度|路径|抓手|支撑|引擎|中心|战略|工程|行动|板块|主线|要求|能力|模式|格局|定位|特点|优势|短板|字|点"
+)
+
+
+@dataclass(slots=True)
+class Figure:
+    start: int  # first character of the number (a prefix comparator lies before it)
+    end: int  # after the unit and any 以上/左右 suffix
+    cmp_start: int  # where a prefix comparator (超过, 约 …) starts, else == start
+    value: float
+    value_max: float | None
+    unit: str  # as written, with the magnitude: 亿元, 万人, %
+    unit_normalized: str
+    value_normalized: float
+    comparator: str | None  # from the words around the number only
+    approx_more: bool  # 多 / 余: "more than"
+    chinese_numeral: bool
+
+
+def find_figures(view: str) -> list[Figure]:
+    """Every figure in the folded view, in order."""
+    out: list[Figure] = []
+    for m in FIGURE_RE.finditer(view):
+        fig = _figure(view, m)
+        if fig is not None:
+            out.append(fig)
+    return out
+
+
+def _figure(view: str, m: re.Match) -> Figure | None:
+    unit = m.group("unit")
+    end = m.end()
+    nxt = view[m.end("unit") : m.end("unit") + 1]
+    if nxt and nxt in _NOT_A_UNIT_AFTER.get(unit, ""):
+        return None
+    if nxt == _SIZE_CLASS_AFTER or view[end : end + 1] == _SIZE_CLASS_AFTER:
+        return None
+    if m.group("suffix") in ("以上", "以下") and _starts_noun(view[end : end + 1]):
+        # 10亿元以上关键配套项目: a size class that describes projects, not a quantity.
+        return None
+    num = m.group("num")
+    chinese = not num[0].isdigit()
+    if chinese and not _plausible_chinese(view, m, num):
+        return None
+    value = _read(num)
+    if value is None:
+        return None
+    mag = m.group("mag") or m.group("mag1") or ""
+    value_max = None
+    if m.group("num2") is not None:
+        value_max = _read(m.group("num2"))
+        if value_max is None or value_max <= value:
+            # 2023-2025 is not a range of figures; a "range" going down is a date or a code.
+            if m.group("dash") in "—-~":
+                return None
+            value_max = None
+    factor = MAGNITUDES.get(mag, 1.0)
+    norm_unit, unit_factor = UNITS[unit]
+    written_unit = mag + unit
+    comparator = suffix_comparator(m.group("suffix"))
+    cmp_start = m.start()
+    pre, pre_len = prefix_comparator(view, m.start())
+    if pre is not None:
+        cmp_start = m.start() - pre_len
+        if comparator is None:
+            comparator = pre
+    more = bool(m.group("more") or m.group("more1") or m.group("more2"))
+    if comparator is None and more:
+        comparator = ">"
+    if value_max is not None and comparator is None:
+        comparator = ">="
+    return Figure(
+        start=m.start(),
+        end=end,
+        cmp_start=cmp_start,
+        value=_tidy(value),
+        value_max=_tidy(value_max) if value_max is not None else None,
+        unit=written_unit,
+        unit_normalized=norm_unit,
+        value_normalized=_tidy(value * factor * unit_factor),
+        comparator=comparator,
+        approx_more=more,
+        chinese_numeral=chinese,
+    )
+
+
+def _starts_noun(ch: str) -> bool:
+    return bool(ch) and ("\u4e00" <= ch <= "\u9fff") and ch not in "目"
+
+
+def _plausible_chinese(view: str, m: re.Match, num: str) -> bool:
+    """Chinese numerals are also words (一个 = "a", 十足, 千万 = "by all means"): accept only figure-like uses."""
+    before = view[m.start() - 1 : m.start()]
+    if before in "“\"‘「『":  # “三个优先” is a slogan
+        return False
+    if num in ("一", "百", "千", "十百", "零", "〇"):
+        return False
+    if num[0] in "百千":
+        return False
+    if len(num) <= 2 and m.group("unit") in COUNTERS:
+        after = view[m.end() : m.end() + 6]
+        if _ABSTRACT_NOUNS.match(after) or _ABSTRACT_NOUNS.search(after[:4]):
+            return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _read(num: str) -> float | None:
+    if num[0].isdigit():
+        try:
+            return float(num.replace(",", ""))
+        except ValueError:
+            return None
+    return read_chinese_numeral(num)
+
+
+def read_chinese_numeral(span: str) -> float | None:
+    """一千三百零一 → 1301, 二〇二五 → 2025 (digit by digit), 两 → 2. None when it is not a numeral."""
+    if all(ch in "〇零一二三四五六七八九" for ch in span) and len(span) >= 2:
+        return float("".join(str("〇一二三四五六七八九".index(ch)) if ch != "零" else "0" for ch in span))
+    import cn2an  # imported here: it takes a fifth of a second to load and most texts need it rarely
+
+    try:
+        return float(cn2an.cn2an(span, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _tidy(x: float) -> float | int:
+    """Whole numbers as int so JSON shows 1301, not 1301.0; others rounded off binary noise."""
+    if x == int(x) and abs(x) < 1e18:
+        return int(x)
+    return round(x, 10) if abs(x) < 1e6 else float(f"{x:.12g}")

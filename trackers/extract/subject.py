@@ -1,0 +1,247 @@
+"""The subject phrase: what a figure measures (集成电路产业链群规模, 城镇新增就业人数, 国内生产总值增长率).
+
+News sentences put the measured thing in a few places, and the rules follow them:
+
+- before the figure: 全市集成电路产业链群规模突破500亿元 → the words before, less scope (全市), time, plan verbs
+  (力争, 预计) and the verb that joins subject and figure (突破, 达到, 控制在);
+- after a counter: 引进了36个产业类项目 → the words before (the actor and verb) + the noun after + 数;
+- a bare attribute: 总投资超过400亿元 after a count of projects → that count's noun + 总投资;
+- a growth rate: 国内生产总值增长5.5%左右 → 国内生产总值增长率; 居民消费价格上涨2% → 居民消费价格涨幅;
+- a clause without its own actor (如今已集聚780多家纳米企业) borrows the sentence's topic (苏州工业园区).
+
+No word segmenter is used: a small list of verbs common in policy coverage marks where a noun phrase ends, which is
+enough for these few patterns and keeps extraction fast.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trackers.extract.dates import TIME_RE
+
+# Verbs that end a topic noun phrase or start a verb phrase in policy coverage.
+VERBS = (
+    "形成 引进 引入 落地 建成 建设 开工 实施 推进 签约 集聚 聚集 完成 实现 达到 突破 超过 培育 打造 新建 改造 "
+    "建立 设立 认定 创建 招引 贡献 带动 吸引 提供 投入 发放 减免 支持 举办 开展 规划 谋划 布局 明确 提出 部署 "
+    "印发 出台 发布 组织 帮助 解决 惠及 覆盖 开通 投运 投产 达产 坚持 编制 塑造 锚定 聚焦 推动 加快 成立 拥有 "
+    "位居 排在 获得 获批 争取 力争 确保 涉及 包括 累计 新开工 竣工 招商 签署 收获 增长 下降 上涨 提高 提升 "
+    "保持 稳定 控制 降到 降至 突破 达 为 是 占"
+).split()
+_VERB_RE = re.compile("|".join(sorted(set(VERBS), key=len, reverse=True)))
+# Where a topic phrase ends: a verb, a preposition or an adverb.
+_TOPIC_STOP = re.compile(
+    _VERB_RE.pattern + r"|在|于|对|将|已|把|被|从|向|以|按|要|同样|也|都|还|正|更|均|仍|又|颇|十分|非常|"
+    r"正在|已经|持续|不断|积极|全面|进一步|就|首月|通过|围绕|作为|成为|共|和"
+)
+
+_LEAD = re.compile(
+    r"^(?:[\s●•·▪■◆○\-*#]+|\d{1,2}[.、)]|[(（]?[一二三四五六七八九十]{1,3}[)）、.]|其中|同时|此外|另外|并且|并|而且|而|"
+    r"据悉|据介绍|据了解|数据显示|统计显示|以及|及|和|与|且|则|即|从[^,]{1,8}看)+"
+)
+_SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会)")
+_INTENT = re.compile(r"力争|争取|确保|预计|预期|计划|(?<!即)将(?!近)|拟|努力|谋划|力求|有望|(?<![为除])了(?![解望])|"
+                     r"已经|已|就(?![业医学读])|仅")
+_GENERIC_START = re.compile(r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排)")
+# The verb that joins the subject and the figure: 规模[突破]500亿元, 失业率[控制在]5.5%以内.
+_LINK_END = re.compile(
+    r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|计|拥有|共有|有|保持在|稳定在|控制在|"
+    r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|在|至|到|了|的)+$"
+)
+# Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
+_ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独")
+_BASE_PHRASE = re.compile(r"(?:较|比|相比|相较|与)(?:上年|去年|同期|上年同期|\d{4}年|[〇零一二三四五六七八九]{4}年)(?:同期)?|同比")
+_TITLE = re.compile(r"《[^》]{1,80}》")
+_ANAPHOR = re.compile(r"^(?:相关|该|其|这些|上述|此类|这)")
+_GROWTH_END = re.compile(r"(?:增长|增速|增幅|上涨|涨幅|下降|降幅|回落|提高|提升|减少|降低|增加)$")
+_ATTRIBUTE = re.compile(
+    r"(?:总投资额?|投资额?|总额|金额|总金额|产值|总产值|营收|营业收入|收入|规模|面积|总面积|占比|比重|增加值|"
+    r"销售额|交易额|总量|产量|税收|利润)$"
+)
+_CHANGE_ONLY = re.compile(r"^(?:增产|减产|增加|减少|增收|减收|多|少|提高|下降|增长|回落|上升)$")
+_NOUN_AFTER = re.compile(r"[^\s,;:。!?、()《》\[\]]{1,18}")
+_GOAL_END = re.compile(
+    r"(?:持续|继续|稳步|基本|明显|显著|进一步|不断|稳中有|总体|保持|全面|有效|大幅|逐步)?"
+    r"(?:改善|下降|降低|提高|提升|增强|优化|平衡|同步|提质|增长|稳定|好转|扩大|缩小|减少|增加|达标|向好)$"
+)
+_COMPLETION_START = re.compile(
+    r"^(?:基本|全面|初步|率先|加快|努力|力争|确保|总体|整体)?"
+    r"(?:建成|建设成为|打造成为|打造|形成|实现|完成|成为|构建|培育|基本形成|跻身|迈入|进入)"
+)
+
+
+def clean_left(text: str) -> str:
+    """The words before a figure, less time, comparison bases, plan verbs and the linking verb."""
+    if "》" in text:
+        text = text[text.rindex("》") + 1 :]
+    text = _BASE_PHRASE.sub("", text)
+    text = TIME_RE.sub("", text)
+    text = _INTENT.sub("", text)
+    text = _ADVERBS.sub("", text)
+    text = _LEAD.sub("", text)
+    text = _SCOPE.sub("", text)
+    text = _LINK_END.sub("", text)
+    text = _GENERIC_START.sub("", text)
+    return text.strip(" “”\"'")
+
+
+def is_growth_only(left_clean: str) -> bool:
+    """增长8.1% / 同比增速36% right after another figure: the growth of that figure, not a new item."""
+    return bool(re.fullmatch(r"(?:增长|增速|增幅|上涨|涨幅|增|长)?", left_clean))
+
+
+def is_change_only(left_clean: str) -> bool:
+    """增产74亿斤 right after 粮食产量1.37万亿斤: the change of that figure."""
+    return bool(_CHANGE_ONLY.match(left_clean))
+
+
+def noun_after(right: str) -> str:
+    """The noun a counter counts: 36个[产业类项目], 4家[“中科系”科研院所]."""
+    right = right.lstrip("的")
+    m = _NOUN_AFTER.match(right)
+    return m.group() if m else ""
+
+
+def topic_of(clause: str) -> str:
+    """The noun phrase a sentence is about, from one of its first clauses (苏州工业园区在2010年… → 苏州工业园区)."""
+    text = TIME_RE.sub("", _TITLE.sub("", clause))
+    text = _LEAD.sub("", text).strip(" “”\"'")
+    if not text or _VERB_RE.match(text):
+        return ""
+    m = _TOPIC_STOP.search(text)
+    topic = text[: m.start()] if m else ""
+    if "的" in topic:
+        topic = topic[topic.rindex("的") + 1 :]
+    topic = _SCOPE.sub("", topic)
+    return topic if 2 <= len(topic) <= 12 else ""
+
+
+def _drop_enumeration(left: str) -> str:
+    """新能源汽车、“泛航空”、新材料三条产业链: keep the verb phrase before the list (形成), drop its members."""
+    first_sep = len(left)
+    for sep in ("、", "和", "及", "与"):
+        i = left.find(sep)
+        if i != -1:
+            first_sep = min(first_sep, i)
+    if first_sep == len(left):
+        return left
+    last_verb_end = 0
+    for m in _VERB_RE.finditer(left, 0, first_sep):
+        last_verb_end = m.end()
+    return left[:last_verb_end]
+
+
+def figure_subject(
+    left: str,
+    right: str,
+    unit_normalized: str,
+    *,
+    previous_base: str,
+    topic: str,
+    plan: str,
+) -> tuple[str, str, bool]:
+    """(subject, base noun phrase for later attributes, is_growth) for one figure.
+
+    `left` is the clause up to the figure's comparator, `right` what follows the figure in the clause.
+    """
+    after_title = "》" in left
+    clean = clean_left(left)
+    counted = unit_normalized in ("count", "person", "person_time")
+    noun = noun_after(right) if counted or unit_normalized not in ("percent", "pp") else ""
+    if noun and _VERB_RE.match(noun):
+        noun = ""  # 3家落户: a verb, not a noun, follows the counter
+    if counted and noun:
+        clean = _drop_enumeration(clean)
+    elif "、" in clean:
+        clean = clean[clean.rindex("、") + 1 :]
+
+    growth = False
+    anaphor = bool(_ANAPHOR.match(clean))
+    if unit_normalized in ("percent", "pp"):
+        m = _GROWTH_END.search(clean)
+        if m:
+            growth = m.group() in ("增长", "增速", "增幅", "上涨", "涨幅", "提高", "提升", "增加")
+            head, verb = clean[: m.start()], m.group()
+            head = _LINK_END.sub("", head)
+            if re.search(r"(?:率|增速|增幅|涨幅|降幅|比重|占比)$", head):
+                clean = head
+            elif verb in ("上涨", "涨幅"):
+                clean = head + "涨幅"
+            elif verb in ("下降", "降幅", "回落", "减少", "降低"):
+                clean = head + "降幅"
+            elif verb == "增速":
+                clean = head + "增速"
+            else:
+                clean = head + "增长率"
+            base = head
+        else:
+            base = clean
+    else:
+        base = clean
+
+    # A bare attribute (总投资, 产值) belongs to the thing counted just before; verb + attribute to the topic.
+    attribute = _ATTRIBUTE.search(clean)
+    if clean and attribute and not counted:
+        rest = clean[: attribute.start()]
+        if not rest:
+            clean = (previous_base or topic) + clean
+        elif _VERB_RE.fullmatch(rest) or (_VERB_RE.match(rest) and len(rest) <= 4):
+            clean = topic + clean
+    elif anaphor and topic:
+        clean = topic + clean
+    elif topic and clean and _VERB_RE.match(clean) and not after_title:
+        clean = topic + clean
+    elif not clean and not noun:
+        clean = previous_base or topic
+
+    if noun and not counted:
+        # 贡献了40亿元产值: the actor before the verb + the noun after the figure.
+        m = _VERB_RE.search(clean)
+        actor = clean[: m.start()] if m else clean
+        actor = re.sub(r"^在", "", actor)
+        if actor:
+            clean = actor + noun
+        else:
+            clean = (previous_base or topic) + noun
+        base = clean
+    if counted:
+        base = clean + noun
+        suffix = "人数" if unit_normalized == "person" and not base.endswith(("人数", "人口", "人次")) else "数"
+        if unit_normalized == "person_time":
+            suffix = "人次"
+        subject = base + suffix if base else ""
+    else:
+        subject = clean
+    if plan and after_title and subject and not subject.startswith(plan):
+        subject = plan + subject
+        base = plan + base
+    return subject[:40], base[:40], growth
+
+
+def qualitative_subject(clause: str) -> str:
+    """打造…的第三代半导体产业“芯”高地 → 第三代半导体产业“芯”高地; 生态环境质量持续改善 → 生态环境质量."""
+    text = _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
+    m = _COMPLETION_START.match(text)
+    if m:
+        obj = text[m.end() :]
+        if "的" in obj and len(obj) - obj.rindex("的") > 2:
+            obj = obj[obj.rindex("的") + 1 :]
+        return obj[:40]
+    m = _GOAL_END.search(text)
+    if m:
+        head = text[: m.start()]
+        head = re.sub(r"(?:保稳|促稳|稳中|保持|基本|总体)$", "", head)
+        return head[:40] or text[:40]
+    return text[:40]
+
+
+def is_goal_clause(clause: str) -> bool:
+    """A clause that states an outcome without a figure: 生态环境质量持续改善, 基本建成现代化产业体系."""
+    text = _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
+    if len(text) < 4 or len(text) > 40:
+        return False
+    return bool(_GOAL_END.search(text) or _COMPLETION_START.match(text))
+
+
+def starts_with_completion(clause: str) -> bool:
+    text = _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
+    return bool(_COMPLETION_START.match(text)) and len(text) >= 4

@@ -1,0 +1,179 @@
+"""Text cleanup and segmentation: paragraphs, sentences and clauses.
+
+Every later step works on a *folded view* of the text: the same length as the text, character for character, with
+full-width ASCII turned into ASCII and common traditional characters into simplified ones. Because the view keeps
+every offset, a span found in the view is also the span of the exact quote in the original text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from trackers.extract.errors import ExtractionError
+
+# Full-width ASCII (！ to ～) sits at a fixed distance from ASCII; the ideographic space becomes a plain space.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+# Dashes used in ranges (2023—2025年, 50–60亿元) all become one em dash so the grammars list a single character.
+for _dash in "–―─－":
+    _FOLD[ord(_dash)] = ord("—")
+_FOLD[ord("～")] = ord("~")
+
+# Traditional characters that occur in policy coverage and matter to the grammars (units, cues, time words).
+# One character for one character keeps the view the same length as the text; a full converter (OpenCC) maps some
+# words to words of another length, which would break the quotes.
+_TRADITIONAL = (
+    "億亿 萬万 達达 預预 計计 劃划 標标 準准 確确 爭争 實实 現现 發发 動动 產产 業业 區区 縣县 經经 濟济 項项 條条 臺台 個个 類类 頭头 廠厂 點点 數数 總总 額额 長长 "
+    "兩两 強强 開开 設设 將将 於于 為为 與与 務务 對对 進进 價价 資资 貨货 幣币 場场 農农 糧粮 噸吨 畝亩 戶户 員员 歲岁 學学 醫医 療疗 衛卫 電电 網网 車车 鐵铁 線线 "
+    "橋桥 園园 鄉乡 鎮镇 環环 綠绿 華华 國国 內内 來来 時时 間间 門门 問问 關关 係系 後后 會会 議议 報报 導导 組组 織织 構构 機机 體体 製制 較较 漲涨 規规 續续 穩稳 "
+    "歷历 屆届 約约 餘余 陸陆 擴扩 範范 圍围 這这 礎础 雙双 倉仓 滿满 礦矿 氣气 熱热 節节 減减 稅税 銷销 貿贸 際际 蓋盖 單单 邊边 號号 圖图 維维 優优 勢势 質质 營营 "
+    "運运 輸输"
+)
+for _pair in _TRADITIONAL.split():
+    _FOLD[ord(_pair[0])] = ord(_pair[1])
+
+_HTML_HINT = re.compile(r"</?(?:p|br|div|span|html|body|a|table|td|tr|li|ul|ol|h[1-6]|strong|em|b|i|img|meta|"
+                        r"script|style|section|article|head|title)\b[^>]*>", re.I)
+_HTML_DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
+_HTML_BLOCK = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h[1-6]|/section|/article|p|div|li|tr|h[1-6])\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"<[^>]{0,2000}>")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def prepare(raw: str | bytes) -> str:
+    """The text that quotes refer to: decoded, with HTML markup removed when the input is a web page."""
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ExtractionError(f"the input is not UTF-8 text (bad byte at offset {exc.start})") from None
+    if not isinstance(raw, str):
+        raise ExtractionError(f"expected text, got {type(raw).__name__}")
+    if raw and len(_CONTROL.findall(raw[:100_000])) > max(8, len(raw[:100_000]) // 100):
+        raise ExtractionError("the input looks like binary data, not text")
+    if _HTML_HINT.search(raw[:100_000]):
+        raw = strip_html(raw)
+    return raw
+
+
+def strip_html(page: str) -> str:
+    """Markup out, entities decoded, block tags turned into line breaks (they end paragraphs)."""
+    page = _HTML_DROP.sub(" ", page)
+    page = _HTML_BLOCK.sub("\n", page)
+    page = _HTML_TAG.sub("", page)
+    return html.unescape(page)
+
+
+def fold(text: str) -> str:
+    """The folded view (see the module docstring); same length as `text`."""
+    return text.translate(_FOLD)
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    parent: int  # index of the enclosing sentence (for a clause) or paragraph (for a sentence)
+
+
+@dataclass(slots=True)
+class Segments:
+    paragraphs: list[Span]
+    sentences: list[Span]
+    clauses: list[Span]
+
+
+# After folding, full-width ，；：！？（） are ASCII. A comma between digits is a thousands separator.
+_BOUNDARY = re.compile(r"\n|[。!?…]+|[,;:、]|[()《》\[\]【】]")
+_SENTENCE_END = frozenset("\n。!?…")
+_OPEN = frozenset("(《[【")
+_CLOSE = frozenset(")》]】")
+# Inside brackets a comma does not end the clause, but a bracket left open must not swallow a whole article.
+_MAX_BRACKET = 200
+
+
+def segment(view: str) -> Segments:
+    """Paragraphs (lines), sentences (。!?… or a line end) and clauses (,;: and 、 outside brackets)."""
+    paragraphs: list[Span] = []
+    sentences: list[Span] = []
+    clauses: list[Span] = []
+    n = len(view)
+    para_start = sent_start = clause_start = 0
+    depth, opened_at = 0, 0
+
+    def close_clause(end: int) -> None:
+        nonlocal clause_start
+        if _has_content(view, clause_start, end):
+            clauses.append(Span(clause_start, end, len(sentences)))
+        clause_start = end + 1 if end < n else end
+
+    def close_sentence(end: int, next_start: int) -> None:
+        nonlocal sent_start, clause_start
+        close_clause(end)
+        if _has_content(view, sent_start, end):
+            sentences.append(Span(sent_start, end, len(paragraphs)))
+        else:
+            # Drop clauses that belonged to an empty sentence (only punctuation).
+            while clauses and clauses[-1].parent == len(sentences) and clauses[-1].start >= sent_start:
+                clauses.pop()
+        sent_start = clause_start = next_start
+
+    for m in _BOUNDARY.finditer(view):
+        ch = m.group()[0]
+        pos = m.start()
+        if depth and pos - opened_at > _MAX_BRACKET:
+            depth = 0
+        if ch in _OPEN:
+            if depth == 0:
+                opened_at = pos
+            depth += 1
+            continue
+        if ch in _CLOSE:
+            depth = max(0, depth - 1)
+            continue
+        if ch == "\n":
+            depth = 0
+            close_sentence(pos, pos + 1)
+            if _has_content(view, para_start, pos):
+                paragraphs.append(Span(para_start, pos, -1))
+            para_start = pos + 1
+            continue
+        if ch in _SENTENCE_END:
+            depth = 0
+            close_sentence(m.end(), m.end())
+            continue
+        if depth:
+            continue
+        if ch == "," and 0 < pos < n - 1 and view[pos - 1].isdigit() and view[pos + 1].isdigit():
+            continue
+        if ch == "、":
+            # 、 lists items inside one clause; the subject finder splits on it where it needs to.
+            continue
+        close_clause(pos)
+        clause_start = pos + 1
+    close_sentence(n, n)
+    if _has_content(view, para_start, n):
+        paragraphs.append(Span(para_start, n, -1))
+    return Segments(paragraphs, sentences, clauses)
+
+
+_BLANK = re.compile(r"[\s,;:。!?…、()《》\[\]【】“”\"']*")
+
+
+def _has_content(view: str, start: int, end: int) -> bool:
+    if end <= start:
+        return False
+    m = _BLANK.match(view, start, end)
+    return m is not None and m.end() < end
+
+
+def trim(view: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past surrounding blanks and punctuation that a quote should not start or end with."""
+    lead = " \t\r\n\u3000,;:、。!?…●•·▪■◆○-*"
+    while start < end and view[start] in lead:
+        start += 1
+    while end > start and view[end - 1] in lead:
+        end -= 1
+    return start, end
