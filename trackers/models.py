@@ -299,3 +299,76 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(100), index=True)
     allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+# --- What admins do: admin grants, target revisions, the review queue, feeds -------------------------------------
+
+
+class AdminGrant(Base):
+    """Admin rights an owner granted in the chat (owners themselves come from settings, never from here)."""
+
+    __tablename__ = "admin_grant"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    granted_by: Mapped[int] = mapped_column(BigInteger)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CommitmentRevision(Base):
+    """A commitment's target before and after an edit: the old target stays visible (goalposts moved)."""
+
+    __tablename__ = "commitment_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    changed_by: Mapped[int | None] = mapped_column(BigInteger)
+    # {"comparator", "value", "unit", "value_normalized", "unit_normalized", "deadline"} before and after.
+    old: Mapped[dict] = mapped_column(JSON)
+    new: Mapped[dict] = mapped_column(JSON)
+
+
+class ReviewState(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class ReviewItem(Base):
+    """One thing extraction found in an article, waiting for an admin's Confirm / Edit / Reject."""
+
+    __tablename__ = "review_item"
+    __table_args__ = (UniqueConstraint("article_id", "kind", "position", name="uq_review_item_article_kind_pos"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "commitment" or "fact"
+    position: Mapped[int] = mapped_column(Integer)  # index in the extraction's list of that kind
+    # The extracted fields (SCHEMA.md names), edited in place before confirming.
+    data: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[ReviewState] = mapped_column(_enum(ReviewState), default=ReviewState.PENDING, index=True)
+    # For a fact: the commitment it looks like progress on.
+    suggested_commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitment.id", ondelete="SET NULL"))
+    # What confirming made: a commitment, or a progress point on one.
+    result_commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitment.id", ondelete="SET NULL"))
+    result_evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Feed(Base):
+    """A source polled for new coverage; admins manage the list, the coverage poller reads it."""
+
+    __tablename__ = "feed"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    interval_minutes: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
