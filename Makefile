@@ -38,5 +38,12 @@ lint: $(STAMP)
 bench: $(BENCH_STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
+# Extraction scored against the dev corpus, when the shared corpus sits beside the repository.
+CORPUS ?= ../shared/corpus/dev
+eval: $(STAMP)
+	@if [ ! -d "$(CORPUS)" ]; then echo "eval: no corpus at $(CORPUS); nothing to score"; exit 0; fi; \
+	rm -rf eval-out && $(VENV)/bin/luoshi extract "$(CORPUS)" --out eval-out && \
+	$(PY) ../shared/eval/score.py --gold "$(CORPUS)" --pred eval-out
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

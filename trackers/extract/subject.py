@@ -41,10 +41,12 @@ _LEAD = re.compile(
 _SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会)")
 _INTENT = re.compile(r"力争|争取|确保|预计|预期|计划|(?<!即)将(?!近)|拟|努力|谋划|力求|有望|(?<![为除])了(?![解望])|"
                      r"已经|已|就(?![业医学读])|仅")
-_GENERIC_START = re.compile(r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排)")
+_GENERIC_START = re.compile(r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排|明确|提出|包括|涉及|部署|确定|印发|出台)")
+# 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured.
+_ACHIEVE = re.compile(r"实现|完成(?=[^率])")
 # The verb that joins the subject and the figure: 规模[突破]500亿元, 失业率[控制在]5.5%以内.
 _LINK_END = re.compile(
-    r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|计|拥有|共有|有|保持在|稳定在|控制在|"
+    r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|拥有|共有|有|保持在|稳定在|控制在|"
     r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|在|至|到|了|的)+$"
 )
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
@@ -57,7 +59,11 @@ _ATTRIBUTE = re.compile(
     r"(?:总投资额?|投资额?|总额|金额|总金额|产值|总产值|营收|营业收入|收入|规模|面积|总面积|占比|比重|增加值|"
     r"销售额|交易额|总量|产量|税收|利润)$"
 )
+# What a physical quantity measures when the text only names the thing: 5200亩的产业园 → 产业园面积.
+_MEASURE_NAME = {"mu": "面积", "m2": "面积", "km2": "面积", "ha": "面积", "km": "里程"}
 _CHANGE_ONLY = re.compile(r"^(?:增产|减产|增加|减少|增收|减收|多|少|提高|下降|增长|回落|上升)$")
+# The counted noun ends at a conjunction (40亿元产值并带动…); a verb right after it stays (77个重大项目集中开工).
+_NOUN_STOP = re.compile(r"并|和|及|以及|与|或者|等|的|其中|同时")
 _NOUN_AFTER = re.compile(r"[^\s,;:。!?、()《》\[\]]{1,18}")
 _GOAL_END = re.compile(
     r"(?:持续|继续|稳步|基本|明显|显著|进一步|不断|稳中有|总体|保持|全面|有效|大幅|逐步)?"
@@ -73,6 +79,8 @@ def clean_left(text: str) -> str:
     """The words before a figure, less time, comparison bases, plan verbs and the linking verb."""
     if "》" in text:
         text = text[text.rindex("》") + 1 :]
+    if "——" in text:
+        text = text[text.rindex("——") + 2 :]
     text = _BASE_PHRASE.sub("", text)
     text = TIME_RE.sub("", text)
     text = _INTENT.sub("", text)
@@ -81,6 +89,7 @@ def clean_left(text: str) -> str:
     text = _SCOPE.sub("", text)
     text = _LINK_END.sub("", text)
     text = _GENERIC_START.sub("", text)
+    text = _ACHIEVE.sub("", text)
     return text.strip(" “”\"'")
 
 
@@ -98,7 +107,11 @@ def noun_after(right: str) -> str:
     """The noun a counter counts: 36个[产业类项目], 4家[“中科系”科研院所]."""
     right = right.lstrip("的")
     m = _NOUN_AFTER.match(right)
-    return m.group() if m else ""
+    if not m:
+        return ""
+    noun = m.group()
+    stop = _NOUN_STOP.search(noun, 1)
+    return noun[: stop.start()] if stop else noun
 
 
 def topic_of(clause: str) -> str:
@@ -180,14 +193,15 @@ def figure_subject(
 
     # A bare attribute (总投资, 产值) belongs to the thing counted just before; verb + attribute to the topic.
     attribute = _ATTRIBUTE.search(clean)
-    if clean and attribute and not counted:
+    if anaphor and topic:
+        clean = topic + clean
+    elif clean and attribute and not counted:
         rest = clean[: attribute.start()]
         if not rest:
             clean = (previous_base or topic) + clean
+            base = previous_base or base
         elif _VERB_RE.fullmatch(rest) or (_VERB_RE.match(rest) and len(rest) <= 4):
             clean = topic + clean
-    elif anaphor and topic:
-        clean = topic + clean
     elif topic and clean and _VERB_RE.match(clean) and not after_title:
         clean = topic + clean
     elif not clean and not noun:
@@ -210,7 +224,7 @@ def figure_subject(
             suffix = "人次"
         subject = base + suffix if base else ""
     else:
-        subject = clean
+        subject = clean + _MEASURE_NAME.get(unit_normalized, "") if clean and not _ATTRIBUTE.search(clean) else clean
     if plan and after_title and subject and not subject.startswith(plan):
         subject = plan + subject
         base = plan + base

@@ -142,6 +142,8 @@ def segment(view: str) -> Segments:
             continue
         if ch in _SENTENCE_END:
             depth = 0
+            close_clause(pos)
+            clause_start = m.end()
             close_sentence(m.end(), m.end())
             continue
         if depth:
