@@ -12,9 +12,8 @@ import contextlib
 import logging
 import signal
 
+from bot.sandbox.process import READY_PREFIX
 from bot.sandbox.server import Sandbox
-
-READY_PREFIX = "sandbox listening on "
 
 
 async def serve(host: str, port: int, bot_username: str) -> None:

@@ -81,6 +81,10 @@ class SandboxClient:
         """The user writes ``text``; returns ``{update_id, message_id, chat_id}``."""
         return await self._call("POST", "/send_text", json=_drop_none(locals()))
 
+    async def send_texts(self, messages: list[dict]) -> list[dict]:
+        """Several users write at once: each item takes :meth:`send_text`'s arguments as keys."""
+        return await self._call("POST", "/send_texts", json={"messages": messages})
+
     async def forward(
         self,
         user_id: int,

@@ -77,7 +77,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
 
         return wrapper
 
-    async def after_user_action(result: dict) -> web.Response:
+    async def after_user_action(result: dict | list) -> web.Response:
         await state.notify()  # wakes a waiting getUpdates
         return _reply(result)
 
@@ -85,6 +85,11 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
 
     async def send_text(request: web.Request) -> web.Response:
         return await after_user_action(actions.send_text(state, **await _body(request)))
+
+    async def send_texts(request: web.Request) -> web.Response:
+        # Many users' messages in one request: load tests need the driver to cost far less than the bot.
+        body = await _body(request)
+        return await after_user_action([actions.send_text(state, **item) for item in body["messages"]])
 
     async def forward(request: web.Request) -> web.Response:
         return await after_user_action(actions.forward(state, **await _body(request)))
@@ -197,11 +202,18 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
 
     async def wait_calls(request: web.Request) -> web.Response:
         count = _int(request, "count", 1) or 1
-        await _wait_until(sandbox, lambda: len(matching_calls(request)) >= count, _float(request, "timeout", 5.0))
+        method = (request.query.get("method") or "").lower()
+
+        def ready() -> bool:
+            # Counted, not scanned: this runs after every Bot API call while a benchmark waits.
+            seen = state.call_counts[method] if method else sum(state.call_counts.values())
+            return seen >= count
+
+        await _wait_until(sandbox, ready, _float(request, "timeout", 5.0))
         return _reply(matching_calls(request))
 
     async def clear_calls(request: web.Request) -> web.Response:
-        state.calls.clear()
+        state.clear_calls()
         return _reply({"cleared": True})
 
     # -- faults and limits -----------------------------------------------------------------------------------
@@ -235,6 +247,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         ("GET", "/_sandbox/health", health),
         ("POST", "/_sandbox/reset", reset),
         ("POST", "/_sandbox/send_text", send_text),
+        ("POST", "/_sandbox/send_texts", send_texts),
         ("POST", "/_sandbox/forward", forward),
         ("POST", "/_sandbox/send_document", send_document),
         ("POST", "/_sandbox/press", press),

@@ -16,8 +16,8 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.sandbox.__main__ import READY_PREFIX
-
+# The one line ``python -m bot.sandbox`` prints on stdout once it accepts connections.
+READY_PREFIX = "sandbox listening on "
 # The repository root, so that ``-m bot.sandbox`` resolves even when the package is not installed.
 _ROOT = Path(__file__).resolve().parents[2]
 

@@ -168,7 +168,7 @@ class Sandbox:
         if isinstance(chat_ref, str) and chat_ref.lstrip("-").isdigit():
             chat_ref = int(chat_ref)  # form bodies carry numbers as strings; the log shows them as ids
         record = CallRecord(method, chat_ref, time.time())
-        self.state.calls.append(record)
+        self.state.log_call(record)
         started = time.monotonic()
         try:
             return await self._answer(request, method, params, record)

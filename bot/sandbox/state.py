@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,6 +157,17 @@ class SandboxState:
         self.webhook: dict | None = None
         self.chat_actions: list[dict] = []
         self.calls: deque[CallRecord] = deque(maxlen=self.call_log_size)
+        # Calls per method (lower case) since the log was last cleared, so waiting for "N sendMessage calls"
+        # does not rescan the whole log every time something changes.
+        self.call_counts: Counter[str] = Counter()
+
+    def log_call(self, record: CallRecord) -> None:
+        self.calls.append(record)
+        self.call_counts[record.method.lower()] += 1
+
+    def clear_calls(self) -> None:
+        self.calls.clear()
+        self.call_counts.clear()
 
     # -- users and chats ---------------------------------------------------------------------------------
 
