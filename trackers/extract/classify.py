@@ -14,10 +14,14 @@ from trackers.extract.dates import Published, When
 
 # Words that announce a plan or a pledge. 规划 is left out: 规划了5200亩 is a zoning fact as often as a plan.
 STRONG_CUE = re.compile(
-    r"力争|争取|确保|预计|预期|计划|目标|(?<!即)将(?!近|军|领|其|之)|拟|努力|谋划|力求|有望|届时|打造|部署"
+    r"力争|争取|确保|预计|预期|计划|目标|(?<!即)将(?!近|军|领|其|之)|拟|努力|谋划|力求|有望|届时|打造|部署|"
+    # A ceiling or a floor is a norm, rarely a report: 控制在5.5%以内, 不低于90%.
+    r"以内|控制在|不超过|不高于|不低于|不少于"
 )
 # Past and present-perfect markers. 了 is not a marker in 为了, 除了, 了解.
-PAST_MARKER = re.compile(r"(?<![为除])了(?![解望])|已经|已|累计|同比|比上年|较上年|比去年|较去年|上年同期|新高|先后|相继")
+PAST_MARKER = re.compile(
+    r"(?<![为除])了(?![解望])|已经|已|累计|同比|比上年|较上年|比去年|较去年|上年同期|新高|先后|相继"
+)
 # A list of targets starts with a line or clause like 主要预期目标是: / 主要目标 / 发展目标如下.
 TARGET_LIST_START = re.compile(r"(?:目标|指标)(?:任务)?(?:是|为|如下)?\s*:|目标是|目标为")
 TARGET_HEADING = re.compile(r"目标|指标")

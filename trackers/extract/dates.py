@@ -123,6 +123,7 @@ _ASOF_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)$")
 _DEADLINE_AFTER = re.compile(r"(?:前|以前|之前)")
 _SINCE_AFTER = re.compile(r"(?:以来|来)")
 _DIGITS_CN = "〇零一二三四五六七八九"
+_DIGIT_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 @dataclass(slots=True)
@@ -242,7 +243,7 @@ def _resolve_plain(m: re.Match, cy: int, pub: Published) -> When | None:
 def _year(text: str) -> int | None:
     if text[0].isdigit():
         return int(text)
-    digits = "".join(str(_DIGITS_CN.index(c) % 10 if c != "〇" else 0) for c in text)
+    digits = "".join(str(_DIGIT_VALUE[c]) for c in text)
     y = int(digits)
     return y if 1900 <= y <= 2200 else None
 

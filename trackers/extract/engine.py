@@ -38,7 +38,9 @@ MAX_QUOTE = 160
 TIME_CLAUSE_MAX = 14
 HEADING_MAX = 60
 FRAME_PARAGRAPH_MAX = 400
-_BULLET = re.compile(r"^\s*(?:[●•·▪■◆○\-*]|\d{1,2}[.、)]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+_BULLET = re.compile(
+    r"^\s*(?:[●•·▪■◆○\-*]|\d{1,2}[.、)]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
+)
 _TERMINAL = re.compile(r"[。!?…]\s*$")
 
 
@@ -152,7 +154,6 @@ class _Walk:
         target = self.target_frame
         future_when: When | None = None  # a deadline named in this sentence, for pledges without a figure
         items: list[_Item] = []
-        topic: str | None = None
         time_clause: tuple[int, int] | None = None  # the short clause that named the time last
         for k, clause in enumerate(clauses):
             figs = self._figures_in(clause.start, clause.end)
@@ -175,8 +176,7 @@ class _Walk:
                     ):
                         future_when = w
                     continue
-                if topic is None:
-                    topic = self._topic(clauses)
+                topic = self._topic(clauses[:k])
                 self._figure(ev, sent, clause, when, target, items, topic, time_clause, k, clauses)
             if not figs:
                 self._pledge(clause, when, future_when, target)
@@ -185,6 +185,7 @@ class _Walk:
         return when
 
     def _topic(self, clauses: list[Span]) -> str:
+        """The topic from the clauses before the figure's own (its own clause names its subject itself)."""
         for clause in clauses[:3]:
             t = topic_of(self.view[clause.start : min(clause.end, clause.start + LEFT_WINDOW)])
             if t:
@@ -198,7 +199,7 @@ class _Walk:
         left = view[left_start : fig.cmp_start]
         right = view[fig.end : min(clause.end, fig.end + RIGHT_WINDOW)]
         sentence_left = view[max(sent.start, fig.cmp_start - SENTENCE_WINDOW) : fig.cmp_start]
-        strong = bool(rules.STRONG_CUE.search(sentence_left))
+        strong = bool(rules.STRONG_CUE.search(sentence_left) or rules.STRONG_CUE.search(view, fig.cmp_start, fig.end))
         past = bool(rules.PAST_MARKER.search(left)) or bool(rules.PAST_MARKER.match(right))
         weak = fig.comparator is not None and not fig.approx_more
         kind = rules.classify(when, pub, strong=strong, weak=weak, past_marker=past, target_list=target)

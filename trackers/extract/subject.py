@@ -38,20 +38,24 @@ _LEAD = re.compile(
     r"^(?:[\s●•·▪■◆○\-*#]+|\d{1,2}[.、)]|[(（]?[一二三四五六七八九十]{1,3}[)）、.]|其中|同时|此外|另外|并且|并|而且|而|"
     r"据悉|据介绍|据了解|数据显示|统计显示|以及|及|和|与|且|则|即|从[^,]{1,8}看)+"
 )
-_SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会)")
+_SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会|该市|该省|该区|该县)")
 _INTENT = re.compile(r"力争|争取|确保|预计|预期|计划|(?<!即)将(?!近)|拟|努力|谋划|力求|有望|(?<![为除])了(?![解望])|"
                      r"已经|已|就(?![业医学读])|仅")
-_GENERIC_START = re.compile(r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排|明确|提出|包括|涉及|部署|确定|印发|出台)")
+_GENERIC_START = re.compile(
+    r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排|明确|提出|包括|涉及|部署|确定|印发|出台|共有|拥有|现有)"
+)
 # 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured.
 _ACHIEVE = re.compile(r"实现|完成(?=[^率])")
 # The verb that joins the subject and the figure: 规模[突破]500亿元, 失业率[控制在]5.5%以内.
 _LINK_END = re.compile(
     r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|拥有|共有|有|保持在|稳定在|控制在|"
-    r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|在|至|到|了|的)+$"
+    r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|在|至|到|了|的|可|能|将)+$"
 )
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
 _ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独")
-_BASE_PHRASE = re.compile(r"(?:较|比|相比|相较|与)(?:上年|去年|同期|上年同期|\d{4}年|[〇零一二三四五六七八九]{4}年)(?:同期)?|同比")
+_BASE_PHRASE = re.compile(
+    r"(?:较|比|相比|相较|与)(?:上年|去年|同期|上年同期|\d{4}年|[〇零一二三四五六七八九]{4}年)(?:同期)?|同比"
+)
 _TITLE = re.compile(r"《[^》]{1,80}》")
 _ANAPHOR = re.compile(r"^(?:相关|该|其|这些|上述|此类|这)")
 _GROWTH_END = re.compile(r"(?:增长|增速|增幅|上涨|涨幅|下降|降幅|回落|提高|提升|减少|降低|增加)$")
@@ -61,7 +65,10 @@ _ATTRIBUTE = re.compile(
 )
 # What a physical quantity measures when the text only names the thing: 5200亩的产业园 → 产业园面积.
 _MEASURE_NAME = {"mu": "面积", "m2": "面积", "km2": "面积", "ha": "面积", "km": "里程"}
-_CHANGE_ONLY = re.compile(r"^(?:增产|减产|增加|减少|增收|减收|多|少|提高|下降|增长|回落|上升)$")
+# A change or a comparison attached to the figure before it: 增产74亿斤, 高于全省1.2个百分点.
+_CHANGE_ONLY = re.compile(
+    r"^(?:增产|减产|增加|减少|增收|减收|多|少|提高|下降|增长|回落|上升)$|^(?:高于|低于|快于|慢于|超出|领先)"
+)
 # The counted noun ends at a conjunction (40亿元产值并带动…); a verb right after it stays (77个重大项目集中开工).
 _NOUN_STOP = re.compile(r"并|和|及|以及|与|或者|等|的|其中|同时")
 _NOUN_AFTER = re.compile(r"[^\s,;:。!?、()《》\[\]]{1,18}")
@@ -222,6 +229,8 @@ def figure_subject(
         suffix = "人数" if unit_normalized == "person" and not base.endswith(("人数", "人口", "人次")) else "数"
         if unit_normalized == "person_time":
             suffix = "人次"
+        if re.search(r"(?:数|数量|总量|产量|人数|人次|户数)$", base):
+            suffix = ""
         subject = base + suffix if base else ""
     else:
         subject = clean + _MEASURE_NAME.get(unit_normalized, "") if clean and not _ATTRIBUTE.search(clean) else clean
