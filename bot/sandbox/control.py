@@ -185,9 +185,16 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
             ]
         )
 
+    def webhook_view() -> dict | None:
+        if state.webhook is None:
+            return None
+        view = {k: v for k, v in state.webhook.items() if k != "secret_token"}
+        view["has_secret_token"] = bool(state.webhook.get("secret_token"))
+        return {**view, "delivered": sandbox.webhook.delivered, "dropped": sandbox.webhook.dropped}
+
     async def updates(request: web.Request) -> web.Response:
         return _reply(
-            {"pending": list(state.updates), "next_update_id": state.next_update_id, "webhook": state.webhook}
+            {"pending": list(state.updates), "next_update_id": state.next_update_id, "webhook": webhook_view()}
         )
 
     # -- the call log ----------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.sandbox.control import add_control_routes
 from bot.sandbox.faults import ERROR_KINDS, FaultBook
 from bot.sandbox.limits import RateLimiter
 from bot.sandbox.state import CallRecord, SandboxState
+from bot.sandbox.webhook import WebhookPusher
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Sandbox:
         self.faults = FaultBook()
         self.limits = RateLimiter()
         self.tokens = set(tokens)
+        self.webhook = WebhookPusher(self.state)
         self.host = "127.0.0.1"
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -104,9 +106,11 @@ class Sandbox:
         await site.start()
         self.host = host
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.webhook.start()
 
     async def stop(self) -> None:
         self._stopping.set()
+        await self.webhook.stop()
         await self.state.notify()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -4,7 +4,9 @@ import asyncio
 import datetime as dt
 import logging
 
+import httpx
 import pytest
+from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import (
     BadRequest,
@@ -324,6 +326,19 @@ async def test_a_second_poller_terminates_the_first_with_409(sandbox, bot, clien
     await other.shutdown()
 
 
+async def test_updates_fetched_but_not_confirmed_are_fetched_again_after_a_crash(sandbox, bot, client):
+    await client.send_text(USER, "fetched by a bot that then died")
+    # The dead bot: it fetched the update, was killed before confirming it, and left a long poll hanging.
+    async with httpx.AsyncClient() as dead:
+        url = f"{sandbox.bot_api_base}{TOKEN}/getUpdates"
+        assert len((await dead.post(url, data={"timeout": 0})).json()["result"]) == 1
+        hanging = asyncio.create_task(dead.post(url, data={"offset": 1, "timeout": 30}, timeout=40))
+        await client.wait_for_calls("getUpdates", count=2)
+        hanging.cancel()
+    [update] = await bot.get_updates(timeout=1)
+    assert update.message.text == "fetched by a bot that then died"
+
+
 async def test_long_poll_wakes_as_soon_as_an_update_arrives(bot, client):
     poll = asyncio.create_task(bot.get_updates(timeout=10, read_timeout=12))
     await client.wait_for_calls("getUpdates")
@@ -357,3 +372,52 @@ async def test_the_sandbox_runs_as_its_own_process():
             assert update.message.text == "/start"
         child = process.process
     assert child.poll() is not None
+
+
+# -- webhook --------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def receiver():
+    """A stand-in for the bot's webhook endpoint: fails the first two deliveries, then records them."""
+    received: list[tuple[dict, str | None]] = []
+    failures = {"left": 2}
+
+    async def hook(request: web.Request) -> web.Response:
+        if failures["left"]:
+            failures["left"] -= 1
+            return web.Response(status=500)
+        received.append((await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}/hook", received
+    await runner.cleanup()
+
+
+async def test_a_webhook_receives_updates_with_its_secret_after_retries(bot, client, receiver):
+    url, received = receiver
+    await bot.set_webhook(url, secret_token="s3cret-token")
+    with pytest.raises(Conflict, match=r"(?i)webhook is active"):
+        await bot.get_updates()
+    await client.send_text(USER, "via webhook")
+    for _ in range(50):
+        if received:
+            break
+        await asyncio.sleep(0.05)
+    [(update, secret)] = received
+    assert update["message"]["text"] == "via webhook"
+    assert secret == "s3cret-token"
+    info = await bot.get_webhook_info()
+    assert info.pending_update_count == 0
+    assert "500" in info.last_error_message
+    await bot.delete_webhook()
+    await client.send_text(USER, "by polling again")
+    [update] = await bot.get_updates()
+    assert update.message.text == "by polling again"
