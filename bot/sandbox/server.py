@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import functools
 import json
-import logging
 import re
 import time
 from collections.abc import Collection
@@ -32,7 +31,6 @@ from bot.sandbox.limits import RateLimiter
 from bot.sandbox.state import CallRecord, SandboxState
 from bot.sandbox.webhook import WebhookPusher
 
-log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
 MAX_BODY = 50 * 1024 * 1024  # Telegram's upload limit for bots
