@@ -31,7 +31,6 @@ from bot.sandbox.limits import RateLimiter
 from bot.sandbox.state import CallRecord, SandboxState
 from bot.sandbox.webhook import WebhookPusher
 
-
 TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
 MAX_BODY = 50 * 1024 * 1024  # Telegram's upload limit for bots
 _dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
