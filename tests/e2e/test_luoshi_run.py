@@ -1,0 +1,123 @@
+"""`luoshi run` as an operator starts it: a separate process, configured only by the environment."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from bot.running import throwaway_token
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_luoshi_run(sandbox, tmp_path, token: str, **extra_env: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": token,
+        "LUOSHI_TELEGRAM_API_URL": sandbox.bot_api_base,
+        "LUOSHI_TELEGRAM_FILE_URL": sandbox.bot_file_base,
+        "LUOSHI_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'live.db'}",
+        "LUOSHI_LOGGING_LEVEL": "DEBUG",
+        **extra_env,
+    }
+    # The log goes to a file: a pipe nobody reads fills up and blocks the bot mid-sentence.
+    log = open(tmp_path / "luoshi-run.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log = log
+    return process
+
+
+def stop(process: subprocess.Popen) -> str:
+    """Stop the bot as an operator would (Ctrl-C) and return everything it logged."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.log.close()
+    with open(process.log.name, encoding="utf-8") as handle:
+        return handle.read()
+
+
+async def test_luoshi_run_polls_the_configured_bot_api_and_never_logs_the_token(sandbox, client, tmp_path):
+    token = throwaway_token()
+    process = start_luoshi_run(sandbox, tmp_path, token)
+    try:
+        await client.send_text(1001, "/start", first_name="Ada")
+        [reply] = await client.wait_for_messages(1001, count=1, timeout=30)
+    finally:
+        output = stop(process)
+    assert "你好，Ada" in reply["text"]
+    assert "Running upgrade" in output or "alembic" in output  # the database was upgraded on start
+    assert token not in output
+    assert token.split(":")[1] not in output
+
+
+async def test_luoshi_run_in_webhook_mode_answers_updates_posted_with_the_secret(sandbox, client, tmp_path):
+    token, secret, port = throwaway_token(), "s3cret-Value_1", free_port()
+    process = start_luoshi_run(
+        sandbox,
+        tmp_path,
+        token,
+        LUOSHI_TELEGRAM_MODE="webhook",
+        LUOSHI_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+        LUOSHI_TELEGRAM_WEBHOOK_PORT=str(port),
+        TELEGRAM_WEBHOOK_SECRET=secret,
+    )
+    update = {
+        "update_id": 10,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": 1001, "type": "private", "first_name": "Ada"},
+            "from": {"id": 1001, "is_bot": False, "first_name": "Ada", "language_code": "en"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    url = f"http://127.0.0.1:{port}/telegram"
+    # Ada exists on the Telegram side (the sandbox); her update reaches the bot by the webhook, posted below.
+    await client.send_text(1001, "hello", first_name="Ada", language_code="en")
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(150):  # the process needs a moment to start listening
+                try:
+                    refused = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.2)
+            else:
+                pytest.fail("the webhook listener never came up")
+            accepted = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        [reply] = await client.wait_for_messages(1001, count=1, timeout=30)
+        webhook = (await client.pending_updates()).get("webhook")
+    finally:
+        output = stop(process)
+    assert refused.status_code == 403
+    assert accepted.status_code == 200
+    assert reply["text"].startswith("👋 Hello, Ada!")
+    assert webhook and webhook.get("url") == url
+    assert secret not in output and token not in output
+
+
+def test_luoshi_run_without_a_token_points_at_the_shell(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["LUOSHI_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "luoshi shell" in result.stderr
