@@ -81,6 +81,7 @@ class AlertSettings(_Section):
     local_hour: int = Field(ge=0, le=23)
     overdue_days: tuple[int, ...]
     stale_after_days: int = Field(ge=1)
+    sweep_seconds: float = Field(gt=0)
 
     @field_validator("lead_days", "overdue_days")
     @classmethod
@@ -94,12 +95,29 @@ class DeliverySettings(_Section):
     global_per_second: float = Field(gt=0)
     private_per_second: float = Field(gt=0)
     group_per_minute: float = Field(gt=0)
+    sweep_seconds: float = Field(gt=0)
+    batch_size: int = Field(ge=1, le=10_000)
+    concurrency: int = Field(ge=1, le=256)
+    connection_pool_size: int = Field(ge=1, le=256)
+    lease_seconds: float = Field(gt=0)
+    max_lateness_hours: float = Field(gt=0)
+    retry_base_seconds: float = Field(gt=0)
+    retry_max_seconds: float = Field(gt=0)
+    max_pause_seconds: float = Field(ge=0)
 
 
 class SandboxSettings(_Section):
     host: str
     port: int = Field(ge=0, le=65535)
     database_url: str
+
+
+class FetchSettings(_Section):
+    allow_hosts: tuple[str, ...]
+    timeout_seconds: float = Field(gt=0)
+    max_bytes: int = Field(ge=1024)
+    max_redirects: int = Field(ge=0, le=20)
+    user_agent: str = Field(min_length=1)
 
 
 class LoggingSettings(_Section):
@@ -113,6 +131,7 @@ class Settings(_Section):
     alerts: AlertSettings
     delivery: DeliverySettings
     sandbox: SandboxSettings
+    fetch: FetchSettings
     logging: LoggingSettings
     # Secrets: only from the environment (see SECRET_ENV); SecretStr keeps them out of reprs and logs.
     token: SecretStr | None = None

@@ -1,0 +1,159 @@
+"""Coverage in: an article is stored once, found again by its canonical URL or by the hash of its text.
+
+Text arrives four ways (a fetched page, a pasted or forwarded message, an uploaded file); all end here as plain
+text with, where known, a URL, a title and a publication date.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trackers.extract import ExtractionError
+from trackers.extract.text import prepare
+from trackers.models import Article
+
+# Tracking parameters say who shared a link, not what it points at.
+_TRACKING = re.compile(r"^(?:utm_\w+|spm|from|share\w*|fbclid|gclid|isappinstalled)$", re.I)
+# A date near the top of a news page: 2023-03-05, 2023/3/5, 2023年3月5日.
+_DATE_NEAR_TOP = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_TOP = 400
+
+
+class EmptyArticle(ValueError):
+    """Nothing readable: no text, or text too short to hold a commitment."""
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    text: str
+    url: str | None = None
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no default port, no tracking parameters, sorted query."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    )
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def content_hash(text: str) -> str:
+    """The same words with different spacing or line breaks are the same article."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def published_in(text: str) -> date | None:
+    """The first date near the top of the text: news pages print their date under the headline."""
+    m = _DATE_NEAR_TOP.search(text[:_TOP])
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def text_from_upload(data: bytes, file_name: str) -> ArticleText:
+    """An uploaded .txt or .html file: decoded (UTF-8 or GB18030), markup removed."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            raw = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise EmptyArticle(file_name)
+    if file_name.lower().endswith((".html", ".htm")):
+        return text_from_html(raw.encode("utf-8"))
+    try:
+        text = prepare(raw)
+    except ExtractionError as exc:
+        raise EmptyArticle(file_name) from exc
+    return ArticleText(text=text.strip(), published=published_in(text))
+
+
+def text_from_html(body: bytes, url: str | None = None) -> ArticleText:
+    """The main text of a web page (menus, footers and scripts left out), its title and date. CPU-bound."""
+    import trafilatura  # imported here: it loads lxml and its models, which only fetched pages need
+
+    document = trafilatura.bare_extraction(body, url=url, with_metadata=True, include_comments=False)
+    if document is None or not (document.text or "").strip():
+        raise EmptyArticle(url or "page")
+    published = None
+    if document.date:
+        try:
+            published = date.fromisoformat(document.date[:10])
+        except ValueError:
+            published = None
+    return ArticleText(
+        text=document.text.strip(),
+        url=url,
+        title=document.title,
+        published=published or published_in(document.text),
+        source=document.sitename,
+    )
+
+
+async def text_from_page(body: bytes, url: str) -> ArticleText:
+    # Off the event loop: a large page takes trafilatura tens of milliseconds.
+    return await asyncio.to_thread(text_from_html, body, url)
+
+
+async def store_article(
+    session: AsyncSession, article: ArticleText, *, now: datetime, min_chars: int = 10
+) -> tuple[Article, bool]:
+    """The stored article and True if it is new; the same text (by hash) or URL+text is never stored twice.
+
+    A changed text at a known URL is stored as the next version; the earlier one stays as evidence.
+    """
+    text = article.text.strip()
+    if len(text) < min_chars:
+        raise EmptyArticle(text)
+    digest = content_hash(text)
+    existing = await session.scalar(select(Article).where(Article.content_hash == digest).limit(1))
+    if existing is not None:
+        return existing, False
+    url = canonical_url(article.url) if article.url else None
+    version = 1
+    if url:
+        version = (await session.scalar(select(func.max(Article.version)).where(Article.canonical_url == url))) or 0
+        version += 1
+    row = Article(
+        canonical_url=url,
+        content_hash=digest,
+        title=(article.title or "")[:500] or None,
+        published=article.published,
+        source=(article.source or "")[:200] or None,
+        text=text,
+        version=version,
+        fetched_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row, True
+
+
+async def known_urls(session: AsyncSession, urls: list[str]) -> set[str]:
+    """Which of these (canonical) URLs are already stored."""
+    if not urls:
+        return set()
+    rows = await session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(urls)))
+    return set(rows.all())

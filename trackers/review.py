@@ -1,0 +1,328 @@
+"""The review queue: what extraction found in an article waits here for an admin's Confirm / Edit / Reject.
+
+One card per candidate commitment, one per plan those commitments belong to (the three-year plan of the 1301
+projects), and one per fact that looks like progress on a commitment already tracked. Confirming a card makes a
+commitment, or a progress point, with the card's quote as its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trackers.audit import record
+from trackers.commitments import (
+    Draft,
+    InvalidValue,
+    UnknownCommitment,
+    UnknownField,
+    create_commitment,
+    parse_tags,
+    record_progress,
+    resolve_parent,
+)
+from trackers.extract import Extraction
+from trackers.models import Article, Commitment, ReviewItem, ReviewState, Subscription, SubscriptionKind, Tag
+from trackers.targets import Target, parse_date, parse_target
+
+PLAN, COMMITMENT, FACT = "plan", "commitment", "fact"
+EDITABLE = {
+    PLAN: ("subject", "deadline", "place", "tags"),
+    COMMITMENT: ("subject", "target", "deadline", "place", "tags", "parent"),
+    FACT: ("subject", "target", "as_of"),
+}
+# A fact is offered as progress on a commitment when their subjects share this much (character-bigram Dice).
+LINK_THRESHOLD = 0.3
+MAX_CANDIDATES = 3
+
+
+class UnknownItem(LookupError):
+    pass
+
+
+class AlreadyDecided(ValueError):
+    def __init__(self, item: ReviewItem) -> None:
+        super().__init__(item.id)
+        self.item = item
+
+
+class NothingToLink(ValueError):
+    """A fact card confirmed without a commitment to link it to."""
+
+
+@dataclass(frozen=True)
+class Queued:
+    article: Article
+    new: bool  # False: the article had been stored before, and these are its cards from then
+    items: list[ReviewItem]
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(text.split())
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-bigram Dice: Chinese subjects share words without spaces between them."""
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+async def _known_tags(session: AsyncSession) -> set[str]:
+    names = set((await session.scalars(select(Tag.name))).all())
+    followed = await session.scalars(select(Subscription.target).where(Subscription.kind == SubscriptionKind.TAG))
+    return names | set(followed.all())
+
+
+async def _candidates(session: AsyncSession, subject: str, unit: str | None, as_of: str | None) -> list[int]:
+    """Commitments a fact could report progress on: same unit, similar subject, deadline not before the fact."""
+    if not unit:
+        return []
+    query = select(Commitment).where(Commitment.archived_at.is_(None), Commitment.unit_normalized == unit)
+    scored = []
+    for commitment in (await session.scalars(query)).all():
+        if as_of and commitment.deadline and commitment.deadline.isoformat() < as_of[:10]:
+            continue
+        score = similarity(subject, commitment.subject)
+        if score >= LINK_THRESHOLD:
+            scored.append((score, commitment.id))
+    scored.sort(reverse=True)
+    return [cid for _, cid in scored[:MAX_CANDIDATES]]
+
+
+async def queue_extraction(
+    session: AsyncSession, article: Article, extraction: Extraction, *, now: datetime
+) -> list[ReviewItem]:
+    """Review cards for what extraction found; facts only when they look like progress on a tracked commitment."""
+    known = await _known_tags(session)
+    items: list[ReviewItem] = []
+
+    def add(kind: str, position: int, data: dict, suggested: int | None = None) -> None:
+        data["tags"] = [tag for tag in sorted(known) if tag and tag in data.get("subject", "")]
+        item = ReviewItem(
+            article_id=article.id,
+            kind=kind,
+            position=position,
+            data=data,
+            state=ReviewState.PENDING,
+            suggested_commitment_id=suggested,
+            created_at=now,
+        )
+        session.add(item)
+        items.append(item)
+
+    plans: dict[str, dict] = {}
+    for commitment in extraction.commitments:
+        if commitment.parent_plan and commitment.parent_plan not in plans:
+            plans[commitment.parent_plan] = {
+                "subject": commitment.parent_plan,
+                "quote": commitment.quote,
+                "value": None,
+                "deadline": commitment.deadline,
+                "period_start": commitment.period_start,
+            }
+    for position, data in enumerate(plans.values()):
+        add(PLAN, position, data)
+    for position, commitment in enumerate(extraction.commitments):
+        add(COMMITMENT, position, commitment.to_schema_dict())
+    for position, fact in enumerate(extraction.facts):
+        candidates = await _candidates(session, fact.subject, fact.unit_normalized, fact.as_of)
+        if candidates:
+            data = fact.to_schema_dict()
+            data["candidates"] = candidates
+            add(FACT, position, data, suggested=candidates[0])
+    await session.flush()
+    return items
+
+
+async def items_of_article(session: AsyncSession, article_id: int) -> list[ReviewItem]:
+    rows = await session.scalars(select(ReviewItem).where(ReviewItem.article_id == article_id).order_by(ReviewItem.id))
+    return list(rows.all())
+
+
+async def pending_items(session: AsyncSession, *, limit: int = 10) -> tuple[list[ReviewItem], int]:
+    """The oldest pending cards and how many are pending in all."""
+    total = await session.scalar(select(func.count()).where(ReviewItem.state == ReviewState.PENDING))
+    rows = await session.scalars(
+        select(ReviewItem).where(ReviewItem.state == ReviewState.PENDING).order_by(ReviewItem.id).limit(limit)
+    )
+    return list(rows.all()), total or 0
+
+
+async def get_item(session: AsyncSession, item_id: int) -> ReviewItem:
+    item = await session.get(ReviewItem, item_id)
+    if item is None:
+        raise UnknownItem(item_id)
+    return item
+
+
+def _pending(item: ReviewItem) -> None:
+    if item.state != ReviewState.PENDING:
+        raise AlreadyDecided(item)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+async def _parent_for(session: AsyncSession, item: ReviewItem) -> int | None:
+    """The plan a commitment belongs to (already tracked by name), or the figure it is part of (其中)."""
+    data = item.data
+    if data.get("parent_id"):
+        return data["parent_id"]
+    if data.get("parent_plan"):
+        plan = await session.scalar(
+            select(Commitment.id)
+            .where(Commitment.subject == data["parent_plan"], Commitment.archived_at.is_(None))
+            .order_by(Commitment.id.desc())
+            .limit(1)
+        )
+        if plan is not None:
+            return plan
+    if data.get("parent_index") is not None:
+        return await session.scalar(
+            select(ReviewItem.result_commitment_id).where(
+                ReviewItem.article_id == item.article_id,
+                ReviewItem.kind == COMMITMENT,
+                ReviewItem.position == data["parent_index"],
+            )
+        )
+    return None
+
+
+async def confirm_item(
+    session: AsyncSession,
+    item_id: int,
+    *,
+    actor_id: int,
+    now: datetime,
+    timezone: str,
+    link_to: int | None = None,
+) -> ReviewItem:
+    """Make the card's commitment or progress point; its quote is the evidence, its article the source."""
+    item = await get_item(session, item_id)
+    _pending(item)
+    article = await session.get(Article, item.article_id)
+    data = item.data
+    if item.kind == FACT:
+        commitment_id = link_to or item.suggested_commitment_id
+        if commitment_id is None:
+            raise NothingToLink(item_id)
+        if await session.get(Commitment, commitment_id) is None:
+            raise UnknownCommitment(commitment_id)
+        evidence = await record_progress(
+            session,
+            commitment_id,
+            f"{data['value']}{data.get('unit') or ''}",
+            _date(data.get("as_of")) or (article.published if article and article.published else now.date()),
+            article.canonical_url if article and article.canonical_url else "",
+            actor_id=actor_id,
+            now=now,
+            quote=data.get("quote"),
+            article_id=item.article_id,
+            growth_percent=data.get("growth_percent"),
+            action="confirm_progress",
+        )
+        item.result_commitment_id, item.result_evidence_id = commitment_id, evidence.id
+    else:
+        target = None
+        if data.get("value") is not None:
+            target = Target(
+                data.get("comparator") or "=",
+                data["value"],
+                data.get("unit"),
+                data.get("value_normalized"),
+                data.get("unit_normalized"),
+            )
+        draft = Draft(
+            subject=data["subject"],
+            target=target,
+            deadline=_date(data.get("deadline")),
+            period_start=_date(data.get("period_start")),
+            place=data.get("place"),
+            tags=list(data.get("tags") or []),
+            parent_id=await _parent_for(session, item),
+            source_url=article.canonical_url if article else None,
+            quote=data.get("quote"),
+            article_id=item.article_id,
+        )
+        # Coverage is dated: a target from an older article may already be due, and is tracked all the same.
+        commitment = await create_commitment(
+            session, draft, actor_id=actor_id, now=now, timezone=timezone, allow_past_deadline=True, action="confirm"
+        )
+        item.result_commitment_id = commitment.id
+        if item.kind == PLAN:
+            await _adopt_children(session, item, commitment)
+    item.state, item.decided_at, item.decided_by = ReviewState.CONFIRMED, now, actor_id
+    await session.flush()
+    return item
+
+
+async def _adopt_children(session: AsyncSession, plan_item: ReviewItem, plan: Commitment) -> None:
+    """Commitments of the same article confirmed before their plan become its children now."""
+    siblings = await session.scalars(
+        select(ReviewItem).where(
+            ReviewItem.article_id == plan_item.article_id,
+            ReviewItem.kind == COMMITMENT,
+            ReviewItem.state == ReviewState.CONFIRMED,
+        )
+    )
+    for sibling in siblings.all():
+        if sibling.data.get("parent_plan") == plan_item.data.get("subject") and sibling.result_commitment_id:
+            child = await session.get(Commitment, sibling.result_commitment_id)
+            if child is not None and child.parent_id is None:
+                child.parent_id = plan.id
+
+
+async def reject_item(session: AsyncSession, item_id: int, *, actor_id: int, now: datetime) -> ReviewItem:
+    item = await get_item(session, item_id)
+    _pending(item)
+    item.state, item.decided_at, item.decided_by = ReviewState.REJECTED, now, actor_id
+    await record(session, actor_id=actor_id, action="reject", target=f"review:{item_id}", now=now)
+    return item
+
+
+async def edit_item(
+    session: AsyncSession, item_id: int, field_name: str, value: str, *, actor_id: int, now: datetime, timezone: str
+) -> ReviewItem:
+    """Correct one field of a pending card before confirming it."""
+    item = await get_item(session, item_id)
+    _pending(item)
+    if field_name not in EDITABLE[item.kind]:
+        raise UnknownField(field_name)
+    value = value.strip()
+    data = dict(item.data)
+    if field_name == "subject":
+        if not value or len(value) > 300:
+            raise InvalidValue(value)
+        data["subject"] = value
+    elif field_name == "target":
+        target = parse_target(value)
+        for key in ("comparator", "value", "unit", "value_normalized", "unit_normalized"):
+            data[key] = getattr(target, key) if target else None
+    elif field_name in ("deadline", "as_of"):
+        data[field_name] = parse_date(value, now=now, timezone=timezone).isoformat()
+    elif field_name == "place":
+        data["place"] = value or None
+    elif field_name == "tags":
+        data["tags"] = parse_tags(value)
+    else:  # parent
+        data["parent_id"] = (await resolve_parent(session, value)).id
+    item.data = data  # a new dict, so the JSON column is seen as changed
+    await record(
+        session,
+        actor_id=actor_id,
+        action=f"review_edit_{field_name}",
+        target=f"review:{item_id}",
+        now=now,
+        detail={"value": value},
+    )
+    await session.flush()
+    return item
+
+
+async def pending_count(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).where(ReviewItem.state == ReviewState.PENDING)) or 0
