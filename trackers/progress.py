@@ -1,0 +1,195 @@
+"""Progress arithmetic: how far a commitment has come and whether it will get there in time.
+
+Pure functions over plain numbers and dates, so the card, the chart and the coverage matcher all agree:
+
+    120.3亿元 at the end of 2022 → 500亿元 by the end of 2025 needs about 61% a year;
+    the reported 36% a year reaches about 302.6亿元 → at risk.
+
+Values must already be comparable (the same unit, or both normalized); `comparable_points` helps with that.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from trackers.models import Comparator, Status
+
+DAYS_PER_YEAR = 365.2425
+# Units whose figure is itself a rate (GDP growth of 5%): compounding and projection make no sense for them.
+RATE_UNITS = frozenset({"%", "百分点", "percent", "pp"})
+# An "about" target (5%左右, 1200万人左右) counts as met within this share below it.
+APPROX_TOLERANCE = 0.05
+# Growth over less than this many years is too noisy to extrapolate from two points.
+MIN_YEARS_FOR_OBSERVED_GROWTH = 0.25
+
+
+@dataclass(frozen=True)
+class Point:
+    """One reported figure on the way to a target: its date and value, and the growth the coverage gave."""
+
+    as_of: date
+    value: float
+    growth_percent: float | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float
+    deadline: date | None
+    comparator: Comparator | None = Comparator.GE
+    is_rate: bool = False
+
+    @property
+    def is_cap(self) -> bool:
+        """A ceiling to stay under (energy use at most X) rather than a level to reach."""
+        return self.comparator in (Comparator.LE, Comparator.LT)
+
+
+class Reason(enum.StrEnum):
+    """Why the suggestion is what it is; the bot turns it into one line in the reader's language."""
+
+    NO_PROGRESS = "no_progress"  # nothing reported yet
+    REACHED = "reached"  # the target is already met
+    FINAL_MET = "final_met"  # a figure at or after the deadline meets the target
+    FINAL_MISSED = "final_missed"  # a figure at or after the deadline falls short
+    ON_PACE = "on_pace"  # the growth seen so far reaches the target in time
+    BEHIND_PACE = "behind_pace"  # the growth seen so far falls short
+    NO_GROWTH = "no_growth"  # one figure and no growth rate: no projection possible
+    NO_DEADLINE = "no_deadline"
+
+
+class GrowthSource(enum.StrEnum):
+    REPORTED = "reported"  # the coverage gave it (同比增速36%)
+    OBSERVED = "observed"  # computed between two of our own figures
+
+
+@dataclass(frozen=True)
+class Assessment:
+    latest: Point | None
+    share: float | None  # latest / target: 0.24 means 24% of the target
+    needed_growth: float | None  # annual growth still needed from the latest figure to the target by the deadline
+    growth: float | None  # annual growth reported or observed, as a fraction (0.36)
+    growth_source: GrowthSource | None
+    projected: float | None  # the latest figure grown at `growth` until the deadline
+    suggestion: Status | None  # ON_TRACK / AT_RISK while running; ACHIEVED / MISSED on a final figure
+    reason: Reason
+
+
+def years_between(start: date, end: date) -> float:
+    return (end - start).days / DAYS_PER_YEAR
+
+
+def compound_growth(start_value: float, end_value: float, years: float) -> float | None:
+    """The constant annual growth that takes start_value to end_value in `years`; None when undefined."""
+    if years <= 0 or start_value <= 0 or end_value <= 0:
+        return None
+    return (end_value / start_value) ** (1 / years) - 1
+
+
+def project(value: float, growth: float, years: float) -> float:
+    return value * (1 + growth) ** max(years, 0.0)
+
+
+def meets(value: float, target: Target) -> bool:
+    """Whether a figure satisfies the target's comparator."""
+    match target.comparator:
+        case Comparator.LE:
+            return value <= target.value
+        case Comparator.LT:
+            return value < target.value
+        case Comparator.GT:
+            return value > target.value
+        case Comparator.APPROX:
+            return value >= target.value * (1 - APPROX_TOLERANCE)
+        case _:  # GE, EQ and an unknown comparator: reaching the figure is what counts
+            return value >= target.value
+
+
+def observed_growth(points: list[Point], baseline: Point | None = None) -> float | None:
+    """Annual growth between the earliest figure (or the baseline) and the latest, if far enough apart."""
+    series = sorted([*points, *([baseline] if baseline else [])], key=lambda p: p.as_of)
+    if len(series) < 2:
+        return None
+    first, last = series[0], series[-1]
+    years = years_between(first.as_of, last.as_of)
+    if years < MIN_YEARS_FOR_OBSERVED_GROWTH:
+        return None
+    return compound_growth(first.value, last.value, years)
+
+
+def assess(target: Target, points: list[Point], *, baseline: Point | None = None) -> Assessment:
+    """Share of target, growth needed versus growth seen, projection at the deadline, and a suggested mark."""
+    if not points:
+        return Assessment(None, None, None, None, None, None, None, Reason.NO_PROGRESS)
+    latest = max(points, key=lambda p: p.as_of)
+    share = latest.value / target.value if target.value else None
+
+    def result(needed=None, growth=None, source=None, projected=None, suggestion=None, reason=Reason.NO_GROWTH):
+        return Assessment(latest, share, needed, growth, source, projected, suggestion, reason)
+
+    # A figure dated at or after the deadline is the result, not a step on the way.
+    if target.deadline is not None and latest.as_of >= target.deadline:
+        met = meets(latest.value, target)
+        return result(
+            suggestion=Status.ACHIEVED if met else Status.MISSED,
+            reason=Reason.FINAL_MET if met else Reason.FINAL_MISSED,
+        )
+    if meets(latest.value, target) and not target.is_cap:
+        return result(suggestion=Status.ON_TRACK, reason=Reason.REACHED)
+    if target.deadline is None:
+        return result(reason=Reason.NO_DEADLINE)
+    if target.is_rate:
+        # A rate is not compounded: the latest reading against the target is all there is to say.
+        met = meets(latest.value, target)
+        return result(
+            suggestion=Status.ON_TRACK if met else Status.AT_RISK,
+            reason=Reason.ON_PACE if met else Reason.BEHIND_PACE,
+        )
+
+    years_left = years_between(latest.as_of, target.deadline)
+    needed = compound_growth(latest.value, target.value, years_left)
+    if latest.growth_percent is not None:
+        growth, source = latest.growth_percent / 100, GrowthSource.REPORTED
+    else:
+        growth = observed_growth(points, baseline)
+        source = GrowthSource.OBSERVED if growth is not None else None
+    if growth is None:
+        return result(needed=needed, reason=Reason.NO_GROWTH)
+    projected = project(latest.value, growth, years_left)
+    on_track = meets(projected, target)
+    return result(
+        needed=needed,
+        growth=growth,
+        source=source,
+        projected=projected,
+        suggestion=Status.ON_TRACK if on_track else Status.AT_RISK,
+        reason=Reason.ON_PACE if on_track else Reason.BEHIND_PACE,
+    )
+
+
+def is_rate_unit(unit: str | None) -> bool:
+    return (unit or "").strip() in RATE_UNITS
+
+
+def in_target_unit(
+    value: float | None,
+    unit: str | None,
+    value_normalized: float | None,
+    *,
+    target_value: float | None,
+    target_unit: str | None,
+    target_value_normalized: float | None,
+) -> float | None:
+    """A reported figure in the target's own unit (万元 → 亿元 through the normalized values), or None when the
+    two cannot be compared (个 against 亿元)."""
+    if value is None:
+        return None
+    if not unit or unit == target_unit:
+        return value
+    # Same base unit (亿元 and 万元 both end in 元; 万人 and 人 in 人): scale through the normalized values.
+    same_base = unit[-1:] == (target_unit or "")[-1:]
+    if same_base and value_normalized is not None and target_value and target_value_normalized:
+        return value_normalized * target_value / target_value_normalized
+    return None
