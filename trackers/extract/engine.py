@@ -27,7 +27,7 @@ from trackers.extract.subject import (
     starts_with_completion,
     topic_of,
 )
-from trackers.extract.text import Segments, Span, fold, prepare, segment, trim
+from trackers.extract.text import Segments, Span, clauses, fold, prepare, segment, trim
 
 # How far the rules look around a figure (characters). Clauses are rarely longer; a longer one is cut.
 LEFT_WINDOW = 60
@@ -100,21 +100,14 @@ class _Walk:
 
     def run(self) -> None:
         segs = self.segs
-        si = ci = 0
+        si = 0
         for pi, para in enumerate(segs.paragraphs):
             self._update_frame(para)
             para_time = self.frame
             while si < len(segs.sentences) and segs.sentences[si].parent < pi:
                 si += 1
             while si < len(segs.sentences) and segs.sentences[si].parent == pi:
-                sent = segs.sentences[si]
-                clauses = []
-                while ci < len(segs.clauses) and segs.clauses[ci].parent < si:
-                    ci += 1
-                while ci < len(segs.clauses) and segs.clauses[ci].parent == si:
-                    clauses.append(segs.clauses[ci])
-                    ci += 1
-                para_time = self._sentence(sent, clauses, para_time)
+                para_time = self._sentence(segs.sentences[si], para_time)
                 si += 1
 
     def _update_frame(self, para: Span) -> None:
@@ -148,17 +141,38 @@ class _Walk:
         elif not bullet and len(body) > 100:
             self.target_frame = False
 
-    def _sentence(self, sent: Span, clauses: list[Span], carried: When | None) -> When | None:
+    def _sentence(self, sent: Span, carried: When | None) -> When | None:
         view = self.view
         when = carried
         target = self.target_frame
+        sent_figs = self._figures_in(sent.start, sent.end)
+        sent_times = self._times_in(sent.start, sent.end)
+        target_at = rules.TARGET_LIST_START.search(view, sent.start, sent.end)
+        if not sent_figs and not sent_times and not target and target_at is None:
+            # Most sentences of an article: nothing to find, nothing to carry.
+            return when
+        sent_clauses = clauses(view, sent)
         future_when: When | None = None  # a deadline named in this sentence, for pledges without a figure
         items: list[_Item] = []
+        topics: dict[int, str] = {}
         time_clause: tuple[int, int] | None = None  # the short clause that named the time last
-        for k, clause in enumerate(clauses):
-            figs = self._figures_in(clause.start, clause.end)
-            tms = self._times_in(clause.start, clause.end)
-            events = sorted([(f.start, 1, f) for f in figs] + [(t.start, 0, t) for t in tms], key=lambda e: e[:2])
+        fi = ti = 0
+        for k, clause in enumerate(sent_clauses):
+            # Figures and times of this clause, taken in order from the sentence's lists.
+            while fi < len(sent_figs) and sent_figs[fi].start < clause.start:
+                fi += 1
+            while ti < len(sent_times) and sent_times[ti].start < clause.start:
+                ti += 1
+            f0, t0 = fi, ti
+            while fi < len(sent_figs) and sent_figs[fi].start < clause.end:
+                fi += 1
+            while ti < len(sent_times) and sent_times[ti].start < clause.end:
+                ti += 1
+            figs, tms = sent_figs[f0:fi], sent_times[t0:ti]
+            if tms and figs:
+                events = sorted([(f.start, 1, f) for f in figs] + [(t.start, 0, t) for t in tms], key=lambda e: e[:2])
+            else:
+                events = [(t.start, 0, t) for t in tms] or [(f.start, 1, f) for f in figs]
             for _, is_fig, ev in events:
                 if not is_fig:
                     if ev.role == "base":
@@ -176,24 +190,25 @@ class _Walk:
                     ):
                         future_when = w
                     continue
-                topic = self._topic(clauses[:k])
-                self._figure(ev, sent, clause, when, target, items, topic, time_clause, k, clauses)
-            if not figs:
+                if k not in topics:
+                    topics[k] = self._topic(sent_clauses[:k])
+                self._figure(ev, sent, clause, when, target, items, topics[k], time_clause, k, sent_clauses)
+            if not figs and (target or future_when is not None):
                 self._pledge(clause, when, future_when, target)
-            if rules.TARGET_LIST_START.search(view, clause.start, clause.end):
+            if target_at is not None and not target and target_at.start() < clause.end:
                 target = True
         return when
 
-    def _topic(self, clauses: list[Span]) -> str:
+    def _topic(self, before: list[Span]) -> str:
         """The topic from the clauses before the figure's own (its own clause names its subject itself)."""
-        for clause in clauses[:3]:
+        for clause in before[:3]:
             t = topic_of(self.view[clause.start : min(clause.end, clause.start + LEFT_WINDOW)])
             if t:
                 return t
         return ""
 
     def _figure(self, fig: Figure, sent: Span, clause: Span, when: When | None, target: bool, items: list[_Item],
-                topic: str, time_clause: tuple[int, int] | None, k: int, clauses: list[Span]) -> None:
+                topic: str, time_clause: tuple[int, int] | None, k: int, sent_clauses: list[Span]) -> None:
         view, pub = self.view, self.pub
         left_start = max(clause.start, fig.cmp_start - LEFT_WINDOW)
         left = view[left_start : fig.cmp_start]
@@ -227,7 +242,7 @@ class _Walk:
         if qe - qs > MAX_QUOTE:
             qs, qe = self._quote(max(clause.start, fig.cmp_start - LEFT_WINDOW),
                                  min(clause.end, fig.end + RIGHT_WINDOW))
-        if time_clause is not None and k > 0 and clauses[k - 1].start == time_clause[0]:
+        if time_clause is not None and k > 0 and sent_clauses[k - 1].start == time_clause[0]:
             qs = self._quote(time_clause[0], time_clause[1])[0]
         quote = self.text[qs:qe]
         parent_index = parent_quote = None

@@ -45,7 +45,8 @@ _NUM = rf"(?:{_ARABIC}|{_CHINESE})"
 _MAG = r"(?:万亿|亿|万|千(?![瓦米克])|百(?!分点))"
 
 FIGURE_RE = re.compile(
-    rf"(?<![\d.第{_CN_DIGITS}])"
+    # The lookahead first: it rejects most positions at once, before the costlier lookbehind.
+    rf"(?=[\d{_CN_DIGITS}])(?<![\d.第{_CN_DIGITS}])"
     rf"(?P<num>{_NUM})(?P<more1>多|余)?(?P<mag1>{_MAG})?"
     rf"(?:(?P<dash>[—~\-至到])(?P<num2>{_NUM})(?P<more2>多|余)?)?"
     rf"(?P<mag>{_MAG})?(?P<more>多|余)?"

@@ -86,46 +86,53 @@ class Span:
 class Segments:
     paragraphs: list[Span]
     sentences: list[Span]
-    clauses: list[Span]
 
 
-# After folding, full-width ，；：！？（） are ASCII. A comma between digits is a thousands separator.
-_BOUNDARY = re.compile(r"\n|[。!?…]+|[,;:、]|[()《》\[\]【】]")
-_SENTENCE_END = frozenset("\n。!?…")
+_SENTENCE_BOUNDARY = re.compile(r"\n|[。!?…]+")
+# After folding, full-width ，；：（） are ASCII. A comma between digits is a thousands separator.
+# 、 lists items inside one clause and is not a boundary; the subject finder splits on it where it needs to.
+_CLAUSE_BOUNDARY = re.compile(r"[,;:()《》\[\]【】]")
 _OPEN = frozenset("(《[【")
 _CLOSE = frozenset(")》]】")
-# Inside brackets a comma does not end the clause, but a bracket left open must not swallow a whole article.
+# Inside brackets a comma does not end the clause, but a bracket left open must not swallow a whole sentence.
 _MAX_BRACKET = 200
 
 
 def segment(view: str) -> Segments:
-    """Paragraphs (lines), sentences (。!?… or a line end) and clauses (,;: and 、 outside brackets)."""
+    """Paragraphs (lines) and sentences (ended by 。!?… or a line end). Clauses are split on demand (clauses())."""
     paragraphs: list[Span] = []
     sentences: list[Span] = []
-    clauses: list[Span] = []
-    n = len(view)
-    para_start = sent_start = clause_start = 0
-    depth, opened_at = 0, 0
-
-    def close_clause(end: int) -> None:
-        nonlocal clause_start
-        if _has_content(view, clause_start, end):
-            clauses.append(Span(clause_start, end, len(sentences)))
-        clause_start = end + 1 if end < n else end
-
-    def close_sentence(end: int, next_start: int) -> None:
-        nonlocal sent_start, clause_start
-        close_clause(end)
-        if _has_content(view, sent_start, end):
-            sentences.append(Span(sent_start, end, len(paragraphs)))
+    para_start = sent_start = 0
+    for m in _SENTENCE_BOUNDARY.finditer(view):
+        pos = m.start()
+        if m.group() == "\n":
+            if _has_content(view, sent_start, pos):
+                sentences.append(Span(sent_start, pos, len(paragraphs)))
+            if _has_content(view, para_start, pos):
+                paragraphs.append(Span(para_start, pos, -1))
+            para_start = sent_start = pos + 1
         else:
-            # Drop clauses that belonged to an empty sentence (only punctuation).
-            while clauses and clauses[-1].parent == len(sentences) and clauses[-1].start >= sent_start:
-                clauses.pop()
-        sent_start = clause_start = next_start
+            if _has_content(view, sent_start, pos):
+                sentences.append(Span(sent_start, m.end(), len(paragraphs)))
+            sent_start = m.end()
+    n = len(view)
+    if _has_content(view, sent_start, n):
+        sentences.append(Span(sent_start, n, len(paragraphs)))
+    if _has_content(view, para_start, n):
+        paragraphs.append(Span(para_start, n, -1))
+    return Segments(paragraphs, sentences)
 
-    for m in _BOUNDARY.finditer(view):
-        ch = m.group()[0]
+
+def clauses(view: str, sentence: Span, index: int = -1) -> list[Span]:
+    """The clauses of one sentence: split on , ; : outside brackets (《…(2023—2025年)》 stays whole)."""
+    start, end = sentence.start, sentence.end
+    while end > start and view[end - 1] in "。!?…":
+        end -= 1
+    out: list[Span] = []
+    clause_start = start
+    depth = opened_at = 0
+    for m in _CLAUSE_BOUNDARY.finditer(view, start, end):
+        ch = m.group()
         pos = m.start()
         if depth and pos - opened_at > _MAX_BRACKET:
             depth = 0
@@ -137,40 +144,29 @@ def segment(view: str) -> Segments:
         if ch in _CLOSE:
             depth = max(0, depth - 1)
             continue
-        if ch == "\n":
-            depth = 0
-            close_sentence(pos, pos + 1)
-            if _has_content(view, para_start, pos):
-                paragraphs.append(Span(para_start, pos, -1))
-            para_start = pos + 1
-            continue
-        if ch in _SENTENCE_END:
-            depth = 0
-            close_clause(pos)
-            clause_start = m.end()
-            close_sentence(m.end(), m.end())
-            continue
         if depth:
             continue
-        if ch == "," and 0 < pos < n - 1 and view[pos - 1].isdigit() and view[pos + 1].isdigit():
+        if ch == "," and start < pos < end - 1 and view[pos - 1].isdigit() and view[pos + 1].isdigit():
             continue
-        if ch == "、":
-            # 、 lists items inside one clause; the subject finder splits on it where it needs to.
-            continue
-        close_clause(pos)
+        if _has_content(view, clause_start, pos):
+            out.append(Span(clause_start, pos, index))
         clause_start = pos + 1
-    close_sentence(n, n)
-    if _has_content(view, para_start, n):
-        paragraphs.append(Span(para_start, n, -1))
-    return Segments(paragraphs, sentences, clauses)
+    if _has_content(view, clause_start, end):
+        out.append(Span(clause_start, end, index))
+    return out
 
 
 _BLANK = re.compile(r"[\s,;:。!?…、()《》\[\]【】“”\"']*")
 
 
+_BLANK_CHARS = frozenset(" \t\r\n\u3000\f\v,;:。!?…、()《》[]【】“”\"'")
+
+
 def _has_content(view: str, start: int, end: int) -> bool:
     if end <= start:
         return False
+    if view[start] not in _BLANK_CHARS:
+        return True
     m = _BLANK.match(view, start, end)
     return m is not None and m.end() < end
 
