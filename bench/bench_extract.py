@@ -14,6 +14,8 @@ Output lines are ``name: value unit``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import random
 import time
@@ -145,8 +147,11 @@ def main() -> int:
         print(f"seed_article_ms: {best_of(20, lambda: extract(seed_text, '2023-03-05')) * 1000:.2f} ms")
 
     try:
-        import jionlp  # a bench-only extra: about 300 MB and a GPLv3 dependency, never a runtime one
-    except Exception as exc:  # noqa: BLE001 - any import failure means the baseline is unavailable
+        # A bench-only extra: about 300 MB and a GPLv3 dependency, never a runtime one. It prints a banner on
+        # import, which would break the one-figure-per-line output.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import jionlp
+    except Exception as exc:  # any import failure means the baseline is unavailable
         print(f"jionlp: unavailable ({type(exc).__name__}: {exc})")
         return 0
     extract_money = getattr(jionlp, "extract_money", None) or jionlp.ner.extract_money
