@@ -1,0 +1,61 @@
+"""`luoshi shell`: a person chats with the bot in a terminal, no token needed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def luoshi_shell(tmp_path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["LUOSHI_SANDBOX_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'shell.db'}"
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "shell", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def test_piped_start_shows_the_chinese_welcome(tmp_path):
+    result = luoshi_shell(tmp_path, stdin="/start\n")
+    assert result.returncode == 0, result.stderr
+    assert "1001> /start" in result.stdout
+    assert "🤖 👋 你好，Ada！我是落实" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_script_replays_a_conversation_with_user_switches_and_shell_commands(tmp_path):
+    script = tmp_path / "conversation.txt"
+    script.write_text(
+        "# comments and blank lines are skipped\n\n/help\n:user 2002 Bob en\n/start\n:press 3\n:nonsense\n/lang zh\n",
+        encoding="utf-8",
+    )
+    result = luoshi_shell(tmp_path, "--script", str(script))
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "comments" not in out
+    assert "/lang — 切换语言" in out
+    assert "(shell) you are now user 2002 (Bob, en)" in out
+    assert "👋 Hello, Bob!" in out
+    assert "there is no button 3" in out
+    assert "I don't understand ':nonsense'" in out
+    assert "好的，以后用中文和你交流。" in out
+    # Each answer comes after the line that asked for it.
+    assert out.index("2002> /start") < out.index("👋 Hello, Bob!") < out.index("2002> /lang zh")
+
+
+def test_the_shell_keeps_its_own_database_between_runs(tmp_path):
+    luoshi_shell(tmp_path, stdin="/lang en\n")
+    result = luoshi_shell(tmp_path, stdin="/start\n")
+    assert "👋 Hello, Ada!" in result.stdout
+
+
+def test_a_missing_script_is_one_clear_line(tmp_path):
+    result = luoshi_shell(tmp_path, "--script", "no-such-file.txt")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "luoshi: cannot read script no-such-file.txt: No such file or directory"
