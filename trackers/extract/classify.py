@@ -20,7 +20,7 @@ STRONG_CUE = re.compile(
 )
 # Past and present-perfect markers. 了 is not a marker in 为了, 除了, 了解.
 PAST_MARKER = re.compile(
-    r"(?<![为除])了(?![解望])|已经|已|累计|同比|比上年|较上年|比去年|较去年|上年同期|新高|先后|相继"
+    r"(?<![为除])了(?![解望])|已经|已|累计|同比|比上年|较上年|比去年|较去年|上年同期|历史新高|创新高(?!地)|先后|相继"
 )
 # A list of targets starts with a line or clause like 主要预期目标是: / 主要目标 / 发展目标如下.
 TARGET_LIST_START = re.compile(r"(?:目标|指标)(?:任务)?(?:是|为|如下)?\s*:|目标是|目标为")

@@ -214,7 +214,10 @@ class _Walk:
         left = view[left_start : fig.cmp_start]
         right = view[fig.end : min(clause.end, fig.end + RIGHT_WINDOW)]
         sentence_left = view[max(sent.start, fig.cmp_start - SENTENCE_WINDOW) : fig.cmp_start]
-        strong = bool(rules.STRONG_CUE.search(sentence_left) or rules.STRONG_CUE.search(view, fig.cmp_start, fig.end))
+        plan = plan_in(sentence_left)
+        # A plan named in the sentence (《…行动方案》明确了…) makes its figures targets, even after 了.
+        strong = bool(plan or rules.STRONG_CUE.search(sentence_left)
+                      or rules.STRONG_CUE.search(view, fig.cmp_start, fig.end))
         past = bool(rules.PAST_MARKER.search(left)) or bool(rules.PAST_MARKER.match(right))
         weak = fig.comparator is not None and not fig.approx_more
         kind = rules.classify(when, pub, strong=strong, weak=weak, past_marker=past, target_list=target)
@@ -233,7 +236,6 @@ class _Walk:
             if is_change_only(cleaned):
                 return
 
-        plan = plan_in(sentence_left)
         plan_short = plan[3] if plan else ""
         previous_base = previous.base if previous else ""
         subject, base, growth = figure_subject(left, right, fig.unit_normalized, previous_base=previous_base,

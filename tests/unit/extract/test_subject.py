@@ -1,0 +1,68 @@
+"""The subject phrase: what a figure measures."""
+
+from trackers.extract import extract
+
+
+def subjects(text: str, published: str = "2023-03-05") -> list[str]:
+    result = extract(text, published)
+    items = sorted(result.commitments + result.facts, key=lambda x: x.start)
+    return [x.subject for x in items]
+
+
+def test_scope_word_and_linking_verb_are_dropped():
+    assert subjects("到2025年,全市软件产业规模突破800亿元。") == ["软件产业规模"]
+
+
+def test_growth_rate_is_named_as_a_rate():
+    assert subjects("今年全省地区生产总值增长5%以上。") == ["地区生产总值增长率"]
+
+
+def test_price_rise_is_named_as_a_rise():
+    assert subjects("居民消费价格上涨2%。") == ["居民消费价格涨幅"]
+
+
+def test_counted_noun_after_the_counter_with_shu():
+    assert subjects("2022年,新区引进了45个产业类项目。") == ["新区引进产业类项目数"]
+
+
+def test_counted_noun_before_the_number_with_shu():
+    assert subjects("三年来,新区累计引进产业类项目300个。") == ["新区累计引进产业类项目数"]
+
+
+def test_people_are_counted_as_renshu():
+    assert subjects("城镇新增就业90万人以上。") == ["城镇新增就业人数"]
+
+
+def test_bare_investment_belongs_to_the_projects_just_counted():
+    assert subjects("上个月,园区集中开工12个重点项目,总投资96.5亿元。") == [
+        "园区集中开工重点项目数", "园区集中开工重点项目总投资"]
+
+
+def test_clause_without_an_actor_borrows_the_sentence_topic():
+    assert subjects("高新区在2012年成立了孵化器,如今已集聚600多家科技企业。") == ["高新区集聚科技企业数"]
+
+
+def test_noun_after_a_money_figure_with_the_actor_before_the_verb():
+    assert subjects("示范项目投产一年就贡献了25亿元产值。") == ["示范项目产值"]
+
+
+def test_enumerated_members_are_left_out_of_a_count():
+    assert subjects("园区初步形成了智能制造、生物医药、新材料三条产业链。") == ["园区形成产业链数"]
+
+
+def test_plan_named_in_title_prefixes_its_figures():
+    (s,) = subjects("《新区三年行动计划(2023—2025年)》明确了首批重点项目520个。")
+    assert s.startswith("三年行动计划")
+
+
+def test_area_figure_is_named_as_an_area():
+    assert subjects("在东部片区规划了3000亩的数字产业园。") == ["东部片区数字产业园面积"]
+
+
+def test_qualitative_pledge_subject_is_the_head_noun():
+    text = "到2025年,打造在全国具有影响力的数字经济创新高地。"
+    assert subjects(text) == ["数字经济创新高地"]
+
+
+def test_traditional_characters_give_a_simplified_subject():
+    assert subjects("該市今年力爭新增就業崗位3萬個。", "2024-01-20") == ["新增就业岗位数"]
