@@ -273,22 +273,28 @@ async def run_interactive(shell: Shell) -> None:
             await shell.show_new_messages()
 
     watcher = asyncio.create_task(watch())
-    lines = _read_lines_in_background(shell)
+    ready = threading.Event()  # set when the bot has answered and the next prompt may be shown
+    lines = _read_lines_in_background(shell, ready)
     try:
-        while (line := await lines.get()) is not None:
-            if not await shell.handle(line):
+        while True:
+            ready.set()
+            line = await lines.get()
+            if line is None or not await shell.handle(line):
                 break
     finally:
         watcher.cancel()
 
 
-def _read_lines_in_background(shell: Shell) -> asyncio.Queue[str | None]:
-    """input() blocks, so it runs in a daemon thread: Ctrl-C or :quit never waits for one more line."""
+def _read_lines_in_background(shell: Shell, ready: threading.Event) -> asyncio.Queue[str | None]:
+    """input() blocks, so it runs in a daemon thread: Ctrl-C or :quit never waits for one more line. It waits
+    for `ready` before each prompt, so the prompt comes after the bot's answer, not in the middle of it."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=1)
 
     def read() -> None:
         while True:
+            ready.wait()
+            ready.clear()
             try:
                 line = input(shell.prompt)
             except (EOFError, KeyboardInterrupt):
