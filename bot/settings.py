@@ -110,6 +110,7 @@ class SandboxSettings(_Section):
     host: str
     port: int = Field(ge=0, le=65535)
     database_url: str
+    demo_data: bool
 
 
 class FetchSettings(_Section):

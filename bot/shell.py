@@ -58,6 +58,7 @@ class Shell:
         self._seen: dict[tuple[int, int], int] = {}  # (chat, message id) -> versions printed
         self._buttons: list[tuple[int, int, str]] = []  # (chat, message id, callback data), numbered from 1
         self._done: dict[int, asyncio.Event] = {}
+        self.notes: list[str] = []  # lines printed under the banner (e.g. that demo data is loaded)
 
     # -- lifecycle ------------------------------------------------------------------------------------------
 
@@ -71,6 +72,12 @@ class Shell:
         self._running = running_bot(bot_settings)
         self.application = await self._running.__aenter__()
         self.application.update_processor.on_processed.append(self._processed)
+        if self.settings.sandbox.demo_data:
+            # A newcomer meets a living bot: the demo set goes into the shell's own database only.
+            from bot.demo import load_demo_into, shell_note
+
+            await load_demo_into(self.application)
+            self.notes.append(shell_note())
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -89,6 +96,8 @@ class Shell:
             f"落实 shell — you are user {self.persona.user_id} ({self.persona.first_name}, "
             f"{self.persona.language_code}). Type a message; /start to begin, :help for shell commands."
         )
+        for note in self.notes:
+            self._print(note)
 
     @property
     def prompt(self) -> str:

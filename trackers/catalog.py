@@ -381,10 +381,10 @@ async def followed_commitments(session: AsyncSession, chat_id: int) -> list[Comm
 
 
 async def is_following_commitment(session: AsyncSession, chat_id: int, commitment_id: int) -> bool:
-    """Whether the chat follows this very commitment (not only through a tag or place)."""
+    """Whether the chat follows this very commitment, or it as a plan (not only through a tag or place)."""
     query = select(Subscription.id).where(
         Subscription.chat_id == chat_id,
-        Subscription.kind == SubscriptionKind.COMMITMENT,
+        Subscription.kind.in_((SubscriptionKind.COMMITMENT, SubscriptionKind.PLAN)),
         Subscription.target == str(commitment_id),
     )
     return (await session.scalar(query)) is not None
@@ -395,24 +395,28 @@ async def is_following_commitment(session: AsyncSession, chat_id: int, commitmen
 
 @dataclass(frozen=True)
 class Upcoming:
-    items: list[Commitment]
+    items: list[Commitment]  # due in the window, soonest first
+    overdue: list[Commitment]  # deadline passed and no verdict yet, most recent first
     followed_only: bool  # False when the chat follows nothing and every commitment is shown
 
 
 async def upcoming(session: AsyncSession, chat_id: int, *, now: datetime, days: int, timezone: str | None) -> Upcoming:
-    """Open commitments whose deadline falls in the next `days` days, soonest first.
+    """Open commitments whose deadline falls in the next `days` days, soonest first, and those whose deadline has
+    passed with no verdict yet (a journalist's to-do list).
 
     The chat's follows when it has any, else every commitment, so a newcomer sees something useful at once.
     """
     today = local_today(now, timezone)
-    query = select(Commitment).where(
-        _visible(),
-        Commitment.deadline >= today,
-        Commitment.deadline <= today + timedelta(days=days),
-        Commitment.status.not_in(FINAL_STATUSES),
-    )
     condition = await followed_condition(session, chat_id)
+    scope = [_visible(), Commitment.status.not_in(FINAL_STATUSES)]
     if condition is not None:
-        query = query.where(condition)
-    rows = await session.scalars(query.order_by(Commitment.deadline, Commitment.id))
-    return Upcoming(items=list(rows), followed_only=condition is not None)
+        scope.append(condition)
+    due = select(Commitment).where(
+        *scope, Commitment.deadline >= today, Commitment.deadline <= today + timedelta(days=days)
+    )
+    late = select(Commitment).where(*scope, Commitment.deadline < today)
+    return Upcoming(
+        items=list(await session.scalars(due.order_by(Commitment.deadline, Commitment.id))),
+        overdue=list(await session.scalars(late.order_by(Commitment.deadline.desc(), Commitment.id))),
+        followed_only=condition is not None,
+    )

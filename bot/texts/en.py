@@ -205,8 +205,8 @@ TEXTS = {
     "export_caption": "📄 {count} followed commitments (CSV; opens in Excel, LibreOffice or Numbers).",
     "export_empty": "You follow no commitments yet, so there is nothing to export. Use /follow first.",
     "export_columns": (
-        "ID|Subject|Target|Unit|Deadline|Days left|Status|Latest value|Latest as of|Share of "
-        "target|Place|Issuer|Plan|Source"
+        "ID|Subject|Comparator|Target|Unit|Deadline|Days left|Status|Latest value|Latest as of|"
+        "Share of target (%)|Place|Issuer|Plan|Source"
     ),
     "tz_usage": "Usage: /tz ZONE, e.g. /tz Asia/Shanghai or /tz Europe/Berlin. Now: {tz}",
     "tz_set": "Time zone set to {tz}. Deadlines and alerts are timed in it.",
@@ -215,4 +215,209 @@ TEXTS = {
         "America/New_York."
     ),
     "bad_days": "“{value}” is not a number of days (1 to 3650).",
+    "upcoming_overdue_header": "⏰ Deadline passed, no verdict yet ({count}):",
+    "days_zero": "on the day",
+    "alerts_saved": "Saved",
+    # --- What admins do: adding, editing, feeding articles, review, feeds, broadcast ---
+    "adm_refused": "Sorry, that is for admins. Ask the bot's owner if you need access.",
+    "adm_owners_only": "Sorry, only the bot's owners can do that.",
+    "adm_help": (
+        "<b>Admin commands</b>\n"
+        "/add — add a commitment (all in one line, or /add alone to be guided)\n"
+        "/edit ID field value — change (subject, target, deadline, place, tags, parent, source, issuer)\n"
+        "/archive ID — archive\n"
+        "/setstatus ID status [evidence URL or quote] — rate (achieved, partly achieved, missed need evidence)\n"
+        "/progress ID value date [source] — record progress\n"
+        "/history ID — what changed\n"
+        "/ingest URL — read an article; or paste, forward or upload a .txt / .html file\n"
+        "/review — extraction results waiting for review\n"
+        "/feeds add|list|remove|test — feeds\n"
+        "/stats — figures · /admins — who is an admin\n"
+        "Owners: /grant ID, /revoke ID (or in reply to someone's message), /broadcast TEXT"
+    ),
+    "adm_grant_usage": "Usage: /grant USER_ID, or reply to the person's message with /grant.",
+    "adm_revoke_usage": "Usage: /revoke USER_ID, or reply to the person's message with /revoke.",
+    "adm_granted": "✅ User {user} is now an admin.",
+    "adm_already_admin": "User {user} is already an admin.",
+    "adm_cannot_grant": (
+        "User {user} cannot be given admin rights (an owner, the anonymous group admin or "
+        "Telegram's service account)."
+    ),
+    "adm_revoked": "User {user} is no longer an admin.",
+    "adm_not_admin": "User {user} has no granted admin rights.",
+    "adm_admins_list": "Owners: {owners}\nAdmins: {admins}",
+    "adm_add_usage": (
+        "Usage: /add SUBJECT TARGET [DEADLINE] [#tag] [@place] [parent=ID] [source=URL]\n"
+        "For example: /add 集成电路产业链群规模 &gt;500亿元 到2025年底 #集成电路 @济南\n"
+        "Or send /add alone to be guided step by step."
+    ),
+    "adm_ask_subject": (
+        "OK, a new commitment. What is it about? (e.g. 集成电路产业链群规模)\nSend "
+        "/cancel at any time to stop."
+    ),
+    "adm_ask_target": "What is the target? E.g. 突破500亿元, 1301个, 5.5%左右. Send - if it has no figure.",
+    "adm_ask_deadline": "Deadline? E.g. 2025年底, 明年6月, 2025-12-31, in 18 months. Send - if none.",
+    "adm_ask_extras": (
+        "Place, tags, parent plan and source (optional), in one line: @济南 #集成电路 parent=12 "
+        "source=https://… . Send - to skip."
+    ),
+    "adm_ask_edit": (
+        "What should change? Send \"field value\", e.g. target 突破600亿元, deadline 2026-12-31,"
+        " subject New subject, or @济南 #芯片"
+    ),
+    "adm_preview": "<b>Please check:</b>",
+    "adm_saved": "✅ Saved as commitment #{id}.",
+    "adm_add_cancelled": "Cancelled; nothing was saved.",
+    "adm_bad_target": (
+        "I can't read the target \"{text}\": it needs a number with a unit, e.g. 突破500亿元,"
+        " 1301个, 5.5%左右 (send - for none)."
+    ),
+    "adm_bad_deadline": "I can't read the date \"{text}\". Try 2025年底, 明年6月, 2025-12-31 or in 18 months.",
+    "adm_deadline_past": "The deadline {deadline} has already passed; a new commitment needs a future deadline.",
+    "adm_unknown_parent": "I can't find the parent plan \"{parent}\". Use its number (parent=12) or its full name.",
+    "adm_bad_tag": "The tag \"{tag}\" won't do: a tag is one word without spaces.",
+    "adm_bad_source": "A source must be a link starting with http:// or https://.",
+    "adm_bad_extra": "I don't understand \"{token}\": use @ for a place, # for a tag, parent= and source=.",
+    "adm_bad_subject": "The subject can't be empty or longer than 300 characters.",
+    "adm_bad_value": "That value won't do; please check it and try again.",
+    "adm_btn_save": "💾 Save",
+    "adm_btn_edit": "✏️ Edit",
+    "adm_btn_cancel": "✖️ Cancel",
+    "adm_btn_confirm": "✅ Confirm",
+    "adm_btn_reject": "🗑 Reject",
+    "adm_btn_link": "🔗 Link to #{id}",
+    "adm_no_figure": "no figure",
+    "adm_cmp_gt": "more than ",
+    "adm_cmp_ge": "at least ",
+    "adm_cmp_lt": "less than ",
+    "adm_cmp_le": "at most ",
+    "adm_cmp_approx": "about ",
+    "adm_card_subject": "📋 Subject: {subject}",
+    "adm_card_target": "🎯 Target: {target}",
+    "adm_card_figure": "📈 Figure: {target}",
+    "adm_card_deadline": "⏰ Deadline: {deadline}",
+    "adm_card_as_of": "📅 As of: {as_of}",
+    "adm_card_growth": "↗️ Growth: {growth}%",
+    "adm_card_place": "📍 Place: {place}",
+    "adm_card_tags": "🏷 Tags: {tags}",
+    "adm_card_parent": "🗂 Part of: {parent}",
+    "adm_card_source": "🔗 Source: {source}",
+    "adm_card_links_to": "➡️ Looks like progress on #{id} «{subject}»",
+    "adm_card_quote": "💬 Quote: “{quote}”",
+    "adm_card_article": "📰 Article: {title}",
+    "adm_commitment_line": "#{id} {subject}: {target}, by {deadline}",
+    "adm_edit_usage": "Usage: /edit ID field value. Fields: {fields}",
+    "adm_edited": "✅ Commitment #{id}: {field} changed.",
+    "adm_revision_kept": "The old target stays in the revision history (/history); {followers} followers were told.",
+    "adm_unknown_commitment": "There is no commitment {id}.",
+    "adm_unknown_field": "\"{field}\" can't be changed. Fields: {fields}",
+    "adm_archive_usage": "Usage: /archive ID",
+    "adm_archived": "Commitment #{id} is archived: out of every list, its records kept.",
+    "adm_already_archived": "That commitment is archived already.",
+    "adm_setstatus_usage": "Usage: /setstatus ID status [evidence URL or quote]. Statuses: {statuses}",
+    "adm_status_set": "Commitment #{id} is now: {status}",
+    "adm_evidence_required": (
+        "A verdict (achieved, partly achieved, missed) needs evidence: add a link or a quote "
+        "after the status."
+    ),
+    "adm_status_automatic": (
+        "\"Overdue, verdict pending\" is set automatically when a deadline passes; it can't "
+        "be set by hand."
+    ),
+    "adm_progress_usage": (
+        "Usage: /progress ID value date [source URL or quote], e.g. /progress 12 320亿元 2024-12-31 "
+        "https://…"
+    ),
+    "adm_progress_recorded": "📈 Progress recorded on #{id}: {value} (as of {as_of}).",
+    "adm_history_usage": "Usage: /history ID",
+    "adm_history_head": "<b>History of commitment #{id}</b>: {subject}",
+    "adm_history_line": "• {at} user {actor}: {action} {what}",
+    "adm_history_revision": "• {at} target revised: {old} (by {old_deadline}) → {new} (by {new_deadline})",
+    "adm_notice_new": "🆕 New commitment: {line}",
+    "adm_notice_revised": (
+        "⚠️ The target of #{id} «{subject}» changed:\nwas: {old}, by {old_deadline}\nnow: "
+        "{new}, by {new_deadline}"
+    ),
+    "adm_ingest_usage": (
+        "Usage: /ingest URL. You can also paste or forward an article, or upload "
+        "a .txt / .html file."
+    ),
+    "adm_ingest_stored": "📰 Article #{id} stored (published {published}). {cards} items to review:",
+    "adm_ingest_known": "This article was stored before (#{id}); {cards} items still wait for review:",
+    "adm_ingest_empty": "There is no readable text here.",
+    "adm_ingest_unreadable": "I can't read the text of this article.",
+    "adm_ingest_too_short": (
+        "To feed an article, paste its full text (at least {chars} characters). Admin commands: "
+        "/admin."
+    ),
+    "adm_upload_type": "I can only read .txt and .html files.",
+    "adm_upload_too_large": "That file is too large.",
+    "adm_fetch_scheme": "Only http and https links can be read.",
+    "adm_fetch_address": "Refused: that link points at an internal or reserved address ({detail}).",
+    "adm_fetch_numeric_host": "Refused: numeric host names are not accepted ({detail}).",
+    "adm_fetch_redirects": "Too many redirects.",
+    "adm_fetch_too_large": "The page is too large.",
+    "adm_fetch_content_type": "That link is not a web page (content type {detail}).",
+    "adm_fetch_status": "The site answered with an error (HTTP {detail}).",
+    "adm_fetch_network": "I couldn't reach that site.",
+    "adm_fetch_timeout": "The site took too long (over {detail}).",
+    "adm_fetch_bad_url": "That is not a valid link.",
+    "adm_review_kind_plan": "<b>Review #{id} · plan</b>",
+    "adm_review_kind_commitment": "<b>Review #{id} · commitment</b>",
+    "adm_review_kind_fact": "<b>Review #{id} · progress</b>",
+    "adm_review_empty": "Nothing waits for review.",
+    "adm_review_head": "Waiting for review: {shown} shown of {total}.",
+    "adm_review_ask_edit": "Editing review #{id}: send \"field value\". Fields: {fields}",
+    "adm_review_unknown": "I can't find that review item.",
+    "adm_review_decided": "That one was handled already ({state}).",
+    "adm_review_nothing_to_link": "There is no commitment to link it to.",
+    "adm_state_pending": "pending",
+    "adm_state_confirmed": "confirmed",
+    "adm_state_rejected": "rejected",
+    "adm_confirmed_commitment": "✅ Confirmed as commitment #{id}.",
+    "adm_confirmed_progress": "✅ Confirmed as progress on #{id}.",
+    "adm_rejected": "🗑 Rejected.",
+    "adm_feeds_usage": (
+        "Usage: /feeds add URL [name] [interval minutes] · /feeds list · /feeds remove ID "
+        "· /feeds test URL"
+    ),
+    "adm_feeds_empty": "No feeds yet.",
+    "adm_feeds_head": "<b>Feeds</b>",
+    "adm_feed_line": "#{id} {name} — {url} (every {interval} min)",
+    "adm_feed_error": "\n  ⚠️ last error: {error}",
+    "adm_feed_added": "✅ Feed #{id} «{name}» added, checked every {interval} minutes.",
+    "adm_feed_exists": "That feed is there already (#{id}).",
+    "adm_feed_removed": "Feed #{id} removed.",
+    "adm_feed_unknown": "There is no feed {id}.",
+    "adm_feed_test_head": "The feed lists {total} entries; the next poll would ingest {fresh} new ones:",
+    "adm_not_a_feed": "That is not an RSS or Atom feed.",
+    "adm_broadcast_usage": "Usage: /broadcast TEXT to send to every chat",
+    "adm_broadcast_queued": "📣 Queued for {chats} chats.",
+    "adm_stats": (
+        "<b>Figures</b>\nCommitments: {total}\n{statuses}\nActive chats: {chats}\nFollows: {follows}\n"
+        "Articles: {articles}\nPending reviews: {pending}"
+    ),
+    # --- Alerts and delivery: deadline countdowns, prompts, digests, /health ---
+    "alert_deadline": "⏰ <b>{subject}</b>\nDeadline {deadline}: {days} days left.\nDetails: /show {id}",
+    "alert_deadline_today": "⏰ <b>{subject}</b>\nDeadline {deadline}: due today.\nDetails: /show {id}",
+    "alert_overdue": (
+        "⌛ <b>{subject}</b>\nThe deadline {deadline} passed {days} days ago with no verdict yet; "
+        "status: overdue, verdict pending (逾期待定).\nDetails: /show {id}"
+    ),
+    "alert_stale": "🔍 <b>{subject}</b>\nNo new coverage for {days} days. Any news?\nDetails: /show {id}",
+    "alert_digest_daily": "📬 <b>Your daily digest</b> ({count})",
+    "alert_digest_weekly": "📬 <b>Your weekly digest</b> ({count})",
+    "cmd_health": "Delivery health (admins)",
+    "health_refused": "Sorry, /health is for admins only.",
+    "health_header": "<b>Health</b>",
+    "health_queue": "📮 Pending: {pending}   sending: {sending}   held for digests: {held}",
+    "health_oldest": "⏳ Oldest pending: waiting {age}",
+    "health_oldest_none": "⏳ Nothing overdue in the queue",
+    "health_last_day": (
+        "📊 Last 24 h: sent {sent}   failed {failed}   blocked {blocked}   unknown {unknown}   skipped {skipped}"
+    ),
+    "health_sweep": "🔁 {name}: last run {last} ({ago} ago){error}",
+    "health_sweep_never": "🔁 {name}: not run yet",
+    "health_sweep_error": "⚠️ last error: {error}",
+    "health_leader": "👑 Instance sending: {instance}",
 }

@@ -195,9 +195,192 @@ TEXTS = {
     "calendar_alarm_today": "{subject}：今天到期",
     "export_caption": "📄 你关注的{count}个承诺（CSV，可用 Excel、WPS 或 Numbers 打开）。",
     "export_empty": "你还没有关注任何承诺，没有可导出的内容。先用 /follow 关注。",
-    "export_columns": "编号|事项|目标|单位|期限|剩余天数|状态|最新进展|进展日期|完成比例|地区|发布|所属规划|来源",
+    "export_columns": (
+        "编号|事项|比较|目标|单位|期限|剩余天数|状态|最新进展|进展日期|完成比例(%)|地"
+        "区|发布|所属规划|来源"
+    ),
     "tz_usage": "用法：/tz 时区，例如 /tz Asia/Shanghai 或 /tz Europe/Berlin。当前：{tz}",
     "tz_set": "时区已设为 {tz}。提醒和期限都按这个时区计算。",
     "tz_unknown": "不认识时区“{value}”。请用 IANA 名称，例如 Asia/Shanghai、Asia/Hong_Kong、Europe/London。",
     "bad_days": "“{value}”不是有效的天数（1到3650）。",
+    "upcoming_overdue_header": "⏰ 已过期限、尚无评定（{count}）：",
+    "days_zero": "当天",
+    "alerts_saved": "已保存",
+    # --- What admins do: adding, editing, feeding articles, review, feeds, broadcast ---
+    "adm_refused": "抱歉，这是管理员的功能。如需权限，请联系机器人的所有者。",
+    "adm_owners_only": "抱歉，只有机器人的所有者可以这样做。",
+    "adm_help": (
+        "<b>管理员命令</b>\n"
+        "/add — 添加承诺（一行写完，或单独发送 /add 按步骤填写）\n"
+        "/edit ID 字段 值 — 修改（subject, target, deadline, place, tags, parent, source, issuer）\n"
+        "/archive ID — 归档\n"
+        "/setstatus ID 状态 [证据链接或引文] — 评定（已兑现、部分兑现、未兑现需要证据）\n"
+        "/progress ID 数值 日期 [来源] — 记录进展\n"
+        "/history ID — 变更记录\n"
+        "/ingest URL — 读取文章；也可以直接粘贴、转发文章或上传 .txt / .html 文件\n"
+        "/review — 待审核的提取结果\n"
+        "/feeds add|list|remove|test — 订阅源\n"
+        "/stats — 统计 · /admins — 管理员名单\n"
+        "所有者：/grant ID、/revoke ID（或回复某人的消息）、/broadcast 文字"
+    ),
+    "adm_grant_usage": "用法：/grant 用户ID，或回复此人的消息发送 /grant。",
+    "adm_revoke_usage": "用法：/revoke 用户ID，或回复此人的消息发送 /revoke。",
+    "adm_granted": "✅ 用户 {user} 现在是管理员。",
+    "adm_already_admin": "用户 {user} 已经是管理员。",
+    "adm_cannot_grant": "无法授予用户 {user} 管理员权限（所有者、匿名群管理员或 Telegram 服务账号）。",
+    "adm_revoked": "用户 {user} 不再是管理员。",
+    "adm_not_admin": "用户 {user} 不是被授权的管理员。",
+    "adm_admins_list": "所有者：{owners}\n管理员：{admins}",
+    "adm_add_usage": (
+        "用法：/add 主题 目标 [截止日期] [#标签] [@地点] [parent=上级ID] [source=链接]\n"
+        "例如：/add 集成电路产业链群规模 &gt;500亿元 到2025年底 #集成电路 @济南\n"
+        "或单独发送 /add，按步骤填写。"
+    ),
+    "adm_ask_subject": "好的，添加一项承诺。它是关于什么的？（例如：集成电路产业链群规模）\n随时发送 /cancel 取消。",
+    "adm_ask_target": "目标是多少？例如：突破500亿元、1301个、5.5%左右。没有数字目标请发送 -",
+    "adm_ask_deadline": "截止日期？例如：2025年底、明年6月、2025-12-31、in 18 months。没有请发送 -",
+    "adm_ask_extras": (
+        "地点、标签、上级计划和来源（可选），写在一行：@济南 #集成电路 parent=12 "
+        "source=https://… 。没有请发送 -"
+    ),
+    "adm_ask_edit": (
+        "要改哪一项？发送“字段 值”，例如：target 突破600亿元、deadline 2026年底、"
+        "subject 新的主题，或 @济南 #芯片"
+    ),
+    "adm_preview": "<b>请确认：</b>",
+    "adm_saved": "✅ 已保存为承诺 #{id}。",
+    "adm_add_cancelled": "已取消，什么也没有保存。",
+    "adm_bad_target": (
+        "看不懂目标“{text}”：需要带单位的数字，例如 突破500亿元、1301个、5.5%左右（没有数字目标请发送 "
+        "-）。"
+    ),
+    "adm_bad_deadline": "看不懂日期“{text}”。可以写 2025年底、明年6月、2025-12-31 或 in 18 months。",
+    "adm_deadline_past": "截止日期 {deadline} 已经过去了，新的承诺需要未来的截止日期。",
+    "adm_unknown_parent": "找不到上级计划“{parent}”。请用它的编号（parent=12）或完整名称。",
+    "adm_bad_tag": "标签“{tag}”不行：标签是一个词，不含空格。",
+    "adm_bad_source": "来源需要以 http:// 或 https:// 开头的链接。",
+    "adm_bad_extra": "看不懂“{token}”：地点用 @，标签用 #，上级用 parent=，来源用 source=。",
+    "adm_bad_subject": "主题不能为空，也不能超过300个字。",
+    "adm_bad_value": "这个值不行，请检查后再试。",
+    "adm_btn_save": "💾 保存",
+    "adm_btn_edit": "✏️ 修改",
+    "adm_btn_cancel": "✖️ 取消",
+    "adm_btn_confirm": "✅ 确认",
+    "adm_btn_reject": "🗑 驳回",
+    "adm_btn_link": "🔗 关联到 #{id}",
+    "adm_no_figure": "无数字目标",
+    "adm_cmp_gt": "超过",
+    "adm_cmp_ge": "不低于",
+    "adm_cmp_lt": "低于",
+    "adm_cmp_le": "不超过",
+    "adm_cmp_approx": "约",
+    "adm_card_subject": "📋 主题：{subject}",
+    "adm_card_target": "🎯 目标：{target}",
+    "adm_card_figure": "📈 数值：{target}",
+    "adm_card_deadline": "⏰ 截止：{deadline}",
+    "adm_card_as_of": "📅 截至：{as_of}",
+    "adm_card_growth": "↗️ 增速：{growth}%",
+    "adm_card_place": "📍 地点：{place}",
+    "adm_card_tags": "🏷 标签：{tags}",
+    "adm_card_parent": "🗂 所属计划：{parent}",
+    "adm_card_source": "🔗 来源：{source}",
+    "adm_card_links_to": "➡️ 可能是承诺 #{id}「{subject}」的进展",
+    "adm_card_quote": "💬 原文：“{quote}”",
+    "adm_card_article": "📰 文章：{title}",
+    "adm_commitment_line": "#{id} {subject}：{target}，截止 {deadline}",
+    "adm_edit_usage": "用法：/edit ID 字段 值。可改的字段：{fields}",
+    "adm_edited": "✅ 承诺 #{id} 的 {field} 已修改。",
+    "adm_revision_kept": "原目标保留在修订记录里（/history）；已通知 {followers} 位关注者。",
+    "adm_unknown_commitment": "没有编号为 {id} 的承诺。",
+    "adm_unknown_field": "不能修改“{field}”。可改的字段：{fields}",
+    "adm_archive_usage": "用法：/archive ID",
+    "adm_archived": "承诺 #{id} 已归档：不再出现在列表中，记录都保留。",
+    "adm_already_archived": "这项承诺已经归档了。",
+    "adm_setstatus_usage": "用法：/setstatus ID 状态 [证据链接或引文]。状态：{statuses}（或中文名称，如 已兑现）",
+    "adm_status_set": "承诺 #{id} 的状态现在是：{status}",
+    "adm_evidence_required": "评定结果（已兑现、部分兑现、未兑现）需要证据：在状态后面写上链接或引文。",
+    "adm_status_automatic": "“逾期待定”由系统在截止日期过后自动设置，不能手动设置。",
+    "adm_progress_usage": (
+        "用法：/progress ID 数值 日期 [来源链接或引文]，例如 /progress 12 320亿元 "
+        "2024年底 https://…"
+    ),
+    "adm_progress_recorded": "📈 已记录承诺 #{id} 的进展：{value}（截至 {as_of}）。",
+    "adm_history_usage": "用法：/history ID",
+    "adm_history_head": "<b>承诺 #{id} 的变更记录</b>：{subject}",
+    "adm_history_line": "• {at} 用户 {actor}：{action} {what}",
+    "adm_history_revision": "• {at} 目标修订：{old}（截止 {old_deadline}）→ {new}（截止 {new_deadline}）",
+    "adm_notice_new": "🆕 新的承诺：{line}",
+    "adm_notice_revised": (
+        "⚠️ 承诺 #{id}「{subject}」的目标改了：\n原来：{old}，截止 {old_deadline}\n现在："
+        "{new}，截止 {new_deadline}"
+    ),
+    "adm_ingest_usage": "用法：/ingest 链接。也可以直接粘贴、转发文章，或上传 .txt / .html 文件。",
+    "adm_ingest_stored": "📰 文章 #{id} 已保存（发布日期 {published}）。找到 {cards} 项待审核：",
+    "adm_ingest_known": "这篇文章之前已经保存过（#{id}），仍有 {cards} 项待审核：",
+    "adm_ingest_empty": "这里没有可读的正文。",
+    "adm_ingest_unreadable": "无法读取这篇文章的文字。",
+    "adm_ingest_too_short": "要录入文章，请粘贴全文（至少 {chars} 个字）。管理员命令见 /admin。",
+    "adm_upload_type": "只能读取 .txt 和 .html 文件。",
+    "adm_upload_too_large": "文件太大了。",
+    "adm_fetch_scheme": "只能读取 http 和 https 链接。",
+    "adm_fetch_address": "拒绝访问：这个链接指向内部或保留地址（{detail}）。",
+    "adm_fetch_numeric_host": "拒绝访问：不接受数字形式的主机名（{detail}）。",
+    "adm_fetch_redirects": "跳转次数太多了。",
+    "adm_fetch_too_large": "页面太大了。",
+    "adm_fetch_content_type": "这个链接不是网页（内容类型 {detail}）。",
+    "adm_fetch_status": "网站返回了错误（HTTP {detail}）。",
+    "adm_fetch_network": "无法连接到这个网站。",
+    "adm_fetch_timeout": "网站响应太慢（超过 {detail}）。",
+    "adm_fetch_bad_url": "这不是有效的链接。",
+    "adm_review_kind_plan": "<b>待审核 #{id} · 计划</b>",
+    "adm_review_kind_commitment": "<b>待审核 #{id} · 承诺</b>",
+    "adm_review_kind_fact": "<b>待审核 #{id} · 进展</b>",
+    "adm_review_empty": "没有待审核的内容。",
+    "adm_review_head": "待审核：显示 {shown} 项，共 {total} 项。",
+    "adm_review_ask_edit": "修改待审核 #{id}：发送“字段 值”。可改的字段：{fields}",
+    "adm_review_unknown": "找不到这项待审核内容。",
+    "adm_review_decided": "这项已经处理过了（{state}）。",
+    "adm_review_nothing_to_link": "没有可以关联的承诺。",
+    "adm_state_pending": "待审核",
+    "adm_state_confirmed": "已确认",
+    "adm_state_rejected": "已驳回",
+    "adm_confirmed_commitment": "✅ 已确认，成为承诺 #{id}。",
+    "adm_confirmed_progress": "✅ 已确认，记为承诺 #{id} 的进展。",
+    "adm_rejected": "🗑 已驳回。",
+    "adm_feeds_usage": "用法：/feeds add 链接 [名称] [间隔分钟] · /feeds list · /feeds remove ID · /feeds test 链接",
+    "adm_feeds_empty": "还没有订阅源。",
+    "adm_feeds_head": "<b>订阅源</b>",
+    "adm_feed_line": "#{id} {name} — {url}（每 {interval} 分钟）",
+    "adm_feed_error": "\n  ⚠️ 上次出错：{error}",
+    "adm_feed_added": "✅ 订阅源 #{id}「{name}」已添加，每 {interval} 分钟检查一次。",
+    "adm_feed_exists": "这个订阅源已经有了（#{id}）。",
+    "adm_feed_removed": "订阅源 #{id} 已删除。",
+    "adm_feed_unknown": "没有编号为 {id} 的订阅源。",
+    "adm_feed_test_head": "订阅源里有 {total} 篇，下次检查会录入其中 {fresh} 篇新文章：",
+    "adm_not_a_feed": "这不是 RSS 或 Atom 订阅源。",
+    "adm_broadcast_usage": "用法：/broadcast 要发给所有聊天的文字",
+    "adm_broadcast_queued": "📣 已排队发给 {chats} 个聊天。",
+    "adm_stats": (
+        "<b>统计</b>\n承诺：{total}\n{statuses}\n活跃聊天：{chats}\n关注：{follows}\n文章：{articles}\n待审核：{pending}"
+    ),
+    # --- Alerts and delivery: deadline countdowns, prompts, digests, /health ---
+    "alert_deadline": "⏰ <b>{subject}</b>\n期限 {deadline}，还有 {days} 天。\n详情：/show {id}",
+    "alert_deadline_today": "⏰ <b>{subject}</b>\n期限 {deadline}：今天到期。\n详情：/show {id}",
+    "alert_overdue": (
+        "⌛ <b>{subject}</b>\n期限 {deadline} 已过 {days} 天，尚无评定结论，状态标为“逾期待定”。\n详情：/show {id}"
+    ),
+    "alert_stale": "🔍 <b>{subject}</b>\n已有 {days} 天没有新的报道。有新消息吗？\n详情：/show {id}",
+    "alert_digest_daily": "📬 <b>今日摘要</b>（{count}条）",
+    "alert_digest_weekly": "📬 <b>本周摘要</b>（{count}条）",
+    "cmd_health": "运行状况（管理员）",
+    "health_refused": "抱歉，/health 只对管理员开放。",
+    "health_header": "<b>运行状况</b>",
+    "health_queue": "📮 待发送：{pending}　发送中：{sending}　等待摘要：{held}",
+    "health_oldest": "⏳ 最早待发：已等 {age}",
+    "health_oldest_none": "⏳ 没有逾时待发的消息",
+    "health_last_day": "📊 最近24小时：已发 {sent}　失败 {failed}　被屏蔽 {blocked}　未知 {unknown}　跳过 {skipped}",
+    "health_sweep": "🔁 {name}：上次 {last}（{ago}前）{error}",
+    "health_sweep_never": "🔁 {name}：尚未运行",
+    "health_sweep_error": "⚠️ 上次出错：{error}",
+    "health_leader": "👑 负责发送的实例：{instance}",
 }

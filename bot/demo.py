@@ -1,0 +1,19 @@
+"""The demo set in a running bot's database: `luoshi shell` loads it at start (setting sandbox.demo_data)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.context import BotData
+from bot.handlers.common import utcnow
+from trackers.demo import DEMO, DemoLoad, load_demo
+
+
+async def load_demo_into(application: Application) -> DemoLoad:
+    bot_data: BotData = application.bot_data
+    async with bot_data.transaction() as session:
+        return await load_demo(session, now=utcnow())
+
+
+def shell_note() -> str:
+    return f"(demo data: {len(DEMO)} sample commitments — try /list, /search 集成电路 or /upcoming)"
