@@ -239,7 +239,7 @@ class _Walk:
         plan_short = plan[3] if plan else ""
         previous_base = previous.base if previous else ""
         subject, base, growth = figure_subject(left, right, fig.unit_normalized, previous_base=previous_base,
-                                               topic=topic, plan=plan_short)
+                                               topic=topic, plan=plan_short, cleaned=cleaned)
         qs, qe = self._quote(clause.start, clause.end)
         if qe - qs > MAX_QUOTE:
             qs, qe = self._quote(max(clause.start, fig.cmp_start - LEFT_WINDOW),

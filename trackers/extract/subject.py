@@ -158,13 +158,15 @@ def figure_subject(
     previous_base: str,
     topic: str,
     plan: str,
+    cleaned: str | None = None,
 ) -> tuple[str, str, bool]:
     """(subject, base noun phrase for later attributes, is_growth) for one figure.
 
-    `left` is the clause up to the figure's comparator, `right` what follows the figure in the clause.
+    `left` is the clause up to the figure's comparator, `right` what follows the figure in the clause;
+    `cleaned` is clean_left(left) when the caller has it already.
     """
     after_title = "》" in left
-    clean = clean_left(left)
+    clean = clean_left(left) if cleaned is None else cleaned
     counted = unit_normalized in ("count", "person", "person_time")
     noun = noun_after(right) if counted or unit_normalized not in ("percent", "pp") else ""
     if noun and _VERB_RE.match(noun):
