@@ -110,6 +110,8 @@ class DeliveryState(enum.StrEnum):
     FAILED = "failed"  # 400 and other permanent errors
     UNKNOWN = "unknown"  # accepted-then-timeout: maybe delivered, never blindly resent
     SKIPPED = "skipped"  # too stale to matter after downtime; the reason is kept
+    HELD = "held"  # waiting for the chat's daily or weekly digest
+    BUNDLED = "bundled"  # delivered inside a digest (bundle_id)
 
 
 class Commitment(Base):
@@ -245,6 +247,11 @@ class Subscription(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+def _available_from_due(context) -> datetime:
+    # A row inserted without available_at may be tried as soon as it is due.
+    return context.get_current_parameters()["due_at"]
+
+
 class Notification(Base):
     """The outbox: one row per message owed to a chat, unique per (chat, commitment, kind, milestone)."""
 
@@ -252,6 +259,7 @@ class Notification(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "commitment_key", "kind", "milestone", name="uq_notification_key"),
         Index("ix_notification_state_due", "state", "due_at"),
+        Index("ix_notification_state_available", "state", "available_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -271,6 +279,17 @@ class Notification(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Delivery (migration 0002). When the row may next be tried: due_at at first, later after a 429 or a
+    # backoff. Claims scan (state, available_at), so rows waiting out a long retry_after cost nothing.
+    available_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_available_from_due)
+    # Which sender holds the lease, for the admins' view.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # A text over Telegram's limit goes out in parts; a retry continues after the parts already sent.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # For rows held for a digest: the digest notification that carried them.
+    bundle_id: Mapped[int | None] = mapped_column(Integer)
+    # When the row reached a final state (sent, blocked, failed, unknown, skipped, bundled): /health counts these.
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
 
 class ProcessedUpdate(Base):
@@ -372,3 +391,43 @@ class Feed(Base):
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+# -- Alerts and delivery (migration 0002) ---------------------------------------------------------------------
+
+
+class DigestMode(enum.StrEnum):
+    INSTANT = "instant"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class AlertPreference(Base):
+    """A chat's alert choices; a chat without a row uses the defaults from settings ([alerts])."""
+
+    __tablename__ = "alert_preference"
+
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"), primary_key=True)
+    # Days before a deadline, comma-separated ("90,30,7"); None: the default lead days.
+    lead_days: Mapped[str | None] = mapped_column(String(100))
+    # "Deadline passed, no verdict" and "no coverage for N days" prompts.
+    prompts: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Quiet hours in the chat's local time, as minutes after midnight; both None: no quiet hours.
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    digest: Mapped[DigestMode] = mapped_column(_enum(DigestMode), default=DigestMode.INSTANT)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SweepState(Base):
+    """One row per repeating sweep: when it last ran (for /health) and how far it has looked (its watermark)."""
+
+    __tablename__ = "sweep_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Alert rules: every alert falling due at or before this time has been considered.
+    watermark: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    instance: Mapped[str | None] = mapped_column(String(64))

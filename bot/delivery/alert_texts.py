@@ -1,0 +1,27 @@
+"""Alert texts in the chat's language: the renderer the alert rules are given (trackers knows no texts)."""
+
+from __future__ import annotations
+
+import html
+
+from bot.texts import t
+from trackers.alerts import DEADLINE, DIGEST, OVERDUE, STALE, AlertText
+
+
+def render_alert(language: str, alert: AlertText) -> str:
+    """HTML for one alert; the subject comes from articles, so it is escaped here."""
+    subject = html.escape(alert.subject)
+    deadline = alert.deadline.isoformat() if alert.deadline else ""
+    common = {"subject": subject, "deadline": deadline, "days": alert.days, "id": alert.commitment_id}
+    if alert.kind == DEADLINE:
+        return t(language, "alert_deadline_today" if alert.days == 0 else "alert_deadline", **common)
+    if alert.kind == OVERDUE:
+        return t(language, "alert_overdue", **common)
+    if alert.kind == STALE:
+        return t(language, "alert_stale", **common)
+    if alert.kind == DIGEST:
+        header = t(language, f"alert_digest_{alert.digest}", count=len(alert.items))
+        # The items are rendered alerts already (HTML); a blank line keeps them apart and gives the
+        # splitter a clean place to cut a long digest.
+        return "\n\n".join([header, *alert.items])
+    raise ValueError(f"unknown alert kind {alert.kind!r}")

@@ -1,0 +1,409 @@
+"""Alert rules: given the database and `now`, which alerts are due, as outbox rows.
+
+The rules look at a window (the watermark, now]: every alert whose moment falls in it is enqueued, once (the
+outbox key stops copies), and the watermark moves to `now` in the same transaction. After downtime the window
+is simply longer, so what fell due meanwhile is caught up; what is too late to matter is recorded as skipped.
+
+- deadline: at each lead time (days before the deadline; the chat's own or the default 90/30/7/1/0), at the
+  configured local hour in the chat's time zone, on the date (deadline - lead) -- deadlines are dates in the
+  commitment's zone, and the reminder comes at the chat's own morning;
+- overdue: "deadline passed, no verdict" at +1 and +30 days (settings), for chats with prompts on; once the
+  deadline has passed with no verdict the commitment's status becomes OVERDUE (逾期待定);
+- stale: "no coverage for N days" for open commitments, to chats that follow them directly, with prompts on;
+- digest: chats on a daily or weekly digest get their alerts held, and one message bundling them at the local
+  hour (weekly: on Mondays).
+
+Quiet hours delay an alert to their end; they never drop it. Texts are rendered in the chat's language by a
+renderer the bot layer passes in, so this module knows nothing of Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trackers.models import (
+    AlertPreference,
+    AuditEntry,
+    Chat,
+    Commitment,
+    DeliveryState,
+    DigestMode,
+    Evidence,
+    Notification,
+    Status,
+)
+from trackers.outbox import enqueue_many, outbox_row
+from trackers.preferences import AlertDefaults, after_quiet_hours, local_date, local_moment, parse_lead_days
+from trackers.subscriptions import Follower, followers_of
+from trackers.sweep_state import record_run, watermark
+
+SWEEP_NAME = "alerts"
+# Statuses that are a verdict: no countdown, no prompt, no status change.
+VERDICTS = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED, Status.REVISED})
+OPEN = frozenset(Status) - VERDICTS - {Status.OVERDUE}
+# UTC offsets run from -12 to +14 hours: a local date lies within two days of the UTC date.
+ZONE_SLACK = timedelta(days=2)
+# However long the bot was down, the rules look back no further than this.
+MAX_WINDOW = timedelta(days=400)
+WEEKLY_DIGEST_WEEKDAY = 0  # Monday
+
+DEADLINE, OVERDUE, STALE, DIGEST = "deadline", "overdue", "stale", "digest"
+
+
+@dataclass(frozen=True)
+class AlertText:
+    """What an alert says, for the renderer: the bot layer turns it into HTML in the chat's language."""
+
+    kind: str
+    subject: str = ""
+    deadline: date | None = None
+    days: int = 0
+    commitment_id: int | None = None
+    items: tuple[str, ...] = ()  # a digest's alerts, already rendered
+    digest: str = ""  # "daily" or "weekly"
+
+
+Renderer = Callable[[str, AlertText], str]
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    defaults: AlertDefaults
+    overdue_days: tuple[int, ...] = (1, 30)
+    stale_after_days: int = 90
+    max_lateness: timedelta = timedelta(hours=24)
+
+
+@dataclass
+class SweepReport:
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    enqueued: int = 0
+    skipped: int = 0
+    marked_overdue: list[int] = field(default_factory=list)
+    digests: int = 0
+
+
+async def run_alert_rules(
+    session: AsyncSession, *, now: datetime, rules: AlertRules, render: Renderer, instance: str = "-"
+) -> SweepReport:
+    """One sweep: everything due in (watermark, now], enqueued; the watermark moved to now."""
+    start = await watermark(session, SWEEP_NAME)
+    if start is None:
+        # First run on this database: what fell due within the lateness limit is still worth sending.
+        start = now - rules.max_lateness
+    start = max(start, now - MAX_WINDOW)
+    report = SweepReport(window_start=start, window_end=now)
+    if start < now:
+        report.marked_overdue = await mark_overdue(session, now=now)
+        planner = _Planner(rules, render, now, start)
+        await _deadline_alerts(session, planner, start, now)
+        await _stale_prompts(session, planner, start, now)
+        await planner.flush(session)
+        report.enqueued, report.skipped = planner.enqueued, planner.skipped
+    report.digests = await bundle_digests(session, now=now, rules=rules, render=render)
+    await record_run(session, SWEEP_NAME, started=now, finished=now, instance=instance, new_watermark=now)
+    return report
+
+
+# -- status ---------------------------------------------------------------------------------------------------
+
+
+async def mark_overdue(session: AsyncSession, *, now: datetime) -> list[int]:
+    """Open commitments whose deadline has passed (in their own zone) become OVERDUE, with an audit entry."""
+    candidates = (
+        await session.execute(
+            select(Commitment).where(
+                Commitment.deadline < (now + ZONE_SLACK).date(),
+                Commitment.status.in_(list(OPEN)),
+                Commitment.archived_at.is_(None),
+            )
+        )
+    ).scalars()
+    changed = []
+    for commitment in candidates:
+        if commitment.deadline < local_date(now, commitment.timezone):
+            previous = commitment.status
+            commitment.status, commitment.updated_at = Status.OVERDUE, now
+            session.add(
+                AuditEntry(
+                    at=now,
+                    actor_id=None,
+                    action="status_overdue",
+                    target=f"commitment:{commitment.id}",
+                    allowed=True,
+                    detail={"from": str(previous), "deadline": commitment.deadline.isoformat()},
+                )
+            )
+            changed.append(commitment.id)
+    return changed
+
+
+# -- planning rows ----------------------------------------------------------------------------------------------
+
+
+class _Planner:
+    """Turns (commitment, milestone, follower) into outbox rows, caching what many followers share."""
+
+    def __init__(self, rules: AlertRules, render: Renderer, now: datetime, start: datetime) -> None:
+        self.rules, self.render, self.now, self.start = rules, render, now, start
+        self.rows: list[dict] = []
+        self.enqueued = 0
+        self.skipped = 0
+        self._texts: dict[tuple, str] = {}
+        self._moments: dict[tuple, datetime] = {}
+        self._leads: dict[str | None, frozenset[int]] = {}
+
+    def lead_days(self, follower: Follower) -> frozenset[int]:
+        days = self._leads.get(follower.lead_days)
+        if days is None:
+            days = frozenset(parse_lead_days(follower.lead_days, self.rules.defaults.lead_days))
+            self._leads[follower.lead_days] = days
+        return days
+
+    def moment(self, day: date, timezone: str) -> datetime:
+        key = (day, timezone)
+        moment = self._moments.get(key)
+        if moment is None:
+            moment = self._moments[key] = local_moment(day, self.rules.defaults.local_hour, timezone)
+        return moment
+
+    def text(self, language: str, alert: AlertText) -> str:
+        key = (language, alert)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self.render(language, alert)
+        return text
+
+    def add(self, follower: Follower, *, day: date, milestone: str, alert: AlertText) -> None:
+        """Owe the follower `alert` at the local hour of `day`, if that moment lies in this sweep's window."""
+        timezone = follower.timezone or self.rules.defaults.timezone
+        fire = self.moment(day, timezone)
+        if not self.start < fire <= self.now:
+            return
+        due = after_quiet_hours(fire, timezone, follower.quiet_start, follower.quiet_end)
+        digest = follower.digest or DigestMode.INSTANT
+        state, error = DeliveryState.PENDING, None
+        if self.now - due > self.rules.max_lateness:
+            state, self.skipped = DeliveryState.SKIPPED, self.skipped + 1
+            error = f"fell due at {due:%Y-%m-%d %H:%M} UTC while the bot was not running; too late to send"
+        elif digest is not DigestMode.INSTANT:
+            state = DeliveryState.HELD
+        language = follower.language or self.rules.defaults.language
+        self.rows.append(
+            outbox_row(
+                chat_id=follower.chat_id,
+                commitment_id=alert.commitment_id,
+                kind=alert.kind,
+                milestone=milestone,
+                text=self.text(language, alert),
+                due_at=due,
+                now=self.now,
+                state=state,
+                error=error,
+            )
+        )
+
+    async def flush(self, session: AsyncSession) -> None:
+        if self.rows:
+            self.enqueued += await enqueue_many(session, self.rows)
+            self.rows = []
+
+
+def _date_range_condition(column, ranges: list[tuple[date, date]]):
+    return or_(*[column.between(low, high) for low, high in ranges])
+
+
+async def _deadline_alerts(session: AsyncSession, planner: _Planner, start: datetime, end: datetime) -> None:
+    rules = planner.rules
+    leads = set(rules.defaults.lead_days)
+    for text in (await session.execute(select(AlertPreference.lead_days).distinct())).scalars():
+        leads.update(parse_lead_days(text, ()))
+    # A milestone on local date X falls in the window only if X is within ZONE_SLACK of the window's UTC dates.
+    low, high = (start - ZONE_SLACK).date(), (end + ZONE_SLACK).date()
+    offsets = [(DEADLINE, -lead) for lead in leads] + [(OVERDUE, days) for days in rules.overdue_days]
+    ranges = [(low - timedelta(days=offset), high - timedelta(days=offset)) for _, offset in offsets]
+    commitments = list(
+        (
+            await session.execute(
+                select(Commitment).where(
+                    Commitment.archived_at.is_(None),
+                    Commitment.deadline.is_not(None),
+                    _date_range_condition(Commitment.deadline, ranges),
+                )
+            )
+        ).scalars()
+    )
+    for commitment in commitments:
+        milestones = [
+            (kind, offset)
+            for kind, offset in offsets
+            if low <= commitment.deadline + timedelta(days=offset) <= high
+            and (commitment.status in OPEN if kind == DEADLINE else commitment.status not in VERDICTS)
+        ]
+        if not milestones:
+            continue
+        async for followers in followers_of(session, commitment):
+            for follower in followers:
+                for kind, offset in milestones:
+                    if kind == DEADLINE and -offset not in planner.lead_days(follower):
+                        continue
+                    if kind == OVERDUE and follower.prompts is False:
+                        continue
+                    alert = AlertText(
+                        kind=kind,
+                        subject=commitment.subject,
+                        deadline=commitment.deadline,
+                        days=abs(offset),
+                        commitment_id=commitment.id,
+                    )
+                    milestone = f"{'lead' if kind == DEADLINE else 'overdue'}:{abs(offset)}:{commitment.deadline}"
+                    planner.add(
+                        follower, day=commitment.deadline + timedelta(days=offset), milestone=milestone, alert=alert
+                    )
+            await planner.flush(session)
+
+
+async def _stale_prompts(session: AsyncSession, planner: _Planner, start: datetime, end: datetime) -> None:
+    """Open commitments with no coverage for N days: the first local hour N days after the last coverage."""
+    days = planner.rules.stale_after_days
+    last = (
+        select(Evidence.commitment_id, func.max(Evidence.recorded_at).label("last"))
+        .group_by(Evidence.commitment_id)
+        .subquery()
+    )
+    last_coverage = func.coalesce(last.c.last, Commitment.created_at)
+    low = start - timedelta(days=days) - ZONE_SLACK - timedelta(days=1)
+    high = end - timedelta(days=days) + ZONE_SLACK
+    rows = (
+        await session.execute(
+            select(Commitment, last.c.last)
+            .outerjoin(last, last.c.commitment_id == Commitment.id)
+            .where(
+                Commitment.archived_at.is_(None),
+                Commitment.status.in_(list(OPEN)),
+                last_coverage.between(low, high),
+            )
+        )
+    ).all()
+    for commitment, last_seen in rows:
+        seen = last_seen or commitment.created_at
+        if seen.tzinfo is None:  # func.coalesce loses the column type on some backends
+            seen = seen.replace(tzinfo=UTC)
+        seen_day = local_date(seen, commitment.timezone)
+        alert = AlertText(kind=STALE, subject=commitment.subject, days=days, commitment_id=commitment.id)
+        async for followers in followers_of(session, commitment, direct_only=True):
+            for follower in followers:
+                if follower.prompts is not False:
+                    planner.add(
+                        follower, day=seen_day + timedelta(days=days), milestone=f"stale:{seen_day}", alert=alert
+                    )
+            await planner.flush(session)
+
+
+# -- digests ---------------------------------------------------------------------------------------------------
+
+
+def last_digest_moment(mode: DigestMode, now: datetime, timezone: str, hour: int) -> datetime:
+    """The latest digest moment at or before `now` in the chat's zone (weekly: Mondays)."""
+    day = local_date(now, timezone)
+    for back in range(8):
+        candidate = day - timedelta(days=back)
+        if mode is DigestMode.WEEKLY and candidate.weekday() != WEEKLY_DIGEST_WEEKDAY:
+            continue
+        moment = local_moment(candidate, hour, timezone)
+        if moment <= now:
+            return moment
+    raise AssertionError("a digest moment exists within eight days")
+
+
+async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRules, render: Renderer) -> int:
+    """Chats with held alerts whose digest moment has come get one message bundling them."""
+    chats = (
+        await session.execute(
+            select(
+                Chat.id,
+                Chat.language,
+                Chat.timezone,
+                AlertPreference.digest,
+                AlertPreference.quiet_start,
+                AlertPreference.quiet_end,
+            )
+            .outerjoin(AlertPreference, AlertPreference.chat_id == Chat.id)
+            .where(Chat.id.in_(select(Notification.chat_id).where(Notification.state == DeliveryState.HELD)))
+        )
+    ).all()
+    digests = 0
+    for chat_id, language, timezone, mode, quiet_start, quiet_end in chats:
+        timezone = timezone or rules.defaults.timezone
+        mode = DigestMode(mode or DigestMode.INSTANT)
+        if mode is DigestMode.INSTANT:
+            # The chat went back to instant alerts: what was held goes out now.
+            await session.execute(
+                update(Notification)
+                .where(Notification.chat_id == chat_id, Notification.state == DeliveryState.HELD)
+                .values(state=DeliveryState.PENDING, available_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            continue
+        moment = last_digest_moment(mode, now, timezone, rules.defaults.local_hour)
+        held = (
+            await session.execute(
+                select(Notification.id, Notification.text)
+                .where(
+                    Notification.chat_id == chat_id,
+                    Notification.state == DeliveryState.HELD,
+                    Notification.due_at <= moment,
+                )
+                .order_by(Notification.due_at, Notification.id)
+            )
+        ).all()
+        if not held:
+            continue
+        language = language or rules.defaults.language
+        text = render(language, AlertText(kind=DIGEST, items=tuple(t for _, t in held), digest=mode.value))
+        due = after_quiet_hours(moment, timezone, quiet_start, quiet_end)
+        state, error = DeliveryState.PENDING, None
+        if now - due > rules.max_lateness:
+            state = DeliveryState.SKIPPED
+            error = f"digest fell due at {due:%Y-%m-%d %H:%M} UTC while the bot was not running; too late to send"
+        # The first bundled row's id makes the key: running this again after a crash builds the same digest.
+        milestone = f"{mode.value}:{local_date(moment, timezone)}:{held[0][0]}"
+        row = outbox_row(
+            chat_id=chat_id,
+            commitment_id=None,
+            kind=DIGEST,
+            milestone=milestone,
+            text=text,
+            due_at=due,
+            now=now,
+            state=state,
+            error=error,
+            available_at=max(due, now) if state is DeliveryState.PENDING else due,
+        )
+        await enqueue_many(session, [row])
+        digest_id = (
+            await session.execute(
+                select(Notification.id).where(
+                    and_(
+                        Notification.chat_id == chat_id,
+                        Notification.commitment_key == "",
+                        Notification.kind == DIGEST,
+                        Notification.milestone == milestone,
+                    )
+                )
+            )
+        ).scalar_one()
+        await session.execute(
+            update(Notification)
+            .where(Notification.id.in_([row_id for row_id, _ in held]))
+            .values(state=DeliveryState.BUNDLED, bundle_id=digest_id, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        digests += 1
+    return digests
