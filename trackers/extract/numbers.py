@@ -118,8 +118,9 @@ def _figure(view: str, m: re.Match) -> Figure | None:
         return None
     if nxt == _SIZE_CLASS_AFTER or view[end : end + 1] == _SIZE_CLASS_AFTER:
         return None
-    if m.group("suffix") in ("以上", "以下") and _starts_noun(view[end : end + 1]):
-        # 10亿元以上关键配套项目: a size class that describes projects, not a quantity.
+    if m.group("suffix") in ("以上", "以下") and _starts_noun(view[end : end + 1]) and unit not in COUNTERS:
+        # 10亿元以上关键配套项目: a size class that describes projects, not a quantity. (10家以上百亿级企业 is a
+        # count of enterprises: a counter keeps it.)
         return None
     num = m.group("num")
     chinese = not num[0].isdigit()

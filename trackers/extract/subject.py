@@ -38,14 +38,14 @@ _LEAD = re.compile(
     r"^(?:[\s●•·▪■◆○\-*#]+|\d{1,2}[.、)]|[(（]?[一二三四五六七八九十]{1,3}[)）、.]|其中|同时|此外|另外|并且|并|而且|而|"
     r"据悉|据介绍|据了解|数据显示|统计显示|以及|及|和|与|且|则|即|从[^,]{1,8}看)+"
 )
-_SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会|该市|该省|该区|该县)")
+_SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会|该市|该省|该区|该县|我们)")
 _INTENT = re.compile(r"力争|争取|确保|预计|预期|计划|(?<!即)将(?!近)|拟|努力|谋划|力求|有望|(?<![为除])了(?![解望])|"
                      r"已经|已|就(?![业医学读])|仅")
 _GENERIC_START = re.compile(
     r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排|明确|提出|包括|涉及|部署|确定|印发|出台|共有|拥有|现有)"
 )
 # 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured.
-_ACHIEVE = re.compile(r"实现|完成(?=[^率])")
+_ACHIEVE = re.compile(r"可?(?:实现|完成(?=[^率]))")
 # The verb that joins the subject and the figure: 规模[突破]500亿元, 失业率[控制在]5.5%以内.
 _LINK_END = re.compile(
     r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|拥有|共有|有|保持在|稳定在|控制在|"
@@ -54,7 +54,8 @@ _LINK_END = re.compile(
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
 _ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独")
 _BASE_PHRASE = re.compile(
-    r"(?:较|比|相比|相较|与)(?:上年|去年|同期|上年同期|\d{4}年|[〇零一二三四五六七八九]{4}年)(?:同期)?|同比"
+    r"(?:较|比|相比|相较|与)(?:上年末|上年底|上年同期|上年|去年同期|去年底|去年|同期|\d{4}年(?:末|底)?|"
+    r"[〇零一二三四五六七八九]{4}年)(?:同期)?|同比"
 )
 _TITLE = re.compile(r"《[^》]{1,80}》")
 _ANAPHOR = re.compile(r"^(?:相关|该|其|这些|上述|此类|这)")
@@ -67,7 +68,8 @@ _ATTRIBUTE = re.compile(
 _MEASURE_NAME = {"mu": "面积", "m2": "面积", "km2": "面积", "ha": "面积", "km": "里程"}
 # A change or a comparison attached to the figure before it: 增产74亿斤, 高于全省1.2个百分点.
 _CHANGE_ONLY = re.compile(
-    r"^(?:增产|减产|增加|减少|增收|减收|多|少|提高|下降|增长|回落|上升)$|^(?:高于|低于|快于|慢于|超出|领先)"
+    r"^(?:增产|减产|增加|减少|增收|减收|多|少|提高|下降|增长|回落|上升)$|^(?:高于|低于|快于|慢于|超出|领先)|"
+    r"^比.{1,12}(?:高|低|快|慢|多|少)$"
 )
 # The counted noun ends at a conjunction (40亿元产值并带动…); a verb right after it stays (77个重大项目集中开工).
 _NOUN_STOP = re.compile(r"并|和|及|以及|与|或者|等|的|其中|同时")
@@ -121,6 +123,12 @@ def noun_after(right: str) -> str:
     return noun[: stop.start()] if stop else noun
 
 
+_ACTOR_END = re.compile(
+    r"(?:区|市|省|县|镇|乡|村|园|城|港|站|项目|企业|公司|集团|局|委|厅|部|办|政府|中心|基地|产业|行业|平台|学校|"
+    r"医院|银行|机构|工程|片区|街道|社区)$"
+)
+
+
 def topic_of(clause: str) -> str:
     """The noun phrase a sentence is about, from one of its first clauses (苏州工业园区在2010年… → 苏州工业园区)."""
     text = TIME_RE.sub("", _TITLE.sub("", clause))
@@ -131,7 +139,10 @@ def topic_of(clause: str) -> str:
     topic = text[: m.start()] if m else ""
     if "的" in topic:
         topic = topic[topic.rindex("的") + 1 :]
-    topic = _SCOPE.sub("", topic)
+    topic = _SCOPE.sub("", _INTENT.sub("", topic))
+    # A topic is an actor: a place, a body, a project, an industry. A measure (增加值, 比重) is not.
+    if not _ACTOR_END.search(topic):
+        return ""
     return topic if 2 <= len(topic) <= 12 else ""
 
 
@@ -208,7 +219,6 @@ def figure_subject(
         rest = clean[: attribute.start()]
         if not rest:
             clean = (previous_base or topic) + clean
-            base = previous_base or base
         elif _VERB_RE.fullmatch(rest) or (_VERB_RE.match(rest) and len(rest) <= 4):
             clean = topic + clean
     elif topic and clean and _VERB_RE.match(clean) and not after_title:
@@ -228,14 +238,16 @@ def figure_subject(
         base = clean
     if counted:
         base = clean + noun
-        suffix = "人数" if unit_normalized == "person" and not base.endswith(("人数", "人口", "人次")) else "数"
+        suffix = "人数" if unit_normalized == "person" else "数"
         if unit_normalized == "person_time":
             suffix = "人次"
-        if re.search(r"(?:数|数量|总量|产量|人数|人次|户数)$", base):
+        if re.search(r"(?:数|数量|总量|产量|人口|人次|规模)$", base):
             suffix = ""
         subject = base + suffix if base else ""
     else:
-        subject = clean + _MEASURE_NAME.get(unit_normalized, "") if clean and not _ATTRIBUTE.search(clean) else clean
+        base = previous_base  # only counted things lend their name to a later bare attribute (总投资)
+        named = _ATTRIBUTE.search(clean) or re.search(r"(?:长|长度|里程|全长|总长)$", clean)
+        subject = clean + _MEASURE_NAME.get(unit_normalized, "") if clean and not named else clean
     if plan and after_title and subject and not subject.startswith(plan):
         subject = plan + subject
         base = plan + base

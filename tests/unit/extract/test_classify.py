@@ -106,3 +106,18 @@ def test_one_clause_with_two_figures_gives_two_commitments_with_one_quote():
     a, b = result.commitments
     assert a.quote == b.quote
     assert (a.period_start, a.deadline) == ("2023-01-01", "2025-12-31")
+
+
+def test_comparison_with_a_wider_area_is_not_a_separate_fact():
+    result = extract("1至10月,全省工业增加值增长7.3%,比全国平均水平高2.9个百分点。", "2023-11-20")
+    assert [f.value for f in result.facts] == [7.3]
+
+
+def test_change_on_last_year_end_is_not_a_separate_fact():
+    result = extract("截至2023年底,全市常住人口达到941万人,比上年末增加7.5万人。", "2024-03-15")
+    assert [(f.value, f.as_of) for f in result.facts] == [(941, "2023-12-31")]
+
+
+def test_count_with_yishang_before_a_noun_is_still_a_count():
+    result = extract("到2026年,培育10家以上百亿级数字企业。", "2024-04-01")
+    assert [(c.value, c.comparator) for c in result.commitments] == [(10, ">=")]

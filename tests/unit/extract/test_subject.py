@@ -66,3 +66,17 @@ def test_qualitative_pledge_subject_is_the_head_noun():
 
 def test_traditional_characters_give_a_simplified_subject():
     assert subjects("該市今年力爭新增就業崗位3萬個。", "2024-01-20") == ["新增就业岗位数"]
+
+
+def test_a_measure_in_an_earlier_clause_is_not_borrowed_as_the_actor():
+    text = "到2026年,全省数字产业增加值占比提高到12%,培育10家以上龙头企业。"
+    assert subjects(text, "2024-04-01") == ["数字产业增加值占比", "培育龙头企业数"]
+
+
+def test_bare_attribute_after_a_money_figure_does_not_borrow_it():
+    text = "项目达产后可实现年产值300亿元、税收15亿元。"
+    assert subjects(text, "2024-03-01")[1] == "税收"
+
+
+def test_pronoun_actor_is_dropped():
+    assert subjects("过去一年,我们新建农村公路1.2万公里。", "2024-01-25") == ["新建农村公路里程"]
