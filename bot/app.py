@@ -10,13 +10,15 @@ from bot.commands import register_menu
 from bot.concurrency import PerChatUpdateProcessor
 from bot.context import CONTEXT_TYPES, BotData
 from bot.errors import report_error
-from bot.handlers import fallback, guards, start
+from bot.handlers import add, admins, broadcast, editing, fallback, feeds, guards, ingest, start
 from bot.settings import Settings
 from bot.sweeps import schedule_sweeps
 from trackers.db import create_engine, create_sessionmaker
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
 FEATURES = [start]
+# Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
+FEATURES += [admins, add, editing, broadcast, feeds, ingest]
 
 
 def build_application(settings: Settings, *, token: str | None = None) -> Application:

@@ -25,6 +25,7 @@ from trackers.commitments import (
     resolve_parent,
 )
 from trackers.extract import Extraction
+from trackers.extract.parent import plan_in
 from trackers.models import Article, Commitment, ReviewItem, ReviewState, Subscription, SubscriptionKind, Tag
 from trackers.targets import Target, parse_date, parse_target
 
@@ -115,10 +116,11 @@ async def queue_extraction(
         items.append(item)
 
     plans: dict[str, dict] = {}
-    for commitment in extraction.commitments:
-        if commitment.parent_plan and commitment.parent_plan not in plans:
-            plans[commitment.parent_plan] = {
-                "subject": commitment.parent_plan,
+    plan_of = [_plan_name(commitment) for commitment in extraction.commitments]
+    for commitment, plan in zip(extraction.commitments, plan_of, strict=True):
+        if plan and plan not in plans:
+            plans[plan] = {
+                "subject": plan,
                 "quote": commitment.quote,
                 "value": None,
                 "deadline": commitment.deadline,
@@ -126,8 +128,10 @@ async def queue_extraction(
             }
     for position, data in enumerate(plans.values()):
         add(PLAN, position, data)
-    for position, commitment in enumerate(extraction.commitments):
-        add(COMMITMENT, position, commitment.to_schema_dict())
+    for position, (commitment, plan) in enumerate(zip(extraction.commitments, plan_of, strict=True)):
+        data = commitment.to_schema_dict()
+        data["parent_plan"] = plan
+        add(COMMITMENT, position, data)
     for position, fact in enumerate(extraction.facts):
         candidates = await _candidates(session, fact.subject, fact.unit_normalized, fact.as_of)
         if candidates:
@@ -136,6 +140,16 @@ async def queue_extraction(
             add(FACT, position, data, suggested=candidates[0])
     await session.flush()
     return items
+
+
+def _plan_name(commitment) -> str | None:
+    """The plan a commitment belongs to, as its own quote names it (《…三年行动计划(2023—2025年)》)."""
+    if commitment.parent_plan and commitment.parent_plan in commitment.quote:
+        return commitment.parent_plan
+    if commitment.parent_plan or commitment.parent_quote is None:
+        found = plan_in(commitment.quote)
+        return found[2] if found else None
+    return None
 
 
 async def items_of_article(session: AsyncSession, article_id: int) -> list[ReviewItem]:

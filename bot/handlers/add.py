@@ -1,0 +1,346 @@
+"""/add: a commitment in one line when the admin knows what they want, a guided conversation when they don't.
+
+    /add 集成电路产业链群规模 >500亿元 到2025年底 #集成电路 @济南 source=https://…
+    /add                      → subject → target → deadline → place, tags, parent, source → preview → Save
+
+The draft lives in user_data while the conversation runs (a restart loses an unsaved draft, nothing else).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.warnings import PTBUserWarning
+
+from bot.context import Context
+from bot.handlers.admin_gate import admit
+from bot.handlers.admin_render import draft_card
+from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.followers import tell_followers_of_new
+from bot.texts import t
+from trackers.commitments import Draft, InvalidValue, UnknownParent, create_commitment, parse_tags, resolve_parent
+from trackers.targets import DeadlineInPast, UnparseableDate, UnparseableTarget, parse_deadline, parse_target
+
+SUBJECT, TARGET, DEADLINE, EXTRAS, PREVIEW, EDITING = range(6)
+DRAFT = "add_draft"
+PARENT_NAME = "add_parent_name"
+SKIP = {"-", "—", "无", "skip", "none"}
+
+
+class AddError(ValueError):
+    """What the admin typed cannot make a commitment; `key` and `values` say why in their language."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def _timezone(context: Context) -> str:
+    return context.bot_data.settings.bot.timezone
+
+
+async def _extras(session: AsyncSession, tokens: list[str], draft: Draft) -> tuple[Draft, str | None]:
+    """@place, #tag, parent=ID-or-name and source=URL from `tokens`; the draft with them and the parent's name."""
+    parent_name = None
+    place, tags, source, parent_id = draft.place, list(draft.tags), draft.source_url, draft.parent_id
+    for token in tokens:
+        if token.startswith("@") and len(token) > 1:
+            place = token[1:]
+        elif token.startswith("#") and len(token) > 1:
+            try:
+                tags += [tag for tag in parse_tags(token) if tag not in tags]
+            except InvalidValue:
+                raise AddError("adm_bad_tag", tag=token) from None
+        elif token.lower().startswith(("source=", "url=")):
+            source = token.split("=", 1)[1]
+            if not source.startswith(("http://", "https://")):
+                raise AddError("adm_bad_source")
+        elif token.lower().startswith("parent="):
+            try:
+                parent = await resolve_parent(session, token.split("=", 1)[1])
+            except UnknownParent as exc:
+                raise AddError("adm_unknown_parent", parent=exc.ref) from None
+            parent_id, parent_name = parent.id, parent.subject
+        elif token not in SKIP:
+            raise AddError("adm_bad_extra", token=token)
+    return replace(draft, place=place, tags=tags, source_url=source, parent_id=parent_id), parent_name
+
+
+def _target(text: str):
+    try:
+        return parse_target(text)
+    except UnparseableTarget:
+        raise AddError("adm_bad_target", text=text) from None
+
+
+def _deadline(text: str, context: Context):
+    if text.strip() in SKIP:
+        return None
+    try:
+        return parse_deadline(text, now=utcnow(), timezone=_timezone(context))
+    except DeadlineInPast as exc:
+        raise AddError("adm_deadline_past", deadline=exc.deadline.isoformat()) from None
+    except UnparseableDate:
+        raise AddError("adm_bad_deadline", text=text) from None
+
+
+async def _one_line(session: AsyncSession, words: list[str], context: Context) -> tuple[Draft, str | None]:
+    """subject… target [deadline…] [@place] [#tag…] [parent=…] [source=…]."""
+    extras = [w for w in words if w.startswith(("@", "#")) or "=" in w]
+    rest = [w for w in words if w not in extras]
+    at = next((i for i, word in enumerate(rest) if i > 0 and _is_target(word)), None)
+    if at is None:
+        # "subject target …" with a target we can't read: say so, rather than repeat the usage.
+        raise AddError("adm_bad_target", text=rest[1]) if len(rest) > 1 else AddError("adm_add_usage")
+    draft = Draft(
+        subject=" ".join(rest[:at]),
+        target=_target(rest[at]),
+        deadline=_deadline(" ".join(rest[at + 1 :]), context) if rest[at + 1 :] else None,
+    )
+    return await _extras(session, extras, draft)
+
+
+def _is_target(word: str) -> bool:
+    try:
+        return parse_target(word) is not None
+    except UnparseableTarget:
+        return False
+
+
+async def _save(session: AsyncSession, update: Update, context: Context, draft: Draft, language: str) -> None:
+    try:
+        commitment = await create_commitment(
+            session, draft, actor_id=update.effective_user.id, now=utcnow(), timezone=_timezone(context)
+        )
+    except DeadlineInPast as exc:
+        raise AddError("adm_deadline_past", deadline=exc.deadline.isoformat()) from None
+    except InvalidValue:
+        raise AddError("adm_bad_subject") from None
+    await tell_followers_of_new(session, commitment, now=utcnow())
+    await update.effective_message.reply_text(
+        t(language, "adm_saved", id=commitment.id) + "\n\n" + draft_card(language, draft)
+    )
+
+
+def _preview_keyboard(language: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(language, "adm_btn_save"), callback_data="add:save"),
+                InlineKeyboardButton(t(language, "adm_btn_edit"), callback_data="add:edit"),
+                InlineKeyboardButton(t(language, "adm_btn_cancel"), callback_data="add:cancel"),
+            ]
+        ]
+    )
+
+
+async def _show_preview(update: Update, context: Context, language: str) -> int:
+    draft: Draft = context.user_data[DRAFT]
+    card = draft_card(language, draft, parent_subject=context.user_data.get(PARENT_NAME))
+    await update.effective_message.reply_text(
+        t(language, "adm_preview") + "\n\n" + card, reply_markup=_preview_keyboard(language)
+    )
+    return PREVIEW
+
+
+async def add_start(update: Update, context: Context) -> int:
+    """/add with words: save in one go; /add alone: start the guided conversation."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "add", language):
+            return ConversationHandler.END
+        if context.args:
+            try:
+                draft, _ = await _one_line(session, context.args, context)
+                await _save(session, update, context, draft, language)
+            except AddError as exc:
+                await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+            return ConversationHandler.END
+    context.user_data.pop(DRAFT, None)
+    context.user_data.pop(PARENT_NAME, None)
+    await update.effective_message.reply_text(t(language, "adm_ask_subject"))
+    return SUBJECT
+
+
+async def _step(update: Update, context: Context, action: str):
+    """Language and the admin check for one answer of the conversation (rights can be revoked midway)."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        allowed = await admit(session, update, context, action, language)
+    return language, allowed
+
+
+async def got_subject(update: Update, context: Context) -> int:
+    """The first answer: what the commitment is about."""
+    language, allowed = await _step(update, context, "add")
+    if not allowed:
+        return ConversationHandler.END
+    subject = update.effective_message.text.strip()
+    if len(subject) > 300:
+        await update.effective_message.reply_text(t(language, "adm_bad_subject"))
+        return SUBJECT
+    context.user_data[DRAFT] = Draft(subject=subject)
+    await update.effective_message.reply_text(t(language, "adm_ask_target"))
+    return TARGET
+
+
+async def got_target(update: Update, context: Context) -> int:
+    """The target: 突破500亿元, 1301个, 5.5%左右, or - for a pledge without a figure."""
+    language, allowed = await _step(update, context, "add")
+    if not allowed:
+        return ConversationHandler.END
+    try:
+        target = _target(update.effective_message.text)
+    except AddError as exc:
+        await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+        return TARGET
+    context.user_data[DRAFT] = replace(context.user_data[DRAFT], target=target)
+    await update.effective_message.reply_text(t(language, "adm_ask_deadline"))
+    return DEADLINE
+
+
+async def got_deadline(update: Update, context: Context) -> int:
+    """The deadline: 2025年底, 明年6月, 2025-12-31, in 18 months, or - for none."""
+    language, allowed = await _step(update, context, "add")
+    if not allowed:
+        return ConversationHandler.END
+    try:
+        deadline = _deadline(update.effective_message.text, context)
+    except AddError as exc:
+        await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+        return DEADLINE
+    context.user_data[DRAFT] = replace(context.user_data[DRAFT], deadline=deadline)
+    await update.effective_message.reply_text(t(language, "adm_ask_extras"))
+    return EXTRAS
+
+
+async def got_extras(update: Update, context: Context) -> int:
+    """Place, tags, parent plan and source in one line (@济南 #集成电路 parent=12 source=URL), or -."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "add", language):
+            return ConversationHandler.END
+        try:
+            draft, parent_name = await _extras(session, update.effective_message.text.split(), context.user_data[DRAFT])
+        except AddError as exc:
+            await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+            return EXTRAS
+    context.user_data[DRAFT] = draft
+    if parent_name:
+        context.user_data[PARENT_NAME] = parent_name
+    return await _show_preview(update, context, language)
+
+
+async def press_save(update: Update, context: Context) -> int:
+    """Save: the draft becomes a commitment."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "add", language):
+            return ConversationHandler.END
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+        try:
+            await _save(session, update, context, context.user_data[DRAFT], language)
+        except AddError as exc:
+            await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+            return PREVIEW
+    context.user_data.pop(DRAFT, None)
+    return ConversationHandler.END
+
+
+async def press_edit(update: Update, context: Context) -> int:
+    """Edit: ask which field to change."""
+    language, allowed = await _step(update, context, "add")
+    if not allowed:
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    await update.effective_message.reply_text(t(language, "adm_ask_edit"))
+    return EDITING
+
+
+async def got_edit(update: Update, context: Context) -> int:
+    """'field value' for the draft: subject, target, deadline, or extras such as @济南 #集成电路."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "add", language):
+            return ConversationHandler.END
+        name, _, value = update.effective_message.text.strip().partition(" ")
+        draft: Draft = context.user_data[DRAFT]
+        try:
+            if name == "subject" and value.strip():
+                draft = replace(draft, subject=value.strip())
+            elif name == "target":
+                draft = replace(draft, target=_target(value))
+            elif name == "deadline":
+                draft = replace(draft, deadline=_deadline(value, context))
+            elif name in ("place", "tags"):
+                draft = (
+                    replace(draft, place=value.strip() or None)
+                    if name == "place"
+                    else replace(draft, tags=parse_tags(value))
+                )
+            else:
+                draft, parent_name = await _extras(session, update.effective_message.text.split(), draft)
+                if parent_name:
+                    context.user_data[PARENT_NAME] = parent_name
+        except AddError as exc:
+            await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+            return EDITING
+        except InvalidValue:
+            await update.effective_message.reply_text(t(language, "adm_ask_edit"))
+            return EDITING
+    context.user_data[DRAFT] = draft
+    return await _show_preview(update, context, language)
+
+
+async def press_cancel(update: Update, context: Context) -> int:
+    """Cancel from the preview card."""
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    return await cancel(update, context)
+
+
+async def cancel(update: Update, context: Context) -> int:
+    """/cancel: drop the draft and leave the conversation."""
+    context.user_data.pop(DRAFT, None)
+    context.user_data.pop(PARENT_NAME, None)
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+    await update.effective_message.reply_text(t(language, "adm_add_cancelled"))
+    return ConversationHandler.END
+
+
+def _escaped(values: dict) -> dict:
+    import html
+
+    return {k: html.escape(str(v)) for k, v in values.items()}
+
+
+_TEXT = filters.TEXT & ~filters.COMMAND
+with warnings.catch_warnings():
+    # per_message=False is right here (the conversation follows the admin, not one message); PTB warns anyway.
+    warnings.simplefilter("ignore", PTBUserWarning)
+    ADD_CONVERSATION = ConversationHandler(
+        entry_points=[CommandHandler("add", add_start)],
+        states={
+            SUBJECT: [MessageHandler(_TEXT, got_subject)],
+            TARGET: [MessageHandler(_TEXT, got_target)],
+            DEADLINE: [MessageHandler(_TEXT, got_deadline)],
+            EXTRAS: [MessageHandler(_TEXT, got_extras)],
+            PREVIEW: [
+                CallbackQueryHandler(press_save, pattern=r"^add:save$"),
+                CallbackQueryHandler(press_edit, pattern=r"^add:edit$"),
+                CallbackQueryHandler(press_cancel, pattern=r"^add:cancel$"),
+            ],
+            EDITING: [MessageHandler(_TEXT, got_edit)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        per_message=False,
+        conversation_timeout=30 * 60,
+    )
+
+HANDLERS = [ADD_CONVERSATION]

@@ -1,0 +1,51 @@
+"""The check every admin command and button makes first: is this numeric user id an admin (or an owner) now?
+
+Buttons carry no filter of their own in PTB, so callbacks call the same check. A refusal is polite and audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+
+from bot.context import Context
+from bot.handlers.common import utcnow
+from bot.texts import t
+from trackers.admins import Role, role_of
+from trackers.audit import record
+
+
+async def role_for(session: AsyncSession, update: Update, context: Context) -> Role:
+    settings = context.bot_data.settings.bot
+    user = update.effective_user
+    return await role_of(session, user.id if user else None, owner_ids=settings.owner_ids, admin_ids=settings.admin_ids)
+
+
+async def admit(
+    session: AsyncSession,
+    update: Update,
+    context: Context,
+    action: str,
+    language: str,
+    *,
+    need: Role = Role.ADMIN,
+) -> Role | None:
+    """The user's role when it is enough for `action`; otherwise refuse politely, audit, and return None."""
+    role = await role_for(session, update, context)
+    if role >= need:
+        return role
+    user = update.effective_user
+    await record(
+        session,
+        actor_id=user.id if user else None,
+        action=action,
+        allowed=False,
+        now=utcnow(),
+        detail={"chat_id": update.effective_chat.id if update.effective_chat else None},
+    )
+    refusal = t(language, "adm_owners_only" if need == Role.OWNER else "adm_refused")
+    if update.callback_query is not None:
+        await update.callback_query.answer(refusal, show_alert=True)
+    else:
+        await update.effective_message.reply_text(refusal)
+    return None

@@ -1,0 +1,98 @@
+"""Owners grant and revoke admin rights, by numeric user id or by replying to the person's message."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.context import Context
+from bot.handlers.admin_gate import admit
+from bot.handlers.common import current_chat, language_for, utcnow
+from bot.texts import t
+from trackers.admins import CannotGrant, NotAnAdmin, Role, grant, granted_admins, revoke
+
+
+def _target_user(update: Update, context: Context) -> int | None:
+    """The user id in the command's argument, else the author of the message it replies to."""
+    if context.args:
+        arg = context.args[0]
+        return int(arg) if arg.lstrip("-").isdigit() else None
+    replied = update.effective_message.reply_to_message
+    if replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
+        return replied.from_user.id
+    return None
+
+
+async def grant_admin(update: Update, context: Context) -> None:
+    """/grant USER_ID (or in reply to someone): give them admin rights."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "grant", language, need=Role.OWNER):
+            return
+        user_id = _target_user(update, context)
+        if user_id is None:
+            await update.effective_message.reply_text(t(language, "adm_grant_usage"))
+            return
+        try:
+            added = await grant(
+                session,
+                user_id,
+                by=update.effective_user.id,
+                owner_ids=context.bot_data.settings.bot.owner_ids,
+                now=utcnow(),
+            )
+        except CannotGrant:
+            await update.effective_message.reply_text(t(language, "adm_cannot_grant", user=user_id))
+            return
+    key = "adm_granted" if added else "adm_already_admin"
+    await update.effective_message.reply_text(t(language, key, user=user_id))
+
+
+async def revoke_admin(update: Update, context: Context) -> None:
+    """/revoke USER_ID (or in reply to someone): take their admin rights away."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "revoke", language, need=Role.OWNER):
+            return
+        user_id = _target_user(update, context)
+        if user_id is None:
+            await update.effective_message.reply_text(t(language, "adm_revoke_usage"))
+            return
+        try:
+            await revoke(session, user_id, by=update.effective_user.id, now=utcnow())
+        except NotAnAdmin:
+            await update.effective_message.reply_text(t(language, "adm_not_admin", user=user_id))
+            return
+    await update.effective_message.reply_text(t(language, "adm_revoked", user=user_id))
+
+
+async def list_admins(update: Update, context: Context) -> None:
+    """/admins: owners from the settings and the admins granted in the chat."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "admins", language):
+            return
+        grants = await granted_admins(session)
+    settings = context.bot_data.settings.bot
+    owners = ", ".join(str(i) for i in settings.owner_ids) or "—"
+    admins = ", ".join(html.escape(str(i)) for i in [*settings.admin_ids, *(g.user_id for g in grants)]) or "—"
+    await update.effective_message.reply_text(t(language, "adm_admins_list", owners=owners, admins=admins))
+
+
+async def admin_help(update: Update, context: Context) -> None:
+    """/admin: what admins can do (the public /help leaves these out)."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "admin_help", language):
+            return
+    await update.effective_message.reply_text(t(language, "adm_help"))
+
+
+HANDLERS = [
+    CommandHandler("grant", grant_admin),
+    CommandHandler("revoke", revoke_admin),
+    CommandHandler("admins", list_admins),
+    CommandHandler("admin", admin_help),
+]

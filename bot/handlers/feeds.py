@@ -1,0 +1,119 @@
+"""/feeds add|list|remove|test: the admin face of the feeds the coverage poller reads."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.context import Context
+from bot.handlers.admin_gate import admit
+from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.ingest import fetch_policy
+from bot.texts import t
+from trackers.articles import canonical_url, known_urls
+from trackers.feeds import (
+    DEFAULT_INTERVAL_MINUTES,
+    FeedExists,
+    NotAFeed,
+    UnknownFeed,
+    add_feed,
+    list_feeds,
+    parse_feed,
+    remove_feed,
+)
+from trackers.fetch import FEED_TYPES, HTML_TYPES, FetchRefused, fetch
+
+PREVIEW_ENTRIES = 10
+
+
+async def feeds(update: Update, context: Context) -> None:
+    """/feeds add URL [name] [interval minutes] · list · remove ID · test URL."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        if not await admit(session, update, context, "feeds", language):
+            return
+        args = context.args or []
+        action = args[0].lower() if args else "list"
+        if action == "list":
+            rows = await list_feeds(session)
+            if not rows:
+                await update.effective_message.reply_text(t(language, "adm_feeds_empty"))
+                return
+            lines = [t(language, "adm_feeds_head")]
+            for feed in rows:
+                error = (
+                    t(language, "adm_feed_error", error=html.escape(feed.last_error[:200])) if feed.last_error else ""
+                )
+                lines.append(
+                    t(
+                        language,
+                        "adm_feed_line",
+                        id=feed.id,
+                        name=html.escape(feed.name),
+                        url=html.escape(feed.url),
+                        interval=feed.interval_minutes,
+                    )
+                    + error
+                )
+            await update.effective_message.reply_text("\n".join(lines))
+            return
+        if action == "add" and len(args) >= 2 and args[1].startswith(("http://", "https://")):
+            interval = DEFAULT_INTERVAL_MINUTES
+            words = args[2:]
+            if words and words[-1].isdigit():
+                interval, words = int(words[-1]), words[:-1]
+            try:
+                feed = await add_feed(
+                    session,
+                    args[1],
+                    name=" ".join(words) or None,
+                    interval_minutes=interval,
+                    actor_id=update.effective_user.id,
+                    now=utcnow(),
+                )
+            except FeedExists as exc:
+                await update.effective_message.reply_text(t(language, "adm_feed_exists", id=exc.feed.id))
+                return
+            await update.effective_message.reply_text(
+                t(language, "adm_feed_added", id=feed.id, name=html.escape(feed.name), interval=feed.interval_minutes)
+            )
+            return
+        if action == "remove" and len(args) == 2 and args[1].isdigit():
+            try:
+                feed = await remove_feed(session, int(args[1]), actor_id=update.effective_user.id, now=utcnow())
+            except UnknownFeed:
+                await update.effective_message.reply_text(t(language, "adm_feed_unknown", id=args[1]))
+                return
+            await update.effective_message.reply_text(t(language, "adm_feed_removed", id=args[1]))
+            return
+        if not (action == "test" and len(args) == 2):
+            await update.effective_message.reply_text(t(language, "adm_feeds_usage"))
+            return
+    await _test(update, context, args[1], language)
+
+
+async def _test(update: Update, context: Context, url: str, language: str) -> None:
+    """What the next poll would ingest: the feed's entries not stored yet."""
+    try:
+        page = await fetch(url, fetch_policy(context), accept=FEED_TYPES | HTML_TYPES)
+        entries = parse_feed(page.body)
+    except FetchRefused as exc:
+        await update.effective_message.reply_text(
+            t(language, f"adm_fetch_{exc.reason}", detail=html.escape(exc.detail))
+        )
+        return
+    except NotAFeed:
+        await update.effective_message.reply_text(t(language, "adm_not_a_feed"))
+        return
+    async with context.bot_data.transaction() as session:
+        known = await known_urls(session, [canonical_url(e.url) for e in entries])
+    fresh = [e for e in entries if canonical_url(e.url) not in known]
+    lines = [t(language, "adm_feed_test_head", total=len(entries), fresh=len(fresh))]
+    for entry in fresh[:PREVIEW_ENTRIES]:
+        lines.append(f"• {html.escape(entry.title)} — {html.escape(entry.url)}")
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+HANDLERS = [CommandHandler("feeds", feeds)]

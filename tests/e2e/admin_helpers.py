@@ -1,0 +1,31 @@
+"""Helpers for the admin tests: an owner, an admin and a stranger, and a short article written for the tests."""
+
+from __future__ import annotations
+
+OWNER = 1001
+EDITOR = 3003
+STRANGER = 2002
+ANONYMOUS_GROUP_ADMIN = 1087968824
+
+# Written for these tests in the style of municipal news; not taken from any real article.
+ARTICLE = """泉城日报 2024-05-10 08:30
+东湖区加快建设新能源汽车产业园
+
+记者从区工信局获悉，东湖区新能源汽车产业园建设全面提速。
+到2026年，全区新能源汽车产业规模突破300亿元，带动就业超过2万人。
+2023年，全区新能源汽车相关企业实现营业收入85.6亿元，同比增长21%。
+"""
+
+
+async def say(client, text: str, *, user: int = OWNER, language: str = "zh-hans", count: int = 1) -> list[dict]:
+    """The user sends `text`; returns the bot's next `count` messages to them."""
+    before = await client.messages(user)
+    last = before[-1]["message_id"] if before else 0
+    await client.send_text(user, text, first_name=f"U{user}", language_code=language)
+    after = await client.wait_for_messages(user, count=count, timeout=10, after=last)
+    assert len(after) >= count, f"expected {count} answers to {text!r}, got {[m['text'] for m in after]}"
+    return after
+
+
+async def reply_to(client, text: str, **kwargs) -> str:
+    return (await say(client, text, **kwargs))[-1]["text"]

@@ -1,0 +1,176 @@
+"""Admins in the chat: who is one, adding commitments in one line or step by step, editing, verdicts, history."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.e2e.admin_helpers import ANONYMOUS_GROUP_ADMIN, EDITOR, OWNER, STRANGER, reply_to, say
+from trackers.db import create_engine, create_sessionmaker
+from trackers.models import AuditEntry, Commitment, CommitmentRevision, Notification
+
+ONE_LINE = "/add 集成电路产业链群规模 >500亿元 到2030年底 #集成电路 @济南 source=https://news.example.cn/a/1"
+
+
+@pytest.fixture
+async def admin_bot(start_bot):
+    async with start_bot(bot={"owner_ids": [OWNER]}) as application:
+        yield application
+
+
+async def _rows(settings, model, *where):
+    engine = create_engine(settings.database.url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return list((await session.scalars(select(model).where(*where))).all())
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/add 主题 500亿元",
+        "/edit 1 subject x",
+        "/archive 1",
+        "/setstatus 1 achieved x",
+        "/progress 1 5个 2024年底",
+        "/history 1",
+        "/ingest https://example.cn/",
+        "/review",
+        "/feeds list",
+        "/stats",
+        "/admin",
+        "/admins",
+    ],
+)
+async def test_a_stranger_is_refused_politely_and_the_attempt_is_audited(admin_bot, client, settings, command):
+    answer = await reply_to(client, command, user=STRANGER)
+    assert "管理员" in answer and "Traceback" not in answer
+    refused = await _rows(settings, AuditEntry, AuditEntry.allowed.is_(False), AuditEntry.actor_id == STRANGER)
+    assert len(refused) == 1
+
+
+async def test_owners_grant_and_revoke_admin_rights_by_id(admin_bot, client, settings):
+    assert "管理员" in await reply_to(client, "/stats", user=EDITOR)
+    assert "3003" in await reply_to(client, f"/grant {EDITOR}")
+    assert "统计" in await reply_to(client, "/stats", user=EDITOR)
+    # An admin is not an owner: granting stays with the owners.
+    assert "所有者" in await reply_to(client, "/grant 4444", user=EDITOR)
+    assert "不再是管理员" in await reply_to(client, f"/revoke {EDITOR}")
+    assert "管理员的功能" in await reply_to(client, "/stats", user=EDITOR)
+
+
+async def test_the_anonymous_group_admin_is_never_an_admin(admin_bot, client):
+    assert "无法授予" in await reply_to(client, f"/grant {ANONYMOUS_GROUP_ADMIN}")
+    assert "管理员的功能" in await reply_to(client, "/stats", user=ANONYMOUS_GROUP_ADMIN)
+
+
+async def test_an_admin_adds_a_commitment_in_one_line(admin_bot, client, settings):
+    answer = await reply_to(client, ONE_LINE)
+    assert "已保存为承诺 #1" in answer
+    assert "超过500亿元" in answer and "2030-12-31" in answer and "#集成电路" in answer and "济南" in answer
+    [commitment] = await _rows(settings, Commitment)
+    assert commitment.value_normalized == 50_000_000_000 and commitment.unit_normalized == "CNY"
+    assert commitment.source_url == "https://news.example.cn/a/1"
+
+
+async def test_one_line_add_explains_a_past_deadline_and_a_bad_target_and_saves_nothing(admin_bot, client, settings):
+    assert "已经过去" in await reply_to(client, "/add 产业规模 500亿元 2020年底")
+    assert "看不懂目标" in await reply_to(client, "/add 产业规模 很多 2030年底")
+    assert "找不到上级计划" in await reply_to(client, "/add 产业规模 500亿元 2030年底 parent=99")
+    assert await _rows(settings, Commitment) == []
+
+
+async def test_the_guided_add_asks_step_by_step_and_saves_from_the_preview(admin_bot, client, settings):
+    assert "关于什么" in await reply_to(client, "/add")
+    assert "目标是多少" in await reply_to(client, "三年行动计划重点项目数")
+    assert "看不懂目标" in await reply_to(client, "很多很多")
+    assert "截止日期" in await reply_to(client, "1301个")
+    assert "已经过去" in await reply_to(client, "2020年底")
+    assert "看不懂日期" in await reply_to(client, "总有一天")
+    assert "地点" in await reply_to(client, "in 18 months")
+    assert "找不到上级计划" in await reply_to(client, "@济南 parent=42")
+    preview = (await say(client, "@济南 #重点项目"))[-1]
+    assert "请确认" in preview["text"] and "1301个" in preview["text"] and "#重点项目" in preview["text"]
+    await client.press_button(OWNER, OWNER, "修改")
+    await client.wait_for_messages(OWNER, count=1, after=preview["message_id"], timeout=10)
+    edited = (await say(client, "target 1400个"))[-1]
+    assert "1400个" in edited["text"]
+    await client.press_button(OWNER, OWNER, "保存")
+    saved = await client.wait_for_messages(OWNER, count=1, after=edited["message_id"], timeout=10)
+    assert "已保存为承诺 #1" in saved[-1]["text"]
+    [commitment] = await _rows(settings, Commitment)
+    assert commitment.value == 1400 and commitment.place == "济南"
+
+
+async def test_the_guided_add_can_be_cancelled_by_command_and_by_button(admin_bot, client, settings):
+    await reply_to(client, "/add")
+    await reply_to(client, "某个主题")
+    assert "已取消" in await reply_to(client, "/cancel")
+    # After cancelling, text is no longer an answer to the conversation.
+    assert "至少" in await reply_to(client, "随便说说")
+    await reply_to(client, "/add")
+    await reply_to(client, "某个主题")
+    await reply_to(client, "-")
+    await reply_to(client, "-")
+    preview = (await say(client, "-"))[-1]
+    await client.press_button(OWNER, OWNER, "取消")
+    done = await client.wait_for_messages(OWNER, count=1, after=preview["message_id"], timeout=10)
+    assert "已取消" in done[-1]["text"]
+    assert await _rows(settings, Commitment) == []
+
+
+async def test_markup_in_what_an_admin_types_is_shown_literally(admin_bot, client):
+    answer = await reply_to(client, "/add <b>x</i>&<script> 500亿元 2030年底")
+    assert "<b>x</i>&<script>" in answer
+
+
+async def test_editing_the_target_keeps_the_old_one_and_tells_followers(admin_bot, client, settings):
+    await reply_to(client, ONE_LINE)
+    await reply_to(client, "/start", user=STRANGER)
+    engine = create_engine(settings.database.url)
+    async with create_sessionmaker(engine).begin() as session:
+        from datetime import UTC, datetime
+
+        from trackers.models import Subscription, SubscriptionKind
+
+        session.add(
+            Subscription(chat_id=STRANGER, kind=SubscriptionKind.TAG, target="集成电路", created_at=datetime.now(UTC))
+        )
+    await engine.dispose()
+    answer = await reply_to(client, "/edit 1 target 突破400亿元")
+    assert "修订记录" in answer and "1 位关注者" in answer
+    [revision] = await _rows(settings, CommitmentRevision)
+    assert revision.old["value"] == 500 and revision.new["value"] == 400
+    notices = await _rows(settings, Notification, Notification.kind == "target_revised")
+    assert [n.chat_id for n in notices] == [STRANGER] and "500亿元" in notices[0].text
+    history = await reply_to(client, "/history 1")
+    assert "目标修订" in history and "500亿元" in history and "400亿元" in history and "edit_target" in history
+
+
+async def test_verdicts_need_evidence_and_progress_is_recorded(admin_bot, client):
+    await reply_to(client, ONE_LINE)
+    assert "需要证据" in await reply_to(client, "/setstatus 1 已兑现")
+    assert "已兑现" in await reply_to(client, "/setstatus 1 achieved https://news.example.cn/a/2")
+    assert "有风险" in await reply_to(client, "/setstatus 1 at_risk")
+    assert "自动" in await reply_to(client, "/setstatus 1 overdue")
+    answer = await reply_to(client, "/progress 1 320亿元 2024年底 https://news.example.cn/a/3")
+    assert "320亿元" in answer and "2024-12-31" in answer
+    assert "320" in await reply_to(client, "/progress 1 320 2024-12-31")
+    assert "没有编号为 9" in await reply_to(client, "/progress 9 1个 2024年底")
+    assert "已归档" in await reply_to(client, "/archive 1")
+    assert "已经归档" in await reply_to(client, "/archive 1")
+    history = await reply_to(client, "/history 1")
+    assert "set_status" in history and "progress" in history and "archive" in history
+
+
+async def test_stats_and_broadcast(admin_bot, client, settings):
+    await reply_to(client, ONE_LINE)
+    await reply_to(client, "/start", user=STRANGER)
+    stats = await reply_to(client, "/stats")
+    assert "承诺：1" in stats and "未评估: 1" in stats.replace("：", ": ")
+    assert "2 个聊天" in await reply_to(client, "/broadcast 明天系统维护 <b>不是标签</b>")
+    rows = await _rows(settings, Notification, Notification.kind == "broadcast")
+    assert sorted(r.chat_id for r in rows) == [OWNER, STRANGER]
+    assert "&lt;b&gt;" in rows[0].text

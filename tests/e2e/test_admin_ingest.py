@@ -1,0 +1,230 @@
+"""Feeding articles: pasted, uploaded, forwarded or fetched; reviewed card by card; URLs fetched safely."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from tests.e2e.admin_helpers import ARTICLE, OWNER, STRANGER, reply_to, say
+from trackers.db import create_engine, create_sessionmaker
+from trackers.models import Article, Commitment, Evidence, ReviewItem
+
+PAGE = """<html><head><title>东湖区 &lt;script&gt;新闻&lt;/script&gt;</title>
+<meta property="article:published_time" content="2024-05-10"></head>
+<body><nav>首页 | 新闻 | 关于</nav><article><h1>东湖区 &lt;script&gt;新闻&lt;/script&gt; 产业园</h1>
+<p>记者从区工信局获悉，东湖区新能源汽车产业园建设全面提速，多个项目陆续开工建设，产业链条不断延伸。</p>
+<p>到2026年，全区新能源汽车产业规模突破300亿元，带动就业超过2万人。</p>
+<script>document.write('不应出现')</script></article><footer>版权所有</footer></body></html>"""
+
+LATER = """泉城日报 2025-01-20 09:00
+东湖区新能源汽车产业稳步增长
+
+2024年，全区新能源汽车产业规模达到180亿元，同比增长25%，产业园新增入驻企业12家，发展势头良好。
+"""
+
+
+class Site:
+    """A local web server for the tests, counting the requests it gets."""
+
+    def __init__(self) -> None:
+        self.hits = 0
+        self.routes: dict[str, web.Response] = {}
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        self.hits += 1
+        route = self.routes.get(request.path)
+        if route is None:
+            return web.Response(status=404)
+        return route()
+
+    async def __aenter__(self) -> Site:
+        app = web.Application()
+        app.router.add_route("GET", "/{tail:.*}", self.handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.runner.cleanup()
+
+
+@pytest.fixture
+async def news_site():
+    async with Site() as site:
+        site.routes["/news/1.html"] = lambda: web.Response(text=PAGE, content_type="text/html")
+        site.routes["/image.png"] = lambda: web.Response(body=b"\x89PNG", content_type="image/png")
+        yield site
+
+
+@pytest.fixture
+async def canary():
+    """A server the bot must never reach: every test asserts it got no request."""
+    async with Site() as site:
+        site.routes["/"] = lambda: web.Response(text="<html>secret</html>", content_type="text/html")
+        yield site
+    assert site.hits == 0
+
+
+@pytest.fixture
+async def admin_bot(start_bot, news_site, canary):
+    news_site.routes["/go"] = lambda: web.Response(status=302, headers={"Location": f"http://127.0.0.1:{canary.port}/"})
+    allow = [f"127.0.0.1:{news_site.port}"]
+    async with start_bot(bot={"owner_ids": [OWNER]}, fetch={"allow_hosts": allow, "timeout_seconds": 5}) as app:
+        yield app
+
+
+async def _rows(settings, model, *where):
+    engine = create_engine(settings.database.url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return list((await session.scalars(select(model).where(*where).order_by(model.id))).all())
+    finally:
+        await engine.dispose()
+
+
+async def _cards(client, text: str, count: int, **kwargs) -> list[dict]:
+    """Send an article; the bot answers with a summary and `count` cards."""
+    messages = await say(client, text, count=count + 1, **kwargs)
+    return messages[1:]
+
+
+async def test_a_pasted_article_becomes_review_cards_and_confirm_makes_a_commitment(admin_bot, client, settings):
+    messages = await say(client, ARTICLE, count=2)
+    assert "已保存" in messages[0]["text"] and "2024-05-10" in messages[0]["text"]
+    card = next(m for m in messages if "300亿元" in m["text"])
+    assert "突破300亿元" in card["text"] or "超过300亿元" in card["text"]
+    assert "2026-12-31" in card["text"]
+    await client.press(OWNER, OWNER, card["message_id"], card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    confirmed = await client.wait_for_messages(OWNER, count=1, after=messages[-1]["message_id"], timeout=5)
+    [commitment] = await _rows(settings, Commitment, Commitment.value == 300)
+    assert commitment.quote and "300亿元" in commitment.quote and commitment.source_article_id is not None
+    assert commitment.deadline.isoformat() == "2026-12-31"
+    # The card now says what became of it, and has no buttons.
+    edited = next(m for m in await client.messages(OWNER) if m["message_id"] == card["message_id"])
+    assert "已确认" in edited["text"] and not edited.get("reply_markup")
+    assert confirmed is not None
+
+
+async def test_the_same_article_is_stored_once(admin_bot, client, settings):
+    await say(client, ARTICLE, count=2)
+    again = await say(client, ARTICLE.replace("\n", "\n\n"), count=1)
+    assert "之前已经保存过" in again[0]["text"]
+    assert len(await _rows(settings, Article)) == 1
+
+
+async def test_reject_and_edit_on_a_review_card(admin_bot, client, settings):
+    messages = await say(client, ARTICLE, count=3)
+    cards = [m for m in messages if m.get("reply_markup")]
+    first, second = cards[0], cards[-1]
+    await client.press(
+        OWNER, OWNER, first["message_id"], first["reply_markup"]["inline_keyboard"][0][2]["callback_data"]
+    )
+    await client.wait_for_calls("editMessageText", count=1)
+    await client.press(
+        OWNER, OWNER, second["message_id"], second["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+    )
+    asked = await client.wait_for_messages(OWNER, count=1, after=messages[-1]["message_id"], timeout=5)
+    assert "字段" in asked[-1]["text"]
+    edited = (await say(client, "subject <b>就业</i> & <script>"))[-1]
+    assert "<b>就业</i> & <script>" in edited["text"]
+    pending = await say(client, "/review")
+    assert "共 1 项" in pending[0]["text"]
+    states = {item.id: item.state for item in await _rows(settings, ReviewItem)}
+    assert "rejected" in states.values()
+
+
+async def test_a_later_fact_is_offered_as_progress_and_confirmed_with_its_quote(admin_bot, client, settings):
+    messages = await say(client, ARTICLE, count=2)
+    card = next(m for m in messages if "300亿元" in m["text"])
+    await client.press(OWNER, OWNER, card["message_id"], card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    await client.wait_for_calls("editMessageText", count=1)
+    later = await say(client, LATER, count=2)
+    fact = next(m for m in later if "180亿元" in m["text"])
+    assert "进展" in fact["text"]
+    await client.press(OWNER, OWNER, fact["message_id"], fact["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    await client.wait_for_calls("editMessageText", count=2)
+    [point] = await _rows(settings, Evidence)
+    assert point.value == 180 and point.as_of.isoformat() == "2024-12-31" and "180亿元" in point.quote
+
+
+async def test_an_uploaded_text_file_is_ingested(admin_bot, client):
+    await client.send_document(OWNER, "东湖区.txt", ARTICLE.encode("utf-8"), mime_type="text/plain")
+    answers = await client.wait_for_messages(OWNER, count=2, timeout=10)
+    assert "已保存" in answers[0]["text"]
+    assert any("300亿元" in m["text"] for m in answers[1:])
+
+
+async def test_a_forwarded_article_is_ingested(admin_bot, client):
+    await client.forward(OWNER, ARTICLE, origin_title="泉城日报")
+    answers = await client.wait_for_messages(OWNER, count=2, timeout=10)
+    assert "已保存" in answers[0]["text"]
+
+
+async def test_a_stranger_who_pastes_text_gets_the_usual_pointer(admin_bot, client, settings):
+    assert "/help" in await reply_to(client, ARTICLE, user=STRANGER)
+    assert await _rows(settings, Article) == []
+
+
+async def test_a_url_is_fetched_from_an_allowlisted_local_server(admin_bot, client, news_site):
+    url = f"http://127.0.0.1:{news_site.port}/news/1.html"
+    answers = await say(client, f"/ingest {url}", count=2)
+    assert "已保存" in answers[0]["text"] and "2024-05-10" in answers[0]["text"]
+    card = answers[1]["text"]
+    assert "300亿元" in card and "<script>新闻</script>" in card and "不应出现" not in card
+    assert "不是网页" in await reply_to(client, f"/ingest http://127.0.0.1:{news_site.port}/image.png")
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("http://127.0.0.1:{canary}/", "内部或保留地址"),
+        ("http://localhost:{canary}/", "内部或保留地址"),
+        ("http://[::ffff:127.0.0.1]:{canary}/", "内部或保留地址"),
+        ("http://2130706433:{canary}/", "数字形式"),
+        ("http://169.254.169.254/latest/meta-data/", "内部或保留地址"),
+        ("http://127.0.0.1:{site}/go", "内部或保留地址"),
+        ("file:///etc/passwd", "只能读取 http"),
+    ],
+)
+async def test_urls_into_our_own_network_are_refused(admin_bot, client, canary, news_site, target, expected):
+    url = target.format(canary=canary.port, site=news_site.port)
+    assert expected in await reply_to(client, f"/ingest {url}")
+
+
+SEED = Path(os.environ.get("LUOSHI_CORPUS_DIR", Path(__file__).resolve().parents[3] / "shared" / "corpus")) / "dev"
+
+
+@pytest.mark.skipif(not (SEED / "000.txt").exists(), reason="the seed article (../shared/corpus/dev/000.txt) is absent")
+async def test_the_seed_article_gives_the_ic_target_the_plan_and_its_projects(admin_bot, client, settings):
+    text = (SEED / "000.txt").read_text(encoding="utf-8")
+    [summary] = await say(client, text)
+    expected = int(re.search(r"找到 (\d+) 项", summary["text"]).group(1))
+    messages = await client.wait_for_messages(OWNER, count=expected, after=summary["message_id"], timeout=10)
+    cards = [m for m in messages if m.get("reply_markup")]
+    wanted = [
+        next(m for m in cards if "集成电路" in m["text"] and "500亿元" in m["text"]),
+        next(m for m in cards if "· 计划" in m["text"]),
+        next(m for m in cards if "1301个" in m["text"] and "· 承诺" in m["text"]),
+    ]
+    for i, card in enumerate(wanted, start=1):
+        data = card["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await client.press(OWNER, OWNER, card["message_id"], data)
+        await client.wait_for_calls("editMessageText", count=i)
+    rows = {c.subject: c for c in await _rows(settings, Commitment)}
+    ic = next(c for s, c in rows.items() if "集成电路" in s)
+    assert ic.value_normalized == 50_000_000_000 and ic.deadline.isoformat() == "2025-12-31"
+    projects = next(c for c in rows.values() if c.value == 1301)
+    assert projects.parent_id is not None and "计划" in rows_by_id(rows)[projects.parent_id].subject
+    assert messages
+
+
+def rows_by_id(rows: dict) -> dict:
+    return {c.id: c for c in rows.values()}
