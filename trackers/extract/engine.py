@@ -60,6 +60,8 @@ class _Item:
     index: int
     base: str
     start: int
+    subject: str = ""
+    end: int = -1  # where its figure ends
 
 
 class _Walk:
@@ -132,7 +134,8 @@ class _Walk:
                 break
         if year_when is not None and rules.PLANNING_WORD.search(body):
             self.frame = year_when
-            self.target_frame = bool(rules.TARGET_HEADING.search(body))
+            # Only a heading opens a list of targets; a sentence that mentions 目标任务 does not.
+            self.target_frame = heading and bool(rules.TARGET_HEADING.search(body))
         elif heading:
             if rules.TARGET_HEADING.search(body):
                 self.target_frame = True
@@ -186,8 +189,9 @@ class _Walk:
                     else:
                         time_clause = None
                     if w.end is not None and w.end >= self.pub.start and (
-                        w.kind in ("deadline", "range") or w.end > self.pub.end
+                        w.kind in ("deadline", "range") or w.end.year > self.pub.year
                     ):
+                        # An explicit deadline or a later year; 今年 / 全年 alone do not turn 确保完成… into a pledge.
                         future_when = w
                     continue
                 if k not in topics:
@@ -199,10 +203,10 @@ class _Walk:
                 target = True
         return when
 
-    def _topic(self, before: list[Span]) -> str:
+    def _topic(self, before: list[Span], strict: bool = True) -> str:
         """The topic from the clauses before the figure's own (its own clause names its subject itself)."""
         for clause in before[:3]:
-            t = topic_of(self.view[clause.start : min(clause.end, clause.start + LEFT_WINDOW)])
+            t = topic_of(self.view[clause.start : min(clause.end, clause.start + LEFT_WINDOW)], strict)
             if t:
                 return t
         return ""
@@ -211,6 +215,11 @@ class _Walk:
                 topic: str, time_clause: tuple[int, int] | None, k: int, sent_clauses: list[Span]) -> None:
         view, pub = self.view, self.pub
         left_start = max(clause.start, fig.cmp_start - LEFT_WINDOW)
+        previous = items[-1] if items else None
+        same_clause = previous is not None and previous.end > clause.start
+        if same_clause:
+            # 增长6.1%和7.8%: the words before this figure start after the one before it.
+            left_start = max(left_start, previous.end)
         left = view[left_start : fig.cmp_start]
         right = view[fig.end : min(clause.end, fig.end + RIGHT_WINDOW)]
         sentence_left = view[max(sent.start, fig.cmp_start - SENTENCE_WINDOW) : fig.cmp_start]
@@ -223,7 +232,6 @@ class _Walk:
         kind = rules.classify(when, pub, strong=strong, weak=weak, past_marker=past, target_list=target)
 
         cleaned = clean_left(left)
-        previous = items[-1] if items else None
         if kind == "fact" and previous is not None and previous.kind == "fact":
             if fig.unit_normalized == "percent" and is_growth_only(cleaned):
                 prev = self.facts[previous.index]
@@ -239,7 +247,9 @@ class _Walk:
         plan_short = plan[3] if plan else ""
         previous_base = previous.base if previous else ""
         subject, base, growth = figure_subject(left, right, fig.unit_normalized, previous_base=previous_base,
-                                               topic=topic, plan=plan_short, cleaned=cleaned)
+                                               topic=topic, plan=plan_short, cleaned=cleaned,
+                                               lenient_topic=self._topic(sent_clauses[:k], strict=False),
+                                               same_clause_subject=previous.subject if same_clause else "")
         qs, qe = self._quote(clause.start, clause.end)
         if qe - qs > MAX_QUOTE:
             qs, qe = self._quote(max(clause.start, fig.cmp_start - LEFT_WINDOW),
@@ -268,7 +278,7 @@ class _Walk:
                 parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
                 parent_quote=parent_quote, parent_index=parent_index, start=qs,
             ))
-            items.append(_Item("commitment", len(self.commitments) - 1, base, qs))
+            items.append(_Item("commitment", len(self.commitments) - 1, base, qs, subject, fig.end))
         else:
             as_of = self._as_of(when)
             self.facts.append(Fact(
@@ -277,7 +287,7 @@ class _Walk:
                 growth_percent=fig.value if growth else None, comparator=comparator or "=",
                 value_max=fig.value_max, parent_quote=parent_quote, parent_index=parent_index, start=qs,
             ))
-            items.append(_Item("fact", len(self.facts) - 1, base, qs))
+            items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end))
 
     def _as_of(self, when: When | None) -> str:
         """The end of the period a fact describes; the publication date when the text names none."""

@@ -77,6 +77,7 @@ _NOT_A_UNIT_AFTER = {
     "米": "粮面",
 }
 _SIZE_CLASS_AFTER = "级"
+_SIZE_CLASS_NOUN = re.compile(r"[十百千万亿]+级(?:台阶|档次|门槛|关口)")
 # A single Chinese digit before a counter is often not a figure at all: 一个 is "a", 两个主攻方向 an enumeration of
 # ideas. These nouns name abstractions, not countable results.
 _ABSTRACT_NOUNS = re.compile(
@@ -122,6 +123,8 @@ def _figure(view: str, m: re.Match) -> Figure | None:
         # 10亿元以上关键配套项目: a size class that describes projects, not a quantity. (10家以上百亿级企业 is a
         # count of enterprises: a counter keeps it.)
         return None
+    if unit in COUNTERS and _SIZE_CLASS_NOUN.match(view, end):
+        return None  # 两个千亿级台阶: steps of a size class, not a count of things to track
     num = m.group("num")
     chinese = not num[0].isdigit()
     if chinese and not _plausible_chinese(view, m, num):

@@ -31,7 +31,7 @@ _VERB_RE = re.compile("|".join(sorted(set(VERBS), key=len, reverse=True)))
 # Where a topic phrase ends: a verb, a preposition or an adverb.
 _TOPIC_STOP = re.compile(
     _VERB_RE.pattern + r"|在|于|对|将|已|把|被|从|向|以|按|要|同样|也|都|还|正|更|均|仍|又|颇|十分|非常|"
-    r"正在|已经|持续|不断|积极|全面|进一步|就|首月|通过|围绕|作为|成为|共|和"
+    r"正在|已经|持续|不断|积极|全面|进一步|就|首月|通过|围绕|作为|成为|共|和|连续|[\d两]"
 )
 
 _LEAD = re.compile(
@@ -52,7 +52,7 @@ _LINK_END = re.compile(
     r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|在|至|到|了|的|可|能|将)+$"
 )
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
-_ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独")
+_ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独|分别|连续")
 _BASE_PHRASE = re.compile(
     r"(?:较|比|相比|相较|与)(?:上年末|上年底|上年同期|上年|去年同期|去年底|去年|同期|\d{4}年(?:末|底)?|"
     r"[〇零一二三四五六七八九]{4}年)(?:同期)?|同比"
@@ -103,8 +103,8 @@ def clean_left(text: str) -> str:
 
 
 def is_growth_only(left_clean: str) -> bool:
-    """增长8.1% / 同比增速36% right after another figure: the growth of that figure, not a new item."""
-    return bool(re.fullmatch(r"(?:增长|增速|增幅|上涨|涨幅|增|长)?", left_clean))
+    """增长8.1% / 同比增速36% / 年均增长6.5% right after another figure: its growth, not a new item."""
+    return bool(re.fullmatch(r"(?:年均|平均)?(?:增长|增速|增幅|上涨|涨幅|增|长)?", left_clean))
 
 
 def is_change_only(left_clean: str) -> bool:
@@ -129,8 +129,12 @@ _ACTOR_END = re.compile(
 )
 
 
-def topic_of(clause: str) -> str:
-    """The noun phrase a sentence is about, from one of its first clauses (苏州工业园区在2010年… → 苏州工业园区)."""
+def topic_of(clause: str, strict: bool = True) -> str:
+    """The noun phrase a sentence is about, from one of its first clauses (苏州工业园区在2010年… → 苏州工业园区).
+
+    Strict: only an actor (a place, a body, a project). Lenient: any leading noun phrase, for a figure that has no
+    words of its own (2022年达到1.2万亿元 after 全市经济总量…).
+    """
     text = TIME_RE.sub("", _TITLE.sub("", clause))
     text = _LEAD.sub("", text).strip(" “”\"'")
     if not text or _VERB_RE.match(text):
@@ -141,7 +145,7 @@ def topic_of(clause: str) -> str:
         topic = topic[topic.rindex("的") + 1 :]
     topic = _SCOPE.sub("", _INTENT.sub("", topic))
     # A topic is an actor: a place, a body, a project, an industry. A measure (增加值, 比重) is not.
-    if not _ACTOR_END.search(topic):
+    if strict and (not _ACTOR_END.search(topic) or topic.startswith(("新增", "新建"))):
         return ""
     return topic if 2 <= len(topic) <= 12 else ""
 
@@ -170,6 +174,8 @@ def figure_subject(
     topic: str,
     plan: str,
     cleaned: str | None = None,
+    lenient_topic: str = "",
+    same_clause_subject: str = "",
 ) -> tuple[str, str, bool]:
     """(subject, base noun phrase for later attributes, is_growth) for one figure.
 
@@ -224,7 +230,10 @@ def figure_subject(
     elif topic and clean and _VERB_RE.match(clean) and not after_title:
         clean = topic + clean
     elif not clean and not noun:
-        clean = previous_base or topic
+        # No words of its own: 增长6.1%和7.8% repeats the subject before it; otherwise borrow a name.
+        if same_clause_subject:
+            return same_clause_subject, previous_base, growth
+        clean = previous_base or topic or lenient_topic
 
     if noun and not counted:
         # 贡献了40亿元产值: the actor before the verb + the noun after the figure.

@@ -121,3 +121,13 @@ def test_change_on_last_year_end_is_not_a_separate_fact():
 def test_count_with_yishang_before_a_noun_is_still_a_count():
     result = extract("到2026年,培育10家以上百亿级数字企业。", "2024-04-01")
     assert [(c.value, c.comparator) for c in result.commitments] == [(10, ">=")]
+
+
+def test_a_sentence_mentioning_targets_does_not_open_a_list_of_targets():
+    text = "今年工作安排\n会议指出,要确保完成全年目标任务。\n新区有企业300家。"
+    result = extract(text, "2023-01-15")
+    assert result.commitments == []
+
+
+def test_current_year_alone_does_not_make_a_pledge_of_a_completion_clause():
+    assert kinds("今年,要确保完成各项任务。", "2023-01-15") == (0, 0)

@@ -80,3 +80,13 @@ def test_bare_attribute_after_a_money_figure_does_not_borrow_it():
 
 def test_pronoun_actor_is_dropped():
     assert subjects("过去一年,我们新建农村公路1.2万公里。", "2024-01-25") == ["新建农村公路里程"]
+
+
+def test_second_figure_of_a_pair_repeats_the_subject():
+    text = "2022年,城乡居民人均可支配收入分别增长6.1%和7.8%。"
+    assert subjects(text, "2023-01-15") == ["城乡居民人均可支配收入增长率"] * 2
+
+
+def test_figure_without_words_of_its_own_borrows_the_leading_noun_phrase():
+    text = "过去五年,全市经济总量连续迈上新台阶,2022年达到1.2万亿元,年均增长6.5%。"
+    assert subjects(text, "2023-01-15") == ["经济总量"]
