@@ -55,8 +55,9 @@ def classify(
             return "commitment"
         if past_marker:
             return "fact"
-        if when.kind in ("deadline", "range") or (when.end is not None and when.end > pub.end):
+        if when.kind in ("deadline", "range") or (when.end is not None and when.end.year > pub.year):
             return "commitment"
+        # The current year: a plain statement (新区有企业300家) is a fact, a floor or a ceiling a target.
         return "commitment" if weak else "fact"
     if target_list and not past_marker:
         return "commitment"
