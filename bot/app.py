@@ -9,8 +9,9 @@ from telegram.request import HTTPXRequest
 from bot.commands import register_menu
 from bot.concurrency import PerChatUpdateProcessor
 from bot.context import CONTEXT_TYPES, BotData
+from bot.delivery import service as delivery
 from bot.errors import report_error
-from bot.handlers import add, admins, broadcast, editing, fallback, feeds, guards, ingest, start
+from bot.handlers import add, admins, broadcast, editing, fallback, feeds, guards, health, ingest, start
 from bot.settings import Settings
 from bot.sweeps import schedule_sweeps
 from trackers.db import create_engine, create_sessionmaker
@@ -19,6 +20,9 @@ from trackers.db import create_engine, create_sessionmaker
 FEATURES = [start]
 # Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
 FEATURES += [admins, add, editing, broadcast, feeds, ingest]
+
+# Delivery: /health for admins (the sweeps are scheduled by delivery.install).
+FEATURES += [health]
 
 
 def build_application(settings: Settings, *, token: str | None = None) -> Application:
@@ -61,6 +65,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     application.add_handlers(fallback.HANDLERS)
     application.add_error_handler(report_error)
     schedule_sweeps(application)
+    delivery.install(application)
     return application
 
 
@@ -70,9 +75,11 @@ async def _open_resources(application: Application) -> None:
     bot_data.engine = create_engine(database.url, busy_timeout_ms=database.busy_timeout_ms, echo=database.echo)
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
     await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
+    await delivery.open_delivery(application)
 
 
 async def _close_resources(application: Application) -> None:
     bot_data: BotData = application.bot_data
+    await delivery.close_delivery(application)
     if bot_data.engine is not None:
         await bot_data.engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
@@ -21,6 +22,8 @@ class BotData:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     # The command menu of every feature (bot.commands.MenuCommand), for /help and setMyCommands.
     menu: list = field(default_factory=list)
+    # The delivery sweeps and the elected dispatcher (bot.delivery.service.Delivery).
+    delivery: Any = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

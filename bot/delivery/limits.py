@@ -105,9 +105,12 @@ class FloodLimiter:
         for chat_id in [c for c, until in self._chat_paused.items() if until < now]:
             del self._chat_paused[chat_id]
 
-    def sent_recently(self, chat_id: int, now: float, seconds: float) -> bool:
-        last = self._chats.get(chat_id)
-        return bool(last and last.last() is not None and last.last() > now - seconds)
+    def sent_shortly_before_last(self, chat_id: int, seconds: float) -> bool:
+        """Whether the chat had another send within `seconds` before its latest one (its own limit is near)."""
+        window = self._chats.get(chat_id)
+        if window is None or len(window.times) < 2:
+            return False
+        return window.times[-1] - window.times[-2] < seconds
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         until = time.monotonic() + seconds

@@ -1,0 +1,190 @@
+"""Wiring delivery into the Application: the two sweeps, the elected dispatcher, start-up recovery.
+
+- `install(application)` (from build_application) schedules the sweeps on the JobQueue: the dispatcher every
+  `delivery.sweep_seconds` and the alert rules every `alerts.sweep_seconds`. Jobs hold no state: every
+  reminder is a database row, and a restart loses nothing.
+- `open_delivery` / `close_delivery` (from post_init / post_shutdown) build and close the dispatcher's own Bot.
+- Only the process holding the delivery lock (trackers.leadership) runs the sweeps; the first run after taking
+  it recovers every row a previous holder left mid-send. The alert rules catch up from their watermark.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import time
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+from bot.context import BotData, Context
+from bot.delivery.alert_texts import render_alert
+from bot.delivery.dispatcher import Dispatcher, RunReport
+from bot.handlers.common import utcnow
+from bot.settings import Settings
+from bot.sweeps import SWEEP_JOB_KWARGS
+from trackers.alerts import SWEEP_NAME as ALERTS_SWEEP
+from trackers.alerts import AlertRules, SweepReport, run_alert_rules
+from trackers.leadership import Leadership
+from trackers.preferences import AlertDefaults
+from trackers.sweep_state import record_error
+
+log = logging.getLogger(__name__)
+
+# A run stops this long before the next one is due, so runs do not overlap.
+RUN_MARGIN = 0.05
+
+
+def alert_rules(settings: Settings) -> AlertRules:
+    alerts = settings.alerts
+    return AlertRules(
+        defaults=AlertDefaults(
+            lead_days=alerts.lead_days,
+            timezone=settings.bot.timezone,
+            local_hour=alerts.local_hour,
+            language=settings.bot.language,
+        ),
+        overdue_days=alerts.overdue_days,
+        stale_after_days=alerts.stale_after_days,
+        max_lateness=timedelta(hours=settings.delivery.max_lateness_hours),
+    )
+
+
+class Delivery:
+    """The sweeps of one process; only the elected one sends."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
+        self.rules = alert_rules(settings)
+        self.leadership: Leadership | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.bot: Bot | None = None
+        self._recover = True
+        self._bot_ready = False
+
+    async def open(self, bot_data: BotData, token: str) -> None:
+        telegram, delivery = self.settings.telegram, self.settings.delivery
+        self.bot = Bot(
+            token,
+            base_url=telegram.api_url,
+            base_file_url=telegram.file_url,
+            request=HTTPXRequest(
+                connection_pool_size=delivery.connection_pool_size,
+                read_timeout=telegram.read_timeout,
+                connect_timeout=telegram.connect_timeout,
+                pool_timeout=telegram.read_timeout,
+            ),
+        )
+        self.leadership = Leadership(bot_data.engine)
+        self.dispatcher = Dispatcher(self.bot, bot_data.sessionmaker, delivery, instance=self.instance, clock=utcnow)
+
+    async def close(self) -> None:
+        if self.leadership is not None:
+            await self.leadership.release()
+        if self.bot is not None:
+            await self.bot.shutdown()
+
+    async def lead(self) -> bool:
+        if self.leadership is None:
+            return False
+        was = self.leadership.held
+        held = await self.leadership.ensure()
+        if held and not was:
+            log.info("this instance (%s) now sends notifications and runs the alert rules", self.instance)
+            self._recover = True
+        return held
+
+    async def dispatch_once(self, budget: float | None = None) -> RunReport | None:
+        """One dispatcher run (None when another instance is the dispatcher)."""
+        if not await self.lead():
+            return None
+        if not self._bot_ready:
+            await self.bot.initialize()  # getMe: fails (and is retried next run) while the Bot API is away
+            self._bot_ready = True
+        recover, self._recover = self._recover, False
+        try:
+            return await self.dispatcher.run(budget or self.settings.delivery.sweep_seconds, reap_all=recover)
+        except Exception:
+            self._recover = recover
+            raise
+
+    async def alerts_once(self, bot_data: BotData) -> SweepReport | None:
+        if not await self.lead():
+            return None
+        async with bot_data.transaction() as session:
+            return await run_alert_rules(
+                session, now=utcnow(), rules=self.rules, render=render_alert, instance=self.instance
+            )
+
+
+# -- the jobs ----------------------------------------------------------------------------------------------------
+
+
+async def dispatch_sweep(context: Context) -> None:
+    """Send what the outbox holds, until just before the next run."""
+    delivery: Delivery = context.bot_data.delivery
+    next_run = context.job.next_t if context.job else None
+    interval = delivery.settings.delivery.sweep_seconds
+    budget = interval - RUN_MARGIN
+    if next_run is not None:
+        budget = max(min(next_run.timestamp() - time.time() - RUN_MARGIN, interval * 3), 0.2)
+    try:
+        await delivery.dispatch_once(budget)
+    except Exception as error:
+        log.exception("the dispatcher failed; it runs again shortly")
+        await _record_failure(context.bot_data, "dispatch", error, delivery.instance)
+
+
+async def alert_sweep(context: Context) -> None:
+    """Enqueue every alert that fell due since the last run (deadlines, prompts, digests)."""
+    delivery: Delivery = context.bot_data.delivery
+    try:
+        await delivery.alerts_once(context.bot_data)
+    except Exception as error:
+        log.exception("the alert rules failed; they run again at the next sweep and catch up")
+        await _record_failure(context.bot_data, ALERTS_SWEEP, error, delivery.instance)
+
+
+async def _record_failure(bot_data: BotData, name: str, error: Exception, instance: str) -> None:
+    try:
+        async with bot_data.transaction() as session:
+            await record_error(session, name, f"{type(error).__name__}: {error}", instance=instance)
+    except Exception:
+        log.warning("could not record the %s failure", name, exc_info=True)
+
+
+def install(application: Application) -> None:
+    """Schedule the delivery sweeps (called by build_application)."""
+    bot_data: BotData = application.bot_data
+    settings = bot_data.settings
+    bot_data.delivery = Delivery(settings)
+    application.job_queue.run_repeating(
+        dispatch_sweep,
+        interval=timedelta(seconds=settings.delivery.sweep_seconds),
+        first=timedelta(seconds=0.2),
+        name="dispatch",
+        job_kwargs=SWEEP_JOB_KWARGS,
+    )
+    application.job_queue.run_repeating(
+        alert_sweep,
+        interval=timedelta(seconds=settings.alerts.sweep_seconds),
+        first=timedelta(seconds=0.1),
+        name="alert_rules",
+        job_kwargs=SWEEP_JOB_KWARGS,
+    )
+
+
+async def open_delivery(application: Application) -> None:
+    bot_data: BotData = application.bot_data
+    await bot_data.delivery.open(bot_data, application.bot.token)
+
+
+async def close_delivery(application: Application) -> None:
+    bot_data: BotData = application.bot_data
+    if bot_data.delivery is not None:
+        await bot_data.delivery.close()

@@ -1,0 +1,78 @@
+"""Helpers for delivery tests: put chats and notifications in the database, wait for the outbox to drain,
+and compare what the sandbox received with what the database says."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from trackers.models import Chat, DeliveryState, Notification
+from trackers.outbox import enqueue_many, outbox_row
+
+WAITING = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.HELD)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def add_chats(sessions, chat_ids, *, chat_type: str = "private") -> None:
+    moment = now()
+    async with sessions.begin() as session:
+        session.add_all(
+            Chat(id=chat_id, type=chat_type, active=True, created_at=moment, updated_at=moment) for chat_id in chat_ids
+        )
+
+
+async def enqueue(sessions, chat_ids, *, kind: str = "test", text: str = "通知 {chat} #{n}", milestone: str = "m"):
+    """One notification per chat, due now; the text names the chat so copies can be told apart."""
+    moment = now()
+    rows = [
+        outbox_row(
+            chat_id=chat_id,
+            commitment_id=None,
+            kind=kind,
+            milestone=milestone,
+            text=text.format(chat=chat_id, n=n),
+            due_at=moment,
+            now=moment,
+        )
+        for n, chat_id in enumerate(chat_ids)
+    ]
+    async with sessions.begin() as session:
+        return await enqueue_many(session, rows)
+
+
+async def states(sessions) -> Counter:
+    async with sessions() as session:
+        rows = await session.execute(select(Notification.state, func.count()).group_by(Notification.state))
+        return Counter({DeliveryState(state).value: count for state, count in rows.all()})
+
+
+async def wait_until_drained(sessions, timeout: float = 30.0) -> Counter:  # noqa: ASYNC109
+    """Wait until no row is waiting to be sent; return the count of rows per state."""
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = await states(sessions)
+        if not any(counts.get(state.value) for state in WAITING) or time.monotonic() > deadline:
+            return counts
+        await asyncio.sleep(0.2)
+
+
+async def rows_by_chat(sessions) -> dict[int, list[Notification]]:
+    async with sessions() as session:
+        rows = (await session.execute(select(Notification).order_by(Notification.id))).scalars()
+        result: dict[int, list[Notification]] = {}
+        for row in rows:
+            result.setdefault(row.chat_id, []).append(row)
+        return result
+
+
+async def delivered_per_chat(client) -> Counter:
+    """Messages the sandbox accepted, per chat (from its call log: status 200 sendMessage calls)."""
+    calls = await client.calls("sendMessage")
+    return Counter(call["chat_id"] for call in calls if call["status"] == 200)
