@@ -248,7 +248,7 @@ class _Walk:
         previous_base = previous.base if previous else ""
         subject, base, growth = figure_subject(left, right, fig.unit_normalized, previous_base=previous_base,
                                                topic=topic, plan=plan_short, cleaned=cleaned,
-                                               lenient_topic=self._topic(sent_clauses[:k], strict=False),
+                                               lenient_topic=lambda: self._topic(sent_clauses[:k], strict=False),
                                                same_clause_subject=previous.subject if same_clause else "")
         qs, qe = self._quote(clause.start, clause.end)
         if qe - qs > MAX_QUOTE:

@@ -16,6 +16,7 @@ enough for these few patterns and keeps extraction fast.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from trackers.extract.dates import TIME_RE
 
@@ -174,7 +175,7 @@ def figure_subject(
     topic: str,
     plan: str,
     cleaned: str | None = None,
-    lenient_topic: str = "",
+    lenient_topic: Callable[[], str] | None = None,
     same_clause_subject: str = "",
 ) -> tuple[str, str, bool]:
     """(subject, base noun phrase for later attributes, is_growth) for one figure.
@@ -233,7 +234,7 @@ def figure_subject(
         # No words of its own: 增长6.1%和7.8% repeats the subject before it; otherwise borrow a name.
         if same_clause_subject:
             return same_clause_subject, previous_base, growth
-        clean = previous_base or topic or lenient_topic
+        clean = previous_base or topic or (lenient_topic() if lenient_topic else "")
 
     if noun and not counted:
         # 贡献了40亿元产值: the actor before the verb + the noun after the figure.
