@@ -26,6 +26,7 @@ Shell commands (anything else is sent to the bot as your message):
   :group ID [TITLE]        talk in a group chat (negative id), with you as its admin; :private to leave
   :press N  or just N      press button N of the bot's last message with buttons
   :upload FILE [CAPTION]   send a file
+  :paste FILE              send a text file's contents as one message, as if pasted
   :forward TEXT            forward a message from a channel
   :help                    this text
   :quit                    leave (Ctrl-D works too)"""
@@ -158,6 +159,8 @@ class Shell:
             await self._press(int(args[0]))
         elif name == "upload" and args:
             await self._upload(Path(args[0]), " ".join(args[1:]) or None)
+        elif name == "paste" and args:
+            await self._paste(Path(args[0]))
         elif name == "forward" and args:
             await self._deliver(
                 self.client.forward(
@@ -193,6 +196,25 @@ class Shell:
                 caption=caption,
                 chat_id=self.persona.chat_id,
                 first_name=self.persona.first_name,
+            )
+        )
+
+    async def _paste(self, path: Path) -> None:
+        # A terminal sends one line at a time; a pasted article is one message with its line breaks.
+        try:
+            text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._print(f"(shell) cannot read {path}: {exc}")
+            return
+        await self._deliver(
+            self.client.send_text(
+                self.persona.user_id,
+                text.strip(),
+                chat_id=self.persona.chat_id,
+                chat_type="group" if self.persona.chat_id is not None else "private",
+                first_name=self.persona.first_name,
+                language_code=self.persona.language_code,
+                title=self.persona.chat_title,
             )
         )
 

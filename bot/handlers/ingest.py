@@ -212,10 +212,18 @@ async def ingest_file(update: Update, context: Context) -> None:
 
 
 async def review(update: Update, context: Context) -> None:
-    """/review: the oldest pending cards, with their buttons."""
+    """/review: the oldest pending cards, with their buttons; /review ID: that one card."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
         if not await admit(session, update, context, "review", language):
+            return
+        if context.args and context.args[0].lstrip("#").isdigit():
+            try:
+                item = await get_item(session, int(context.args[0].lstrip("#")))
+            except UnknownItem as exc:
+                await update.effective_message.reply_text(_review_error(language, exc))
+                return
+            await _send_cards(update, context, session, [item], language)
             return
         items, total = await pending_items(session, limit=REVIEW_PAGE)
         if not items:

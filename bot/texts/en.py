@@ -230,7 +230,7 @@ TEXTS = {
         "/progress ID value date [source] — record progress\n"
         "/history ID — what changed\n"
         "/ingest URL — read an article; or paste, forward or upload a .txt / .html file\n"
-        "/review — extraction results waiting for review\n"
+        "/review [ID] — extraction results waiting for review (or one of them)\n"
         "/feeds add|list|remove|test — feeds\n"
         "/stats — figures · /admins — who is an admin\n"
         "Owners: /grant ID, /revoke ID (or in reply to someone's message), /broadcast TEXT"

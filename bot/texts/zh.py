@@ -218,7 +218,7 @@ TEXTS = {
         "/progress ID 数值 日期 [来源] — 记录进展\n"
         "/history ID — 变更记录\n"
         "/ingest URL — 读取文章；也可以直接粘贴、转发文章或上传 .txt / .html 文件\n"
-        "/review — 待审核的提取结果\n"
+        "/review [ID] — 待审核的提取结果（或其中一项）\n"
         "/feeds add|list|remove|test — 订阅源\n"
         "/stats — 统计 · /admins — 管理员名单\n"
         "所有者：/grant ID、/revoke ID（或回复某人的消息）、/broadcast 文字"
