@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from tests.e2e.admin_helpers import ARTICLE, OWNER, STRANGER, reply_to, say
 from trackers.db import create_engine, create_sessionmaker
-from trackers.models import Article, Commitment, Evidence, ReviewItem
+from trackers.models import Article, Commitment, Evidence, ReviewItem, Subscription, SubscriptionKind
 
 PAGE = """<html><head><title>东湖区 &lt;script&gt;新闻&lt;/script&gt;</title>
 <meta property="article:published_time" content="2024-05-10"></head>
@@ -228,3 +229,43 @@ async def test_the_seed_article_gives_the_ic_target_the_plan_and_its_projects(ad
 
 def rows_by_id(rows: dict) -> dict:
     return {c.id: c for c in rows.values()}
+
+
+async def test_a_follower_of_the_tag_hears_about_a_confirmed_commitment(admin_bot, client, settings):
+    await say(client, "/start", user=STRANGER)
+    engine = create_engine(settings.database.url)
+    async with create_sessionmaker(engine).begin() as session:
+        session.add(
+            Subscription(chat_id=STRANGER, kind=SubscriptionKind.TAG, target="新能源汽车", created_at=datetime.now(UTC))
+        )
+    await engine.dispose()
+    messages = await say(client, ARTICLE, count=2)
+    card = next(m for m in messages if "300亿元" in m["text"])
+    assert "#新能源汽车" in card["text"]
+    await client.press(OWNER, OWNER, card["message_id"], card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    before = (await client.messages(STRANGER))[-1]["message_id"]
+    notice = await client.wait_for_messages(STRANGER, count=1, after=before, timeout=10)
+    assert notice and "新的承诺" in notice[-1]["text"] and "300亿元" in notice[-1]["text"]
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>泉城日报</title>
+<item><title>东湖区产业园提速</title><link>{base}/news/1.html</link>
+<pubDate>Fri, 10 May 2024 08:30:00 +0800</pubDate></item>
+<item><title>西湖区新建学校</title><link>{base}/news/2.html</link></item>
+</channel></rss>"""
+
+
+async def test_feeds_are_added_listed_tested_and_removed(admin_bot, client, news_site):
+    base = f"http://127.0.0.1:{news_site.port}"
+    news_site.routes["/rss.xml"] = lambda: web.Response(text=RSS.format(base=base), content_type="application/rss+xml")
+    assert "#1" in await reply_to(client, f"/feeds add {base}/rss.xml 泉城日报 30")
+    assert "已经有了" in await reply_to(client, f"/feeds add {base}/rss.xml")
+    listing = await reply_to(client, "/feeds list")
+    assert "泉城日报" in listing and "30 分钟" in listing
+    await say(client, f"/ingest {base}/news/1.html", count=2)
+    tested = await reply_to(client, f"/feeds test {base}/rss.xml")
+    assert "2 篇" in tested and "1 篇新文章" in tested and "西湖区新建学校" in tested and "东湖区" not in tested
+    assert "不是 RSS" in await reply_to(client, f"/feeds test {base}/news/1.html")
+    assert "已删除" in await reply_to(client, "/feeds remove 1")
+    assert "还没有" in await reply_to(client, "/feeds")
