@@ -25,7 +25,7 @@ PAST_MARKER = re.compile(
 # A list of targets starts with a line or clause like 主要预期目标是: / 主要目标 / 发展目标如下.
 TARGET_LIST_START = re.compile(r"(?:目标|指标)(?:任务)?(?:是|为|如下)?\s*:|目标是|目标为")
 TARGET_HEADING = re.compile(r"目标|指标")
-# A paragraph that names a year and one of these words frames what follows (2023年“路线图”, 今年的重点工作).
+# A paragraph that names a year and one of these words frames what follows (明年的“路线图”, 今年的重点工作).
 PLANNING_WORD = re.compile(r"目标|任务|计划|路线图|部署|重点工作|怎样干|怎么干|安排|规划")
 
 

@@ -43,7 +43,7 @@ def prefix_comparator(view: str, pos: int) -> tuple[str | None, int]:
 
 
 def comparator_in(text: str) -> str | None:
-    """A comparator word anywhere in a short stretch (used for 预计 … 1138亿元)."""
+    """A comparator word anywhere in a short stretch (used for 总投资预计260亿元)."""
     if "预计" in text or "预期" in text:
         return "~"
     return None

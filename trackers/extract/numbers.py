@@ -1,4 +1,4 @@
-"""Figures: a number with its Chinese magnitude and unit (2.4万亿元, 780多家, 一千三百零一个, 50—60亿元, 5.5%).
+"""Figures: a number with its Chinese magnitude and unit (3.6万亿元, 650多家, 一千三百零一个, 50—60亿元, 5.5%).
 
 A figure needs a unit. Bare numbers in news text are mostly years, dates, ordinals and slogans ("6+4+2"), and a
 target or a fact is always a quantity of something, so requiring the unit removes most noise at no cost.

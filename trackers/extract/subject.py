@@ -1,13 +1,13 @@
-"""The subject phrase: what a figure measures (集成电路产业链群规模, 城镇新增就业人数, 国内生产总值增长率).
+"""The subject phrase: what a figure measures (软件产业规模, 城镇新增就业人数, 国内生产总值增长率).
 
 News sentences put the measured thing in a few places, and the rules follow them:
 
-- before the figure: 全市集成电路产业链群规模突破500亿元 → the words before, less scope (全市), time, plan verbs
+- before the figure: 全市软件产业规模突破800亿元 → the words before, less scope (全市), time, plan verbs
   (力争, 预计) and the verb that joins subject and figure (突破, 达到, 控制在);
-- after a counter: 引进了36个产业类项目 → the words before (the actor and verb) + the noun after + 数;
-- a bare attribute: 总投资超过400亿元 after a count of projects → that count's noun + 总投资;
+- after a counter: 引进了45个制造业项目 → the words before (the actor and verb) + the noun after + 数;
+- a bare attribute: 总投资96亿元 after a count of projects → that count's noun + 总投资;
 - a growth rate: 国内生产总值增长5.5%左右 → 国内生产总值增长率; 居民消费价格上涨2% → 居民消费价格涨幅;
-- a clause without its own actor (如今已集聚780多家纳米企业) borrows the sentence's topic (苏州工业园区).
+- a clause without its own actor (如今已集聚600多家科技企业) borrows the sentence's topic (高新区).
 
 No word segmenter is used: a small list of verbs common in policy coverage marks where a noun phrase ends, which is
 enough for these few patterns and keeps extraction fast.
@@ -114,7 +114,7 @@ def is_change_only(left_clean: str) -> bool:
 
 
 def noun_after(right: str) -> str:
-    """The noun a counter counts: 36个[产业类项目], 4家[“中科系”科研院所]."""
+    """The noun a counter counts: 45个[制造业项目], 6家[省级重点实验室]."""
     right = right.lstrip("的")
     m = _NOUN_AFTER.match(right)
     if not m:
@@ -131,7 +131,7 @@ _ACTOR_END = re.compile(
 
 
 def topic_of(clause: str, strict: bool = True) -> str:
-    """The noun phrase a sentence is about, from one of its first clauses (苏州工业园区在2010年… → 苏州工业园区).
+    """The noun phrase a sentence is about, from one of its first clauses (高新区在2012年… → 高新区).
 
     Strict: only an actor (a place, a body, a project). Lenient: any leading noun phrase, for a figure that has no
     words of its own (2022年达到1.2万亿元 after 全市经济总量…).
@@ -152,7 +152,7 @@ def topic_of(clause: str, strict: bool = True) -> str:
 
 
 def _drop_enumeration(left: str) -> str:
-    """新能源汽车、“泛航空”、新材料三条产业链: keep the verb phrase before the list (形成), drop its members."""
+    """智能制造、生物医药、新材料三条产业链: keep the verb phrase before the list (形成), drop its members."""
     first_sep = len(left)
     for sep in ("、", "和", "及", "与"):
         i = left.find(sep)
@@ -237,7 +237,7 @@ def figure_subject(
         clean = previous_base or topic or (lenient_topic() if lenient_topic else "")
 
     if noun and not counted:
-        # 贡献了40亿元产值: the actor before the verb + the noun after the figure.
+        # 贡献了25亿元产值: the actor before the verb + the noun after the figure.
         m = _VERB_RE.search(clean)
         actor = clean[: m.start()] if m else clean
         actor = re.sub(r"^在", "", actor)
@@ -265,7 +265,7 @@ def figure_subject(
 
 
 def qualitative_subject(clause: str) -> str:
-    """打造…的第三代半导体产业“芯”高地 → 第三代半导体产业“芯”高地; 生态环境质量持续改善 → 生态环境质量."""
+    """打造…的数字经济创新高地 → 数字经济创新高地; 生态环境质量持续改善 → 生态环境质量."""
     text = _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
     m = _COMPLETION_START.match(text)
     if m:

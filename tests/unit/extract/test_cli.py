@@ -4,7 +4,7 @@ import json
 
 from bot.cli import main
 
-ARTICLE = "2022年,全市实现收入120.3亿元,同比增长36%。到2025年,全市产业规模突破500亿元。\n"
+ARTICLE = "2022年,全市实现收入85.6亿元,同比增长12%。到2025年,全市产业规模突破500亿元。\n"
 
 
 def test_listing_is_readable(tmp_path, capsys):

@@ -9,8 +9,8 @@ def figures(text: str):
 
 
 def test_wanyi_yuan_is_normalized_to_yuan():
-    (fig,) = figures("总投资超过2.4万亿元")
-    assert (fig.value, fig.unit, fig.value_normalized, fig.unit_normalized) == (2.4, "万亿元", 2_400_000_000_000, "CNY")
+    (fig,) = figures("总投资超过3.6万亿元")
+    assert (fig.value, fig.unit, fig.value_normalized, fig.unit_normalized) == (3.6, "万亿元", 3_600_000_000_000, "CNY")
 
 
 def test_yi_yuan_keeps_the_written_value_and_unit():
@@ -58,8 +58,8 @@ def test_chinese_numeral_year_is_read_digit_by_digit():
 
 
 def test_duo_and_yu_mark_more_than():
-    (fig,) = figures("集聚企业780多家")
-    assert (fig.value, fig.comparator) == (780, ">")
+    (fig,) = figures("集聚企业650多家")
+    assert (fig.value, fig.comparator) == (650, ">")
 
 
 def test_range_keeps_both_ends():
@@ -102,5 +102,5 @@ def test_durations_are_not_counts():
 
 
 def test_comparator_words_before_and_after():
-    got = [f.comparator for f in figures("不低于90%,控制在5.5%以内,约780亿元,3%左右,超过400亿元,不超过20个")]
+    got = [f.comparator for f in figures("不低于90%,控制在5.5%以内,约260亿元,3%左右,超过400亿元,不超过20个")]
     assert got == [">=", "<=", "~", "~", ">", "<="]
