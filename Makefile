@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test test-slow lint bench eval clean
+.PHONY: run test test-slow lint bench eval eval-links clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ eval: $(STAMP)
 	@if [ ! -d "$(CORPUS)" ]; then echo "eval: no corpus at $(CORPUS); nothing to score"; exit 0; fi; \
 	rm -rf eval-out && $(VENV)/bin/luoshi extract "$(CORPUS)" --out eval-out && \
 	$(PY) ../shared/eval/score.py --gold "$(CORPUS)" --pred eval-out
+
+# Progress links (facts of later articles on commitments of earlier ones) scored against the dev corpus.
+eval-links: $(STAMP)
+	@if [ ! -d "$(CORPUS)" ]; then echo "eval-links: no corpus at $(CORPUS); nothing to score"; exit 0; fi; \
+	rm -rf eval-out && $(VENV)/bin/luoshi extract "$(CORPUS)" --out eval-out >/dev/null && \
+	$(VENV)/bin/luoshi link "$(CORPUS)" --out eval-out/links.json && \
+	$(PY) ../shared/eval/score.py --gold "$(CORPUS)" --pred eval-out --links eval-out/links.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config" / "default.toml"
@@ -121,6 +121,25 @@ class FetchSettings(_Section):
     user_agent: str = Field(min_length=1)
 
 
+class LinkingSettings(_Section):
+    confident: float = Field(gt=0, le=1)
+    review: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _review_below_confident(self) -> LinkingSettings:
+        if self.review > self.confident:
+            raise ValueError("review must not be above confident")
+        return self
+
+
+class FeedSettings(_Section):
+    sweep_seconds: float = Field(gt=0)
+    max_items: int = Field(ge=1, le=1000)
+    max_bytes: int = Field(ge=1024)
+    backoff_max_minutes: int = Field(ge=1)
+    coverage_sweep_seconds: float = Field(gt=0)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -133,6 +152,8 @@ class Settings(_Section):
     delivery: DeliverySettings
     sandbox: SandboxSettings
     fetch: FetchSettings
+    linking: LinkingSettings
+    feeds: FeedSettings
     logging: LoggingSettings
     # Secrets: only from the environment (see SECRET_ENV); SecretStr keeps them out of reprs and logs.
     token: SecretStr | None = None

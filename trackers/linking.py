@@ -1,0 +1,493 @@
+"""Linking: which tracked commitment, if any, a newly reported figure is progress on.
+
+A figure reports on a commitment when, all at once:
+
+- it is about the same place (济南 with 济南; a figure for 起步区 is not Jinan's total, and a national figure is not
+  Shandong's);
+- its subject names the same thing: character-bigram Dice over subjects with places, metric words (规模, 收入,
+  增加值, 增速 …) and modifiers (累计, 全年 …) taken out and synonyms folded (国内生产总值 ~ 地区生产总值 ~ GDP,
+  集成电路产业链群 ~ 集成电路相关企业);
+- it measures the same way: a level in a compatible unit (亿元 with 万亿元, never with 个), a growth rate with a growth
+  rate, a ratio with a ratio (a level of 1.4万亿元 is not progress on "growth of 5.5%"; a figure that carries its
+  growth, "达到114万亿元,增长8.1%", is progress on a growth target through that growth);
+- it falls in the commitment's time: not before the period starts (or, without a period, before the commitment was
+  announced: that figure is the baseline), and not after the deadline (a 2023 figure says nothing of a 2022 target).
+
+The score is the subject similarity, lowered when a place is unknown or one place lies within the other, and when a
+level is implausibly far from the target. Above `confident` the link is recorded as progress, between `review` and
+`confident` an admin decides. A figure dated at the end of the commitment's period closes it: its comparison with
+the target is a suggested verdict (achieved / missed), respecting the comparator (以上, 以内, 左右 within a
+tolerance); an earlier figure is progress only.
+
+A later article restating a tracked target with another value or a later deadline is a possible goalpost shift.
+
+Pure functions: no database, no clock.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from trackers import places
+from trackers.models import Comparator, Status
+from trackers.progress import APPROX_TOLERANCE, Target, meets
+
+
+class Measure(enum.StrEnum):
+    LEVEL = "level"  # an amount: 500亿元, 1301个, 1100万人
+    GROWTH = "growth"  # a change over a year: 增长5.5%, 涨幅3%
+    GROWTH_SINCE = "growth_since"  # a change since a named base year (较2020年增长101%): not a yearly rate
+    RATE = "rate"  # a ratio read as a level: 失业率5.5%, 占比15%
+    POINTS = "points"  # percentage points
+
+
+class Decision(enum.StrEnum):
+    PROGRESS = "progress"  # record it
+    REVIEW = "review"  # an admin decides
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    confident: float = 0.75
+    review: float = 0.5
+
+
+@dataclass(frozen=True)
+class Pledge:
+    """What linking needs of a commitment. `ref` is the caller's handle (a commitment id, a file and index)."""
+
+    ref: object
+    subject: str
+    quote: str
+    comparator: str | None
+    value: float | None
+    unit: str | None
+    value_normalized: float | None
+    unit_normalized: str | None
+    deadline: date | None
+    period_start: date | None
+    announced: date | None  # when the article that made it was published
+    place: places.Place | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A reported fact, as extraction found it, with its place and its article's date."""
+
+    ref: object
+    subject: str
+    quote: str
+    value: float | None
+    unit: str | None
+    value_normalized: float | None
+    unit_normalized: str | None
+    as_of: date | None
+    growth_percent: float | None
+    comparator: str | None
+    place: places.Place | None
+    published: date | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status  # ACHIEVED or MISSED
+    reported: float  # in the target's own unit (亿元, %, 万人)
+    target: float
+    comparator: str
+
+
+@dataclass(frozen=True)
+class Link:
+    pledge: Pledge
+    figure: Figure
+    score: float
+    subject_score: float
+    place: str  # places.relation(): same | unknown
+    measure: Measure
+    reported: float  # the figure in the target's own unit; for a growth target, the growth in %
+    closes_period: bool  # the figure is the result for the commitment's whole period
+    verdict: Verdict | None  # set when it closes the period
+
+    def decision(self, thresholds: Thresholds) -> Decision:
+        if self.score >= thresholds.confident:
+            return Decision.PROGRESS
+        if self.score >= thresholds.review:
+            return Decision.REVIEW
+        return Decision.NONE
+
+
+class ShiftKind(enum.StrEnum):
+    LOWER = "lower"  # less ambitious: a lower level, or a higher ceiling
+    HIGHER = "higher"
+    LATER = "later"  # the deadline moved out
+    EARLIER = "earlier"
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A later article states a tracked target differently: for an admin to look at, never applied by itself."""
+
+    old: Pledge
+    new: Pledge
+    kinds: tuple[ShiftKind, ...]
+    subject_score: float
+
+
+# -- subjects ---------------------------------------------------------------------------------------------------
+
+# Synonyms folded to one spelling before comparing; order matters (longer phrases first).
+_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), replacement)
+    for pattern, replacement in (
+        (r"经济(?:增长|增速)(?:率)?", "生产总值增长"),
+        (r"(?:国内|地区)?生产总值|GDP|经济总量", "生产总值"),
+        (r"居民消费价格(?:指数)?|消费价格(?:指数)?|CPI|物价(?:水平)?", "消费价格"),
+        (r"一般公共预算收入|地方财政收入|财政收入|公共预算收入", "财政收入"),
+        (r"集成电路|芯片|半导体", "集成电路"),
+        (r"产业链群|产业集群|产业链|产业群|相关企业|相关产业|企业|行业", "产业"),
+        (r"货物进出口总额|货物贸易进出口|外贸进出口|进出口总额|对外贸易|外贸", "进出口"),
+        (r"城镇调查失业率|调查失业率", "失业率"),
+        (r"规模以上", "规上"),
+        (r"新增就业岗位|新增就业人数|新增就业", "新增就业"),
+    )
+)
+# Words that qualify a figure without changing what it measures.
+_MODIFIERS = re.compile(
+    r"[（(][^）)]*[）)]|累计|全年|年末|年底|年初|平均|年均|同比|首次|实现|达到|预计|初步|主要|相关|全部|总体|整体|的"
+)
+# Metric words at the end of a subject: 集成电路产业链群规模 and 集成电路相关企业收入 measure the same industry.
+_METRIC_SUFFIX = re.compile(
+    r"(?:规模|总量|总额|收入|营业收入|营收|增加值|增长率|增长|增速|增幅|涨幅|上涨|上升|下降|降低|减少|"
+    r"数量|总数|人数|个数|数|水平|指标|目标|情况)+$"
+)
+_REPEAT = re.compile(r"(..+?)\1+")
+# Words that narrow a measure to a part of it: rural income is not residents' income, exports are not trade.
+_QUALIFIERS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"农村",
+        r"城镇",
+        r"城市",
+        r"农民",
+        r"城乡",
+        r"规上",
+        r"高技术",
+        r"高新技术",
+        r"战略性新兴",
+        r"数字",
+        r"民营",
+        r"外资",
+        r"国有",
+        r"(?<!进)出口",
+        r"进口(?!出)",
+        r"服务业",
+        r"制造业",
+        r"第[一二三]产业",
+        r"人均",
+        r"中央",
+        r"社会消费品",
+        r"固定资产",
+        r"技术合同",
+        r"研发",
+    )
+)
+_QUALIFIER_FACTOR = 0.6
+
+
+def normalise_subject(subject: str) -> str:
+    """The part of a subject that names what is measured: no places, no metric words, synonyms folded."""
+    text = "".join((subject or "").split())
+    text = _MODIFIERS.sub("", text)
+    for word in places.place_words():
+        text = text.replace(word, "")
+    for pattern, replacement in _SYNONYMS:
+        text = pattern.sub(replacement, text)
+    previous = None
+    while previous != text:
+        previous, text = text, _METRIC_SUFFIX.sub("", text)
+    text = _REPEAT.sub(r"\1", text)  # 产业产业 → 产业
+    return text
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def dice(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def subject_similarity(a: str, b: str) -> float:
+    """Dice over the normalised subjects; one wholly inside the other (新增就业 in 城镇新增就业) counts nearly as much
+    as the share of the longer it covers. The raw subjects' Dice is a floor, for subjects normalising to nothing."""
+    x, y = normalise_subject(a), normalise_subject(b)
+    score = dice(x, y)
+    short, long_ = sorted((x, y), key=len)
+    if len(short) >= 3 and short in long_:
+        score = max(score, 0.5 + 0.5 * len(short) / len(long_))
+    if not x or not y:
+        score = max(score, 0.8 * dice("".join(a.split()), "".join(b.split())))
+    if any(bool(q.search(x)) != bool(q.search(y)) for q in _QUALIFIERS):
+        score *= _QUALIFIER_FACTOR
+    return score
+
+
+# -- measures ---------------------------------------------------------------------------------------------------
+
+_GROWTH_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|上升|下降|降低|减少|提高|回落")
+_BASE_YEAR = re.compile(r"[较比](?:19|20)\d{2}年(?:末|底)?")
+# Metrics where less is better: a "左右" target on them is a ceiling with some tolerance (CPI 涨幅3%左右).
+_LOWER_IS_BETTER = re.compile(r"价格|涨幅|失业率|赤字|能耗|排放|污染|死亡|事故|负债|PM2\.5|发生率")
+
+
+def _percent(unit_normalized: str | None) -> bool:
+    return unit_normalized == "percent"
+
+
+def pledge_measure(pledge: Pledge) -> Measure:
+    if pledge.unit_normalized == "pp":
+        return Measure.POINTS
+    if _percent(pledge.unit_normalized):
+        if _BASE_YEAR.search(pledge.quote):
+            return Measure.GROWTH_SINCE
+        return Measure.GROWTH if _GROWTH_WORDS.search(pledge.subject) else Measure.RATE
+    return Measure.LEVEL
+
+
+def figure_views(figure: Figure) -> list[tuple[Measure, float, str | None]]:
+    """The ways a figure can be read: (measure, value, normalized unit). A level that carries its growth
+    (达到114万亿元,增长8.1%) is also a growth figure, unless that growth is against a named base year."""
+    views: list[tuple[Measure, float, str | None]] = []
+    since_base = bool(_BASE_YEAR.search(figure.quote))
+    value = figure.value_normalized if figure.value_normalized is not None else figure.value
+    if value is not None:
+        if figure.unit_normalized == "pp":
+            views.append((Measure.POINTS, float(value), "pp"))
+        elif _percent(figure.unit_normalized):
+            growth = _GROWTH_WORDS.search(figure.subject) or figure.growth_percent == figure.value
+            kind = (Measure.GROWTH_SINCE if since_base else Measure.GROWTH) if growth else Measure.RATE
+            views.append((kind, float(value), "percent"))
+        else:
+            views.append((Measure.LEVEL, float(value), figure.unit_normalized))
+    if figure.growth_percent is not None and not any(kind is Measure.GROWTH for kind, _, _ in views):
+        kind = Measure.GROWTH_SINCE if since_base else Measure.GROWTH
+        views.append((kind, float(figure.growth_percent), "percent"))
+    return views
+
+
+# -- verdicts ---------------------------------------------------------------------------------------------------
+
+
+def lower_is_better(subject: str) -> bool:
+    return bool(_LOWER_IS_BETTER.search(subject or ""))
+
+
+def target_met(reported: float, target: float, comparator: str | None, subject: str) -> bool:
+    """Whether a result meets the target: 以上 at or above, 以内 at or below, 左右 within the tolerance on the side
+    that matters (under a ceiling for prices, over a floor for growth)."""
+    if comparator == Comparator.APPROX and lower_is_better(subject):
+        return reported <= target * (1 + APPROX_TOLERANCE) if target >= 0 else reported <= target
+    kind = Comparator(comparator) if comparator in set(Comparator) else Comparator.GE
+    return meets(reported, Target(value=target, deadline=None, comparator=kind))
+
+
+def verdict_for(pledge: Pledge, reported: float) -> Verdict:
+    """Achieved or missed, for a result `reported` in the target's normalized unit; shown in the target's own."""
+    target = float(pledge.value_normalized if pledge.value_normalized is not None else pledge.value or 0)
+    met = target_met(reported, target, pledge.comparator, pledge.subject)
+    scale = float(pledge.value) / target if pledge.value and target else 1.0
+    return Verdict(
+        Status.ACHIEVED if met else Status.MISSED, reported * scale, target * scale, pledge.comparator or "="
+    )
+
+
+# -- scoring ----------------------------------------------------------------------------------------------------
+
+# A figure for a place within the commitment's (起步区's growth against the national target), or around it, is
+# another place's figure: no link. Hierarchy still makes 济南, 济南市 and 山东省济南市 one place.
+_PLACE_FACTOR = {"same": 1.0, "unknown": 0.85}
+# A level this many times off its target is more likely another measure of the same thing (a project's output
+# against the whole industry's) than progress.
+_PLAUSIBLE_RATIO = 10.0
+_IMPLAUSIBLE_FACTOR = 0.6
+
+
+def _in_time(figure: Figure, pledge: Pledge) -> tuple[bool, bool]:
+    """(within the commitment's time, closes its period)."""
+    as_of = figure.as_of or figure.published
+    if as_of is None:
+        return False, False
+    start = pledge.period_start or pledge.announced
+    if start is not None and as_of < start:
+        return False, False
+    if pledge.deadline is not None and as_of > pledge.deadline:
+        return False, False
+    return True, pledge.deadline is not None and as_of >= pledge.deadline
+
+
+def score(figure: Figure, pledge: Pledge) -> Link | None:
+    """The link between a figure and a commitment, or None when they cannot be related at all."""
+    if pledge.value is None and pledge.value_normalized is None:
+        return None  # a qualitative pledge (建成…) has no figure to measure against
+    relation = places.relation(figure.place, pledge.place)
+    if relation not in _PLACE_FACTOR:
+        return None
+    in_time, closes = _in_time(figure, pledge)
+    if not in_time:
+        return None
+    measure = pledge_measure(pledge)
+    view = next(
+        (
+            (kind, value)
+            for kind, value, unit in figure_views(figure)
+            if kind is measure and (kind is not Measure.LEVEL or unit == pledge.unit_normalized)
+        ),
+        None,
+    )
+    if view is None or measure is Measure.GROWTH_SINCE:
+        return None
+    reported = view[1]
+    similarity = subject_similarity(figure.subject, pledge.subject)
+    total = similarity * _PLACE_FACTOR[relation]
+    target = pledge.value_normalized if pledge.value_normalized is not None else pledge.value
+    if measure is Measure.LEVEL and target and reported > 0:
+        ratio = reported / float(target)
+        if not 1 / _PLAUSIBLE_RATIO <= ratio <= _PLAUSIBLE_RATIO:
+            total *= _IMPLAUSIBLE_FACTOR
+    return Link(
+        pledge=pledge,
+        figure=figure,
+        score=round(total, 4),
+        subject_score=round(similarity, 4),
+        place=relation,
+        measure=measure,
+        reported=_in_target_unit(reported, pledge, measure),
+        closes_period=closes,
+        verdict=verdict_for(pledge, reported) if closes else None,
+    )
+
+
+def _in_target_unit(reported: float, pledge: Pledge, measure: Measure) -> float:
+    """A normalized level back in the target's own unit (12030000000 yuan → 120.3 亿元)."""
+    if measure is Measure.LEVEL and pledge.value and pledge.value_normalized:
+        return reported * float(pledge.value) / float(pledge.value_normalized)
+    return reported
+
+
+def links_for(figure: Figure, pledges: Iterable[Pledge], thresholds: Thresholds) -> list[Link]:
+    """The figure's links at or above the review threshold, best first."""
+    found = [link for pledge in pledges if (link := score(figure, pledge)) and link.score >= thresholds.review]
+    found.sort(key=lambda link: link.score, reverse=True)
+    return found
+
+
+def best_links(figures: Iterable[Figure], pledges: list[Pledge], thresholds: Thresholds) -> list[Link]:
+    """For each figure, its best link, and others equally good (a figure may report on two commitments that
+    measure the same thing, say an annual target and a plan's)."""
+    out: list[Link] = []
+    for figure in figures:
+        found = links_for(figure, pledges, thresholds)
+        if found:
+            top = found[0].score
+            out.extend(link for link in found if link.score >= top - 1e-9)
+    return out
+
+
+# -- goalposts --------------------------------------------------------------------------------------------------
+
+_SAME_VALUE = 0.005
+
+
+def restatement(new: Pledge, old: Pledge, thresholds: Thresholds | None = None) -> Shift | None:
+    """A shift when `new` restates `old` (same place, measure and subject, while `old` still runs) with another
+    value or a later deadline. A new period's target (2023's growth target after 2022's) is not a shift."""
+    thresholds = thresholds or Thresholds()
+    if new.value is None or old.value is None:
+        return None
+    if places.relation(new.place, old.place) not in ("same", "unknown"):
+        return None
+    if pledge_measure(new) is not pledge_measure(old) or new.unit_normalized != old.unit_normalized:
+        return None
+    if old.deadline is not None:
+        starts = new.period_start or new.announced
+        if starts is not None and starts > old.deadline:
+            return None
+    similarity = subject_similarity(new.subject, old.subject)
+    if similarity < thresholds.confident:
+        return None
+    kinds: list[ShiftKind] = []
+    a = float(old.value_normalized if old.value_normalized is not None else old.value)
+    b = float(new.value_normalized if new.value_normalized is not None else new.value)
+    if abs(a - b) > _SAME_VALUE * max(abs(a), abs(b)):
+        ceiling = old.comparator in (Comparator.LE, Comparator.LT) or (
+            old.comparator == Comparator.APPROX and lower_is_better(old.subject)
+        )
+        less_ambitious = b > a if ceiling else b < a
+        kinds.append(ShiftKind.LOWER if less_ambitious else ShiftKind.HIGHER)
+    if old.deadline and new.deadline and new.deadline != old.deadline:
+        kinds.append(ShiftKind.LATER if new.deadline > old.deadline else ShiftKind.EARLIER)
+    if not kinds:
+        return None
+    return Shift(old=old, new=new, kinds=tuple(kinds), subject_score=round(similarity, 4))
+
+
+# -- from extraction ----------------------------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def from_extraction(
+    extraction, *, document_place: places.Place | None, published: date | None, ref: object = None
+) -> tuple[list[Pledge], list[Figure]]:
+    """The commitments and facts of one extracted article, ready for linking; refs are (ref, "c"|"f", index)."""
+    text = extraction.text
+    pledges = [
+        Pledge(
+            ref=(ref, "c", i),
+            subject=c.subject,
+            quote=c.quote,
+            comparator=c.comparator,
+            value=c.value,
+            unit=c.unit,
+            value_normalized=c.value_normalized,
+            unit_normalized=c.unit_normalized,
+            deadline=_day(c.deadline),
+            period_start=_day(c.period_start),
+            announced=published,
+            place=places.item_place(text, c.start, c.start + len(c.quote), document_place),
+        )
+        for i, c in enumerate(extraction.commitments)
+    ]
+    figures = [
+        Figure(
+            ref=(ref, "f", i),
+            subject=f.subject,
+            quote=f.quote,
+            value=f.value,
+            unit=f.unit,
+            value_normalized=f.value_normalized,
+            unit_normalized=f.unit_normalized,
+            as_of=_day(f.as_of),
+            growth_percent=f.growth_percent,
+            comparator=f.comparator,
+            place=places.item_place(text, f.start, f.start + len(f.quote), document_place),
+            published=published,
+        )
+        for i, f in enumerate(extraction.facts)
+    ]
+    return pledges, figures
