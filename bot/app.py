@@ -11,13 +11,29 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.context import CONTEXT_TYPES, BotData
 from bot.delivery import service as delivery
 from bot.errors import report_error
-from bot.handlers import add, admins, broadcast, editing, fallback, feeds, guards, health, ingest, start
+from bot.handlers import (
+    add,
+    admins,
+    broadcast,
+    browse,
+    editing,
+    fallback,
+    feeds,
+    follow,
+    guards,
+    health,
+    ingest,
+    journalist,
+    start,
+)
 from bot.settings import Settings
 from bot.sweeps import schedule_sweeps
 from trackers.db import create_engine, create_sessionmaker
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
 FEATURES = [start]
+# Readers and journalists: browse, follow, progress, calendar and export.
+FEATURES += [browse, follow, journalist]
 # Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
 FEATURES += [admins, add, editing, broadcast, feeds, ingest]
 

@@ -13,7 +13,7 @@ from bot.charts import render_chart
 from bot.commands import MenuCommand
 from bot.context import Context
 from bot.handlers.common import current_chat, language_for, utcnow
-from bot.handlers.replies import reply
+from bot.handlers.replies import redraw, reply
 from bot.render.cards import button_label, card_text, list_line
 from bot.render.format import esc, shorten, status_label
 from bot.texts import t
@@ -183,7 +183,7 @@ async def turn_list_page(update: Update, context: Context) -> None:
             await query.answer(t(language, "list_gone"), show_alert=True)
             return
     await query.answer()
-    await query.edit_message_text(text, reply_markup=keyboard, disable_web_page_preview=True)
+    await redraw(query, text, keyboard)
 
 
 async def pick_list_filter(update: Update, context: Context) -> None:
@@ -224,7 +224,7 @@ async def pick_list_filter(update: Update, context: Context) -> None:
     if not choices:
         text += "\n" + t(language, "filter_none_available")
     await query.answer()
-    await query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
+    await redraw(query, text, InlineKeyboardMarkup(rows))
 
 
 # -- the card --------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from bot.commands import MenuCommand
 from bot.context import Context
 from bot.handlers.browse import card_keyboard
 from bot.handlers.common import current_chat, language_for, utcnow
-from bot.handlers.replies import may_change_chat_settings, reply
+from bot.handlers.replies import may_change_chat_settings, redraw, redraw_buttons, reply
 from bot.render.format import esc, shorten
 from bot.texts import t
 from trackers import catalog, subscriptions
@@ -173,7 +173,7 @@ async def drop_follow(update: Update, context: Context) -> None:
             await subscriptions.unfollow(session, chat.id, sub.kind, sub.target)
             await query.answer(t(language, "toast_unfollowed"))
         text, keyboard = await _following_view(session, language, chat.id)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await redraw(query, text, keyboard)
 
 
 async def _toggle_from_card(update: Update, context: Context, *, follow_it: bool) -> None:
@@ -206,7 +206,7 @@ async def _toggle_from_card(update: Update, context: Context, *, follow_it: bool
         following_now = await catalog.is_following_commitment(session, chat.id, commitment_id)
         keyboard = card_keyboard(language, card, following_now)
     await query.answer(t(language, "toast_followed" if follow_it else "toast_unfollowed"))
-    await query.edit_message_reply_markup(reply_markup=keyboard)
+    await redraw_buttons(query, keyboard)
 
 
 async def follow_from_card(update: Update, context: Context) -> None:

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.commands import MenuCommand
 from bot.context import Context
 from bot.handlers.common import current_chat, language_for, utcnow
-from bot.handlers.replies import may_change_chat_settings, reply
+from bot.handlers.replies import may_change_chat_settings, redraw, reply
 from bot.render.format import esc, shorten, status_label, target
 from bot.texts import t
 from trackers import catalog, preferences
@@ -158,7 +158,7 @@ async def change_alert(update: Update, context: Context) -> None:
         prefs = await preferences.get_preferences(session, chat.id, defaults)
     text, keyboard = _alerts_view(language, prefs)
     await query.answer(t(language, "alerts_saved"))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await redraw(query, text, keyboard)
 
 
 async def calendar(update: Update, context: Context) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest
 
 from bot.context import Context
 from bot.render.format import split_message
@@ -17,6 +18,23 @@ async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None
         await update.effective_message.reply_text(
             part, reply_markup=keyboard if last else None, disable_web_page_preview=True
         )
+
+
+async def redraw(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """Replace a message's text and buttons; pressing a button that changes nothing is not an error."""
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard, disable_web_page_preview=True)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def redraw_buttons(query: CallbackQuery, keyboard: InlineKeyboardMarkup | None) -> None:
+    try:
+        await query.edit_message_reply_markup(reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def may_change_chat_settings(update: Update, context: Context) -> bool:
