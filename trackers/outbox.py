@@ -218,7 +218,10 @@ async def record_outcomes(session: AsyncSession, outcomes: Iterable[Outcome], *,
     """Write what happened to claimed rows, in one statement per shape of change."""
     params = []
     for outcome in outcomes:
-        values: dict = {"id": outcome.id, "state": outcome.state, "lease_until": None, "last_error": outcome.error}
+        values: dict = {"id": outcome.id, "state": outcome.state, "lease_until": None}
+        if outcome.error is not None:
+            # A success keeps the row's earlier error: "sent after a lease expired" is worth seeing.
+            values["last_error"] = outcome.error
         if outcome.state in FINAL_STATES:
             values["finished_at"] = now
         if outcome.state is DeliveryState.SENT:

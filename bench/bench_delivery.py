@@ -1,0 +1,290 @@
+"""Delivery benchmarks: enqueue, dispatch throughput, command latency under load, memory during a fan-out.
+
+- enqueue: the alert rules fan one deadline alert out to 100,000 subscribed chats (compute + insert), on SQLite
+  and, when LUOSHI_TEST_DATABASE_URL is set, on PostgreSQL. Goal: under 2 s on SQLite.
+- dispatch: notifications per second through the dispatcher (claim, send, record) against the sandbox (limits
+  off, in a process of its own) divided by a bare PTB send_message loop (default request, one at a time)
+  against the same sandbox in the same run. Goal: at least 0.8. Also the bot's CPU seconds per 1,000 messages.
+- commands: p50/p99 round trip of /start (reads and writes the database) at 300 updates a second through the
+  sandbox, the driver in a process of its own. Goal: p99 under 50 ms.
+- memory: peak RSS of a process with the bot's modules loaded while it fans one alert out to 100,000 chats
+  among 10,000 commitments. Goal: under 150 MB.
+
+Printed as ``name: value unit``; nothing is asserted. The machine is shared, so figures are noisy.
+
+    python bench/bench_delivery.py [--chats 100000] [--messages 2000] [--rate 300 --seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psutil
+from sqlalchemy import insert
+
+from bot.delivery.alert_texts import render_alert
+from bot.running import running_bot, settings_for_local_api, throwaway_token
+from bot.sandbox import SandboxClient, SandboxProcess
+from bot.settings import load_settings
+from trackers.alerts import AlertRules, run_alert_rules
+from trackers.db import create_engine, create_sessionmaker
+from trackers.migrate import upgrade
+from trackers.models import Chat, Commitment, Subscription, SubscriptionKind
+from trackers.preferences import AlertDefaults, local_moment
+
+DEADLINE = date(2025, 9, 30)
+RULES = AlertRules(defaults=AlertDefaults())
+# The 30-day alert's moment, one second later: the sweep that fans it out.
+FAN_OUT_AT = local_moment(DEADLINE - timedelta(days=30), 9, "Asia/Shanghai") + timedelta(seconds=1)
+
+
+def line(name: str, value: float, unit: str = "") -> None:
+    print(f"{name}: {value:.3f} {unit}".rstrip(), flush=True)
+
+
+# -- setup -----------------------------------------------------------------------------------------------------
+
+
+async def seed_followers(url: str, chats: int, commitments: int = 1) -> None:
+    """`chats` chats following everything and `commitments` commitments, one due on DEADLINE."""
+    engine = create_engine(url)
+    sessions = create_sessionmaker(engine)
+    moment = FAN_OUT_AT - timedelta(days=1)
+    async with sessions.begin() as session:
+        for start in range(0, chats, 10_000):
+            ids = range(start + 1, min(start + 10_000, chats) + 1)
+            chat_rows = [
+                {"id": i, "type": "private", "active": True, "created_at": moment, "updated_at": moment} for i in ids
+            ]
+            await session.execute(insert(Chat.__table__), chat_rows)
+            follow_rows = [
+                {"chat_id": i, "kind": SubscriptionKind.ALL, "target": "", "created_at": moment} for i in ids
+            ]
+            await session.execute(insert(Subscription.__table__), follow_rows)
+        rows = [
+            {
+                "subject": f"承诺{n}",
+                "deadline": DEADLINE if n == 0 else DEADLINE + timedelta(days=400 + n % 300),
+                "timezone": "Asia/Shanghai",
+                "status": "in_progress",
+                "is_demo": False,
+                "created_at": FAN_OUT_AT,  # no "no coverage" prompts in the way
+                "updated_at": moment,
+            }
+            for n in range(commitments)
+        ]
+        await session.execute(insert(Commitment.__table__), rows)
+    await engine.dispose()
+
+
+async def fan_out(url: str) -> tuple[float, int]:
+    engine = create_engine(url)
+    sessions = create_sessionmaker(engine)
+    started = time.perf_counter()
+    async with sessions.begin() as session:
+        from trackers.sweep_state import record_run
+
+        # The previous sweep ran a minute before the alert's moment.
+        before = FAN_OUT_AT - timedelta(minutes=1)
+        await record_run(session, "alerts", started=before, finished=before, instance="bench", new_watermark=before)
+    async with sessions.begin() as session:
+        report = await run_alert_rules(session, now=FAN_OUT_AT, rules=RULES, render=render_alert)
+    elapsed = time.perf_counter() - started
+    await engine.dispose()
+    return elapsed, report.enqueued
+
+
+async def bench_enqueue(chats: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+        await asyncio.to_thread(upgrade, url)
+        await seed_followers(url, chats)
+        elapsed, enqueued = await fan_out(url)
+        line("enqueue_sqlite_rows", enqueued, "rows")
+        line("enqueue_sqlite_seconds", elapsed, "s")
+    base = os.environ.get("LUOSHI_TEST_DATABASE_URL")
+    if base:
+        import uuid
+
+        from sqlalchemy.engine import make_url
+
+        from tests.conftest import _pg_execute
+
+        name = f"luoshi_bench_{uuid.uuid4().hex[:8]}"
+        await _pg_execute(base, f'CREATE DATABASE "{name}"')
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+        try:
+            await asyncio.to_thread(upgrade, url)
+            await seed_followers(url, chats)
+            elapsed, enqueued = await fan_out(url)
+            line("enqueue_postgresql_rows", enqueued, "rows")
+            line("enqueue_postgresql_seconds", elapsed, "s")
+        finally:
+            await _pg_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- dispatch --------------------------------------------------------------------------------------------------
+
+
+async def bench_dispatch(messages: int) -> None:
+    from telegram import Bot
+
+    from bot.delivery.dispatcher import Dispatcher
+    from tests.reliability.processes import create_sandbox_chats, seed_outbox
+
+    token = throwaway_token()
+    process = psutil.Process()
+    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        chats = list(range(1, messages + 1))
+        await create_sandbox_chats(client, chats)
+
+        # Bare PTB: one send_message after another, default HTTPXRequest.
+        async with Bot(token, base_url=sandbox.bot_api_base) as bot:
+            cpu, started = process.cpu_times(), time.perf_counter()
+            for chat in chats:
+                await bot.send_message(chat, "你好")
+            bare = messages / (time.perf_counter() - started)
+            bare_cpu = sum(process.cpu_times()[:2]) - sum(cpu[:2])
+
+        settings = load_settings(environ={}).delivery.model_copy(
+            update={"global_per_second": 100_000.0, "batch_size": 200}
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{folder}/bench.db"
+            await asyncio.to_thread(upgrade, url)
+            engine = create_engine(url)
+            sessions = create_sessionmaker(engine)
+            await seed_outbox(sessions, chats, datetime.now(UTC))
+            async with Bot(token, base_url=sandbox.bot_api_base) as bot:
+                dispatcher = Dispatcher(bot, sessions, settings, instance="bench", clock=lambda: datetime.now(UTC))
+                cpu, started = process.cpu_times(), time.perf_counter()
+                sent = 0
+                while sent < messages:
+                    sent += (await dispatcher.run(1.0)).sent
+                through = messages / (time.perf_counter() - started)
+                dispatch_cpu = sum(process.cpu_times()[:2]) - sum(cpu[:2])
+            await engine.dispose()
+    line("dispatch_bare_ptb_msgs_per_s", bare, "msg/s")
+    line("dispatch_dispatcher_msgs_per_s", through, "msg/s")
+    line("dispatch_ratio", through / bare)
+    line("dispatch_bare_cpu_s_per_1000", bare_cpu / messages * 1000, "s")
+    line("dispatch_dispatcher_cpu_s_per_1000", dispatch_cpu / messages * 1000, "s")
+
+
+# -- commands under load ----------------------------------------------------------------------------------------
+
+
+def _drive(url: str, rate: float, seconds: float, queue) -> None:
+    async def run() -> dict[int, float]:
+        sent: dict[int, float] = {}
+        async with SandboxClient(url) as client:
+            users = range(100_000, 100_000 + int(rate * seconds))
+            started = time.monotonic()
+            tasks = []
+            for n, user in enumerate(users):
+                delay = started + n / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                sent[user] = time.time()
+                tasks.append(asyncio.create_task(client.send_text(user, "/start", first_name="U")))
+            await asyncio.gather(*tasks)
+        return sent
+
+    queue.put(asyncio.run(run()))
+
+
+async def bench_commands(rate: float, seconds: float) -> None:
+    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        with tempfile.TemporaryDirectory() as folder:
+            base = load_settings(environ={})
+            settings = settings_for_local_api(
+                base, sandbox.bot_api_base, sandbox.bot_file_base, f"sqlite+aiosqlite:///{folder}/bench.db"
+            )
+            async with running_bot(settings):
+                await client.send_text(99, "/start")  # warm up
+                await client.wait_for_messages(99, 1, timeout=10)
+                queue = multiprocessing.get_context("spawn").Queue()
+                driver = multiprocessing.get_context("spawn").Process(
+                    target=_drive, args=(sandbox.url, rate, seconds, queue)
+                )
+                driver.start()
+                sent = await asyncio.to_thread(queue.get)
+                driver.join()
+                await client.wait_for_calls("sendMessage", count=len(sent) + 1, timeout=30)
+                calls = await client.calls("sendMessage")
+    answered = {call["chat_id"]: call["time"] for call in calls if call["chat_id"] in sent}
+    latencies = sorted((answered[user] - sent[user]) * 1000 for user in sent if user in answered)
+    line("commands_answered", len(latencies), f"of {len(sent)}")
+    line("commands_p50_ms", statistics.median(latencies), "ms")
+    line("commands_p99_ms", latencies[int(len(latencies) * 0.99) - 1], "ms")
+
+
+# -- memory -----------------------------------------------------------------------------------------------------
+
+
+def _memory(chats: int, commitments: int, queue) -> None:
+    import bot.app  # noqa: F401 -- the bot's modules loaded, as in the running bot
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{folder}/bench.db"
+            await asyncio.to_thread(upgrade, url)
+            await seed_followers(url, chats, commitments)
+            process = psutil.Process()
+            peak = [process.memory_info().rss]
+            done = threading.Event()
+
+            def sample() -> None:
+                while not done.is_set():
+                    peak.append(process.memory_info().rss)
+                    time.sleep(0.01)
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            _, enqueued = await fan_out(url)
+            done.set()
+            sampler.join()
+            queue.put((max(peak), enqueued))
+
+    asyncio.run(run())
+
+
+def bench_memory(chats: int, commitments: int) -> None:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_memory, args=(chats, commitments, queue))
+    child.start()
+    peak, enqueued = queue.get()
+    child.join()
+    line("memory_fan_out_rows", enqueued, "rows")
+    line("memory_peak_rss_mb", peak / 2**20, "MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=100_000)
+    parser.add_argument("--commitments", type=int, default=10_000)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument("--seconds", type=float, default=5)
+    args = parser.parse_args()
+    asyncio.run(bench_enqueue(args.chats))
+    asyncio.run(bench_dispatch(args.messages))
+    asyncio.run(bench_commands(args.rate, args.seconds))
+    bench_memory(args.chats, args.commitments)
+
+
+if __name__ == "__main__":
+    main()
