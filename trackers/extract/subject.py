@@ -59,6 +59,9 @@ _BASE_PHRASE = re.compile(
     r"[〇零一二三四五六七八九]{4}年)(?:同期)?|同比"
 )
 _TITLE = re.compile(r"《[^》]{1,80}》")
+# A time goes with the preposition that introduces it (力争[到2026年底]产量达到…); left behind, 到 would
+# start the subject.
+_TIME_WITH_PREPOSITION = re.compile(r"(?:截至|截止到?|到|至)?(?:" + TIME_RE.pattern + ")", TIME_RE.flags)
 _ANAPHOR = re.compile(r"^(?:相关|该|其|这些|上述|此类|这)")
 _GROWTH_END = re.compile(r"(?:增长|增速|增幅|上涨|涨幅|下降|降幅|回落|提高|提升|减少|降低|增加)$")
 _ATTRIBUTE = re.compile(
@@ -92,7 +95,7 @@ def clean_left(text: str) -> str:
     if "——" in text:
         text = text[text.rindex("——") + 2 :]
     text = _BASE_PHRASE.sub("", text)
-    text = TIME_RE.sub("", text)
+    text = _TIME_WITH_PREPOSITION.sub("", text)
     text = _INTENT.sub("", text)
     text = _ADVERBS.sub("", text)
     text = _LEAD.sub("", text)

@@ -90,3 +90,8 @@ def test_second_figure_of_a_pair_repeats_the_subject():
 def test_figure_without_words_of_its_own_borrows_the_leading_noun_phrase():
     text = "过去五年,全市经济总量连续迈上新台阶,2022年达到1.2万亿元,年均增长6.5%。"
     assert subjects(text, "2023-01-15") == ["经济总量"]
+
+
+def test_the_preposition_before_a_deadline_leaves_with_it():
+    assert subjects("力争到2027年底,全省光伏装机容量达到800万千瓦。", "2024-02-01") == ["光伏装机容量"]
+    assert subjects("争取至2026年,市级公园数达到120个。", "2024-02-01") == ["市级公园数"]
