@@ -202,6 +202,8 @@ class Evidence(Base):
     article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
     recorded_by: Mapped[int | None] = mapped_column(BigInteger)  # Telegram user id; None for automatic
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When followers were told of this progress point (migration 0005); None: not yet, the coverage sweep will.
+    announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
     commitment: Mapped[Commitment] = relationship(back_populates="evidence")
 
@@ -391,6 +393,12 @@ class Feed(Base):
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    # Coverage polling (migration 0005): conditional GET validators, when the feed is next due, and how many
+    # polls in a row failed (each failure doubles the wait, up to feeds.backoff_max_minutes).
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    next_poll_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    error_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # -- Alerts and delivery (migration 0002) ---------------------------------------------------------------------
@@ -431,3 +439,23 @@ class SweepState(Base):
     last_finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     instance: Mapped[str | None] = mapped_column(String(64))
+
+
+# -- Coverage in: feed items seen (migration 0005) ------------------------------------------------------------
+
+
+class FeedItem(Base):
+    """An item a feed listed, remembered so the next poll reads only what is new."""
+
+    __tablename__ = "feed_item"
+    __table_args__ = (UniqueConstraint("feed_id", "item_key", name="uq_feed_item_feed_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"))
+    # sha256 of the item's guid (or its canonical link when it has none).
+    item_key: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+    # Why the item's article could not be read, if it could not (it is not tried again).
+    error: Mapped[str | None] = mapped_column(Text)
