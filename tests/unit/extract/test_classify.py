@@ -131,3 +131,9 @@ def test_a_sentence_mentioning_targets_does_not_open_a_list_of_targets():
 
 def test_current_year_alone_does_not_make_a_pledge_of_a_completion_clause():
     assert kinds("今年,要确保完成各项任务。", "2023-01-15") == (0, 0)
+
+
+def test_a_share_of_a_target_already_reached_is_a_fact():
+    result = extract("今年以来,全市新增城镇就业12.3万人,完成全年目标任务的82%。", "2024-11-10")
+    assert result.commitments == []
+    assert [f.value for f in result.facts] == [12.3, 82]
