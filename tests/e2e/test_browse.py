@@ -132,7 +132,10 @@ async def test_card_shows_target_deadline_progress_arithmetic_and_evidence(ada, 
 
     english = await bob.text(f"/show {IC}")
     assert "🎯 Target: over 500亿元" in english
-    assert "120.3亿元 in 2022 → 500亿元 by 2025 needs about 61% a year; 36% a year (as reported) reaches about 302.7亿元" in english
+    assert (
+        "120.3亿元 in 2022 → 500亿元 by 2025 needs about 61% a year; 36% a year (as reported) reaches about 302.7亿元"
+        in english
+    )
     assert "📌 Status: ⏰ overdue, verdict pending" in english
     assert "Suggested mark: 🟠 at risk" in english
 
@@ -215,3 +218,27 @@ async def test_upcoming_lists_deadlines_in_the_window_and_the_overdue(ada, bob):
     assert "Nothing is due in the next 2 days" in await bob.text("/upcoming 2")
     assert "is not a number of days" in await bob.text("/upcoming soon")
     assert "is not a number of days" in await bob.text("/upcoming 0")
+
+
+async def test_help_and_the_command_menu_list_what_readers_can_do_in_both_languages(ada, bob, client):
+    help_zh = await ada.text("/help")
+    for command in (
+        "/list",
+        "/show",
+        "/search",
+        "/upcoming",
+        "/chart",
+        "/follow",
+        "/unfollow",
+        "/following",
+        "/alerts",
+        "/calendar",
+        "/export",
+        "/tz",
+        "/lang",
+    ):
+        assert f"{command} — " in help_zh, command
+    assert "/calendar — Calendar of followed deadlines (.ics)" in await bob.text("/help")
+    menus = {entry["language_code"] or "": entry["commands"] for entry in await client.registered_commands()}
+    assert {"command": "follow", "description": "关注：/follow 编号|标签|地区|all"} in menus["zh"]
+    assert {"command": "export", "description": "Export followed commitments (CSV)"} in menus["en"]
