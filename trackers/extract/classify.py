@@ -13,9 +13,9 @@ import re
 from trackers.extract.dates import Published, When
 
 # Words that announce a plan or a pledge. 规划 is left out: 规划了5200亩 is a zoning fact as often as a plan.
-# 目标的/目标任务的 reports a share of a target already reached (完成全年目标的82%), not a new one.
+# 目标的 / 计划的 report a share of a target already reached (完成全年目标的82%, 占年度计划的87%), not a new one.
 STRONG_CUE = re.compile(
-    r"力争|争取|确保|预计|预期|计划|目标(?!(?:任务)?的)|(?<!即)将(?!近|军|领|其|之)|拟|努力|谋划|力求|有望|届时|打造|部署|"
+    r"力争|争取|确保|预计|预期|计划(?!(?:任务)?的)|目标(?!(?:任务)?的)|(?<!即)将(?!近|军|领|其|之)|拟|努力|谋划|力求|有望|届时|打造|部署|"
     # A ceiling or a floor is a norm, rarely a report: 控制在5.5%以内, 不低于90%.
     r"以内|控制在|不超过|不高于|不低于|不少于"
 )

@@ -135,5 +135,6 @@ def test_current_year_alone_does_not_make_a_pledge_of_a_completion_clause():
 
 def test_a_share_of_a_target_already_reached_is_a_fact():
     result = extract("今年以来,全市新增城镇就业12.3万人,完成全年目标任务的82%。", "2024-11-10")
+    assert extract("前三季度完成重点项目投资1856亿元,占年度计划的87.3%。", "2024-10-25").commitments == []
     assert result.commitments == []
     assert [f.value for f in result.facts] == [12.3, 82]
