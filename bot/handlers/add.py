@@ -111,7 +111,8 @@ def _is_target(word: str) -> bool:
         return False
 
 
-async def _save(session: AsyncSession, update: Update, context: Context, draft: Draft, language: str) -> None:
+async def _save(session: AsyncSession, update: Update, context: Context, draft: Draft, language: str) -> str:
+    """Create the commitment and tell its followers; the confirmation to send once committed."""
     try:
         commitment = await create_commitment(
             session, draft, actor_id=update.effective_user.id, now=utcnow(), timezone=_timezone(context)
@@ -121,9 +122,7 @@ async def _save(session: AsyncSession, update: Update, context: Context, draft: 
     except InvalidValue:
         raise AddError("adm_bad_subject") from None
     await tell_followers_of_new(session, commitment, now=utcnow())
-    await update.effective_message.reply_text(
-        t(language, "adm_saved", id=commitment.id) + "\n\n" + draft_card(language, draft)
-    )
+    return t(language, "adm_saved", id=commitment.id) + "\n\n" + draft_card(language, draft)
 
 
 def _preview_keyboard(language: str) -> InlineKeyboardMarkup:
@@ -156,10 +155,12 @@ async def add_start(update: Update, context: Context) -> int:
         if context.args:
             try:
                 draft, _ = await _one_line(session, context.args, context)
-                await _save(session, update, context, draft, language)
+                answer = await _save(session, update, context, draft, language)
             except AddError as exc:
-                await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
-            return ConversationHandler.END
+                answer = t(language, exc.key, **_escaped(exc.values))
+    if context.args:
+        await update.effective_message.reply_text(answer)
+        return ConversationHandler.END
     context.user_data.pop(DRAFT, None)
     context.user_data.pop(PARENT_NAME, None)
     await update.effective_message.reply_text(t(language, "adm_ask_subject"))
@@ -244,11 +245,12 @@ async def press_save(update: Update, context: Context) -> int:
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(None)
         try:
-            await _save(session, update, context, context.user_data[DRAFT], language)
+            answer = await _save(session, update, context, context.user_data[DRAFT], language)
         except AddError as exc:
             await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
             return PREVIEW
     context.user_data.pop(DRAFT, None)
+    await update.effective_message.reply_text(answer)
     return ConversationHandler.END
 
 

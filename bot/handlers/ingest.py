@@ -125,8 +125,11 @@ async def _ingest(update: Update, context: Context, article_text: ArticleText, l
         else:
             items = [i for i in await items_of_article(session, article.id) if i.state == ReviewState.PENDING]
             head = t(language, "adm_ingest_known", id=article.id, cards=len(items))
-        await update.effective_message.reply_text(head)
-        await _send_cards(update, context, session, items, language)
+        cards = [(await _card(session, item, language), _keyboard(item, language)) for item in items]
+    # Sent once committed, so a press on a card always finds it.
+    await update.effective_message.reply_text(head)
+    for text, keyboard in cards:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
 
 
 async def ingest_url(update: Update, context: Context) -> None:
@@ -233,9 +236,10 @@ async def review(update: Update, context: Context) -> None:
         await _send_cards(update, context, session, items, language)
 
 
-async def _decided(update: Update, context: Context, session, item: ReviewItem, language: str, note: str) -> None:
-    """Rewrite the card with what happened to it, without buttons."""
-    await update.callback_query.edit_message_text(await _card(session, item, language) + "\n\n" + note)
+async def _decided(update: Update, card: str, note: str) -> None:
+    """Rewrite the card with what happened to it, without buttons (after the change is committed)."""
+    await update.callback_query.answer(note)
+    await update.callback_query.edit_message_text(card + "\n\n" + note)
 
 
 async def press_confirm(update: Update, context: Context) -> None:
@@ -272,8 +276,8 @@ async def _confirm(update: Update, context: Context, *, link_to: int | None) -> 
             commitment = await session.get(Commitment, item.result_commitment_id)
             await tell_followers_of_new(session, commitment, now=utcnow())
             note = t(language, "adm_confirmed_commitment", id=item.result_commitment_id)
-        await update.callback_query.answer(note)
-        await _decided(update, context, session, item, language, note)
+        card = await _card(session, item, language)
+    await _decided(update, card, note)
 
 
 async def press_reject(update: Update, context: Context) -> None:
@@ -289,8 +293,8 @@ async def press_reject(update: Update, context: Context) -> None:
             await update.callback_query.answer(_review_error(language, exc), show_alert=True)
             return
         note = t(language, "adm_rejected")
-        await update.callback_query.answer(note)
-        await _decided(update, context, session, item, language, note)
+        card = await _card(session, item, language)
+    await _decided(update, card, note)
 
 
 async def press_edit(update: Update, context: Context) -> None:

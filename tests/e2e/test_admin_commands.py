@@ -27,28 +27,37 @@ async def _rows(settings, model, *where):
         await engine.dispose()
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "/add 主题 500亿元",
-        "/edit 1 subject x",
-        "/archive 1",
-        "/setstatus 1 achieved x",
-        "/progress 1 5个 2024年底",
-        "/history 1",
-        "/ingest https://example.cn/",
-        "/review",
-        "/feeds list",
-        "/stats",
-        "/admin",
-        "/admins",
-    ],
-)
-async def test_a_stranger_is_refused_politely_and_the_attempt_is_audited(admin_bot, client, settings, command):
-    answer = await reply_to(client, command, user=STRANGER)
-    assert "管理员" in answer and "Traceback" not in answer
+ADMIN_COMMANDS = [
+    "/add 主题 500亿元",
+    "/edit 1 subject x",
+    "/archive 1",
+    "/setstatus 1 achieved x",
+    "/progress 1 5个 2024年底",
+    "/history 1",
+    "/ingest https://example.cn/",
+    "/review",
+    "/feeds list",
+    "/stats",
+    "/admin",
+    "/admins",
+    "/grant 5",
+    "/revoke 5",
+    "/broadcast 你好",
+]
+
+
+async def test_a_stranger_is_refused_politely_and_every_attempt_is_audited(admin_bot, client, settings):
+    for command in ADMIN_COMMANDS:
+        answer = await reply_to(client, command, user=STRANGER)
+        assert "抱歉" in answer and "Traceback" not in answer, command
     refused = await _rows(settings, AuditEntry, AuditEntry.allowed.is_(False), AuditEntry.actor_id == STRANGER)
-    assert len(refused) == 1
+    assert len(refused) == len(ADMIN_COMMANDS)
+
+
+async def test_an_admin_who_is_not_an_owner_cannot_broadcast_or_grant(admin_bot, client):
+    await reply_to(client, f"/grant {EDITOR}")
+    assert "所有者" in await reply_to(client, "/broadcast 你好", user=EDITOR)
+    assert "所有者" in await reply_to(client, "/revoke 1001", user=EDITOR)
 
 
 async def test_owners_grant_and_revoke_admin_rights_by_id(admin_bot, client, settings):
