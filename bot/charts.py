@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 
-from bot.render.format import amount, percent, shorten
+from bot.render.format import amount, percent, shorten, target
 from bot.texts import t
 from trackers.catalog import Card, local_today
 from trackers.progress import project, years_between
@@ -92,7 +92,7 @@ def _render(card: Card, language: str, now: datetime) -> bytes:
     end = max([*dates, *ends]) + timedelta(days=90)
 
     # The target, as a line across the whole span.
-    target_label = t(language, "chart_target", target=_plain(amount(c.value, unit)))
+    target_label = t(language, "chart_target", target=_plain(target(language, c)))
     axes.axhline(c.value, color="#c0392b", linewidth=1.6, linestyle="-", label=target_label)
 
     if c.deadline is not None:
@@ -162,7 +162,9 @@ def _render(card: Card, language: str, now: datetime) -> bytes:
     axes.set_ylim(0, top * 1.18)
     locator = AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    # Chinese readers get 2024年 / 5月 rather than English month names.
+    formats = ["%Y年", "%-m月", "%-d日", "%H:%M", "%H:%M", "%S"] if language == "zh" else None
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, formats=formats))
     axes.set_ylabel(unit)
     axes.grid(True, alpha=0.3)
     axes.legend(loc="upper left", fontsize=9, framealpha=0.9)

@@ -242,3 +242,47 @@ async def test_help_and_the_command_menu_list_what_readers_can_do_in_both_langua
     menus = {entry["language_code"] or "": entry["commands"] for entry in await client.registered_commands()}
     assert {"command": "follow", "description": "关注：/follow 编号|标签|地区|all"} in menus["zh"]
     assert {"command": "export", "description": "Export followed commitments (CSV)"} in menus["en"]
+
+
+async def test_markup_in_a_subject_or_quote_is_shown_literally_and_long_replies_are_split(ada, demo_bot):
+    from bot.handlers.common import utcnow
+    from trackers.models import Commitment, Evidence, EvidenceKind
+
+    async with demo_bot.bot_data.transaction() as session:
+        odd = Commitment(
+            subject="<b>x</i> & <script>",
+            place="<i>",
+            quote="_*[ & </a>",
+            status="not_rated",
+            timezone="Asia/Shanghai",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        session.add(odd)
+        await session.flush()
+        # Many long evidence entries: the card shows the newest and says how many more there are.
+        for day in range(1, 29):
+            session.add(
+                Evidence(
+                    commitment_id=odd.id,
+                    kind=EvidenceKind.NOTE,
+                    quote="很长的引文" * 60,
+                    as_of=utcnow().date().replace(day=day),
+                    recorded_at=utcnow(),
+                )
+            )
+        odd_id = odd.id
+    text = await ada.text(f"/show {odd_id}")
+    assert f"#{odd_id} <b>x</i> & <script>" in text and "📍 地区：<i>" in text and "_*[ & </a>" in text
+    assert "另有23条更早的记录" in text
+    assert "<b>x</i> & <script>" in await ada.text("/search script")
+
+
+def test_long_texts_are_split_at_line_ends_under_the_limit():
+    from bot.render.format import split_message
+
+    lines = [f"<b>{i}</b> " + "字" * 90 for i in range(100)]
+    parts = split_message("\n".join(lines))
+    assert len(parts) == 3 and all(len(part) <= 4096 for part in parts)
+    assert "\n".join(parts) == "\n".join(lines)
+    assert all(part.count("<b>") == part.count("</b>") for part in parts)
