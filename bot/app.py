@@ -6,6 +6,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import HTTPXRequest
 
+from bot import coverage
 from bot.commands import register_menu
 from bot.concurrency import PerChatUpdateProcessor
 from bot.context import CONTEXT_TYPES, BotData
@@ -82,6 +83,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     application.add_error_handler(report_error)
     schedule_sweeps(application)
     delivery.install(application)
+    coverage.install(application)
     return application
 
 

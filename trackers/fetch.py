@@ -61,6 +61,10 @@ class Fetched:
     content_type: str
     charset: str | None
     body: bytes
+    # For conditional GETs (feeds): 304 means "not modified" and an empty body; the validators to send next time.
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 async def system_resolve(host: str, port: int) -> list[str]:
@@ -158,8 +162,13 @@ async def fetch(
     *,
     accept: Iterable[str] = HTML_TYPES,
     resolve: Resolve = system_resolve,
+    validators: tuple[str | None, str | None] = (None, None),
 ) -> Fetched:
-    """GET `url` under the rule above; FetchRefused on anything it does not allow or cannot do."""
+    """GET `url` under the rule above; FetchRefused on anything it does not allow or cannot do.
+
+    `validators` (ETag, Last-Modified) from an earlier answer make the request conditional: an unchanged document
+    comes back as status 304 with no body.
+    """
     accept = frozenset(accept)
     try:
         current = URL(url.strip())
@@ -169,6 +178,11 @@ async def fetch(
     connector = aiohttp.TCPConnector(resolver=pinned, use_dns_cache=False, limit=4)
     timeout = aiohttp.ClientTimeout(total=policy.timeout_seconds)
     headers = {"User-Agent": policy.user_agent, "Accept": ", ".join(sorted(accept))}
+    etag, last_modified = validators
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     try:
         async with (
             asyncio.timeout(policy.timeout_seconds),
@@ -194,6 +208,11 @@ async def fetch(
 
 
 async def _read(response: aiohttp.ClientResponse, url: URL, policy: FetchPolicy, accept: frozenset[str]) -> Fetched:
+    etag, last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+    if response.status == 304:
+        return Fetched(
+            url=str(url), content_type="", charset=None, body=b"", status=304, etag=etag, last_modified=last_modified
+        )
     if response.status != 200:
         raise FetchRefused("status", str(response.status))
     content_type = response.content_type or ""
@@ -206,4 +225,11 @@ async def _read(response: aiohttp.ClientResponse, url: URL, policy: FetchPolicy,
         body += chunk
         if len(body) > policy.max_bytes:
             raise FetchRefused("too_large", f">{policy.max_bytes}")
-    return Fetched(url=str(url), content_type=content_type, charset=response.charset, body=bytes(body))
+    return Fetched(
+        url=str(url),
+        content_type=content_type,
+        charset=response.charset,
+        body=bytes(body),
+        etag=etag,
+        last_modified=last_modified,
+    )

@@ -23,14 +23,28 @@ from trackers.commitments import (
     parse_tags,
     record_progress,
     resolve_parent,
+    set_status,
 )
 from trackers.extract import Extraction
 from trackers.extract.parent import plan_in
-from trackers.models import Article, Commitment, ReviewItem, ReviewState, Subscription, SubscriptionKind, Tag
+from trackers.models import (
+    Article,
+    Commitment,
+    ReviewItem,
+    ReviewState,
+    Status,
+    Subscription,
+    SubscriptionKind,
+    Tag,
+)
 from trackers.targets import Target, parse_date, parse_target
 
 PLAN, COMMITMENT, FACT = "plan", "commitment", "fact"
+# Cards coverage intake adds (trackers/intake.py): a suggested verdict, a possible goalpost shift.
+VERDICT, SHIFT = "verdict", "shift"
 EDITABLE = {
+    VERDICT: (),
+    SHIFT: (),
     PLAN: ("subject", "deadline", "place", "tags"),
     COMMITMENT: ("subject", "target", "deadline", "place", "tags", "parent"),
     FACT: ("subject", "target", "as_of"),
@@ -241,6 +255,15 @@ async def confirm_item(
             action="confirm_progress",
         )
         item.result_commitment_id, item.result_evidence_id = commitment_id, evidence.id
+    elif item.kind in (VERDICT, SHIFT):
+        # Cards from coverage intake: a suggested verdict, or a target restated (the goalpost moved: 已调整).
+        commitment_id = link_to or item.suggested_commitment_id
+        if commitment_id is None:
+            raise NothingToLink(item_id)
+        status = Status(data["status"]) if item.kind == VERDICT else Status.REVISED
+        evidence = await set_status(session, commitment_id, status, data.get("quote") or "", actor_id=actor_id, now=now)
+        item.result_commitment_id = commitment_id
+        item.result_evidence_id = evidence.id if evidence is not None else None
     else:
         target = None
         if data.get("value") is not None:

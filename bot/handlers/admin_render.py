@@ -99,6 +99,31 @@ def review_card(language: str, item: ReviewItem, *, linked: dict[int, str], arti
         lines.append(t(language, "adm_card_tags", tags=tags_text(data["tags"])))
     if data.get("parent_plan"):
         lines.append(t(language, "adm_card_parent", parent=html.escape(data["parent_plan"])))
+    if item.kind == "verdict":
+        lines.append(
+            t(
+                language,
+                "cov_card_verdict",
+                status=t(language, f"status_{data.get('status')}"),
+                reported=target_text(language, "=", data.get("reported"), data.get("target_unit")),
+                target=target_text(
+                    language, data.get("target_comparator"), data.get("target"), data.get("target_unit")
+                ),
+                commitment=item.suggested_commitment_id,
+            )
+        )
+    if item.kind == "shift":
+        lines.append(
+            t(
+                language,
+                "cov_card_shift",
+                commitment=item.suggested_commitment_id,
+                old=target_text(language, data.get("old_comparator"), data.get("old_value"), data.get("old_unit")),
+                old_deadline=data.get("old_deadline") or "—",
+                new=target_text(language, data.get("comparator"), data.get("value"), data.get("unit")),
+                new_deadline=data.get("deadline") or "—",
+            )
+        )
     if item.kind == "fact" and item.suggested_commitment_id in linked:
         lines.append(
             t(

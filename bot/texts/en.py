@@ -420,4 +420,15 @@ TEXTS = {
     "health_sweep_never": "🔁 {name}: not run yet",
     "health_sweep_error": "⚠️ last error: {error}",
     "health_leader": "👑 Instance sending: {instance}",
+    # -- Coverage in: new coverage for followers, verdict and goalpost cards for admins -------------------------
+    "cov_news_head": "📰 <b>New coverage</b> · <b>#{id}</b> {subject}\nTarget: {target}{deadline}",
+    "cov_news_deadline": ", due {deadline}",
+    "cov_news_point": "• {figure} (as of {as_of}){growth}\n  “{quote}”",
+    "cov_news_growth": ", reported growth {growth}%",
+    "cov_news_link": "  🔗 <a href=\"{url}\">{title}</a>",
+    "cov_news_more": "Details: /show {id}",
+    "adm_review_kind_verdict": "<b>Review #{id} · suggested verdict</b>",
+    "adm_review_kind_shift": "<b>Review #{id} · target possibly moved</b>",
+    "cov_card_verdict": "⚖️ Suggested: <b>{status}</b>: reported {reported}, target {target} (#{commitment})",
+    "cov_card_shift": "↔️ Against #{commitment}: was {old} ({old_deadline}), now {new} ({new_deadline})",
 }

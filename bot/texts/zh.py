@@ -383,4 +383,15 @@ TEXTS = {
     "health_sweep_never": "🔁 {name}：尚未运行",
     "health_sweep_error": "⚠️ 上次出错：{error}",
     "health_leader": "👑 负责发送的实例：{instance}",
+    # -- Coverage in: new coverage for followers, verdict and goalpost cards for admins -------------------------
+    "cov_news_head": "📰 <b>新报道</b> · <b>#{id}</b> {subject}\n目标：{target}{deadline}",
+    "cov_news_deadline": "，期限 {deadline}",
+    "cov_news_point": "• {figure}（截至 {as_of}）{growth}\n  「{quote}」",
+    "cov_news_growth": "，报道增速 {growth}%",
+    "cov_news_link": "  🔗 <a href=\"{url}\">{title}</a>",
+    "cov_news_more": "详情：/show {id}",
+    "adm_review_kind_verdict": "<b>待审核 #{id} · 建议评定</b>",
+    "adm_review_kind_shift": "<b>待审核 #{id} · 目标可能调整</b>",
+    "cov_card_verdict": "⚖️ 建议评为 <b>{status}</b>：报道 {reported}，目标 {target}（#{commitment}）",
+    "cov_card_shift": "↔️ 与 #{commitment} 相比：原目标 {old}（{old_deadline}），现为 {new}（{new_deadline}）",
 }

@@ -1,0 +1,225 @@
+"""Coverage in: a stored article's figures linked to tracked commitments, and what follows from each link.
+
+    article -> extraction -> linking against every open commitment with a target ->
+      score >= confident : a progress point (Evidence, kind progress) with the quote, the article and the date;
+                           if the figure closes the commitment's period, a verdict suggestion for the admins
+      review <= score    : a card in the admins' review queue ("is this progress on …?")
+      below              : nothing
+    and the article's own commitments: cards in the review queue (as /ingest makes them), with their place filled
+    in, plus a "possible goalpost shift" card for any that restates a tracked target with another value or a later
+    deadline.
+
+Followers hear of new progress points from the coverage sweep (trackers/coverage_news.py), not from here: a burst
+of articles then makes one message per chat and commitment. Nothing here reads the clock or commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trackers import places
+from trackers.audit import record
+from trackers.extract import Extraction
+from trackers.linking import Decision, Figure, Link, Pledge, Thresholds, from_extraction, links_for, restatement
+from trackers.models import Article, Commitment, Evidence, EvidenceKind, ReviewItem, ReviewState, Status
+from trackers.review import COMMITMENT, FACT, queue_extraction
+
+VERDICT, SHIFT = "verdict", "shift"
+# A commitment with a verdict takes no more progress.
+_CLOSED = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED, Status.REVISED})
+
+
+@dataclass
+class Intake:
+    article: Article
+    progress: list[Evidence] = field(default_factory=list)
+    cards: list[ReviewItem] = field(default_factory=list)  # facts to review, verdicts, shifts, new commitments
+    links: list[Link] = field(default_factory=list)
+
+
+def pledge_of(commitment: Commitment, announced: date | None) -> Pledge:
+    return Pledge(
+        ref=commitment.id,
+        subject=commitment.subject,
+        quote=commitment.quote or commitment.subject,
+        comparator=str(commitment.comparator) if commitment.comparator else None,
+        value=commitment.value,
+        unit=commitment.unit,
+        value_normalized=commitment.value_normalized,
+        unit_normalized=commitment.unit_normalized,
+        deadline=commitment.deadline,
+        period_start=commitment.period_start,
+        announced=announced,
+        place=places.parse_place(commitment.place),
+    )
+
+
+async def open_pledges(session: AsyncSession) -> list[Pledge]:
+    """Every open commitment with a target, as linking sees it; announced = its source article's date."""
+    rows = await session.execute(
+        select(Commitment, Article.published)
+        .outerjoin(Article, Article.id == Commitment.source_article_id)
+        .where(
+            Commitment.archived_at.is_(None),
+            Commitment.value.is_not(None),
+            Commitment.status.not_in(list(_CLOSED)),
+        )
+    )
+    return [pledge_of(commitment, published) for commitment, published in rows.all()]
+
+
+def _figure_data(figure: Figure, link: Link) -> dict:
+    return {
+        "subject": figure.subject,
+        "quote": figure.quote,
+        "comparator": figure.comparator,
+        "value": figure.value,
+        "unit": figure.unit,
+        "value_normalized": figure.value_normalized,
+        "unit_normalized": figure.unit_normalized,
+        "as_of": figure.as_of.isoformat() if figure.as_of else None,
+        "growth_percent": figure.growth_percent,
+        "place": places.label(figure.place),
+        "score": link.score,
+        "candidates": [link.pledge.ref],
+    }
+
+
+async def _already_recorded(session: AsyncSession, commitment_id: int, article_id: int, quote: str) -> bool:
+    found = await session.scalar(
+        select(Evidence.id).where(
+            Evidence.commitment_id == commitment_id, Evidence.article_id == article_id, Evidence.quote == quote
+        )
+    )
+    return found is not None
+
+
+async def _record_link(session: AsyncSession, article: Article, link: Link, *, now: datetime) -> Evidence | None:
+    figure, commitment_id = link.figure, int(link.pledge.ref)
+    if await _already_recorded(session, commitment_id, article.id, figure.quote):
+        return None
+    growth_target = link.measure.value == "growth"
+    evidence = Evidence(
+        commitment_id=commitment_id,
+        kind=EvidenceKind.PROGRESS,
+        # In the target's own terms: 268 (亿元) against 600亿元; a growth of 6.1 (%) against a growth target.
+        value=link.reported,
+        unit="%" if growth_target else link.pledge.unit,
+        value_normalized=link.reported if growth_target else figure.value_normalized,
+        growth_percent=figure.growth_percent,
+        as_of=figure.as_of or figure.published,
+        quote=figure.quote,
+        source_url=article.canonical_url,
+        article_id=article.id,
+        recorded_by=None,
+        recorded_at=now,
+    )
+    session.add(evidence)
+    commitment = await session.get(Commitment, commitment_id)
+    if commitment is not None:
+        commitment.updated_at = now
+        if commitment.status in (Status.NOT_RATED, Status.OVERDUE) and not link.closes_period:
+            commitment.status = Status.IN_PROGRESS
+    await session.flush()
+    await record(
+        session,
+        actor_id=None,
+        action="auto_progress",
+        target=f"commitment:{commitment_id}",
+        now=now,
+        detail={"evidence": evidence.id, "article": article.id, "score": link.score, "quote": figure.quote},
+    )
+    return evidence
+
+
+def _card(article: Article, kind: str, position: int, data: dict, suggested: int | None, now: datetime) -> ReviewItem:
+    return ReviewItem(
+        article_id=article.id,
+        kind=kind,
+        position=position,
+        data=data,
+        state=ReviewState.PENDING,
+        suggested_commitment_id=suggested,
+        created_at=now,
+    )
+
+
+async def take_in(
+    session: AsyncSession,
+    article: Article,
+    extraction: Extraction,
+    *,
+    now: datetime,
+    thresholds: Thresholds,
+    place_hint: str | None = None,
+) -> Intake:
+    """Link the article's figures, record or queue what the links say, and queue its own commitments."""
+    published = article.published or now.date()
+    document_place = places.document_place(extraction.text, hint=place_hint)
+    new_pledges, figures = from_extraction(extraction, document_place=document_place, published=published)
+    tracked = await open_pledges(session)
+    result = Intake(article=article)
+    taken_positions: set[tuple[str, int]] = set()
+
+    for position, figure in enumerate(figures):
+        found = links_for(figure, tracked, thresholds)
+        if not found:
+            continue
+        best = found[0]
+        decision = best.decision(thresholds)
+        if decision is Decision.PROGRESS:
+            for link in (x for x in found if x.decision(thresholds) is Decision.PROGRESS):
+                result.links.append(link)
+                evidence = await _record_link(session, article, link, now=now)
+                if evidence is not None:
+                    result.progress.append(evidence)
+                if link.verdict is not None and (VERDICT, position) not in taken_positions:
+                    taken_positions.add((VERDICT, position))
+                    data = _figure_data(figure, link) | {
+                        "status": str(link.verdict.status),
+                        "reported": link.verdict.reported,
+                        "target": link.verdict.target,
+                        "target_comparator": link.verdict.comparator,
+                        "target_unit": "%" if link.measure.value == "growth" else link.pledge.unit,
+                        "evidence_id": evidence.id if evidence is not None else None,
+                    }
+                    result.cards.append(_card(article, VERDICT, position, data, int(link.pledge.ref), now))
+        elif decision is Decision.REVIEW:
+            result.links.append(best)
+            result.cards.append(_card(article, FACT, position, _figure_data(figure, best), int(best.pledge.ref), now))
+
+    # The article's own commitments go to the queue as /ingest queues them (facts are handled above).
+    own = Extraction(published=extraction.published, text=extraction.text, commitments=extraction.commitments)
+    queued = await queue_extraction(session, article, own, now=now)
+    by_position = {item.position: item for item in queued if item.kind == COMMITMENT}
+    for position, pledge in enumerate(new_pledges):
+        item = by_position.get(position)
+        if item is not None and not item.data.get("place") and pledge.place:
+            item.data = {**item.data, "place": places.label(pledge.place)}  # a new dict: the JSON column changes
+        for old in tracked:
+            shift = restatement(pledge, old, thresholds)
+            if shift is not None and (SHIFT, position) not in taken_positions:
+                taken_positions.add((SHIFT, position))
+                data = {
+                    "subject": pledge.subject,
+                    "quote": pledge.quote,
+                    "comparator": pledge.comparator,
+                    "value": pledge.value,
+                    "unit": pledge.unit,
+                    "deadline": pledge.deadline.isoformat() if pledge.deadline else None,
+                    "old_value": old.value,
+                    "old_unit": old.unit,
+                    "old_comparator": old.comparator,
+                    "old_deadline": old.deadline.isoformat() if old.deadline else None,
+                    "shift": [str(kind) for kind in shift.kinds],
+                }
+                result.cards.append(_card(article, SHIFT, position, data, int(old.ref), now))
+    for card in result.cards:
+        session.add(card)
+    result.cards.extend(queued)
+    await session.flush()
+    return result
