@@ -347,6 +347,8 @@ async def load_demo(session: AsyncSession, *, now: datetime) -> DemoLoad:
                     quote=proof.quote,
                     article_id=article.id,
                     recorded_at=now,
+                    # Demo figures are not news: followers are not told about them as new coverage.
+                    announced_at=now,
                 )
             )
         existing[item.subject] = commitment
