@@ -283,9 +283,7 @@ def _status(item: DemoCommitment, deadline: date | None, today: date) -> Status:
 async def load_demo(session: AsyncSession, *, now: datetime) -> DemoLoad:
     """Add the demo commitments that are missing and move the relative deadlines to match today."""
     today = local_today(now, "Asia/Shanghai")
-    existing = {
-        c.subject: c for c in await session.scalars(select(Commitment).where(Commitment.is_demo.is_(True)))
-    }
+    existing = {c.subject: c for c in await session.scalars(select(Commitment).where(Commitment.is_demo.is_(True)))}
     created = updated = 0
     for item in DEMO:
         deadline = item.deadline
