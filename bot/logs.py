@@ -39,3 +39,5 @@ def configure_logging(level: str, secrets: Iterable[str] = (), stream: IO[str] |
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # The dispatcher's sweep runs every second; APScheduler would log each run at INFO.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -66,6 +66,7 @@ class Delivery:
         self.bot: Bot | None = None
         self._recover = True
         self._bot_ready = False
+        self.catch_up_pending = True
 
     async def open(self, bot_data: BotData, token: str) -> None:
         telegram, delivery = self.settings.telegram, self.settings.delivery
@@ -96,7 +97,7 @@ class Delivery:
         held = await self.leadership.ensure()
         if held and not was:
             log.info("this instance (%s) now sends notifications and runs the alert rules", self.instance)
-            self._recover = True
+            self._recover = self.catch_up_pending = True
         return held
 
     async def dispatch_once(self, budget: float | None = None) -> RunReport | None:
@@ -134,6 +135,11 @@ async def dispatch_sweep(context: Context) -> None:
     if next_run is not None:
         budget = max(min(next_run.timestamp() - time.time() - RUN_MARGIN, interval * 3), 0.2)
     try:
+        if delivery.catch_up_pending:
+            # The first sweep after start-up (or after taking over): alerts that fell due while no one was
+            # sending are enqueued before anything is sent, so the JobQueue's start-up timing cannot skip them.
+            await delivery.alerts_once(context.bot_data)
+            delivery.catch_up_pending = False
         await delivery.dispatch_once(budget)
     except Exception as error:
         log.exception("the dispatcher failed; it runs again shortly")
