@@ -29,7 +29,7 @@ from telegram.ext import Application
 from bot.context import Context
 from bot.handlers.common import utcnow
 from bot.render.cards import assessment_lines
-from bot.render.format import amount, esc, shorten
+from bot.render.format import amount, esc, percent, shorten
 from bot.settings import Settings
 from bot.sweeps import SWEEP_JOB_KWARGS
 from bot.texts import t
@@ -225,6 +225,8 @@ def render_coverage(language: str, news: CoverageNews) -> str:
                     title=esc(shorten(point.title or point.url, 60)),
                 )
             )
+    if news.assessment is not None and news.assessment.share is not None and news.target_unit != "%":
+        lines.append(t(language, "cov_news_share", share=percent(news.assessment.share)))
     if news.assessment is not None:
         shape = SimpleNamespace(value=news.target_value, unit=news.target_unit, deadline=news.deadline)
         lines.extend(assessment_lines(language, shape, news.assessment))

@@ -426,6 +426,7 @@ TEXTS = {
     "cov_news_point": "• {figure} (as of {as_of}){growth}\n  “{quote}”",
     "cov_news_growth": ", reported growth {growth}%",
     "cov_news_link": "  🔗 <a href=\"{url}\">{title}</a>",
+    "cov_news_share": "📊 {share} of the target reached",
     "cov_news_more": "Details: /show {id}",
     "adm_review_kind_verdict": "<b>Review #{id} · suggested verdict</b>",
     "adm_review_kind_shift": "<b>Review #{id} · target possibly moved</b>",

@@ -389,6 +389,7 @@ TEXTS = {
     "cov_news_point": "• {figure}（截至 {as_of}）{growth}\n  「{quote}」",
     "cov_news_growth": "，报道增速 {growth}%",
     "cov_news_link": "  🔗 <a href=\"{url}\">{title}</a>",
+    "cov_news_share": "📊 已达目标的 {share}",
     "cov_news_more": "详情：/show {id}",
     "adm_review_kind_verdict": "<b>待审核 #{id} · 建议评定</b>",
     "adm_review_kind_shift": "<b>待审核 #{id} · 目标可能调整</b>",

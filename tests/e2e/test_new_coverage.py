@@ -1,0 +1,115 @@
+"""New coverage in a feed reaches the followers of the commitment it reports on: once, with the arithmetic."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.feed_server import HTML, IC_PROGRESS, RSS, UNRELATED, FeedServer, article_page, rss
+from trackers.db import create_engine, create_sessionmaker
+from trackers.models import Commitment, Comparator, Evidence, Feed, FeedItem, SubscriptionKind
+from trackers.subscriptions import follow
+
+ADA = 1001
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+async def server():
+    async with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+async def database(settings):
+    engine = create_engine(settings.database.url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def wait_until(condition) -> None:
+    # The bot works in its own jobs; the database is what we can watch.
+    for _ in range(100):
+        if await condition():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out waiting")
+
+
+async def track_ic_commitment(database) -> int:
+    async with database.begin() as session:
+        commitment = Commitment(
+            subject="集成电路产业规模",
+            comparator=Comparator.GT,
+            value=600,
+            unit="亿元",
+            value_normalized=6e10,
+            unit_normalized="CNY",
+            deadline=date(2025, 12, 31),
+            place="济南",
+            quote="到2025年,全市集成电路产业规模突破600亿元",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        session.add(commitment)
+        await session.flush()
+        return commitment.id
+
+
+async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_unrelated_one(
+    start_bot, client, server, database
+):
+    server.put("/garden.html", HTML, article_page("园林部门开展绿化养护", UNRELATED))
+    server.put("/ic.html", HTML, article_page("集成电路产业保持较快增长", IC_PROGRESS))
+    server.put("/rss.xml", RSS, rss([("garden", server.url("/garden.html"), "绿化养护")]))
+
+    async with start_bot(
+        fetch={"allow_hosts": [server.host]}, feeds={"sweep_seconds": 0.2, "coverage_sweep_seconds": 0.2}
+    ):
+        ic = await track_ic_commitment(database)
+        await client.send_text(ADA, "/start", first_name="Ada")
+        started = await client.wait_for_messages(ADA, 1)
+        async with database.begin() as session:
+            await follow(session, ADA, SubscriptionKind.COMMITMENT, ic, now=NOW)
+            session.add(Feed(name="市政新闻", url=server.url("/rss.xml"), interval_minutes=60, created_at=NOW))
+
+        async def items_seen(n: int):
+            async def check():
+                async with database() as session:
+                    return await session.scalar(select(func.count()).select_from(FeedItem)) >= n
+
+            return check
+
+        # The unrelated article is taken in, and nobody hears of it.
+        await wait_until(await items_seen(1))
+        await asyncio.sleep(0.6)
+        assert await client.messages(ADA, after=started[-1]["message_id"]) == []
+
+        # The feed publishes a progress article; the feed is due again.
+        server.put(
+            "/rss.xml",
+            RSS,
+            rss([("ic", server.url("/ic.html"), "产业增长"), ("garden", server.url("/garden.html"), "绿化养护")]),
+        )
+        async with database.begin() as session:
+            feed = await session.scalar(select(Feed))
+            feed.next_poll_at = datetime.now(UTC)
+        news = await client.wait_for_messages(ADA, 1, timeout=10, after=started[-1]["message_id"])
+        assert len(news) == 1
+        text = news[0]["text"]
+        assert "新报道" in text and f"#{ic}" in text and "集成电路产业规模" in text
+        assert "268亿元" in text and "超过600亿元" in text  # the figure and the target
+        assert "2024年,全市集成电路产业规模达到268亿元" in text  # the quote
+        assert "45%" in text  # share of the target
+        assert "每年需增长约" in text and "31%" in text  # required versus reported growth
+        assert server.url("/ic.html") in str(news[0])  # the link
+
+        # Later sweeps add nothing: one message per chat and commitment.
+        await asyncio.sleep(0.8)
+        assert len(await client.messages(ADA, after=started[-1]["message_id"])) == 1
+        async with database() as session:
+            points = (await session.scalars(select(Evidence).where(Evidence.commitment_id == ic))).all()
+        assert [(p.value, p.as_of, p.announced_at is not None) for p in points] == [(268, date(2024, 12, 31), True)]
