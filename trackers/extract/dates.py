@@ -305,6 +305,9 @@ def _part(y: int, part: str) -> When:
     return When("point", date(y, 1, 1), date(y, 12, 31), True)
 
 
+_ADMIN_AFTER = re.compile(r"(\d+|[一二三四五六七八九十两百]+)\s*个?\s*(天|日|周|星期|月|年)(?:以后|之后|后)")
+
+
 def parse_admin_date(text: str, now: datetime) -> date | None:
     """A date an admin typed (明年6月底, 2025-12-31, in 3 months): dateparser is right for these.
 
@@ -322,8 +325,24 @@ def parse_admin_date(text: str, now: datetime) -> date | None:
         when = resolve(tm, context, pub)
         if when and when.end:
             return when.end
+    after = _ADMIN_AFTER.fullmatch(text)
+    if after:
+        # dateparser reads "in 3 months" but not 三个月后 / 18个月以后.
+        from dateutil.relativedelta import relativedelta
+
+        from trackers.extract.numbers import read_chinese_numeral
+
+        amount, unit = after.group(1), after.group(2)
+        count = int(amount) if amount.isdigit() else int(read_chinese_numeral(amount) or 0)
+        if count:
+            step = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "月": "months", "年": "years"}[unit]
+            return (now + relativedelta(**{step: count})).date()
     import dateparser  # imported here: slow to load and only admins' input needs it
 
-    parsed = dateparser.parse(text, settings={"RELATIVE_BASE": now.replace(tzinfo=None),
-                                              "PREFER_DATES_FROM": "future"})
+    # Naming the languages spares dateparser guessing among its ~200 (seconds on the first call).
+    parsed = dateparser.parse(
+        text,
+        languages=["zh", "en"],
+        settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future"},
+    )
     return parsed.date() if parsed else None

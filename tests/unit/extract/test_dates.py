@@ -124,3 +124,10 @@ def test_admin_date_uses_dateparser_for_iso_dates():
 
 def test_admin_date_uses_dateparser_for_english_relative_dates():
     assert parse_admin_date("in 3 months", datetime(2023, 3, 5)) == date(2023, 6, 5)
+
+
+def test_chinese_relative_periods_an_admin_types_are_read():
+    now = datetime(2024, 3, 1)
+    assert parse_admin_date("三个月后", now) == date(2024, 6, 1)
+    assert parse_admin_date("18个月以后", now) == date(2025, 9, 1)
+    assert parse_admin_date("两年后", now) == date(2026, 3, 1)
