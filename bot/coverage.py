@@ -80,7 +80,12 @@ def thresholds(settings: Settings) -> Thresholds:
 
 
 async def ingest_text(
-    session: AsyncSession, article_text: ArticleText, *, settings: Settings, now: datetime
+    session: AsyncSession,
+    article_text: ArticleText,
+    *,
+    settings: Settings,
+    now: datetime,
+    place_hint: str | None = None,
 ) -> Intake | None:
     """Store the article and take it in; None when it was stored before (it was taken in then)."""
     article, new = await store_article(session, article_text, now=now)
@@ -90,7 +95,7 @@ async def ingest_text(
     if article.published is None:
         article.published = published
     extraction = await asyncio.to_thread(extract, article.text, published.isoformat())
-    return await take_in(session, article, extraction, now=now, thresholds=thresholds(settings))
+    return await take_in(session, article, extraction, now=now, thresholds=thresholds(settings), place_hint=place_hint)
 
 
 # -- polling feeds -------------------------------------------------------------------------------------------------

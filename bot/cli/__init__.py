@@ -8,13 +8,14 @@ import sys
 from bot.cli import db as db_cmd
 from bot.cli import demo as demo_cmd
 from bot.cli import extract as extract_cmd
+from bot.cli import ingest as ingest_cmd
 from bot.cli import link as link_cmd
 from bot.cli import run as run_cmd
 from bot.cli import shell as shell_cmd
 from bot.cli.common import CONFIG_OPTION
 
 # Each module adds its own subparser and sets `func` (args -> exit status).
-SUBCOMMANDS = [run_cmd, shell_cmd, db_cmd, extract_cmd, demo_cmd, link_cmd]
+SUBCOMMANDS = [run_cmd, shell_cmd, db_cmd, extract_cmd, demo_cmd, link_cmd, ingest_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli.common import CONFIG_OPTION, settings_from
 from trackers import places
 from trackers.extract import Extraction, ExtractionError, extract, parse_published
 from trackers.linking import Decision, Figure, Link, Pledge, Thresholds, best_links, from_extraction
@@ -35,6 +36,7 @@ def register(subparsers) -> None:
         "link",
         help="predict which facts report progress on which commitments, across a folder of articles",
         description="Link the facts of each article to the commitments of earlier ones (eval/score.py --links).",
+        parents=[CONFIG_OPTION],
     )
     parser.add_argument("folder", type=Path, help="a folder of .txt articles with .json beside them (published)")
     parser.add_argument("--out", type=Path, help="write the links as JSON here")
@@ -113,8 +115,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.folder.is_dir():
         print(f"luoshi link: {args.folder} is not a folder", file=sys.stderr)
         return 2
-    from bot.cli.common import settings_from
-
     settings = settings_from(args)
     thresholds = Thresholds(confident=settings.linking.confident, review=settings.linking.review)
     links = predict(load_documents(args.folder), thresholds, with_review=args.review)
