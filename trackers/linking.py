@@ -312,8 +312,9 @@ def verdict_for(pledge: Pledge, reported: float) -> Verdict:
 # -- scoring ----------------------------------------------------------------------------------------------------
 
 # A figure for a place within the commitment's (起步区's growth against the national target), or around it, is
-# another place's figure: no link. Hierarchy still makes 济南, 济南市 and 山东省济南市 one place.
-_PLACE_FACTOR = {"same": 1.0, "unknown": 0.85}
+# another place's figure: no link. Hierarchy still makes 济南, 济南市 and 山东省济南市 one place. A figure whose place
+# is not known at all may be anyone's: at best an admin is asked.
+_PLACE_FACTOR = {"same": 1.0, "unknown": 0.7}
 # A level this many times off its target is more likely another measure of the same thing (a project's output
 # against the whole industry's) than progress.
 _PLAUSIBLE_RATIO = 10.0
