@@ -120,11 +120,13 @@ def run(args: argparse.Namespace) -> int:
     links = predict(load_documents(args.folder), thresholds, with_review=args.review)
     if args.show or not args.out:
         for link in links:
-            verdict = f" → {link.verdict.status} ({link.verdict.reported:g} vs {link.verdict.comparator} "
-            verdict = verdict + f"{link.verdict.target:g})" if link.verdict else ""
+            verdict = ""
+            if link.verdict:
+                v = link.verdict
+                verdict = f" → {v.status} ({v.reported:g} vs {v.comparator} {v.target:g})"
             print(
                 f"{link.score:.2f} {link.figure.ref[0]} 「{link.figure.quote}」 → {link.pledge.ref[0]} "
-                f"「{link.pledge.quote}」{verdict if link.verdict else ''}"
+                f"「{link.pledge.quote}」{verdict}"
             )
     if args.out:
         args.out.write_text(json.dumps(as_score_entries(links), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
