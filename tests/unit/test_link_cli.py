@@ -13,7 +13,8 @@ def write_doc(folder, stem: str, text: str, published: str, place: str) -> None:
 
 
 def test_link_shows_and_writes_progress_links_across_documents_and_skips_other_cities(tmp_path):
-    write_doc(tmp_path, "001", "到2025年，全市集成电路产业规模突破500亿元，新能源汽车产量达到50万辆。", "2023-03-01", "济南")
+    pledge = "到2025年，全市集成电路产业规模突破500亿元，新能源汽车产量达到50万辆。"
+    write_doc(tmp_path, "001", pledge, "2023-03-01", "济南")
     write_doc(
         tmp_path,
         "002",
