@@ -53,12 +53,13 @@ async def states(sessions) -> Counter:
         return Counter({DeliveryState(state).value: count for state, count in rows.all()})
 
 
-async def wait_until_drained(sessions, timeout: float = 30.0) -> Counter:  # noqa: ASYNC109
-    """Wait until no row is waiting to be sent; return the count of rows per state."""
+async def wait_until_drained(sessions, timeout: float = 30.0, *, rows: int = 0) -> Counter:  # noqa: ASYNC109
+    """Wait until at least `rows` rows exist and none is waiting to be sent; return the count per state."""
     deadline = time.monotonic() + timeout
     while True:
         counts = await states(sessions)
-        if not any(counts.get(state.value) for state in WAITING) or time.monotonic() > deadline:
+        drained = counts.total() >= rows and not any(counts.get(state.value) for state in WAITING)
+        if drained or time.monotonic() > deadline:
             return counts
         await asyncio.sleep(0.2)
 

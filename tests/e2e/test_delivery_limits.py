@@ -9,47 +9,50 @@ import pytest
 from sqlalchemy import insert
 
 from tests.e2e.delivery_support import add_chats, enqueue, wait_until_drained
+from trackers.db import create_engine, create_sessionmaker
+from trackers.migrate import upgrade
 from trackers.models import Commitment, Subscription, SubscriptionKind
 from trackers.preferences import local_date
 
 OWNER = 4242
 
 
-async def _fan_out(start_bot, client, chats: list[int], *, per_second: int, drain_seconds: float) -> dict:
-    """Chats follow everything; a commitment's 0-day alert fell due this morning; the bot starts and fans out."""
+async def _fan_out(start_bot, client, settings, chats: list[int], *, per_second: int, drain_seconds: float) -> dict:
+    """Chats follow everything; a commitment's 0-day alert fell due this morning; the bot starts and fans it out
+    in its first sweep, as after downtime."""
     for start in range(0, len(chats), 200):
-        for chat in chats[start : start + 200]:
-            await client.set_chat(chat, "private")
+        await asyncio.gather(*(client.set_chat(chat, "private") for chat in chats[start : start + 200]))
     await client.set_limits(enabled=True, global_per_second=per_second)
     now = datetime.now(UTC)
-    # The deadline whose 09:00 (Shanghai) alert lies in the last day: the first sweep enqueues it for everyone.
+    # The deadline whose 09:00 (Shanghai) alert lies in the last day.
     deadline = local_date(now - timedelta(hours=9), "Asia/Shanghai")
-    delivery = {"global_per_second": per_second, "sweep_seconds": 0.5}
-    async with start_bot(delivery=delivery) as app:
-        sessions = app.bot_data.sessionmaker
-        await add_chats(sessions, chats)
-        async with sessions.begin() as session:
-            session.add(Commitment(subject="全市新建5G基站1万个", deadline=deadline, created_at=now, updated_at=now))
-            follows = [{"chat_id": c, "kind": SubscriptionKind.ALL, "target": "", "created_at": now} for c in chats]
-            await session.execute(insert(Subscription.__table__), follows)
-        await app.bot_data.delivery.alerts_once(app.bot_data)
-        counts = await wait_until_drained(sessions, timeout=drain_seconds)
+    await asyncio.to_thread(upgrade, settings.database.url)
+    engine = create_engine(settings.database.url)
+    sessions = create_sessionmaker(engine)
+    await add_chats(sessions, chats)
+    async with sessions.begin() as session:
+        session.add(Commitment(subject="全市新建5G基站1万个", deadline=deadline, created_at=now, updated_at=now))
+        follows = [{"chat_id": c, "kind": SubscriptionKind.ALL, "target": "", "created_at": now} for c in chats]
+        await session.execute(insert(Subscription.__table__), follows)
+    await engine.dispose()
+    async with start_bot(delivery={"global_per_second": per_second, "sweep_seconds": 0.5}) as app:
+        counts = await wait_until_drained(app.bot_data.sessionmaker, timeout=drain_seconds, rows=len(chats))
     return {"counts": counts, "stats": await client.stats()}
 
 
-async def test_a_fan_out_under_enforced_limits_gets_no_429(start_bot, client):
+async def test_a_fan_out_under_enforced_limits_gets_no_429(start_bot, client, settings):
     """Faster limits than Telegram's, set alike in the sandbox and the bot, keep this test short."""
     chats = list(range(40_001, 40_601))
-    result = await _fan_out(start_bot, client, chats, per_second=100, drain_seconds=60)
+    result = await _fan_out(start_bot, client, settings, chats, per_second=100, drain_seconds=60)
     assert result["counts"] == {"sent": len(chats)}
     assert result["stats"]["messages_sent"] == len(chats)
     assert result["stats"]["too_many_requests"] == 0
 
 
 @pytest.mark.slow
-async def test_a_2000_chat_fan_out_at_telegrams_own_limits_gets_no_429(start_bot, client):
+async def test_a_2000_chat_fan_out_at_telegrams_own_limits_gets_no_429(start_bot, client, settings):
     chats = list(range(50_001, 52_001))
-    result = await _fan_out(start_bot, client, chats, per_second=30, drain_seconds=150)
+    result = await _fan_out(start_bot, client, settings, chats, per_second=30, drain_seconds=150)
     assert result["counts"] == {"sent": len(chats)}
     assert result["stats"]["too_many_requests"] == 0
 
