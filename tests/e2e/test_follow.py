@@ -114,3 +114,9 @@ async def test_in_a_group_commands_with_the_bots_name_work_and_only_admins_chang
     assert "管理员" in answer["answer"]["text"]
     assert "你关注的（1）" in await admin.text("/following")
     assert "已取消关注" in await admin.text(f"/unfollow {IC}")
+
+    # The group's alert settings are the admins' too.
+    await member.say("/alerts")
+    assert "管理员" in (await member.press("每日摘要"))["answer"]["text"]
+    await admin.say("/alerts")
+    assert (await admin.press("每日摘要"))["answer"]["text"] == "已保存"
