@@ -78,8 +78,12 @@ async def test_calendar_has_one_event_per_followed_deadline_with_alarms_at_the_l
     assert ic.decoded("dtstart").isoformat() == "2025-12-31"
     assert "集成电路产业链群规模" in str(ic["summary"]) and "超过500亿元" in str(ic["summary"])
     triggers = sorted(alarm.decoded("trigger") for alarm in ic.walk("VALARM"))
-    assert triggers == [timedelta(days=-30, hours=9), timedelta(days=-7, hours=9), timedelta(days=-1, hours=9),
-                        timedelta(hours=9)]
+    assert triggers == [
+        timedelta(days=-30, hours=9),
+        timedelta(days=-7, hours=9),
+        timedelta(days=-1, hours=9),
+        timedelta(hours=9),
+    ]
     assert all(str(alarm["action"]) == "DISPLAY" and alarm["description"] for alarm in ic.walk("VALARM"))
     assert all(e.get("dtstamp") for e in events)
 
