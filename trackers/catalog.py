@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
+from trackers.errors import UnknownCommitment
 from trackers.models import (
     Article,
     Commitment,
@@ -36,12 +37,6 @@ FINAL_STATUSES = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISS
 
 class CatalogError(Exception):
     """Base of the read side's errors; the bot maps each to a friendly text."""
-
-
-class UnknownCommitment(CatalogError):
-    def __init__(self, commitment_id: int) -> None:
-        super().__init__(f"no commitment {commitment_id}")
-        self.commitment_id = commitment_id
 
 
 class ArchivedCommitment(CatalogError):

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from trackers.audit import commitment_target, record
+from trackers.errors import UnknownCommitment
 from trackers.models import Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
 from trackers.targets import (
     DeadlineInPast,
@@ -25,12 +26,6 @@ from trackers.targets import (
     parse_deadline,
     parse_target,
 )
-
-
-class UnknownCommitment(LookupError):
-    def __init__(self, ref: object) -> None:
-        super().__init__(str(ref))
-        self.ref = ref
 
 
 class UnknownParent(LookupError):

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers.errors import UnknownChat
 from trackers.models import AlertPreference, Chat, DigestMode
 
 MAX_LEAD_DAYS = 3660
@@ -28,10 +29,6 @@ class InvalidLeadDays(ValueError):
 
 class InvalidQuietHours(ValueError):
     """Quiet hours need a start and an end, HH:MM, and they must differ."""
-
-
-class UnknownChat(LookupError):
-    """The chat has no row yet (it never wrote to the bot)."""
 
 
 @dataclass(frozen=True)

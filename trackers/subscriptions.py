@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers.errors import UnknownChat, UnknownCommitment
 from trackers.models import (
     AlertPreference,
     Chat,
@@ -34,10 +35,6 @@ class SubscriptionError(Exception):
     """Base of the errors below; the bot layer maps each to a friendly text."""
 
 
-class UnknownCommitment(SubscriptionError, LookupError):
-    pass
-
-
 class UnknownTag(SubscriptionError, LookupError):
     pass
 
@@ -51,10 +48,6 @@ class AlreadyFollowing(SubscriptionError):
 
 
 class NotFollowing(SubscriptionError):
-    pass
-
-
-class UnknownChat(SubscriptionError, LookupError):
     pass
 
 

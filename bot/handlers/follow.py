@@ -187,7 +187,7 @@ async def _toggle_from_card(update: Update, context: Context, *, follow_it: bool
             return
         try:
             card = await catalog.get_card(session, commitment_id)
-        except catalog.CatalogError as error:
+        except (catalog.UnknownCommitment, catalog.ArchivedCommitment) as error:
             key = "archived_commitment" if isinstance(error, catalog.ArchivedCommitment) else "unknown_commitment"
             await query.answer(t(language, key, id=commitment_id), show_alert=True)
             return
