@@ -8,14 +8,11 @@ from datetime import datetime, timedelta
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.commands import MenuCommand
 from bot.context import Context
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.texts import t
 from trackers.outbox import outbox_health
 from trackers.sweep_state import all_sweeps
-
-COMMANDS = [MenuCommand("health", "cmd_health")]
 
 
 def _age(delta: timedelta) -> str:

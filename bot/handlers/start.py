@@ -9,8 +9,10 @@ from telegram.ext import CommandHandler
 
 from bot.commands import MenuCommand, help_text
 from bot.context import Context
+from bot.handlers.admin_gate import role_for
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.texts import LANGUAGES, t
+from trackers.admins import Role
 from trackers.chats import set_language
 
 COMMANDS = [
@@ -30,10 +32,14 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def show_help(update: Update, context: Context) -> None:
-    """List what the user can do."""
+    """List what the user can do (and, for admins, where their own commands are)."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-    await update.effective_message.reply_text(help_text(context.bot_data.menu, language))
+        is_admin = await role_for(session, update, context) >= Role.ADMIN
+    text = help_text(context.bot_data.menu, language)
+    if is_admin:
+        text += "\n" + t(language, "help_admin_hint")
+    await update.effective_message.reply_text(text)
 
 
 async def set_lang(update: Update, context: Context) -> None:

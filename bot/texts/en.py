@@ -10,6 +10,7 @@ TEXTS = {
     ),
     "help_header": "<b>What Luoshi can do</b>",
     "help_footer": "Interface language: /lang zh or /lang en",
+    "help_admin_hint": "You are an admin: /admin lists the admin commands.",
     "lang_set": "OK, I will speak English with you from now on.",
     "lang_usage": "Usage: /lang zh (中文) or /lang en (English). Now: {current}",
     "lang_name_zh": "中文",
@@ -232,7 +233,7 @@ TEXTS = {
         "/ingest URL — read an article; or paste, forward or upload a .txt / .html file\n"
         "/review [ID] — extraction results waiting for review (or one of them)\n"
         "/feeds add|list|remove|test — feeds\n"
-        "/stats — figures · /admins — who is an admin\n"
+        "/stats — figures · /admins — who is an admin · /health — delivery queue and sweeps\n"
         "Owners: /grant ID, /revoke ID (or in reply to someone's message), /broadcast TEXT"
     ),
     "adm_grant_usage": "Usage: /grant USER_ID, or reply to the person's message with /grant.",
@@ -407,7 +408,6 @@ TEXTS = {
     "alert_stale": "🔍 <b>{subject}</b>\nNo new coverage for {days} days. Any news?\nDetails: /show {id}",
     "alert_digest_daily": "📬 <b>Your daily digest</b> ({count})",
     "alert_digest_weekly": "📬 <b>Your weekly digest</b> ({count})",
-    "cmd_health": "Delivery health (admins)",
     "health_refused": "Sorry, /health is for admins only.",
     "health_header": "<b>Health</b>",
     "health_queue": "📮 Pending: {pending}   sending: {sending}   held for digests: {held}",

@@ -9,6 +9,7 @@ TEXTS = {
     ),
     "help_header": "<b>落实能做什么</b>",
     "help_footer": "界面语言：/lang zh 或 /lang en",
+    "help_admin_hint": "你是管理员：/admin 列出管理命令。",
     "lang_set": "好的，以后用中文和你交流。",
     "lang_usage": "用法：/lang zh（中文）或 /lang en（English）。当前：{current}",
     "lang_name_zh": "中文",
@@ -220,7 +221,7 @@ TEXTS = {
         "/ingest URL — 读取文章；也可以直接粘贴、转发文章或上传 .txt / .html 文件\n"
         "/review [ID] — 待审核的提取结果（或其中一项）\n"
         "/feeds add|list|remove|test — 订阅源\n"
-        "/stats — 统计 · /admins — 管理员名单\n"
+        "/stats — 统计 · /admins — 管理员名单 · /health — 发送队列与定时任务\n"
         "所有者：/grant ID、/revoke ID（或回复某人的消息）、/broadcast 文字"
     ),
     "adm_grant_usage": "用法：/grant 用户ID，或回复此人的消息发送 /grant。",
@@ -372,7 +373,6 @@ TEXTS = {
     "alert_stale": "🔍 <b>{subject}</b>\n已有 {days} 天没有新的报道。有新消息吗？\n详情：/show {id}",
     "alert_digest_daily": "📬 <b>今日摘要</b>（{count}条）",
     "alert_digest_weekly": "📬 <b>本周摘要</b>（{count}条）",
-    "cmd_health": "运行状况（管理员）",
     "health_refused": "抱歉，/health 只对管理员开放。",
     "health_header": "<b>运行状况</b>",
     "health_queue": "📮 待发送：{pending}　发送中：{sending}　等待摘要：{held}",

@@ -140,3 +140,11 @@ async def test_debug_logs_never_show_the_token(start_bot, client):
     assert "sendMessage" in logged  # PTB's debug lines were captured
     assert token not in logged
     assert not TOKEN_SHAPE.search(logged)
+
+
+async def test_help_points_admins_at_their_commands_and_keeps_them_from_everyone_else(start_bot, client):
+    async with start_bot(bot={"owner_ids": [4242]}):
+        reader = await say(client, "/help")
+        owner = await say(client, "/help", user=4242)
+    assert "/admin" not in reader["text"] and "/health" not in reader["text"]
+    assert "/admin" in owner["text"]
