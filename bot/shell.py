@@ -12,6 +12,7 @@ import shlex
 import sys
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +20,7 @@ from bot.running import running_bot, settings_for_local_api
 from bot.sandbox.client import SandboxClient, SandboxError
 from bot.sandbox.server import Sandbox
 from bot.settings import Settings
+from trackers.outbox import outbox_health
 
 SHELL_HELP = """\
 Shell commands (anything else is sent to the bot as your message):
@@ -33,6 +35,8 @@ Shell commands (anything else is sent to the bot as your message):
 
 # How long to wait for the bot to finish handling one message before moving on.
 REPLY_TIMEOUT = 30.0
+# How long to wait for the messages an action queued in the outbox (they go out at Telegram's pace).
+OUTBOX_TIMEOUT = 15.0
 
 
 @dataclass
@@ -147,6 +151,8 @@ class Shell:
                 f"(shell) you are now user {self.persona.user_id} ({self.persona.first_name}, "
                 f"{self.persona.language_code})"
             )
+            # What the bot sent this user while you were someone else (alerts, a followed commitment's news).
+            await self.show_new_messages()
         elif name == "group" and args and _is_int(args[0]) and int(args[0]) < 0:
             title = " ".join(args[1:]) or f"Group {args[0]}"
             await self.client.set_chat(int(args[0]), "group", title=title, admins=[self.persona.user_id])
@@ -232,7 +238,20 @@ class Shell:
             self._print("(shell) the bot has not finished after 30 s; its answer will show when it comes")
         finally:
             self._done.pop(result["update_id"], None)
+        await self._wait_for_outbox()
         await self.show_new_messages()
+
+    async def _wait_for_outbox(self) -> None:
+        """Let the dispatcher send what the update queued (a broadcast, a follower's notice) before moving on,
+        so a replayed script reads like the conversation a person would have had."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + OUTBOX_TIMEOUT
+        while loop.time() < give_up:
+            async with self.application.bot_data.transaction() as session:
+                health = await outbox_health(session, now=datetime.now(UTC))
+            if health.oldest_pending_due is None and not health.sending:
+                return
+            await asyncio.sleep(0.2)
 
     # -- output ---------------------------------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 
-def luoshi_shell(tmp_path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+def luoshi_shell(tmp_path, *args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"} | extra_env
     env["LUOSHI_SANDBOX_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'shell.db'}"
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "shell", *args],
@@ -59,3 +59,12 @@ def test_a_missing_script_is_one_clear_line(tmp_path):
     result = luoshi_shell(tmp_path, "--script", "no-such-file.txt")
     assert result.returncode == 2
     assert result.stderr.strip() == "luoshi: cannot read script no-such-file.txt: No such file or directory"
+
+
+def test_messages_sent_to_another_user_show_when_you_become_them(tmp_path):
+    conversation = "/start\n:user 1001 Ada\n/broadcast 明天上午九点系统维护\n:user 2002 Bob\n"
+    result = luoshi_shell(tmp_path, "--user", "2002", stdin=conversation, LUOSHI_BOT_OWNER_IDS="1001")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    after_switch = out[out.rindex("you are now user 2002") :]
+    assert "明天上午九点系统维护" in after_switch
