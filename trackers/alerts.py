@@ -27,6 +27,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import (
+    AdminGrant,
     AlertPreference,
     AuditEntry,
     Chat,
@@ -39,7 +40,7 @@ from trackers.models import (
 )
 from trackers.outbox import enqueue_many, outbox_row
 from trackers.preferences import AlertDefaults, after_quiet_hours, local_date, local_moment, parse_lead_days
-from trackers.subscriptions import Follower, followers_of
+from trackers.subscriptions import Follower, chats_as_followers, followers_of
 from trackers.sweep_state import record_run, watermark
 
 SWEEP_NAME = "alerts"
@@ -77,6 +78,9 @@ class AlertRules:
     overdue_days: tuple[int, ...] = (1, 30)
     stale_after_days: int = 90
     max_lateness: timedelta = timedelta(hours=24)
+    # Owners and admins from the settings; admins granted in the chat are read from the database. They hear
+    # about stale commitments too: finding coverage for them is their work.
+    admin_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -291,19 +295,31 @@ async def _stale_prompts(session: AsyncSession, planner: _Planner, start: dateti
             )
         )
     ).all()
+    admins = await chats_as_followers(session, await _admin_ids(session, planner.rules)) if rows else []
     for commitment, last_seen in rows:
         seen = last_seen or commitment.created_at
         if seen.tzinfo is None:  # func.coalesce loses the column type on some backends
             seen = seen.replace(tzinfo=UTC)
         seen_day = local_date(seen, commitment.timezone)
         alert = AlertText(kind=STALE, subject=commitment.subject, days=days, commitment_id=commitment.id)
+        told: set[int] = set()
         async for followers in followers_of(session, commitment, direct_only=True):
             for follower in followers:
                 if follower.prompts is not False:
+                    told.add(follower.chat_id)
                     planner.add(
                         follower, day=seen_day + timedelta(days=days), milestone=f"stale:{seen_day}", alert=alert
                     )
             await planner.flush(session)
+        for admin in admins:
+            if admin.chat_id not in told and admin.prompts is not False:
+                planner.add(admin, day=seen_day + timedelta(days=days), milestone=f"stale:{seen_day}", alert=alert)
+        await planner.flush(session)
+
+
+async def _admin_ids(session: AsyncSession, rules: AlertRules) -> set[int]:
+    granted = await session.scalars(select(AdminGrant.user_id))
+    return set(rules.admin_ids) | set(granted)
 
 
 # -- digests ---------------------------------------------------------------------------------------------------

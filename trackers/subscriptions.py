@@ -7,11 +7,11 @@ all followers in memory: it streams rows in batches from an indexed query.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.errors import UnknownChat, UnknownCommitment
@@ -195,19 +195,7 @@ async def followers_of(
     followed = select(Subscription.chat_id).where(direct if direct_only else any_match)
     directly = select(Subscription.chat_id).where(direct)
     statement = (
-        select(
-            Chat.id,
-            Chat.type,
-            Chat.language,
-            Chat.timezone,
-            AlertPreference.lead_days,
-            AlertPreference.prompts,
-            AlertPreference.quiet_start,
-            AlertPreference.quiet_end,
-            AlertPreference.digest,
-            Chat.id.in_(directly).label("direct"),
-        )
-        .outerjoin(AlertPreference, AlertPreference.chat_id == Chat.id)
+        _follower_rows(Chat.id.in_(directly))
         .where(Chat.active.is_(True), Chat.id.in_(followed))
         .order_by(Chat.id)
         .execution_options(yield_per=batch)
@@ -215,6 +203,28 @@ async def followers_of(
     result = await session.stream(statement)
     async for rows in result.partitions(batch):
         yield [Follower(*row) for row in rows]
+
+
+async def chats_as_followers(session: AsyncSession, chat_ids: Iterable[int]) -> list[Follower]:
+    """Given active chats (admins, say) in the shape the alert rules take, as if they followed directly."""
+    statement = _follower_rows(true()).where(Chat.active.is_(True), Chat.id.in_(list(chat_ids))).order_by(Chat.id)
+    return [Follower(*row) for row in (await session.execute(statement)).all()]
+
+
+def _follower_rows(direct):
+    """The columns of a Follower: the chat, its preferences, and whether it follows directly."""
+    return select(
+        Chat.id,
+        Chat.type,
+        Chat.language,
+        Chat.timezone,
+        AlertPreference.lead_days,
+        AlertPreference.prompts,
+        AlertPreference.quiet_start,
+        AlertPreference.quiet_end,
+        AlertPreference.digest,
+        direct.label("direct"),
+    ).outerjoin(AlertPreference, AlertPreference.chat_id == Chat.id)
 
 
 async def follower_count(session: AsyncSession, commitment: Commitment) -> int:

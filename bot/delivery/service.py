@@ -51,6 +51,7 @@ def alert_rules(settings: Settings) -> AlertRules:
         overdue_days=alerts.overdue_days,
         stale_after_days=alerts.stale_after_days,
         max_lateness=timedelta(hours=settings.delivery.max_lateness_hours),
+        admin_ids=settings.bot.owner_ids + settings.bot.admin_ids,
     )
 
 

@@ -15,6 +15,7 @@ from trackers.alerts import AlertRules, run_alert_rules
 from trackers.db import create_engine, create_sessionmaker
 from trackers.migrate import upgrade
 from trackers.models import (
+    AdminGrant,
     AuditEntry,
     Chat,
     Commitment,
@@ -75,14 +76,14 @@ async def add_commitment(session, deadline: date | None, **fields) -> Commitment
     return commitment
 
 
-async def sweep_until(sessions, end: datetime, step: timedelta) -> None:
+async def sweep_until(sessions, end: datetime, step: timedelta, rules: AlertRules = RULES) -> None:
     """Run the rules the way the JobQueue would, every `step`, with the clock travelling forward."""
     with time_machine.travel(START, tick=False) as traveller:
         moment = START
         while moment <= end:
             traveller.move_to(moment)
             async with sessions.begin() as session:
-                await run_alert_rules(session, now=utcnow(), rules=RULES, render=render_alert)
+                await run_alert_rules(session, now=utcnow(), rules=rules, render=render_alert)
             moment += step
 
 
@@ -247,3 +248,17 @@ async def test_a_daily_digest_bundles_the_days_alerts_into_one_message(sessions)
     assert all(f"项目{n}" in digests[0].text for n in range(3))
     assert {r.state for r in rows if r.kind == "deadline"} == {DeliveryState.BUNDLED}
     assert {r.bundle_id for r in rows if r.kind == "deadline"} == {digests[0].id}
+
+
+async def test_admins_hear_once_about_a_commitment_with_no_coverage(sessions):
+    rules = AlertRules(defaults=AlertDefaults(), stale_after_days=90, admin_ids=(50, 52))
+    async with sessions.begin() as session:
+        for chat_id in (7, 50, 51, 52):
+            await add_chat(session, chat_id)
+        session.add(AdminGrant(user_id=51, granted_by=50, granted_at=START))
+        commitment = await add_commitment(session, None, created_at=START - timedelta(days=85))
+        await follow(session, 7, "commitment", commitment.id, now=START)
+        await follow(session, 52, "commitment", commitment.id, now=START)  # an admin who also follows it
+    await sweep_until(sessions, START + timedelta(days=12), timedelta(hours=11), rules)
+    for chat_id in (7, 50, 51, 52):
+        assert [r.kind for r in await alerts_of(sessions, chat_id)] == ["stale"], chat_id
