@@ -241,30 +241,27 @@ async def bench_commands(rate: float, seconds: float) -> None:
 # -- memory -----------------------------------------------------------------------------------------------------
 
 
-def _memory(chats: int, commitments: int, queue) -> None:
+def _memory(url: str, queue) -> None:
+    """In a fresh process, as the bot would be: its modules loaded, the data already in the database."""
     import bot.app  # noqa: F401 -- the bot's modules loaded, as in the running bot
 
     async def run() -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite+aiosqlite:///{folder}/bench.db"
-            await asyncio.to_thread(upgrade, url)
-            await seed_followers(url, chats, commitments)
-            process = psutil.Process()
-            baseline = process.memory_info().rss
-            peak = [baseline]
-            done = threading.Event()
+        process = psutil.Process()
+        baseline = process.memory_info().rss
+        peak = [baseline]
+        done = threading.Event()
 
-            def sample() -> None:
-                while not done.is_set():
-                    peak.append(process.memory_info().rss)
-                    time.sleep(0.01)
+        def sample() -> None:
+            while not done.is_set():
+                peak.append(process.memory_info().rss)
+                time.sleep(0.01)
 
-            sampler = threading.Thread(target=sample)
-            sampler.start()
-            _, enqueued = await fan_out(url)
-            done.set()
-            sampler.join()
-            queue.put((max(peak), baseline, enqueued))
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        _, enqueued = await fan_out(url)
+        done.set()
+        sampler.join()
+        queue.put((max(peak), baseline, enqueued))
 
     asyncio.run(run())
 
@@ -272,10 +269,15 @@ def _memory(chats: int, commitments: int, queue) -> None:
 def bench_memory(chats: int, commitments: int) -> None:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=_memory, args=(chats, commitments, queue))
-    child.start()
-    peak, baseline, enqueued = queue.get()
-    child.join()
+    with tempfile.TemporaryDirectory() as folder:
+        # Seeded here, so the measured process holds only what the bot itself would.
+        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+        upgrade(url)
+        asyncio.run(seed_followers(url, chats, commitments))
+        child = context.Process(target=_memory, args=(url, queue))
+        child.start()
+        peak, baseline, enqueued = queue.get()
+        child.join()
     line("memory_fan_out_rows", enqueued, "rows")
     # The baseline is every feature's modules loaded (charts bring matplotlib); the fan-out adds the rest.
     line("memory_baseline_rss_mb", baseline / 2**20, "MB")

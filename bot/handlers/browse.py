@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.charts import render_chart
 from bot.commands import MenuCommand
 from bot.context import Context
 from bot.handlers.common import current_chat, language_for, utcnow
@@ -308,6 +307,9 @@ async def _send_chart(update: Update, context: Context, commitment_id: int) -> N
         return
     await update.effective_chat.send_chat_action("upload_photo")
     # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other chats are not kept waiting.
+    # matplotlib is imported on the first chart, not at start-up: it is half of the bot's resident memory.
+    from bot.charts import render_chart
+
     png = await asyncio.to_thread(render_chart, card, language, utcnow())
     caption = t(language, "chart_caption", id=commitment_id, subject=esc(shorten(card.commitment.subject, 60)))
     await update.effective_message.reply_photo(InputFile(png, filename=f"chart-{commitment_id}.png"), caption=caption)
