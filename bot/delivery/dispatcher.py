@@ -238,7 +238,12 @@ class Dispatcher:
                     wait = max(self.limiter.free_at(row.chat_id, time.monotonic()) - time.monotonic(), 0.0)
                     return self._later(row, sent_parts, wait)
                 try:
-                    message = await self.bot.send_message(row.chat_id, parts[sent_parts], parse_mode=ParseMode.HTML)
+                    try:
+                        message = await self.bot.send_message(
+                            row.chat_id, parts[sent_parts], parse_mode=ParseMode.HTML
+                        )
+                    finally:
+                        self.limiter.release(row.chat_id)
                 except RetryAfter as error:
                     return self._flooded(row, sent_parts, error)
                 except ChatMigrated as error:

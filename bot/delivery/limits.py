@@ -1,9 +1,11 @@
 """Telegram's flood limits, kept by the dispatcher before it sends: overall, per private chat, per group.
 
-Sliding windows, as Telegram (and the sandbox) count: at most N sends in any window of W seconds. Each window
-is stretched by a small margin, because a send leaves here a little before Telegram counts it and the network
-does not keep the spacing exactly. A 429 pauses the scope it applies to: the chat, or everything when the
-flood is the bot's as a whole -- never for longer than the dispatcher can wait in memory.
+Sliding windows, as Telegram (and the sandbox) count: at most N sends in any window of W seconds. A send holds
+its slot from the moment it leaves until its answer comes back, and is then counted at the time of the answer:
+Telegram counted it somewhere in between, so however the network or a busy event loop bunches requests up, no
+window on Telegram's side can hold more than N. Each window is also stretched by a small margin. A 429 pauses
+the scope it applies to: the chat, or everything when the flood is the bot's as a whole -- never for longer than
+the dispatcher can wait in memory.
 """
 
 from __future__ import annotations
@@ -18,22 +20,35 @@ MARGIN = 1.05
 FORGET_AFTER = 120.0
 
 
+# How often to look again when every slot of a window is held by a send still waiting for its answer.
+IN_FLIGHT_POLL = 0.01
+
+
 class _Window:
-    __slots__ = ("capacity", "seconds", "times")
+    __slots__ = ("capacity", "in_flight", "seconds", "times")
 
     def __init__(self, capacity: int, seconds: float) -> None:
         self.capacity = max(1, capacity)
         self.seconds = seconds * MARGIN
-        self.times: deque[float] = deque()
+        self.times: deque[float] = deque()  # answers received, oldest first
+        self.in_flight = 0
 
     def free_at(self, now: float) -> float:
         while self.times and self.times[0] <= now - self.seconds:
             self.times.popleft()
-        if len(self.times) < self.capacity:
+        room = self.capacity - self.in_flight
+        if room <= 0:
+            return now + IN_FLIGHT_POLL
+        if len(self.times) < room:
             return now
-        return self.times[-self.capacity] + self.seconds
+        return self.times[-room] + self.seconds
+
+    def take(self) -> None:
+        self.in_flight += 1
 
     def record(self, now: float) -> None:
+        """A held slot's send was answered: count it at `now`."""
+        self.in_flight = max(0, self.in_flight - 1)
         self.times.append(now)
 
     def last(self) -> float | None:
@@ -77,30 +92,38 @@ class FloodLimiter:
         return max(self.chat_free_at(chat_id, now), self._global.free_at(now), self._paused_until)
 
     async def acquire(self, chat_id: int, deadline: float) -> bool:
-        """Wait for a slot for this chat and take it; False (nothing taken) if none comes before `deadline`."""
+        """Wait for a slot for this chat and take it; False (nothing taken) if none comes before `deadline`.
+
+        A slot taken must be given back with `release` once the send has its answer (or failed)."""
         while True:
             now = time.monotonic()
             at = self.free_at(chat_id, now)
             if at <= now:
-                self._record(chat_id, now)
+                for window in self._windows(chat_id):
+                    window.take()
                 return True
             if at > deadline:
                 return False
             await asyncio.sleep(at - now)
 
-    def _record(self, chat_id: int, now: float) -> None:
-        self._global.record(now)
-        self._chat(chat_id).record(now)
-        group = self._group(chat_id)
-        if group is not None:
-            group.record(now)
+    def release(self, chat_id: int) -> None:
+        """The send that held this chat's slot is over: count it now."""
+        now = time.monotonic()
+        for window in self._windows(chat_id):
+            window.record(now)
         if now - self._last_cleanup > FORGET_AFTER:
             self._forget(now)
+
+    def _windows(self, chat_id: int) -> list[_Window]:
+        group = self._group(chat_id)
+        return [self._global, self._chat(chat_id)] + ([group] if group is not None else [])
 
     def _forget(self, now: float) -> None:
         self._last_cleanup = now
         for table in (self._chats, self._groups):
-            for chat_id in [c for c, w in table.items() if (w.last() or 0.0) < now - FORGET_AFTER]:
+            for chat_id in [
+                c for c, w in table.items() if not w.in_flight and (w.last() or 0.0) < now - FORGET_AFTER
+            ]:
                 del table[chat_id]
         for chat_id in [c for c, until in self._chat_paused.items() if until < now]:
             del self._chat_paused[chat_id]
