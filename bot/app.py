@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import HTTPXRequest
 
 from bot import coverage
@@ -11,6 +11,8 @@ from bot.commands import register_menu
 from bot.concurrency import PerChatUpdateProcessor
 from bot.context import CONTEXT_TYPES, BotData
 from bot.delivery import service as delivery
+from bot.delivery.limits import flood_limiter
+from bot.delivery.ratelimit import SharedFloodLimiter
 from bot.errors import report_error
 from bot.handlers import (
     add,
@@ -47,6 +49,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     if not token:
         raise ValueError("a bot token is needed (TELEGRAM_BOT_TOKEN)")
     telegram = settings.telegram
+    limiter = flood_limiter(settings.delivery)
     application = (
         ApplicationBuilder()
         .token(token)
@@ -64,14 +67,15 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates))
-        # Replies respect the overall and per-group flood limits; a RetryAfter is retried once.
-        .rate_limiter(AIORateLimiter(max_retries=1))
+        # Replies and the dispatcher's notifications draw on one flood budget (overall and per group).
+        .rate_limiter(SharedFloodLimiter(limiter))
         .post_init(_open_resources)
         .post_shutdown(_close_resources)
         .build()
     )
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
+    bot_data.flood_limiter = limiter
 
     # Guards first (group -1): they may stop an update before any feature sees it.
     application.add_handlers(guards.HANDLERS, group=-1)

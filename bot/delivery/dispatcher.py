@@ -50,7 +50,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.delivery.limits import FloodLimiter
+from bot.delivery.limits import FloodLimiter, flood_limiter
 from bot.delivery.split import split_html
 from bot.settings import DeliverySettings
 from trackers.models import DeliveryState
@@ -111,17 +111,15 @@ class Dispatcher:
         *,
         instance: str,
         clock: Callable[[], datetime],
+        limiter: FloodLimiter | None = None,
     ) -> None:
         self.bot = bot
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.instance = instance
         self.clock = clock
-        self.limiter = FloodLimiter(
-            global_per_second=settings.global_per_second,
-            private_per_second=settings.private_per_second,
-            group_per_minute=settings.group_per_minute,
-        )
+        # Shared with the handlers' replies (bot.delivery.ratelimit) when the Application made one.
+        self.limiter = limiter or flood_limiter(settings)
         self._semaphore = asyncio.Semaphore(settings.concurrency)
         self._last_reap = 0.0
         self._recent_floods: list[tuple[float, int]] = []
@@ -239,9 +237,7 @@ class Dispatcher:
                     return self._later(row, sent_parts, wait)
                 try:
                     try:
-                        message = await self.bot.send_message(
-                            row.chat_id, parts[sent_parts], parse_mode=ParseMode.HTML
-                        )
+                        message = await self.bot.send_message(row.chat_id, parts[sent_parts], parse_mode=ParseMode.HTML)
                     finally:
                         self.limiter.release(row.chat_id)
                 except RetryAfter as error:

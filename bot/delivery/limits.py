@@ -13,6 +13,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import DeliverySettings
 
 # 5 % slower than the limit: enough for the jitter of a local network, cheap in throughput.
 MARGIN = 1.05
@@ -91,39 +95,47 @@ class FloodLimiter:
     def free_at(self, chat_id: int, now: float) -> float:
         return max(self.chat_free_at(chat_id, now), self._global.free_at(now), self._paused_until)
 
-    async def acquire(self, chat_id: int, deadline: float) -> bool:
+    async def acquire(self, chat_id: int, deadline: float, *, per_chat: bool = True) -> bool:
         """Wait for a slot for this chat and take it; False (nothing taken) if none comes before `deadline`.
 
-        A slot taken must be given back with `release` once the send has its answer (or failed)."""
+        A slot taken must be given back with `release` once the send has its answer (or failed). `per_chat`
+        False leaves out the one-a-second private-chat window (for replies to what a person just sent)."""
         while True:
             now = time.monotonic()
-            at = self.free_at(chat_id, now)
+            windows = self._windows(chat_id, per_chat)
+            at = max(window.free_at(now) for window in windows)
+            if per_chat:
+                # A pause after a 429 holds the notifications back; a reply meets its own 429, if any.
+                at = max(at, self._paused_until, self._chat_paused.get(chat_id, 0.0))
             if at <= now:
-                for window in self._windows(chat_id):
+                for window in windows:
                     window.take()
                 return True
             if at > deadline:
                 return False
             await asyncio.sleep(at - now)
 
-    def release(self, chat_id: int) -> None:
+    def release(self, chat_id: int, *, per_chat: bool = True) -> None:
         """The send that held this chat's slot is over: count it now."""
         now = time.monotonic()
-        for window in self._windows(chat_id):
+        for window in self._windows(chat_id, per_chat):
             window.record(now)
         if now - self._last_cleanup > FORGET_AFTER:
             self._forget(now)
 
-    def _windows(self, chat_id: int) -> list[_Window]:
+    def _windows(self, chat_id: int, per_chat: bool = True) -> list[_Window]:
+        windows = [self._global]
+        if per_chat:
+            windows.append(self._chat(chat_id))
         group = self._group(chat_id)
-        return [self._global, self._chat(chat_id)] + ([group] if group is not None else [])
+        if group is not None:
+            windows.append(group)
+        return windows
 
     def _forget(self, now: float) -> None:
         self._last_cleanup = now
         for table in (self._chats, self._groups):
-            for chat_id in [
-                c for c, w in table.items() if not w.in_flight and (w.last() or 0.0) < now - FORGET_AFTER
-            ]:
+            for chat_id in [c for c, w in table.items() if not w.in_flight and (w.last() or 0.0) < now - FORGET_AFTER]:
                 del table[chat_id]
         for chat_id in [c for c, until in self._chat_paused.items() if until < now]:
             del self._chat_paused[chat_id]
@@ -145,3 +157,12 @@ class FloodLimiter:
     @property
     def paused_for(self) -> float:
         return max(0.0, self._paused_until - time.monotonic())
+
+
+def flood_limiter(settings: DeliverySettings) -> FloodLimiter:
+    """The limiter for `delivery` settings (global, private and group limits)."""
+    return FloodLimiter(
+        global_per_second=settings.global_per_second,
+        private_per_second=settings.private_per_second,
+        group_per_minute=settings.group_per_minute,
+    )

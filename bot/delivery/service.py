@@ -83,7 +83,14 @@ class Delivery:
             ),
         )
         self.leadership = Leadership(bot_data.engine)
-        self.dispatcher = Dispatcher(self.bot, bot_data.sessionmaker, delivery, instance=self.instance, clock=utcnow)
+        self.dispatcher = Dispatcher(
+            self.bot,
+            bot_data.sessionmaker,
+            delivery,
+            instance=self.instance,
+            clock=utcnow,
+            limiter=bot_data.flood_limiter,
+        )
 
     async def close(self) -> None:
         if self.leadership is not None:

@@ -17,7 +17,9 @@ from trackers.preferences import local_date
 OWNER = 4242
 
 
-async def _fan_out(start_bot, client, settings, chats: list[int], *, per_second: int, drain_seconds: float) -> dict:
+async def _fan_out(
+    start_bot, client, settings, chats: list[int], *, per_second: int, drain_seconds: float, readers: int = 0
+) -> dict:
     """Chats follow everything; a commitment's 0-day alert fell due this morning; the bot starts and fans it out
     in its first sweep, as after downtime."""
     for start in range(0, len(chats), 200):
@@ -36,16 +38,22 @@ async def _fan_out(start_bot, client, settings, chats: list[int], *, per_second:
         await session.execute(insert(Subscription.__table__), follows)
     await engine.dispose()
     async with start_bot(delivery={"global_per_second": per_second, "sweep_seconds": 0.5}) as app:
+        # People write to the bot during the fan-out: their answers come out of the same flood budget.
+        users = range(90_001, 90_001 + readers)
+        for user in users:
+            await client.send_text(user, "/start", first_name="Reader")
         counts = await wait_until_drained(app.bot_data.sessionmaker, timeout=drain_seconds, rows=len(chats))
-    return {"counts": counts, "stats": await client.stats()}
+        answered = [len(await client.wait_for_messages(user, 1, timeout=10)) for user in users]
+    return {"counts": counts, "stats": await client.stats(), "answered": answered}
 
 
 async def test_a_fan_out_under_enforced_limits_gets_no_429(start_bot, client, settings):
     """Faster limits than Telegram's, set alike in the sandbox and the bot, keep this test short."""
     chats = list(range(40_001, 40_601))
-    result = await _fan_out(start_bot, client, settings, chats, per_second=100, drain_seconds=60)
+    result = await _fan_out(start_bot, client, settings, chats, per_second=100, drain_seconds=60, readers=20)
     assert result["counts"] == {"sent": len(chats)}
-    assert result["stats"]["messages_sent"] == len(chats)
+    assert result["answered"] == [1] * 20
+    assert result["stats"]["messages_sent"] == len(chats) + 20
     assert result["stats"]["too_many_requests"] == 0
 
 
