@@ -17,10 +17,12 @@ so the order of the checks matters):
   make a copy, so it is not resent;
 - no connection, a full pool, a 5xx answer -> provably not delivered: pending again, with backoff.
 
-The dispatcher sends through a Bot of its own, without the Application's AIORateLimiter: that limiter pauses
-every request on one RetryAfter (replies to users too) and knows no per-chat limit, while the dispatcher needs
-both scopes, and must never sleep through an hours-long retry_after. Its own connection pool also keeps bulk
-sends from queueing in front of replies.
+The dispatcher sends through a Bot of its own and keeps the flood limits itself (bot/delivery/limits.py):
+PTB's AIORateLimiter pauses every request on one RetryAfter (replies to users too) and knows no per-chat limit,
+while the dispatcher needs both scopes, and must never sleep through an hours-long retry_after. The
+Application's replies draw on the same FloodLimiter (bot/delivery/ratelimit.py), so the two together stay
+within Telegram's overall budget. Its own connection pool also keeps bulk sends from queueing in front of
+replies.
 """
 
 from __future__ import annotations
