@@ -20,12 +20,14 @@ from telegram.error import (
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.running import throwaway_token
 from bot.sandbox import Sandbox, SandboxClient, SandboxProcess
 
 # PTB 22 warns whenever RetryAfter.retry_after is built as an int; that is PTB's migration notice, not ours.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
-TOKEN = "123456789:AAHsandboxTokenForTestsOnly_abcdefghij"
+# Made fresh for each run: nothing shaped like a real token sits in the repository.
+TOKEN = throwaway_token()
 USER = 4242
 
 

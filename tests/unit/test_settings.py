@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from bot.running import throwaway_token
 from bot.settings import SettingsError, load_settings
 
 
@@ -47,7 +48,7 @@ def test_environment_lists_are_comma_separated_and_the_api_url_is_a_setting():
 
 
 def test_the_token_comes_only_from_the_environment_and_stays_out_of_reprs():
-    token = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    token = throwaway_token()
     settings = load_settings(environ={"TELEGRAM_BOT_TOKEN": token})
     assert settings.token.get_secret_value() == token
     assert token not in repr(settings)
