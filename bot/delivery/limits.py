@@ -50,9 +50,10 @@ class _Window:
     def take(self) -> None:
         self.in_flight += 1
 
-    def record(self, now: float) -> None:
-        """A held slot's send was answered: count it at `now`."""
-        self.in_flight = max(0, self.in_flight - 1)
+    def record(self, now: float, *, held: bool = True) -> None:
+        """A send was answered: count it at `now` (and give back its slot, if it held one)."""
+        if held:
+            self.in_flight = max(0, self.in_flight - 1)
         self.times.append(now)
 
     def last(self) -> float | None:
@@ -99,10 +100,11 @@ class FloodLimiter:
         """Wait for a slot for this chat and take it; False (nothing taken) if none comes before `deadline`.
 
         A slot taken must be given back with `release` once the send has its answer (or failed). `per_chat`
-        False leaves out the one-a-second private-chat window (for replies to what a person just sent)."""
+        False is for replies to what a person just wrote: they wait only for the overall budget, not for the
+        chat's or the group's own window (they are still counted there, so notifications make room)."""
         while True:
             now = time.monotonic()
-            windows = self._windows(chat_id, per_chat)
+            windows = self._windows(chat_id, per_chat) if per_chat else [self._global]
             at = max(window.free_at(now) for window in windows)
             if per_chat:
                 # A pause after a 429 holds the notifications back; a reply meets its own 429, if any.
@@ -118,8 +120,10 @@ class FloodLimiter:
     def release(self, chat_id: int, *, per_chat: bool = True) -> None:
         """The send that held this chat's slot is over: count it now."""
         now = time.monotonic()
-        for window in self._windows(chat_id, per_chat):
-            window.record(now)
+        self._global.record(now)
+        # A reply held only the overall slot, but counts in the chat's and the group's windows all the same.
+        for window in self._windows(chat_id)[1:]:
+            window.record(now, held=per_chat)
         if now - self._last_cleanup > FORGET_AFTER:
             self._forget(now)
 

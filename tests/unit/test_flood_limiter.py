@@ -49,3 +49,13 @@ async def test_one_private_chat_gets_one_message_a_second():
     released = time.monotonic()
     assert flood.free_at(7, released) == pytest.approx(released + MARGIN, abs=0.02)
     assert flood.free_at(8, released) == released  # another chat is not held up
+
+
+async def test_replies_wait_only_for_the_overall_budget_but_count_in_the_group_window():
+    flood = FloodLimiter(global_per_second=100, private_per_second=1, group_per_minute=2)
+    group = -100
+    for _ in range(3):  # three quick replies in a group allowed two a minute: none waits
+        assert await flood.acquire(group, deadline=time.monotonic() + 0.05, per_chat=False)
+        flood.release(group, per_chat=False)
+    # ...but a notification to that group now waits for the group's window.
+    assert not await flood.acquire(group, deadline=time.monotonic() + 0.05)
