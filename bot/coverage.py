@@ -20,7 +20,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import SimpleNamespace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,7 +31,7 @@ from bot.handlers.common import utcnow
 from bot.render.cards import assessment_lines
 from bot.render.format import amount, esc, percent, shorten
 from bot.settings import Settings
-from bot.sweeps import SWEEP_JOB_KWARGS
+from bot.sweeps import repeat
 from bot.texts import t
 from trackers.articles import ArticleText, EmptyArticle, store_article, text_from_page
 from trackers.coverage_news import CoverageNews, announce_new_coverage
@@ -281,17 +281,5 @@ async def coverage_sweep(context: Context) -> None:
 def install(application: Application) -> None:
     """Schedule the coverage sweeps (called by build_application)."""
     settings: Settings = application.bot_data.settings
-    application.job_queue.run_repeating(
-        feed_sweep,
-        interval=timedelta(seconds=settings.feeds.sweep_seconds),
-        first=timedelta(seconds=1),
-        name="feeds",
-        job_kwargs=SWEEP_JOB_KWARGS,
-    )
-    application.job_queue.run_repeating(
-        coverage_sweep,
-        interval=timedelta(seconds=settings.feeds.coverage_sweep_seconds),
-        first=timedelta(seconds=0.5),
-        name="coverage",
-        job_kwargs=SWEEP_JOB_KWARGS,
-    )
+    repeat(application, feed_sweep, every=settings.feeds.sweep_seconds, first=1, name="feeds")
+    repeat(application, coverage_sweep, every=settings.feeds.coverage_sweep_seconds, first=0.5, name="coverage")

@@ -24,11 +24,12 @@ async def prune_inbox(context: Context) -> None:
         await forget_updates_before(session, utcnow() - INBOX_RETENTION)
 
 
-def schedule_sweeps(application: Application) -> None:
+def repeat(application: Application, sweep, *, every: float, first: float, name: str) -> None:
+    """Run `sweep` every `every` seconds, starting `first` seconds from now, never skipped for being late."""
     application.job_queue.run_repeating(
-        prune_inbox,
-        interval=timedelta(hours=1),
-        first=timedelta(minutes=1),
-        name="prune_inbox",
-        job_kwargs=SWEEP_JOB_KWARGS,
+        sweep, interval=timedelta(seconds=every), first=timedelta(seconds=first), name=name, job_kwargs=SWEEP_JOB_KWARGS
     )
+
+
+def schedule_sweeps(application: Application) -> None:
+    repeat(application, prune_inbox, every=3600, first=60, name="prune_inbox")

@@ -26,7 +26,7 @@ from bot.delivery.alert_texts import render_alert
 from bot.delivery.dispatcher import Dispatcher, RunReport
 from bot.handlers.common import utcnow
 from bot.settings import Settings
-from bot.sweeps import SWEEP_JOB_KWARGS
+from bot.sweeps import repeat
 from trackers.alerts import SWEEP_NAME as ALERTS_SWEEP
 from trackers.alerts import AlertRules, SweepReport, run_alert_rules
 from trackers.leadership import Leadership
@@ -177,20 +177,8 @@ def install(application: Application) -> None:
     bot_data: BotData = application.bot_data
     settings = bot_data.settings
     bot_data.delivery = Delivery(settings)
-    application.job_queue.run_repeating(
-        dispatch_sweep,
-        interval=timedelta(seconds=settings.delivery.sweep_seconds),
-        first=timedelta(seconds=0.2),
-        name="dispatch",
-        job_kwargs=SWEEP_JOB_KWARGS,
-    )
-    application.job_queue.run_repeating(
-        alert_sweep,
-        interval=timedelta(seconds=settings.alerts.sweep_seconds),
-        first=timedelta(seconds=0.1),
-        name="alert_rules",
-        job_kwargs=SWEEP_JOB_KWARGS,
-    )
+    repeat(application, dispatch_sweep, every=settings.delivery.sweep_seconds, first=0.2, name="dispatch")
+    repeat(application, alert_sweep, every=settings.alerts.sweep_seconds, first=0.1, name="alert_rules")
 
 
 async def open_delivery(application: Application) -> None:
