@@ -200,7 +200,9 @@ async def followers_of(
         .order_by(Chat.id)
         .execution_options(yield_per=batch)
     )
-    result = await session.stream(statement)
+    # Through the session's connection, not the ORM: plain rows, without the ORM's per-row loading work.
+    connection = await session.connection()
+    result = await connection.stream(statement)
     async for rows in result.partitions(batch):
         yield [Follower(*row) for row in rows]
 
