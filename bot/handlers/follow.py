@@ -67,17 +67,24 @@ async def _resolve(session, text: str) -> tuple[SubscriptionKind, str] | None:
     return None
 
 
+async def _may_change_follows(update: Update, context: Context, language: str, argument: str, usage: str) -> bool:
+    """/follow and /unfollow need an argument, and in a group an admin; otherwise say so and refuse."""
+    if not argument:
+        await reply(update, t(language, usage))
+        return False
+    if not await may_change_chat_settings(update, context):
+        await reply(update, t(language, "group_admins_only"))
+        return False
+    return True
+
+
 async def follow(update: Update, context: Context) -> None:
     """/follow ID|tag|place|all: hear about deadlines and new coverage."""
     argument = " ".join(context.args or []).strip()
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        if not argument:
-            await reply(update, t(language, "follow_usage"))
-            return
-        if not await may_change_chat_settings(update, context):
-            await reply(update, t(language, "group_admins_only"))
+        if not await _may_change_follows(update, context, language, argument, "follow_usage"):
             return
         try:
             resolved = await _resolve(session, argument)
@@ -116,11 +123,7 @@ async def unfollow(update: Update, context: Context) -> None:
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        if not argument:
-            await reply(update, t(language, "unfollow_usage"))
-            return
-        if not await may_change_chat_settings(update, context):
-            await reply(update, t(language, "group_admins_only"))
+        if not await _may_change_follows(update, context, language, argument, "unfollow_usage"):
             return
         sub = _matching(await subscriptions.follows_of(session, chat.id), argument)
         if sub is None:
