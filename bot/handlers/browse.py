@@ -272,17 +272,23 @@ async def _send_card(update: Update, context: Context, commitment_id: int) -> No
     await reply(update, text, keyboard)
 
 
-async def show(update: Update, context: Context) -> None:
-    """/show ID: the commitment's card with follow and chart buttons."""
+async def _id_argument(update: Update, context: Context, usage: str) -> int | None:
+    """The commitment id a command names; when missing or malformed, say how to use it and return None."""
     raw = context.args[0] if context.args else None
     commitment_id = _parse_id(raw)
     if commitment_id is None:
         async with context.bot_data.transaction() as session:
             language = await _language(session, update, context)
-        key = "show_usage" if raw is None else "bad_id"
+        key = usage if raw is None else "bad_id"
         await reply(update, t(language, key, value=esc(shorten(raw or "", 40))))
-        return
-    await _send_card(update, context, commitment_id)
+    return commitment_id
+
+
+async def show(update: Update, context: Context) -> None:
+    """/show ID: the commitment's card with follow and chart buttons."""
+    commitment_id = await _id_argument(update, context, "show_usage")
+    if commitment_id is not None:
+        await _send_card(update, context, commitment_id)
 
 
 async def show_from_button(update: Update, context: Context) -> None:
@@ -317,15 +323,9 @@ async def _send_chart(update: Update, context: Context, commitment_id: int) -> N
 
 async def chart(update: Update, context: Context) -> None:
     """/chart ID: a PNG of progress against the target, with the deadline and the projection."""
-    raw = context.args[0] if context.args else None
-    commitment_id = _parse_id(raw)
-    if commitment_id is None:
-        async with context.bot_data.transaction() as session:
-            language = await _language(session, update, context)
-        key = "chart_usage" if raw is None else "bad_id"
-        await reply(update, t(language, key, value=esc(shorten(raw or "", 40))))
-        return
-    await _send_chart(update, context, commitment_id)
+    commitment_id = await _id_argument(update, context, "chart_usage")
+    if commitment_id is not None:
+        await _send_chart(update, context, commitment_id)
 
 
 async def chart_from_button(update: Update, context: Context) -> None:
