@@ -5,8 +5,10 @@
 - dispatch: notifications per second through the dispatcher (claim, send, record) against the sandbox (limits
   off, in a process of its own) divided by a bare PTB send_message loop (default request, one at a time)
   against the same sandbox in the same run. Goal: at least 0.8. Also the bot's CPU seconds per 1,000 messages.
-- commands: p50/p99 round trip of /start (reads and writes the database) at 300 updates a second through the
-  sandbox, the driver in a process of its own. Goal: p99 under 50 ms.
+- commands: p50/p99 round trip of /start (reads and writes the database: each user is new) at 300 updates a
+  second through the sandbox, the driver in a process of its own, and the bot's CPU per update. Goal: p99 under
+  50 ms. A stock PTB Application answering /start without a database is run first at the same rate, as the
+  baseline of what this machine allows.
 - memory: peak RSS of a process with the bot's modules loaded while it fans one alert out to 100,000 chats
   among 10,000 commitments. Goal: under 150 MB.
 
@@ -186,7 +188,7 @@ async def bench_dispatch(messages: int) -> None:
 # -- commands under load ----------------------------------------------------------------------------------------
 
 
-def _drive(url: str, rate: float, seconds: float, queue) -> None:
+def _drive(url: str, rate: float, seconds: float, first_user: int, queue) -> None:
     async def run() -> dict[int, float]:
         sent: dict[int, float] = {}
         # Bounded in flight: a slow machine should show up as latency, not as a pile of waiting requests.
@@ -198,7 +200,7 @@ def _drive(url: str, rate: float, seconds: float, queue) -> None:
                 await client.send_text(user, "/start", first_name="U")
 
         async with SandboxClient(url, timeout=120) as client:
-            users = range(100_000, 100_000 + int(rate * seconds))
+            users = range(first_user, first_user + int(rate * seconds))
             started = time.monotonic()
             tasks = []
             for n, user in enumerate(users):
@@ -212,8 +214,53 @@ def _drive(url: str, rate: float, seconds: float, queue) -> None:
     queue.put(asyncio.run(run()))
 
 
+async def _offer_load(sandbox: SandboxProcess, rate: float, seconds: float, first_user: int) -> tuple[list, float]:
+    """Users first_user, first_user+1, ... each send /start at `rate` a second; their round trips (ms, sorted) and
+    this process's CPU seconds meanwhile."""
+    queue = multiprocessing.get_context("spawn").Queue()
+    driver = multiprocessing.get_context("spawn").Process(
+        target=_drive, args=(sandbox.url, rate, seconds, first_user, queue)
+    )
+    async with SandboxClient(sandbox.url) as client:
+        await client.clear_calls()
+        cpu = sum(psutil.Process().cpu_times()[:2])
+        driver.start()
+        sent = await asyncio.to_thread(queue.get, True, rate * seconds + 300)
+        driver.join()
+        await client.wait_for_calls("sendMessage", count=len(sent), timeout=60)
+        cpu = sum(psutil.Process().cpu_times()[:2]) - cpu
+        calls = await client.calls("sendMessage")
+    answered = {call["chat_id"]: call["time"] for call in calls if call["chat_id"] in sent}
+    return sorted((answered[user] - sent[user]) * 1000 for user in sent if user in answered), cpu
+
+
+def _latency_lines(prefix: str, latencies: list, offered: int, cpu: float) -> None:
+    line(f"{prefix}_answered", len(latencies), f"of {offered}")
+    line(f"{prefix}_p50_ms", statistics.median(latencies), "ms")
+    line(f"{prefix}_p99_ms", latencies[int(len(latencies) * 0.99) - 1], "ms")
+    line(f"{prefix}_bot_cpu_ms_per_update", cpu / offered * 1000, "ms")
+
+
 async def bench_commands(rate: float, seconds: float) -> None:
-    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+    from telegram.ext import Application, CommandHandler
+
+    offered = int(rate * seconds)
+    async with SandboxProcess() as sandbox:
+        # Baseline: a stock PTB Application (default request, one update at a time) answering /start without a
+        # database, at the same rate in the same run: what this machine allows any PTB bot.
+        async def hello(update, context) -> None:
+            await update.effective_message.reply_text("你好")
+
+        bare = Application.builder().token(throwaway_token()).base_url(sandbox.bot_api_base).build()
+        bare.add_handler(CommandHandler("start", hello))
+        async with bare:
+            await bare.start()
+            await bare.updater.start_polling(poll_interval=0, timeout=10)
+            latencies, cpu = await _offer_load(sandbox, rate, seconds, 200_000)
+            await bare.updater.stop()
+            await bare.stop()
+        _latency_lines("commands_bare_ptb", latencies, offered, cpu)
+
         with tempfile.TemporaryDirectory() as folder:
             base = load_settings(environ={})
             settings = settings_for_local_api(
@@ -222,23 +269,11 @@ async def bench_commands(rate: float, seconds: float) -> None:
             # Flood limits off, as in the dispatch benchmark: 300 answers a second is ten times what Telegram
             # lets a bot send, and this measures the bot's own cost per update, not Telegram's budget.
             settings = settings.with_changes(delivery={"global_per_second": 100_000.0})
-            async with running_bot(settings):
+            async with running_bot(settings), SandboxClient(sandbox.url) as client:
                 await client.send_text(99, "/start")  # warm up
                 await client.wait_for_messages(99, 1, timeout=10)
-                queue = multiprocessing.get_context("spawn").Queue()
-                driver = multiprocessing.get_context("spawn").Process(
-                    target=_drive, args=(sandbox.url, rate, seconds, queue)
-                )
-                driver.start()
-                sent = await asyncio.to_thread(queue.get, True, rate * seconds + 300)
-                driver.join()
-                await client.wait_for_calls("sendMessage", count=len(sent) + 1, timeout=30)
-                calls = await client.calls("sendMessage")
-    answered = {call["chat_id"]: call["time"] for call in calls if call["chat_id"] in sent}
-    latencies = sorted((answered[user] - sent[user]) * 1000 for user in sent if user in answered)
-    line("commands_answered", len(latencies), f"of {len(sent)}")
-    line("commands_p50_ms", statistics.median(latencies), "ms")
-    line("commands_p99_ms", latencies[int(len(latencies) * 0.99) - 1], "ms")
+                latencies, cpu = await _offer_load(sandbox, rate, seconds, 100_000)
+        _latency_lines("commands", latencies, offered, cpu)
 
 
 # -- memory -----------------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
-from telegram.request import HTTPXRequest
 
 from bot import coverage
 from bot.commands import register_menu
@@ -29,6 +28,8 @@ from bot.handlers import (
     journalist,
     start,
 )
+from bot.inbox import UpdateInbox
+from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import schedule_sweeps
 from trackers.db import create_engine, create_sessionmaker
@@ -56,14 +57,25 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
         .base_url(telegram.api_url)
         .base_file_url(telegram.file_url)
         .request(
-            HTTPXRequest(
+            make_request(
+                telegram.http_client,
                 connection_pool_size=telegram.connection_pool_size,
                 read_timeout=telegram.read_timeout,
                 connect_timeout=telegram.connect_timeout,
+                pool_timeout=1.0,
             )
         )
-        # getUpdates long-polls on a connection of its own, so replies never wait behind it.
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, connect_timeout=telegram.connect_timeout))
+        # getUpdates long-polls on a connection of its own, so replies never wait behind it. Its read timeout
+        # is PTB's default; PTB adds the long-poll timeout to it.
+        .get_updates_request(
+            make_request(
+                telegram.http_client,
+                connection_pool_size=1,
+                read_timeout=5.0,
+                connect_timeout=telegram.connect_timeout,
+                pool_timeout=1.0,
+            )
+        )
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates))
@@ -96,6 +108,7 @@ async def _open_resources(application: Application) -> None:
     database = bot_data.settings.database
     bot_data.engine = create_engine(database.url, busy_timeout_ms=database.busy_timeout_ms, echo=database.echo)
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
+    bot_data.inbox = UpdateInbox(bot_data.sessionmaker)
     await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)
 

@@ -24,6 +24,8 @@ class BotData:
     menu: list = field(default_factory=list)
     # The delivery sweeps and the elected dispatcher (bot.delivery.service.Delivery).
     delivery: Any = None
+    # Update ids recorded before handling, in batches (bot.inbox.UpdateInbox).
+    inbox: Any = None
     # Telegram's flood budget, shared by replies and notifications (bot.delivery.limits.FloodLimiter).
     flood_limiter: Any = None
 

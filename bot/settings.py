@@ -58,6 +58,7 @@ class TelegramSettings(_Section):
     webhook_listen: str
     webhook_port: int = Field(ge=1, le=65535)
     webhook_path: str
+    http_client: Literal["aiohttp", "httpx"]
     connection_pool_size: int = Field(ge=1, le=256)
     read_timeout: float = Field(gt=0)
     connect_timeout: float = Field(gt=0)

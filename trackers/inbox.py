@@ -12,17 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trackers.models import ProcessedUpdate
 
 
-async def record_update(session: AsyncSession, bot_id: int, update_id: int, *, now: datetime) -> bool:
-    """Record `update_id` of bot `bot_id`; False when it was recorded before (a redelivery)."""
+async def record_updates(session: AsyncSession, bot_id: int, update_ids: list[int], *, now: datetime) -> set[int]:
+    """Record the ids of bot `bot_id` in one statement; the ones recorded now (the rest were seen before)."""
+    if not update_ids:
+        return set()
     dialect = session.bind.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = [{"bot_id": bot_id, "update_id": update_id, "processed_at": now} for update_id in set(update_ids)]
     statement = (
         insert(ProcessedUpdate)
-        .values(bot_id=bot_id, update_id=update_id, processed_at=now)
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+        .returning(ProcessedUpdate.update_id)
     )
-    result = await session.execute(statement)
-    return result.rowcount == 1
+    return set((await session.scalars(statement)).all())
 
 
 async def forget_updates_before(session: AsyncSession, cutoff: datetime) -> int:

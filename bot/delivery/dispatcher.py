@@ -37,7 +37,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -49,11 +48,11 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
-    TimedOut,
 )
 
 from bot.delivery.limits import FloodLimiter, flood_limiter
 from bot.delivery.split import split_html
+from bot.request import never_sent
 from bot.settings import DeliverySettings
 from trackers.models import DeliveryState
 from trackers.outbox import (
@@ -91,17 +90,6 @@ class RunReport:
     claimed: int = 0
     sent: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-
-def _not_sent(error: NetworkError) -> bool:
-    """True when the request provably never reached Telegram (or Telegram answered that it failed)."""
-    cause = error.__cause__
-    if isinstance(cause, httpx.PoolTimeout | httpx.ConnectError | httpx.ConnectTimeout):
-        return True
-    if isinstance(error, TimedOut):
-        return "Pool timeout" in str(error)
-    # No cause: Telegram (or a proxy) answered with an error status such as 502; the Bot API did not do it.
-    return cause is None
 
 
 class Dispatcher:
@@ -257,7 +245,7 @@ class Dispatcher:
                     log.error("the Bot API refused the token; delivery waits: %s", error.message)
                     return self._retry(row, sent_parts, f"token refused: {error.message}")
                 except NetworkError as error:  # TimedOut included
-                    if _not_sent(error):
+                    if never_sent(error):
                         self.limiter.pause_all(self._backoff(1))
                         return self._retry(row, sent_parts, f"not sent: {error.message}")
                     log.warning("notification %s: no answer after sending (%s); recorded as unknown", row.id, error)

@@ -19,12 +19,12 @@ from datetime import timedelta
 
 from telegram import Bot
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 
 from bot.context import BotData, Context
 from bot.delivery.alert_texts import render_alert
 from bot.delivery.dispatcher import Dispatcher, RunReport
 from bot.handlers.common import utcnow
+from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import repeat
 from trackers.alerts import SWEEP_NAME as ALERTS_SWEEP
@@ -75,7 +75,8 @@ class Delivery:
             token,
             base_url=telegram.api_url,
             base_file_url=telegram.file_url,
-            request=HTTPXRequest(
+            request=make_request(
+                telegram.http_client,
                 connection_pool_size=delivery.connection_pool_size,
                 read_timeout=telegram.read_timeout,
                 connect_timeout=telegram.connect_timeout,

@@ -8,17 +8,13 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import Context
-from bot.handlers.common import utcnow
-from trackers.inbox import record_update
 
 log = logging.getLogger(__name__)
 
 
 async def drop_redelivered_update(update: Update, context: Context) -> None:
     """Telegram can deliver an update again after a crash or a failed acknowledgement: handle it once."""
-    async with context.bot_data.transaction() as session:
-        first_time = await record_update(session, context.bot.id, update.update_id, now=utcnow())
-    if not first_time:
+    if not await context.bot_data.inbox.first_time(context.bot.id, update.update_id):
         log.info("update %s was delivered again; dropped", update.update_id)
         raise ApplicationHandlerStop
 

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from trackers.db import create_engine, create_sessionmaker
-from trackers.inbox import record_update
+from trackers.inbox import record_updates
 from trackers.migrate import current_heads, upgrade
 from trackers.models import Base, Chat
 
@@ -97,11 +97,12 @@ async def test_an_update_id_is_recorded_once(migrated_url):
     now = datetime(2025, 1, 1, tzinfo=UTC)
     try:
         async with sessions.begin() as session:
-            assert await record_update(session, 7, 1001, now=now) is True
+            assert await record_updates(session, 7, [1001], now=now) == {1001}
         async with sessions.begin() as session:
-            assert await record_update(session, 7, 1001, now=now) is False
-            assert await record_update(session, 7, 1002, now=now) is True
+            # A batch: one id seen before, one new, one new twice over.
+            assert await record_updates(session, 7, [1001, 1002, 1003, 1003], now=now) == {1002, 1003}
             # Another bot's update 1001 is another update.
-            assert await record_update(session, 8, 1001, now=now) is True
+            assert await record_updates(session, 8, [1001], now=now) == {1001}
+            assert await record_updates(session, 8, [], now=now) == set()
     finally:
         await engine.dispose()
