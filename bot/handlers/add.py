@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit
+from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.admin_render import draft_card
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.handlers.followers import tell_followers_of_new
@@ -150,14 +150,16 @@ async def add_start(update: Update, context: Context) -> int:
     """/add with words: save in one go; /add alone: start the guided conversation."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "add", language):
-            return ConversationHandler.END
-        if context.args:
+        allowed = await admit(session, update, context, "add")
+        if allowed and context.args:
             try:
                 draft, _ = await _one_line(session, context.args, context)
                 answer = await _save(session, update, context, draft, language)
             except AddError as exc:
                 answer = t(language, exc.key, **_escaped(exc.values))
+    if not allowed:
+        await refuse(update, language)
+        return ConversationHandler.END
     if context.args:
         await update.effective_message.reply_text(answer)
         return ConversationHandler.END
@@ -171,7 +173,9 @@ async def _step(update: Update, context: Context, action: str):
     """Language and the admin check for one answer of the conversation (rights can be revoked midway)."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, action, language)
+        allowed = await admit(session, update, context, action)
+    if not allowed:
+        await refuse(update, language)
     return language, allowed
 
 
@@ -223,13 +227,21 @@ async def got_extras(update: Update, context: Context) -> int:
     """Place, tags, parent plan and source in one line (@济南 #集成电路 parent=12 source=URL), or -."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "add", language):
-            return ConversationHandler.END
-        try:
-            draft, parent_name = await _extras(session, update.effective_message.text.split(), context.user_data[DRAFT])
-        except AddError as exc:
-            await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
-            return EXTRAS
+        allowed = await admit(session, update, context, "add")
+        if allowed:
+            try:
+                draft, parent_name = await _extras(
+                    session, update.effective_message.text.split(), context.user_data[DRAFT]
+                )
+                error = None
+            except AddError as exc:
+                error = t(language, exc.key, **_escaped(exc.values))
+    if not allowed:
+        await refuse(update, language)
+        return ConversationHandler.END
+    if error is not None:
+        await update.effective_message.reply_text(error)
+        return EXTRAS
     context.user_data[DRAFT] = draft
     if parent_name:
         context.user_data[PARENT_NAME] = parent_name
@@ -240,15 +252,21 @@ async def press_save(update: Update, context: Context) -> int:
     """Save: the draft becomes a commitment."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "add", language):
-            return ConversationHandler.END
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-        try:
-            answer = await _save(session, update, context, context.user_data[DRAFT], language)
-        except AddError as exc:
-            await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
-            return PREVIEW
+        allowed = await admit(session, update, context, "add")
+        if allowed:
+            try:
+                answer = await _save(session, update, context, context.user_data[DRAFT], language)
+                saved = True
+            except AddError as exc:
+                answer, saved = t(language, exc.key, **_escaped(exc.values)), False
+    if not allowed:
+        await refuse(update, language)
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    if not saved:
+        await update.effective_message.reply_text(answer)
+        return PREVIEW
     context.user_data.pop(DRAFT, None)
     await update.effective_message.reply_text(answer)
     return ConversationHandler.END
@@ -268,35 +286,43 @@ async def got_edit(update: Update, context: Context) -> int:
     """'field value' for the draft: subject, target, deadline, or extras such as @济南 #集成电路."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "add", language):
-            return ConversationHandler.END
-        name, _, value = update.effective_message.text.strip().partition(" ")
-        draft: Draft = context.user_data[DRAFT]
-        try:
-            if name == "subject" and value.strip():
-                draft = replace(draft, subject=value.strip())
-            elif name == "target":
-                draft = replace(draft, target=_target(value))
-            elif name == "deadline":
-                draft = replace(draft, deadline=_deadline(value, context))
-            elif name in ("place", "tags"):
-                draft = (
-                    replace(draft, place=value.strip() or None)
-                    if name == "place"
-                    else replace(draft, tags=parse_tags(value))
-                )
-            else:
-                draft, parent_name = await _extras(session, update.effective_message.text.split(), draft)
-                if parent_name:
-                    context.user_data[PARENT_NAME] = parent_name
-        except AddError as exc:
-            await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
-            return EDITING
-        except InvalidValue:
-            await update.effective_message.reply_text(t(language, "adm_ask_edit"))
-            return EDITING
+        allowed = await admit(session, update, context, "add")
+        if allowed:
+            try:
+                draft = await _edited(session, update, context)
+                error = None
+            except AddError as exc:
+                error = t(language, exc.key, **_escaped(exc.values))
+            except InvalidValue:
+                error = t(language, "adm_ask_edit")
+    if not allowed:
+        await refuse(update, language)
+        return ConversationHandler.END
+    if error is not None:
+        await update.effective_message.reply_text(error)
+        return EDITING
     context.user_data[DRAFT] = draft
     return await _show_preview(update, context, language)
+
+
+async def _edited(session: AsyncSession, update: Update, context: Context) -> Draft:
+    """The draft with the field the admin's message names changed; AddError or InvalidValue when it cannot be."""
+    name, _, value = update.effective_message.text.strip().partition(" ")
+    draft: Draft = context.user_data[DRAFT]
+    if name == "subject" and value.strip():
+        return replace(draft, subject=value.strip())
+    if name == "target":
+        return replace(draft, target=_target(value))
+    if name == "deadline":
+        return replace(draft, deadline=_deadline(value, context))
+    if name == "place":
+        return replace(draft, place=value.strip() or None)
+    if name == "tags":
+        return replace(draft, tags=parse_tags(value))
+    draft, parent_name = await _extras(session, update.effective_message.text.split(), draft)
+    if parent_name:
+        context.user_data[PARENT_NAME] = parent_name
+    return draft
 
 
 async def press_cancel(update: Update, context: Context) -> int:

@@ -22,15 +22,12 @@ async def role_for(session: AsyncSession, update: Update, context: Context) -> R
 
 
 async def admit(
-    session: AsyncSession,
-    update: Update,
-    context: Context,
-    action: str,
-    language: str,
-    *,
-    need: Role = Role.ADMIN,
+    session: AsyncSession, update: Update, context: Context, action: str, *, need: Role = Role.ADMIN
 ) -> Role | None:
-    """The user's role when it is enough for `action`; otherwise refuse politely, audit, and return None."""
+    """The user's role when it is enough for `action`; otherwise audit the refusal and return None.
+
+    The caller then says so with `refuse`, after its transaction: a Telegram call never holds the database.
+    """
     role = await role_for(session, update, context)
     if role >= need:
         return role
@@ -43,9 +40,13 @@ async def admit(
         now=utcnow(),
         detail={"chat_id": update.effective_chat.id if update.effective_chat else None},
     )
+    return None
+
+
+async def refuse(update: Update, language: str, *, need: Role = Role.ADMIN) -> None:
+    """The polite refusal: an alert under a button, else a reply."""
     refusal = t(language, "adm_owners_only" if need == Role.OWNER else "adm_refused")
     if update.callback_query is not None:
         await update.callback_query.answer(refusal, show_alert=True)
     else:
         await update.effective_message.reply_text(refusal)
-    return None

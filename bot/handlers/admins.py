@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit
+from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.texts import t
 from trackers.admins import CannotGrant, NotAnAdmin, Role, grant, granted_admins, revoke
@@ -29,52 +30,65 @@ async def grant_admin(update: Update, context: Context) -> None:
     """/grant USER_ID (or in reply to someone): give them admin rights."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "grant", language, need=Role.OWNER):
-            return
-        user_id = _target_user(update, context)
-        if user_id is None:
-            await update.effective_message.reply_text(t(language, "adm_grant_usage"))
-            return
-        try:
-            added = await grant(
-                session,
-                user_id,
-                by=update.effective_user.id,
-                owner_ids=context.bot_data.settings.bot.owner_ids,
-                now=utcnow(),
-            )
-        except CannotGrant:
-            await update.effective_message.reply_text(t(language, "adm_cannot_grant", user=user_id))
-            return
-    key = "adm_granted" if added else "adm_already_admin"
-    await update.effective_message.reply_text(t(language, key, user=user_id))
+        allowed = await admit(session, update, context, "grant", need=Role.OWNER)
+        if allowed:
+            answer = await _grant(session, update, context, language)
+    if not allowed:
+        await refuse(update, language, need=Role.OWNER)
+        return
+    await update.effective_message.reply_text(answer)
+
+
+async def _grant(session: AsyncSession, update: Update, context: Context, language: str) -> str:
+    user_id = _target_user(update, context)
+    if user_id is None:
+        return t(language, "adm_grant_usage")
+    try:
+        added = await grant(
+            session,
+            user_id,
+            by=update.effective_user.id,
+            owner_ids=context.bot_data.settings.bot.owner_ids,
+            now=utcnow(),
+        )
+    except CannotGrant:
+        return t(language, "adm_cannot_grant", user=user_id)
+    return t(language, "adm_granted" if added else "adm_already_admin", user=user_id)
 
 
 async def revoke_admin(update: Update, context: Context) -> None:
     """/revoke USER_ID (or in reply to someone): take their admin rights away."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "revoke", language, need=Role.OWNER):
-            return
-        user_id = _target_user(update, context)
-        if user_id is None:
-            await update.effective_message.reply_text(t(language, "adm_revoke_usage"))
-            return
-        try:
-            await revoke(session, user_id, by=update.effective_user.id, now=utcnow())
-        except NotAnAdmin:
-            await update.effective_message.reply_text(t(language, "adm_not_admin", user=user_id))
-            return
-    await update.effective_message.reply_text(t(language, "adm_revoked", user=user_id))
+        allowed = await admit(session, update, context, "revoke", need=Role.OWNER)
+        if allowed:
+            answer = await _revoke(session, update, context, language)
+    if not allowed:
+        await refuse(update, language, need=Role.OWNER)
+        return
+    await update.effective_message.reply_text(answer)
+
+
+async def _revoke(session: AsyncSession, update: Update, context: Context, language: str) -> str:
+    user_id = _target_user(update, context)
+    if user_id is None:
+        return t(language, "adm_revoke_usage")
+    try:
+        await revoke(session, user_id, by=update.effective_user.id, now=utcnow())
+    except NotAnAdmin:
+        return t(language, "adm_not_admin", user=user_id)
+    return t(language, "adm_revoked", user=user_id)
 
 
 async def list_admins(update: Update, context: Context) -> None:
     """/admins: owners from the settings and the admins granted in the chat."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "admins", language):
-            return
-        grants = await granted_admins(session)
+        allowed = await admit(session, update, context, "admins")
+        grants = await granted_admins(session) if allowed else []
+    if not allowed:
+        await refuse(update, language)
+        return
     settings = context.bot_data.settings.bot
     owners = ", ".join(str(i) for i in settings.owner_ids) or "—"
     admins = ", ".join(html.escape(str(i)) for i in [*settings.admin_ids, *(g.user_id for g in grants)]) or "—"
@@ -85,8 +99,10 @@ async def admin_help(update: Update, context: Context) -> None:
     """/admin: what admins can do (the public /help leaves these out)."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "admin_help", language):
-            return
+        allowed = await admit(session, update, context, "admin_help")
+    if not allowed:
+        await refuse(update, language)
+        return
     await update.effective_message.reply_text(t(language, "adm_help"))
 
 

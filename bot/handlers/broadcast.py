@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit
+from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.handlers.followers import broadcast as enqueue_broadcast
 from bot.texts import t
@@ -22,35 +22,40 @@ from trackers.review import pending_count
 
 async def broadcast(update: Update, context: Context) -> None:
     """/broadcast TEXT: one message to every active chat (owners only)."""
+    message = update.effective_message.text or ""
+    text = message.partition(" ")[2].strip()
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "broadcast", language, need=Role.OWNER):
-            return
-        message = update.effective_message.text or ""
-        text = message.partition(" ")[2].strip()
-        if not text:
-            await update.effective_message.reply_text(t(language, "adm_broadcast_usage"))
-            return
-        now = utcnow()
-        entry = await record(
-            session, actor_id=update.effective_user.id, action="broadcast", now=now, detail={"text": text[:500]}
-        )
-        # The owner's words are shown as typed, never read as markup.
-        queued = await enqueue_broadcast(session, html.escape(text), milestone=f"broadcast:{entry.id}", now=now)
-    await update.effective_message.reply_text(t(language, "adm_broadcast_queued", chats=queued))
+        allowed = await admit(session, update, context, "broadcast", need=Role.OWNER)
+        if allowed and text:
+            now = utcnow()
+            entry = await record(
+                session, actor_id=update.effective_user.id, action="broadcast", now=now, detail={"text": text[:500]}
+            )
+            # The owner's words are shown as typed, never read as markup.
+            queued = await enqueue_broadcast(session, html.escape(text), milestone=f"broadcast:{entry.id}", now=now)
+    if not allowed:
+        await refuse(update, language, need=Role.OWNER)
+    elif not text:
+        await update.effective_message.reply_text(t(language, "adm_broadcast_usage"))
+    else:
+        await update.effective_message.reply_text(t(language, "adm_broadcast_queued", chats=queued))
 
 
 async def stats(update: Update, context: Context) -> None:
     """/stats: commitments by status, chats, follows, articles, pending reviews."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "stats", language):
-            return
-        by_status = await count_by_status(session)
-        chats = await session.scalar(select(func.count()).select_from(Chat).where(Chat.active.is_(True)))
-        follows = await session.scalar(select(func.count()).select_from(Subscription))
-        articles = await session.scalar(select(func.count()).select_from(Article))
-        pending = await pending_count(session)
+        allowed = await admit(session, update, context, "stats")
+        if allowed:
+            by_status = await count_by_status(session)
+            chats = await session.scalar(select(func.count()).select_from(Chat).where(Chat.active.is_(True)))
+            follows = await session.scalar(select(func.count()).select_from(Subscription))
+            articles = await session.scalar(select(func.count()).select_from(Article))
+            pending = await pending_count(session)
+    if not allowed:
+        await refuse(update, language)
+        return
     statuses = (
         "\n".join(f"  {t(language, f'status_{status}')}: {count}" for status, count in sorted(by_status.items()))
         or "  —"

@@ -179,8 +179,10 @@ async def turn_list_page(update: Update, context: Context) -> None:
         try:
             text, keyboard = await _list_view(session, language, state)
         except StaleList:
-            await query.answer(t(language, "list_gone"), show_alert=True)
-            return
+            text = None
+    if text is None:
+        await query.answer(t(language, "list_gone"), show_alert=True)
+        return
     await query.answer()
     await redraw(query, text, keyboard)
 
@@ -264,11 +266,11 @@ async def _send_card(update: Update, context: Context, commitment_id: int) -> No
         try:
             card = await catalog.get_card(session, commitment_id)
         except (UnknownCommitment, ArchivedCommitment) as error:
-            await reply(update, _lookup_error_text(language, error))
-            return
-        following = await catalog.is_following_commitment(session, chat.id, commitment_id)
-        text = card_text(language, card, utcnow())
-        keyboard = card_keyboard(language, card, following)
+            text, keyboard = _lookup_error_text(language, error), None
+        else:
+            following = await catalog.is_following_commitment(session, chat.id, commitment_id)
+            text = card_text(language, card, utcnow())
+            keyboard = card_keyboard(language, card, following)
     await reply(update, text, keyboard)
 
 
@@ -306,8 +308,10 @@ async def _send_chart(update: Update, context: Context, commitment_id: int) -> N
         try:
             card = await catalog.get_card(session, commitment_id)
         except (UnknownCommitment, ArchivedCommitment) as error:
-            await reply(update, _lookup_error_text(language, error))
-            return
+            card, missing = None, _lookup_error_text(language, error)
+    if card is None:
+        await reply(update, missing)
+        return
     if card.commitment.value is None:
         await reply(update, t(language, "chart_no_target", id=commitment_id))
         return
@@ -364,18 +368,19 @@ async def search(update: Update, context: Context) -> None:
 async def upcoming(update: Update, context: Context) -> None:
     """/upcoming [days]: deadlines of followed commitments (or all) in the next N days, soonest first."""
     raw = context.args[0] if context.args else None
+    days = DEFAULT_UPCOMING_DAYS if raw is None else (int(raw) if re.fullmatch(r"\d{1,4}", raw) else 0)
+    valid = 1 <= days <= MAX_UPCOMING_DAYS
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        days = DEFAULT_UPCOMING_DAYS if raw is None else (int(raw) if re.fullmatch(r"\d{1,4}", raw) else 0)
-        if not 1 <= days <= MAX_UPCOMING_DAYS:
-            await reply(
-                update,
-                t(language, "bad_days", value=esc(shorten(raw or "", 20))) + "\n" + t(language, "upcoming_usage"),
-            )
-            return
-        timezone = chat.timezone or context.bot_data.settings.bot.timezone
-        result = await catalog.upcoming(session, chat.id, now=utcnow(), days=days, timezone=timezone)
+        if valid:
+            timezone = chat.timezone or context.bot_data.settings.bot.timezone
+            result = await catalog.upcoming(session, chat.id, now=utcnow(), days=days, timezone=timezone)
+    if not valid:
+        await reply(
+            update, t(language, "bad_days", value=esc(shorten(raw or "", 20))) + "\n" + t(language, "upcoming_usage")
+        )
+        return
     scope = "followed" if result.followed_only else "all"
     now = utcnow()
     if result.items:

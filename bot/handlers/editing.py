@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit
+from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.admin_render import number, target_text
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.handlers.followers import tell_followers_of_revision
@@ -89,101 +90,120 @@ async def edit(update: Update, context: Context) -> None:
     """/edit ID field value: change one field; a new target is kept as a revision and followers are told."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "edit", language):
-            return
-        args = context.args or []
-        cid = _commitment_id(args[0]) if args else None
-        if cid is None or len(args) < 3:
-            await update.effective_message.reply_text(t(language, "adm_edit_usage", fields=", ".join(EDITABLE_FIELDS)))
-            return
-        try:
-            edited = await edit_commitment(
-                session,
-                cid,
-                args[1].lower(),
-                " ".join(args[2:]),
-                actor_id=update.effective_user.id,
-                now=utcnow(),
-                timezone=context.bot_data.settings.bot.timezone,
-            )
-        except DOMAIN_ERRORS as exc:
-            await update.effective_message.reply_text(_error_text(language, exc))
-            return
-        told = 0
-        if edited.revision is not None:
-            told = await tell_followers_of_revision(session, edited.commitment, edited.revision, now=utcnow())
+        allowed = await admit(session, update, context, "edit")
+        if allowed:
+            answer = await _edit(session, update, context, language)
+    if not allowed:
+        await refuse(update, language)
+        return
+    await update.effective_message.reply_text(answer)
+
+
+async def _edit(session: AsyncSession, update: Update, context: Context, language: str) -> str:
+    args = context.args or []
+    cid = _commitment_id(args[0]) if args else None
+    if cid is None or len(args) < 3:
+        return t(language, "adm_edit_usage", fields=", ".join(EDITABLE_FIELDS))
+    try:
+        edited = await edit_commitment(
+            session,
+            cid,
+            args[1].lower(),
+            " ".join(args[2:]),
+            actor_id=update.effective_user.id,
+            now=utcnow(),
+            timezone=context.bot_data.settings.bot.timezone,
+        )
+    except DOMAIN_ERRORS as exc:
+        return _error_text(language, exc)
     text = t(language, "adm_edited", id=cid, field=html.escape(args[1].lower()))
     if edited.revision is not None:
+        told = await tell_followers_of_revision(session, edited.commitment, edited.revision, now=utcnow())
         text += "\n" + t(language, "adm_revision_kept", followers=told)
-    await update.effective_message.reply_text(text)
+    return text
 
 
 async def archive(update: Update, context: Context) -> None:
     """/archive ID: take a commitment out of every list; its history stays."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "archive", language):
-            return
-        cid = _commitment_id(context.args[0]) if context.args else None
-        if cid is None:
-            await update.effective_message.reply_text(t(language, "adm_archive_usage"))
-            return
-        try:
-            await archive_commitment(session, cid, actor_id=update.effective_user.id, now=utcnow())
-        except DOMAIN_ERRORS as exc:
-            await update.effective_message.reply_text(_error_text(language, exc))
-            return
-    await update.effective_message.reply_text(t(language, "adm_archived", id=cid))
+        allowed = await admit(session, update, context, "archive")
+        if allowed:
+            answer = await _archive(session, update, context, language)
+    if not allowed:
+        await refuse(update, language)
+        return
+    await update.effective_message.reply_text(answer)
+
+
+async def _archive(session: AsyncSession, update: Update, context: Context, language: str) -> str:
+    cid = _commitment_id(context.args[0]) if context.args else None
+    if cid is None:
+        return t(language, "adm_archive_usage")
+    try:
+        await archive_commitment(session, cid, actor_id=update.effective_user.id, now=utcnow())
+    except DOMAIN_ERRORS as exc:
+        return _error_text(language, exc)
+    return t(language, "adm_archived", id=cid)
 
 
 async def setstatus(update: Update, context: Context) -> None:
     """/setstatus ID status [evidence URL or quote]: the tracker's verdict; verdicts need evidence."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "set_status", language):
-            return
-        args = context.args or []
-        cid = _commitment_id(args[0]) if args else None
-        status = _status_named(args[1]) if len(args) > 1 else None
-        if cid is None or status is None:
-            names = ", ".join(s.value for s in Status if s != Status.OVERDUE)
-            await update.effective_message.reply_text(t(language, "adm_setstatus_usage", statuses=names))
-            return
-        try:
-            await set_status(session, cid, status, " ".join(args[2:]), actor_id=update.effective_user.id, now=utcnow())
-        except DOMAIN_ERRORS as exc:
-            await update.effective_message.reply_text(_error_text(language, exc))
-            return
-    label = t(language, f"status_{status.value}")
-    await update.effective_message.reply_text(t(language, "adm_status_set", id=cid, status=label))
+        allowed = await admit(session, update, context, "set_status")
+        if allowed:
+            answer = await _setstatus(session, update, context, language)
+    if not allowed:
+        await refuse(update, language)
+        return
+    await update.effective_message.reply_text(answer)
+
+
+async def _setstatus(session: AsyncSession, update: Update, context: Context, language: str) -> str:
+    args = context.args or []
+    cid = _commitment_id(args[0]) if args else None
+    status = _status_named(args[1]) if len(args) > 1 else None
+    if cid is None or status is None:
+        names = ", ".join(s.value for s in Status if s != Status.OVERDUE)
+        return t(language, "adm_setstatus_usage", statuses=names)
+    try:
+        await set_status(session, cid, status, " ".join(args[2:]), actor_id=update.effective_user.id, now=utcnow())
+    except DOMAIN_ERRORS as exc:
+        return _error_text(language, exc)
+    return t(language, "adm_status_set", id=cid, status=t(language, f"status_{status.value}"))
 
 
 async def progress(update: Update, context: Context) -> None:
     """/progress ID value as_of [source]: a progress point by hand."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "progress", language):
-            return
-        args = context.args or []
-        cid = _commitment_id(args[0]) if args else None
-        if cid is None or len(args) < 3:
-            await update.effective_message.reply_text(t(language, "adm_progress_usage"))
-            return
-        try:
-            point = await record_progress(
-                session, cid, args[1], args[2], " ".join(args[3:]), actor_id=update.effective_user.id, now=utcnow()
-            )
-        except DOMAIN_ERRORS as exc:
-            await update.effective_message.reply_text(_error_text(language, exc))
-            return
-    await update.effective_message.reply_text(
-        t(
-            language,
-            "adm_progress_recorded",
-            id=cid,
-            value=html.escape(f"{number(point.value)}{point.unit or ''}"),
-            as_of=point.as_of.isoformat(),
+        allowed = await admit(session, update, context, "progress")
+        if allowed:
+            answer = await _progress(session, update, context, language)
+    if not allowed:
+        await refuse(update, language)
+        return
+    await update.effective_message.reply_text(answer)
+
+
+async def _progress(session: AsyncSession, update: Update, context: Context, language: str) -> str:
+    args = context.args or []
+    cid = _commitment_id(args[0]) if args else None
+    if cid is None or len(args) < 3:
+        return t(language, "adm_progress_usage")
+    try:
+        point = await record_progress(
+            session, cid, args[1], args[2], " ".join(args[3:]), actor_id=update.effective_user.id, now=utcnow()
         )
+    except DOMAIN_ERRORS as exc:
+        return _error_text(language, exc)
+    return t(
+        language,
+        "adm_progress_recorded",
+        id=cid,
+        value=html.escape(f"{number(point.value)}{point.unit or ''}"),
+        as_of=point.as_of.isoformat(),
     )
 
 
@@ -191,19 +211,25 @@ async def history(update: Update, context: Context) -> None:
     """/history ID: every change to a commitment, from the audit log, with its target revisions."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "history", language):
-            return
-        cid = _commitment_id(context.args[0]) if context.args else None
-        if cid is None:
-            await update.effective_message.reply_text(t(language, "adm_history_usage"))
-            return
-        try:
-            commitment = await get_commitment(session, cid)
-        except UnknownCommitment as exc:
-            await update.effective_message.reply_text(_error_text(language, exc))
-            return
-        entries = await entries_for(session, commitment_target(cid))
-        revisions = await revisions_of(session, cid)
+        allowed = await admit(session, update, context, "history")
+        if allowed:
+            answer = await _history(session, context, language)
+    if not allowed:
+        await refuse(update, language)
+        return
+    await update.effective_message.reply_text(answer)
+
+
+async def _history(session: AsyncSession, context: Context, language: str) -> str:
+    cid = _commitment_id(context.args[0]) if context.args else None
+    if cid is None:
+        return t(language, "adm_history_usage")
+    try:
+        commitment = await get_commitment(session, cid)
+    except UnknownCommitment as exc:
+        return _error_text(language, exc)
+    entries = await entries_for(session, commitment_target(cid))
+    revisions = await revisions_of(session, cid)
     lines = [t(language, "adm_history_head", id=cid, subject=html.escape(commitment.subject))]
     zone = commitment.timezone
     for entry in entries:
@@ -234,7 +260,7 @@ async def history(update: Update, context: Context) -> None:
                 new_deadline=new.get("deadline") or "—",
             )
         )
-    await update.effective_message.reply_text("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _local(moment, zone: str) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit
+from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.handlers.ingest import fetch_policy
 from bot.texts import t
@@ -30,68 +31,67 @@ PREVIEW_ENTRIES = 10
 
 async def feeds(update: Update, context: Context) -> None:
     """/feeds add URL [name] [interval minutes] · list · remove ID · test URL."""
+    args = context.args or []
+    action = args[0].lower() if args else "list"
+    testing = action == "test" and len(args) == 2
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "feeds", language):
-            return
-        args = context.args or []
-        action = args[0].lower() if args else "list"
-        if action == "list":
-            rows = await list_feeds(session)
-            if not rows:
-                await update.effective_message.reply_text(t(language, "adm_feeds_empty"))
-                return
-            lines = [t(language, "adm_feeds_head")]
-            for feed in rows:
-                error = (
-                    t(language, "adm_feed_error", error=html.escape(feed.last_error[:200])) if feed.last_error else ""
+        allowed = await admit(session, update, context, "feeds")
+        if allowed and not testing:
+            answer = await _change(session, update, language, action, args)
+    if not allowed:
+        await refuse(update, language)
+    elif testing:
+        await _test(update, context, args[1], language)
+    else:
+        await update.effective_message.reply_text(answer)
+
+
+async def _change(session: AsyncSession, update: Update, language: str, action: str, args: list[str]) -> str:
+    """List, add or remove a feed (or say how): the answer to send."""
+    if action == "list":
+        rows = await list_feeds(session)
+        if not rows:
+            return t(language, "adm_feeds_empty")
+        lines = [t(language, "adm_feeds_head")]
+        for feed in rows:
+            error = t(language, "adm_feed_error", error=html.escape(feed.last_error[:200])) if feed.last_error else ""
+            lines.append(
+                t(
+                    language,
+                    "adm_feed_line",
+                    id=feed.id,
+                    name=html.escape(feed.name),
+                    url=html.escape(feed.url),
+                    interval=feed.interval_minutes,
                 )
-                lines.append(
-                    t(
-                        language,
-                        "adm_feed_line",
-                        id=feed.id,
-                        name=html.escape(feed.name),
-                        url=html.escape(feed.url),
-                        interval=feed.interval_minutes,
-                    )
-                    + error
-                )
-            await update.effective_message.reply_text("\n".join(lines))
-            return
-        if action == "add" and len(args) >= 2 and args[1].startswith(("http://", "https://")):
-            interval = DEFAULT_INTERVAL_MINUTES
-            words = args[2:]
-            if words and words[-1].isdigit():
-                interval, words = int(words[-1]), words[:-1]
-            try:
-                feed = await add_feed(
-                    session,
-                    args[1],
-                    name=" ".join(words) or None,
-                    interval_minutes=interval,
-                    actor_id=update.effective_user.id,
-                    now=utcnow(),
-                )
-            except FeedExists as exc:
-                await update.effective_message.reply_text(t(language, "adm_feed_exists", id=exc.feed.id))
-                return
-            await update.effective_message.reply_text(
-                t(language, "adm_feed_added", id=feed.id, name=html.escape(feed.name), interval=feed.interval_minutes)
+                + error
             )
-            return
-        if action == "remove" and len(args) == 2 and args[1].isdigit():
-            try:
-                feed = await remove_feed(session, int(args[1]), actor_id=update.effective_user.id, now=utcnow())
-            except UnknownFeed:
-                await update.effective_message.reply_text(t(language, "adm_feed_unknown", id=args[1]))
-                return
-            await update.effective_message.reply_text(t(language, "adm_feed_removed", id=args[1]))
-            return
-        if not (action == "test" and len(args) == 2):
-            await update.effective_message.reply_text(t(language, "adm_feeds_usage"))
-            return
-    await _test(update, context, args[1], language)
+        return "\n".join(lines)
+    if action == "add" and len(args) >= 2 and args[1].startswith(("http://", "https://")):
+        interval = DEFAULT_INTERVAL_MINUTES
+        words = args[2:]
+        if words and words[-1].isdigit():
+            interval, words = int(words[-1]), words[:-1]
+        try:
+            feed = await add_feed(
+                session,
+                args[1],
+                name=" ".join(words) or None,
+                interval_minutes=interval,
+                actor_id=update.effective_user.id,
+                now=utcnow(),
+            )
+        except FeedExists as exc:
+            return t(language, "adm_feed_exists", id=exc.feed.id)
+        return t(language, "adm_feed_added", id=feed.id, name=html.escape(feed.name), interval=feed.interval_minutes)
+    if action == "remove" and len(args) == 2 and args[1].isdigit():
+        try:
+            await remove_feed(session, int(args[1]), actor_id=update.effective_user.id, now=utcnow())
+        except UnknownFeed:
+            return t(language, "adm_feed_unknown", id=args[1])
+        return t(language, "adm_feed_removed", id=args[1])
+    return t(language, "adm_feeds_usage")
 
 
 async def _test(update: Update, context: Context, url: str, language: str) -> None:

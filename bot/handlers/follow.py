@@ -67,44 +67,45 @@ async def _resolve(session, text: str) -> tuple[SubscriptionKind, str] | None:
     return None
 
 
-async def _may_change_follows(update: Update, context: Context, language: str, argument: str, usage: str) -> bool:
-    """/follow and /unfollow need an argument, and in a group an admin; otherwise say so and refuse."""
+async def _refusal(update: Update, context: Context, argument: str, usage: str) -> str | None:
+    """/follow and /unfollow need an argument, and in a group an admin: the text key saying what is missing.
+
+    Asked of Telegram before the transaction opens, so the database is not held over the round trip.
+    """
     if not argument:
-        await reply(update, t(language, usage))
-        return False
+        return usage
     if not await may_change_chat_settings(update, context):
-        await reply(update, t(language, "group_admins_only"))
-        return False
-    return True
+        return "group_admins_only"
+    return None
 
 
 async def follow(update: Update, context: Context) -> None:
     """/follow ID|tag|place|all: hear about deadlines and new coverage."""
     argument = " ".join(context.args or []).strip()
+    refusal = await _refusal(update, context, argument, "follow_usage")
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        if not await _may_change_follows(update, context, language, argument, "follow_usage"):
-            return
-        try:
-            resolved = await _resolve(session, argument)
-        except catalog.UnknownCommitment as error:
-            await reply(update, t(language, "unknown_commitment", id=error.commitment_id))
-            return
-        except catalog.ArchivedCommitment as error:
-            await reply(update, t(language, "archived_commitment", id=error.commitment_id))
-            return
-        if resolved is None:
-            await reply(update, t(language, "follow_unknown", value=esc(shorten(argument, 40))))
-            return
-        kind, target = resolved
-        what = await _describe(session, language, kind, target)
-        try:
-            await subscriptions.follow(session, chat.id, kind, target, now=utcnow())
-        except subscriptions.AlreadyFollowing:
-            await reply(update, t(language, "already_following", what=what))
-            return
-    await reply(update, t(language, "followed", what=what))
+        answer = t(language, refusal) if refusal else await _follow(session, chat.id, language, argument)
+    await reply(update, answer)
+
+
+async def _follow(session, chat_id: int, language: str, argument: str) -> str:
+    try:
+        resolved = await _resolve(session, argument)
+    except catalog.UnknownCommitment as error:
+        return t(language, "unknown_commitment", id=error.commitment_id)
+    except catalog.ArchivedCommitment as error:
+        return t(language, "archived_commitment", id=error.commitment_id)
+    if resolved is None:
+        return t(language, "follow_unknown", value=esc(shorten(argument, 40)))
+    kind, target = resolved
+    what = await _describe(session, language, kind, target)
+    try:
+        await subscriptions.follow(session, chat_id, kind, target, now=utcnow())
+    except subscriptions.AlreadyFollowing:
+        return t(language, "already_following", what=what)
+    return t(language, "followed", what=what)
 
 
 def _matching(follows: list[Subscription], text: str) -> Subscription | None:
@@ -120,18 +121,21 @@ def _matching(follows: list[Subscription], text: str) -> Subscription | None:
 async def unfollow(update: Update, context: Context) -> None:
     """/unfollow ID|tag|place|all: stop hearing about it."""
     argument = " ".join(context.args or []).strip()
+    refusal = await _refusal(update, context, argument, "unfollow_usage")
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        if not await _may_change_follows(update, context, language, argument, "unfollow_usage"):
-            return
-        sub = _matching(await subscriptions.follows_of(session, chat.id), argument)
-        if sub is None:
-            await reply(update, t(language, "not_following", what=esc(shorten(argument, 40))))
-            return
-        what = await _describe(session, language, sub.kind, sub.target)
-        await subscriptions.unfollow(session, chat.id, sub.kind, sub.target)
-    await reply(update, t(language, "unfollowed", what=what))
+        answer = t(language, refusal) if refusal else await _unfollow(session, chat.id, language, argument)
+    await reply(update, answer)
+
+
+async def _unfollow(session, chat_id: int, language: str, argument: str) -> str:
+    sub = _matching(await subscriptions.follows_of(session, chat_id), argument)
+    if sub is None:
+        return t(language, "not_following", what=esc(shorten(argument, 40)))
+    what = await _describe(session, language, sub.kind, sub.target)
+    await subscriptions.unfollow(session, chat_id, sub.kind, sub.target)
+    return t(language, "unfollowed", what=what)
 
 
 async def _following_view(session, language: str, chat_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -162,54 +166,64 @@ async def following(update: Update, context: Context) -> None:
 async def drop_follow(update: Update, context: Context) -> None:
     """A ✖ button under /following: stop that follow and redraw the list."""
     query = update.callback_query
+    allowed = await may_change_chat_settings(update, context)  # before the transaction: a call to Telegram
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        if not await may_change_chat_settings(update, context):
-            await query.answer(t(language, "group_admins_only"), show_alert=True)
-            return
-        sub = await session.get(Subscription, int(context.match.group(1)))
-        # The id in the button must belong to this chat: callback data can be forged.
-        if sub is None or sub.chat_id != chat.id:
-            await query.answer(t(language, "toast_gone"))
-        else:
-            await subscriptions.unfollow(session, chat.id, sub.kind, sub.target)
-            await query.answer(t(language, "toast_unfollowed"))
-        text, keyboard = await _following_view(session, language, chat.id)
+        if allowed:
+            sub = await session.get(Subscription, int(context.match.group(1)))
+            # The id in the button must belong to this chat: callback data can be forged.
+            if sub is None or sub.chat_id != chat.id:
+                toast = t(language, "toast_gone")
+            else:
+                await subscriptions.unfollow(session, chat.id, sub.kind, sub.target)
+                toast = t(language, "toast_unfollowed")
+            text, keyboard = await _following_view(session, language, chat.id)
+    if not allowed:
+        await query.answer(t(language, "group_admins_only"), show_alert=True)
+        return
+    await query.answer(toast)
     await redraw(query, text, keyboard)
 
 
 async def _toggle_from_card(update: Update, context: Context, *, follow_it: bool) -> None:
     query = update.callback_query
     commitment_id = int(context.match.group(1))
+    allowed = await may_change_chat_settings(update, context)  # before the transaction: a call to Telegram
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        if not await may_change_chat_settings(update, context):
-            await query.answer(t(language, "group_admins_only"), show_alert=True)
-            return
-        try:
-            card = await catalog.get_card(session, commitment_id)
-        except (catalog.UnknownCommitment, catalog.ArchivedCommitment) as error:
-            key = "archived_commitment" if isinstance(error, catalog.ArchivedCommitment) else "unknown_commitment"
-            await query.answer(t(language, key, id=commitment_id), show_alert=True)
-            return
-        kind = SubscriptionKind.PLAN if card.children else SubscriptionKind.COMMITMENT
-        try:
-            if follow_it:
-                await subscriptions.follow(session, chat.id, kind, str(commitment_id), now=utcnow())
-            else:
-                for any_kind in (SubscriptionKind.COMMITMENT, SubscriptionKind.PLAN):
-                    try:
-                        await subscriptions.unfollow(session, chat.id, any_kind, str(commitment_id))
-                    except subscriptions.NotFollowing:
-                        pass
-        except subscriptions.AlreadyFollowing:
-            pass  # pressed twice: the result is what was wanted
-        following_now = await catalog.is_following_commitment(session, chat.id, commitment_id)
-        keyboard = card_keyboard(language, card, following_now)
+        alert = None if allowed else t(language, "group_admins_only")
+        if allowed:
+            try:
+                keyboard = await _toggle(session, chat.id, language, commitment_id, follow_it=follow_it)
+            except (catalog.UnknownCommitment, catalog.ArchivedCommitment) as error:
+                key = "archived_commitment" if isinstance(error, catalog.ArchivedCommitment) else "unknown_commitment"
+                alert = t(language, key, id=commitment_id)
+    if alert is not None:
+        await query.answer(alert, show_alert=True)
+        return
     await query.answer(t(language, "toast_followed" if follow_it else "toast_unfollowed"))
     await redraw_buttons(query, keyboard)
+
+
+async def _toggle(session, chat_id: int, language: str, commitment_id: int, *, follow_it: bool) -> InlineKeyboardMarkup:
+    """Follow or unfollow a commitment from its card; the card's buttons after."""
+    card = await catalog.get_card(session, commitment_id)
+    kind = SubscriptionKind.PLAN if card.children else SubscriptionKind.COMMITMENT
+    try:
+        if follow_it:
+            await subscriptions.follow(session, chat_id, kind, str(commitment_id), now=utcnow())
+        else:
+            for any_kind in (SubscriptionKind.COMMITMENT, SubscriptionKind.PLAN):
+                try:
+                    await subscriptions.unfollow(session, chat_id, any_kind, str(commitment_id))
+                except subscriptions.NotFollowing:
+                    pass
+    except subscriptions.AlreadyFollowing:
+        pass  # pressed twice: the result is what was wanted
+    following_now = await catalog.is_following_commitment(session, chat_id, commitment_id)
+    return card_keyboard(language, card, following_now)
 
 
 async def follow_from_card(update: Update, context: Context) -> None:

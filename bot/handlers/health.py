@@ -35,14 +35,16 @@ async def show_health(update: Update, context: Context) -> None:
     settings = context.bot_data.settings.bot
     user = update.effective_user
     now = utcnow()
+    # Admins are known by numeric id, never by username.
+    allowed = user is not None and user.id in {*settings.owner_ids, *settings.admin_ids}
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        # Admins are known by numeric id, never by username.
-        if user is None or user.id not in {*settings.owner_ids, *settings.admin_ids}:
-            await update.effective_message.reply_text(t(language, "health_refused"))
-            return
-        queue = await outbox_health(session, now=now)
-        sweeps = await all_sweeps(session)
+        if allowed:
+            queue = await outbox_health(session, now=now)
+            sweeps = await all_sweeps(session)
+    if not allowed:
+        await update.effective_message.reply_text(t(language, "health_refused"))
+        return
     lines = [t(language, "health_header"), ""]
     lines.append(t(language, "health_queue", pending=queue.pending, sending=queue.sending, held=queue.held))
     if queue.oldest_pending_due is not None:

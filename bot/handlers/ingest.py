@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import Context
 from bot.handlers import fallback
-from bot.handlers.admin_gate import admit, role_for
+from bot.handlers.admin_gate import admit, refuse, role_for
 from bot.handlers.admin_render import review_card
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.handlers.editing import DOMAIN_ERRORS, _error_text
@@ -96,48 +96,57 @@ async def _card(session, item: ReviewItem, language: str) -> str:
     return review_card(language, item, linked=linked, article_title=article.title if article else None)
 
 
-async def _send_cards(update: Update, context: Context, session, items: list[ReviewItem], language: str) -> None:
-    for item in items:
-        await context.bot.send_message(
-            update.effective_chat.id, await _card(session, item, language), reply_markup=_keyboard(item, language)
-        )
+Cards = list[tuple[str, InlineKeyboardMarkup | None]]
+
+
+async def _cards(session, items: list[ReviewItem], language: str) -> Cards:
+    return [(await _card(session, item, language), _keyboard(item, language)) for item in items]
+
+
+async def _send_cards(update: Update, context: Context, cards: Cards) -> None:
+    for text, keyboard in cards:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
 
 
 async def _ingest(update: Update, context: Context, article_text: ArticleText, language: str) -> None:
     """Store, extract, queue, and show the cards; the same article twice shows its cards from the first time."""
-    now = utcnow()
-    timezone = context.bot_data.settings.bot.timezone
     async with context.bot_data.transaction() as session:
-        try:
-            article, new = await store_article(session, article_text, now=now)
-        except EmptyArticle:
-            await update.effective_message.reply_text(t(language, "adm_ingest_empty"))
-            return
-        if new:
-            published = article.published or local_today(now, timezone)
-            try:
-                extraction = await asyncio.to_thread(extract, article.text, published.isoformat())
-            except ExtractionError:
-                await update.effective_message.reply_text(t(language, "adm_ingest_unreadable"))
-                return
-            items = await queue_extraction(session, article, extraction, now=now)
-            head = t(language, "adm_ingest_stored", id=article.id, published=published.isoformat(), cards=len(items))
-        else:
-            items = [i for i in await items_of_article(session, article.id) if i.state == ReviewState.PENDING]
-            head = t(language, "adm_ingest_known", id=article.id, cards=len(items))
-        cards = [(await _card(session, item, language), _keyboard(item, language)) for item in items]
+        head, cards = await _intake(session, context, article_text, language)
     # Sent once committed, so a press on a card always finds it.
     await update.effective_message.reply_text(head)
-    for text, keyboard in cards:
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+    await _send_cards(update, context, cards)
+
+
+async def _intake(session, context: Context, article_text: ArticleText, language: str) -> tuple[str, Cards]:
+    """The article stored and its candidates queued: what to answer, and the cards to send after it."""
+    now = utcnow()
+    timezone = context.bot_data.settings.bot.timezone
+    try:
+        article, new = await store_article(session, article_text, now=now)
+    except EmptyArticle:
+        return t(language, "adm_ingest_empty"), []
+    if new:
+        published = article.published or local_today(now, timezone)
+        try:
+            extraction = await asyncio.to_thread(extract, article.text, published.isoformat())
+        except ExtractionError:
+            return t(language, "adm_ingest_unreadable"), []
+        items = await queue_extraction(session, article, extraction, now=now)
+        head = t(language, "adm_ingest_stored", id=article.id, published=published.isoformat(), cards=len(items))
+    else:
+        items = [i for i in await items_of_article(session, article.id) if i.state == ReviewState.PENDING]
+        head = t(language, "adm_ingest_known", id=article.id, cards=len(items))
+    return head, await _cards(session, items, language)
 
 
 async def ingest_url(update: Update, context: Context) -> None:
     """/ingest URL: fetch the page safely, keep its main text, extract."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "ingest", language):
-            return
+        allowed = await admit(session, update, context, "ingest")
+    if not allowed:
+        await refuse(update, language)
+        return
     if not context.args:
         await update.effective_message.reply_text(t(language, "adm_ingest_usage"))
         return
@@ -218,22 +227,29 @@ async def review(update: Update, context: Context) -> None:
     """/review: the oldest pending cards, with their buttons; /review ID: that one card."""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "review", language):
-            return
-        if context.args and context.args[0].lstrip("#").isdigit():
-            try:
-                item = await get_item(session, int(context.args[0].lstrip("#")))
-            except UnknownItem as exc:
-                await update.effective_message.reply_text(_review_error(language, exc))
-                return
-            await _send_cards(update, context, session, [item], language)
-            return
-        items, total = await pending_items(session, limit=REVIEW_PAGE)
-        if not items:
-            await update.effective_message.reply_text(t(language, "adm_review_empty"))
-            return
-        await update.effective_message.reply_text(t(language, "adm_review_head", shown=len(items), total=total))
-        await _send_cards(update, context, session, items, language)
+        allowed = await admit(session, update, context, "review")
+        if allowed:
+            head, cards = await _review(session, context, language)
+    if not allowed:
+        await refuse(update, language)
+        return
+    if head is not None:
+        await update.effective_message.reply_text(head)
+    await _send_cards(update, context, cards)
+
+
+async def _review(session, context: Context, language: str) -> tuple[str | None, Cards]:
+    """What /review answers (a line, or None for one card alone) and the cards to send after it."""
+    if context.args and context.args[0].lstrip("#").isdigit():
+        try:
+            item = await get_item(session, int(context.args[0].lstrip("#")))
+        except UnknownItem as exc:
+            return _review_error(language, exc), []
+        return None, await _cards(session, [item], language)
+    items, total = await pending_items(session, limit=REVIEW_PAGE)
+    if not items:
+        return t(language, "adm_review_empty"), []
+    return t(language, "adm_review_head", shown=len(items), total=total), await _cards(session, items, language)
 
 
 async def _decided(update: Update, card: str, note: str) -> None:
@@ -254,61 +270,82 @@ async def press_link(update: Update, context: Context) -> None:
 
 async def _confirm(update: Update, context: Context, *, link_to: int | None) -> None:
     item_id = int(context.match.group(1))
+    alert = None
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "review_confirm", language):
-            return
-        try:
-            item = await confirm_item(
-                session,
-                item_id,
-                actor_id=update.effective_user.id,
-                now=utcnow(),
-                timezone=context.bot_data.settings.bot.timezone,
-                link_to=link_to,
-            )
-        except (UnknownItem, AlreadyDecided, NothingToLink, *DOMAIN_ERRORS) as exc:
-            await update.callback_query.answer(_review_error(language, exc), show_alert=True)
-            return
-        if item.kind == "fact":
-            note = t(language, "adm_confirmed_progress", id=item.result_commitment_id)
-        else:
-            commitment = await session.get(Commitment, item.result_commitment_id)
-            await tell_followers_of_new(session, commitment, now=utcnow())
-            note = t(language, "adm_confirmed_commitment", id=item.result_commitment_id)
-        card = await _card(session, item, language)
-    await _decided(update, card, note)
+        allowed = await admit(session, update, context, "review_confirm")
+        if allowed:
+            try:
+                item = await confirm_item(
+                    session,
+                    item_id,
+                    actor_id=update.effective_user.id,
+                    now=utcnow(),
+                    timezone=context.bot_data.settings.bot.timezone,
+                    link_to=link_to,
+                )
+            except (UnknownItem, AlreadyDecided, NothingToLink, *DOMAIN_ERRORS) as exc:
+                alert = _review_error(language, exc)
+            else:
+                note = await _confirmed(session, item, language)
+                card = await _card(session, item, language)
+    if not allowed:
+        await refuse(update, language)
+    elif alert is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+    else:
+        await _decided(update, card, note)
+
+
+async def _confirmed(session, item: ReviewItem, language: str) -> str:
+    """A new commitment's followers are told; the note for the confirmed card."""
+    if item.kind == "fact":
+        return t(language, "adm_confirmed_progress", id=item.result_commitment_id)
+    commitment = await session.get(Commitment, item.result_commitment_id)
+    await tell_followers_of_new(session, commitment, now=utcnow())
+    return t(language, "adm_confirmed_commitment", id=item.result_commitment_id)
 
 
 async def press_reject(update: Update, context: Context) -> None:
     """Reject: the card is dropped (and remembered as rejected)."""
     item_id = int(context.match.group(1))
+    alert = None
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "review_reject", language):
-            return
-        try:
-            item = await reject_item(session, item_id, actor_id=update.effective_user.id, now=utcnow())
-        except (UnknownItem, AlreadyDecided) as exc:
-            await update.callback_query.answer(_review_error(language, exc), show_alert=True)
-            return
-        note = t(language, "adm_rejected")
-        card = await _card(session, item, language)
-    await _decided(update, card, note)
+        allowed = await admit(session, update, context, "review_reject")
+        if allowed:
+            try:
+                item = await reject_item(session, item_id, actor_id=update.effective_user.id, now=utcnow())
+            except (UnknownItem, AlreadyDecided) as exc:
+                alert = _review_error(language, exc)
+            else:
+                card = await _card(session, item, language)
+    if not allowed:
+        await refuse(update, language)
+    elif alert is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+    else:
+        await _decided(update, card, t(language, "adm_rejected"))
 
 
 async def press_edit(update: Update, context: Context) -> None:
     """Edit: the admin's next message is 'field value' for this card."""
     item_id = int(context.match.group(1))
+    alert = None
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
-        if not await admit(session, update, context, "review_edit", language):
-            return
-        try:
-            item = await get_item(session, item_id)
-        except UnknownItem as exc:
-            await update.callback_query.answer(_review_error(language, exc), show_alert=True)
-            return
+        allowed = await admit(session, update, context, "review_edit")
+        if allowed:
+            try:
+                item = await get_item(session, item_id)
+            except UnknownItem as exc:
+                alert = _review_error(language, exc)
+    if not allowed:
+        await refuse(update, language)
+        return
+    if alert is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+        return
     context.user_data[EDITING_CARD] = item_id
     await update.callback_query.answer()
     fields = ", ".join(EDITABLE[item.kind])
@@ -320,32 +357,37 @@ async def press_edit(update: Update, context: Context) -> None:
 async def _edit_card(update: Update, context: Context, item_id: int, text: str, language: str) -> None:
     name, _, value = text.strip().partition(" ")
     async with context.bot_data.transaction() as session:
-        if not await admit(session, update, context, "review_edit", language):
-            return
-        try:
-            item = await edit_item(
-                session,
-                item_id,
-                name.lower(),
-                value,
-                actor_id=update.effective_user.id,
-                now=utcnow(),
-                timezone=context.bot_data.settings.bot.timezone,
-            )
-        except (UnknownItem, AlreadyDecided) as exc:
-            context.user_data.pop(EDITING_CARD, None)
-            await update.effective_message.reply_text(_review_error(language, exc))
-            return
-        except DOMAIN_ERRORS as exc:
-            fields = ", ".join(EDITABLE.get((await get_item(session, item_id)).kind, ()))
-            await update.effective_message.reply_text(
-                _error_text(language, exc) + "\n" + t(language, "adm_review_ask_edit", id=item_id, fields=fields)
-            )
-            return
-        context.user_data.pop(EDITING_CARD, None)
-        await update.effective_message.reply_text(
-            await _card(session, item, language), reply_markup=_keyboard(item, language)
+        allowed = await admit(session, update, context, "review_edit")
+        if allowed:
+            answer, keyboard = await _edited_card(session, update, context, item_id, name, value, language)
+    if not allowed:
+        await refuse(update, language)
+        return
+    await update.effective_message.reply_text(answer, reply_markup=keyboard)
+
+
+async def _edited_card(
+    session, update: Update, context: Context, item_id: int, name: str, value: str, language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Change one field of the card: the card to show again, or what went wrong."""
+    try:
+        item = await edit_item(
+            session,
+            item_id,
+            name.lower(),
+            value,
+            actor_id=update.effective_user.id,
+            now=utcnow(),
+            timezone=context.bot_data.settings.bot.timezone,
         )
+    except (UnknownItem, AlreadyDecided) as exc:
+        context.user_data.pop(EDITING_CARD, None)
+        return _review_error(language, exc), None
+    except DOMAIN_ERRORS as exc:
+        fields = ", ".join(EDITABLE.get((await get_item(session, item_id)).kind, ()))
+        return _error_text(language, exc) + "\n" + t(language, "adm_review_ask_edit", id=item_id, fields=fields), None
+    context.user_data.pop(EDITING_CARD, None)
+    return await _card(session, item, language), _keyboard(item, language)
 
 
 def _review_error(language: str, exc: Exception) -> str:

@@ -130,35 +130,41 @@ async def change_alert(update: Update, context: Context) -> None:
     """A button under /alerts: change that one setting and redraw."""
     query = update.callback_query
     what, value = context.match.groups()
-    now = utcnow()
+    allowed = await may_change_chat_settings(update, context)  # before the transaction: a call to Telegram
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        if not await may_change_chat_settings(update, context):
-            await query.answer(t(language, "group_admins_only"), show_alert=True)
-            return
-        defaults = alert_defaults(context)
-        prefs = await preferences.get_preferences(session, chat.id, defaults)
-        if what == "l" and value.isdigit():
-            days = set(prefs.lead_days) ^ {int(value)}
-            # An empty choice would mean "the defaults" to the preferences service: keep at least one lead time.
-            if days:
-                await preferences.set_lead_days(session, chat.id, sorted(days), now=now)
-        elif what == "o":
-            await preferences.set_prompts(session, chat.id, value == "1", now=now)
-        elif what == "q":
-            if value == "none":
-                await preferences.set_quiet_hours(session, chat.id, None, None, now=now)
-            else:
-                start, end = (int(part) for part in value.split("-"))
-                if 0 <= start < 24 and 0 <= end < 24 and start != end:
-                    await preferences.set_quiet_hours(session, chat.id, time(start), time(end), now=now)
-        elif what == "g":
-            await preferences.set_digest(session, chat.id, DigestMode(value), now=now)
-        prefs = await preferences.get_preferences(session, chat.id, defaults)
+        if allowed:
+            prefs = await _change_alert(session, chat.id, what, value, alert_defaults(context))
+    if not allowed:
+        await query.answer(t(language, "group_admins_only"), show_alert=True)
+        return
     text, keyboard = _alerts_view(language, prefs)
     await query.answer(t(language, "alerts_saved"))
     await redraw(query, text, keyboard)
+
+
+async def _change_alert(session, chat_id: int, what: str, value: str, defaults: AlertDefaults) -> Preferences:
+    """Change the setting a button names; the preferences after."""
+    now = utcnow()
+    prefs = await preferences.get_preferences(session, chat_id, defaults)
+    if what == "l" and value.isdigit():
+        days = set(prefs.lead_days) ^ {int(value)}
+        # An empty choice would mean "the defaults" to the preferences service: keep at least one lead time.
+        if days:
+            await preferences.set_lead_days(session, chat_id, sorted(days), now=now)
+    elif what == "o":
+        await preferences.set_prompts(session, chat_id, value == "1", now=now)
+    elif what == "q":
+        if value == "none":
+            await preferences.set_quiet_hours(session, chat_id, None, None, now=now)
+        else:
+            start, end = (int(part) for part in value.split("-"))
+            if 0 <= start < 24 and 0 <= end < 24 and start != end:
+                await preferences.set_quiet_hours(session, chat_id, time(start), time(end), now=now)
+    elif what == "g":
+        await preferences.set_digest(session, chat_id, DigestMode(value), now=now)
+    return await preferences.get_preferences(session, chat_id, defaults)
 
 
 async def calendar(update: Update, context: Context) -> None:
@@ -233,22 +239,23 @@ async def export(update: Update, context: Context) -> None:
 async def set_timezone(update: Update, context: Context) -> None:
     """/tz ZONE: the chat's time zone for deadlines and alerts."""
     wanted = context.args[0] if context.args else ""
+    # Asked of Telegram before the transaction opens, so the database is not held over the round trip.
+    allowed = bool(wanted) and await may_change_chat_settings(update, context)
+    zone = _known_zone(wanted) if allowed else None
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
         current = chat.timezone or context.bot_data.settings.bot.timezone
-        if not wanted:
-            await reply(update, t(language, "tz_usage", tz=esc(current)))
-            return
-        if not await may_change_chat_settings(update, context):
-            await reply(update, t(language, "group_admins_only"))
-            return
-        zone = _known_zone(wanted)
-        if zone is None:
-            await reply(update, t(language, "tz_unknown", value=esc(shorten(wanted, 40))))
-            return
-        await preferences.set_timezone(session, chat.id, zone, now=utcnow())
-    await reply(update, t(language, "tz_set", tz=esc(zone)))
+        if zone is not None:
+            await preferences.set_timezone(session, chat.id, zone, now=utcnow())
+    if not wanted:
+        await reply(update, t(language, "tz_usage", tz=esc(current)))
+    elif not allowed:
+        await reply(update, t(language, "group_admins_only"))
+    elif zone is None:
+        await reply(update, t(language, "tz_unknown", value=esc(shorten(wanted, 40))))
+    else:
+        await reply(update, t(language, "tz_set", tz=esc(zone)))
 
 
 def _known_zone(text: str) -> str | None:

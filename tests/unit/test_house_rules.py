@@ -41,3 +41,44 @@ def test_every_text_exists_in_both_languages():
     from bot.texts import en, zh
 
     assert sorted(set(zh.TEXTS) ^ set(en.TEXTS)) == []
+
+
+def _opens_transaction(expression: ast.expr) -> bool:
+    return (
+        isinstance(expression, ast.Call)
+        and isinstance(expression.func, ast.Attribute)
+        and expression.func.attr in ("transaction", "begin")
+    )
+
+
+def _works_on_the_session(call: ast.Call) -> bool:
+    """A method of the session, a call handed the session, or CPU work sent off the event loop."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("session", "asyncio"):
+        return func.value.id == "session" or func.attr == "to_thread"
+    arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+    return any(isinstance(arg, ast.Name) and arg.id == "session" for arg in arguments)
+
+
+def test_no_telegram_call_while_a_transaction_is_open():
+    # On SQLite every transaction of the process takes its turn (trackers.db): a Telegram round trip inside one
+    # holds up every other database user. So inside a transaction, and in the helpers it hands its session to,
+    # each await works on that session; Telegram is called before the transaction opens or after it commits.
+    offenders = []
+    for path in [*(ROOT / "bot" / "handlers").glob("*.py"), ROOT / "bot" / "coverage.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.AsyncWith):
+                inside = any(_opens_transaction(item.context_expr) for item in node.items)
+            elif isinstance(node, ast.AsyncFunctionDef):
+                inside = "session" in {arg.arg for arg in [*node.args.args, *node.args.kwonlyargs]}
+            else:
+                continue
+            if not inside:
+                continue
+            for statement in node.body:
+                for awaited in ast.walk(statement):
+                    if isinstance(awaited, ast.Await) and not (
+                        isinstance(awaited.value, ast.Call) and _works_on_the_session(awaited.value)
+                    ):
+                        offenders.append(f"{path.relative_to(ROOT)}:{awaited.lineno}: {ast.unparse(awaited.value)}")
+    assert offenders == []
