@@ -38,7 +38,7 @@ from trackers.models import (
     Notification,
     Status,
 )
-from trackers.outbox import enqueue_many, outbox_row
+from trackers.outbox import enqueue_for_chats, enqueue_many, outbox_row
 from trackers.preferences import AlertDefaults, after_quiet_hours, local_date, local_moment, parse_lead_days
 from trackers.subscriptions import Follower, chats_as_followers, followers_of
 from trackers.sweep_state import record_run, watermark
@@ -152,16 +152,25 @@ async def mark_overdue(session: AsyncSession, *, now: datetime) -> list[int]:
 
 
 class _Planner:
-    """Turns (commitment, milestone, follower) into outbox rows, caching what many followers share."""
+    """Turns (commitment, milestone, follower) into outbox rows.
+
+    Followers with the same zone, quiet hours, digest mode and language get the same row but for the chat, so
+    the row is made once for each such group and the followers' chats are collected under it: a fan-out to
+    100,000 chats makes a handful of rows and 100,000 chat ids.
+    """
 
     def __init__(self, rules: AlertRules, render: Renderer, now: datetime, start: datetime) -> None:
         self.rules, self.render, self.now, self.start = rules, render, now, start
-        self.rows: list[dict] = []
         self.enqueued = 0
         self.skipped = 0
         self._texts: dict[tuple, str] = {}
         self._moments: dict[tuple, datetime] = {}
         self._leads: dict[str | None, frozenset[int]] = {}
+        # (alert, milestone, day, follower's zone, quiet hours, digest, language) -> (the row, or None when the
+        # alert's moment for that zone lies outside this sweep's window; the alert).
+        self._shared: dict[tuple, tuple[dict | None, AlertText]] = {}
+        # Rows waiting for `flush`: key of `_shared` -> the chats that get it.
+        self._waiting: dict[tuple, list[int]] = {}
 
     def lead_days(self, follower: Follower) -> frozenset[int]:
         days = self._leads.get(follower.lead_days)
@@ -186,37 +195,62 @@ class _Planner:
 
     def add(self, follower: Follower, *, day: date, milestone: str, alert: AlertText) -> None:
         """Owe the follower `alert` at the local hour of `day`, if that moment lies in this sweep's window."""
+        # By the alert's identity: hashing the alert itself costs more than the rest of this method. The
+        # cached row keeps the alert alive, so its id cannot be reused by another alert in this sweep.
+        key = (
+            id(alert),
+            milestone,
+            day,
+            follower.timezone,
+            follower.quiet_start,
+            follower.quiet_end,
+            follower.digest,
+            follower.language,
+        )
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self._shared[key] = (self._row(follower, day=day, milestone=milestone, alert=alert), alert)
+        row = shared[0]
+        if row is None:
+            return
+        if row["state"] is DeliveryState.SKIPPED:
+            self.skipped += 1
+        chats = self._waiting.get(key)
+        if chats is None:
+            chats = self._waiting[key] = []
+        chats.append(follower.chat_id)
+
+    def _row(self, follower: Follower, *, day: date, milestone: str, alert: AlertText) -> dict | None:
+        """The row `add` enqueues for followers like this one (its chat id is filled in per follower)."""
         timezone = follower.timezone or self.rules.defaults.timezone
         fire = self.moment(day, timezone)
         if not self.start < fire <= self.now:
-            return
+            return None
         due = after_quiet_hours(fire, timezone, follower.quiet_start, follower.quiet_end)
         digest = follower.digest or DigestMode.INSTANT
         state, error = DeliveryState.PENDING, None
         if self.now - due > self.rules.max_lateness:
-            state, self.skipped = DeliveryState.SKIPPED, self.skipped + 1
+            state = DeliveryState.SKIPPED
             error = f"fell due at {due:%Y-%m-%d %H:%M} UTC while the bot was not running; too late to send"
         elif digest is not DigestMode.INSTANT:
             state = DeliveryState.HELD
         language = follower.language or self.rules.defaults.language
-        self.rows.append(
-            outbox_row(
-                chat_id=follower.chat_id,
-                commitment_id=alert.commitment_id,
-                kind=alert.kind,
-                milestone=milestone,
-                text=self.text(language, alert),
-                due_at=due,
-                now=self.now,
-                state=state,
-                error=error,
-            )
+        return outbox_row(
+            chat_id=0,
+            commitment_id=alert.commitment_id,
+            kind=alert.kind,
+            milestone=milestone,
+            text=self.text(language, alert),
+            due_at=due,
+            now=self.now,
+            state=state,
+            error=error,
         )
 
     async def flush(self, session: AsyncSession) -> None:
-        if self.rows:
-            self.enqueued += await enqueue_many(session, self.rows)
-            self.rows = []
+        waiting, self._waiting = self._waiting, {}
+        for key, chat_ids in waiting.items():
+            self.enqueued += await enqueue_for_chats(session, self._shared[key][0], chat_ids)
 
 
 def _date_range_condition(column, ranges: list[tuple[date, date]]):

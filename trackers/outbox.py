@@ -132,52 +132,75 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict]) -> int:
     if not rows:
         return 0
     if session.bind.dialect.name != "sqlite":
-        statement = (
-            postgresql.insert(Notification.__table__)
-            .on_conflict_do_nothing(index_elements=["chat_id", "commitment_key", "kind", "milestone"])
-            .returning(Notification.id)
-        )
-        inserted = 0
-        for start in range(0, len(rows), INSERT_CHUNK):
-            result = await session.execute(statement, list(rows[start : start + INSERT_CHUNK]))
-            inserted += len(result.all())
-        return inserted
-    times: dict[datetime, str] = {}
+        return await _postgresql_insert(session, rows)
+    stamp = _Stamps()
+    return await _sqlite_insert(session, [_sqlite_values(row, stamp) for row in rows])
 
-    def stamp(moment: datetime | None) -> str | None:
-        # Stored as UtcDateTime stores it on SQLite: naive UTC, ISO with a space and microseconds.
-        if moment is None:
-            return None
-        text = times.get(moment)
-        if text is None:
-            if moment.tzinfo is None:
-                raise ValueError(f"naive datetime {moment!r}: pass a timezone-aware UTC time")
-            text = times[moment] = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-        return text
 
-    values = [
-        (
-            row["chat_id"],
-            row["commitment_id"],
-            row["commitment_key"],
-            row["kind"],
-            row["milestone"],
-            row["text"],
-            None if row["payload"] is None else json.dumps(row["payload"], ensure_ascii=False),
-            DeliveryState(row["state"]).value,
-            stamp(row["due_at"]),
-            stamp(row["available_at"]),
-            row["attempts"],
-            row["parts_sent"],
-            row["last_error"],
-            stamp(row["created_at"]),
-            stamp(row["finished_at"]),
-        )
-        for row in rows
-    ]
+async def enqueue_for_chats(session: AsyncSession, row: dict, chat_ids: Sequence[int]) -> int:
+    """`row` (made by `outbox_row`) once for each of `chat_ids`: a fan-out whose followers share everything but
+    the chat. The row's columns are prepared once, not once per chat. Returns rows inserted."""
+    if not chat_ids:
+        return 0
+    if session.bind.dialect.name != "sqlite":
+        return await _postgresql_insert(session, [{**row, "chat_id": chat_id} for chat_id in chat_ids])
+    shared = _sqlite_values(row, _Stamps())[1:]
+    return await _sqlite_insert(session, [(chat_id, *shared) for chat_id in chat_ids])
+
+
+async def _postgresql_insert(session: AsyncSession, rows: Sequence[dict]) -> int:
+    statement = (
+        postgresql.insert(Notification.__table__)
+        .on_conflict_do_nothing(index_elements=["chat_id", "commitment_key", "kind", "milestone"])
+        .returning(Notification.id)
+    )
+    inserted = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        result = await session.execute(statement, list(rows[start : start + INSERT_CHUNK]))
+        inserted += len(result.all())
+    return inserted
+
+
+async def _sqlite_insert(session: AsyncSession, values: list[tuple]) -> int:
     connection = await session.connection()
     result = await connection.exec_driver_sql(_SQLITE_INSERT, values)
     return max(result.rowcount or 0, 0)
+
+
+class _Stamps(dict):
+    """Times as UtcDateTime stores them on SQLite (naive UTC, ISO with a space and microseconds), each distinct
+    time formatted once."""
+
+    def __call__(self, moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        text = self.get(moment)
+        if text is None:
+            if moment.tzinfo is None:
+                raise ValueError(f"naive datetime {moment!r}: pass a timezone-aware UTC time")
+            text = self[moment] = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        return text
+
+
+def _sqlite_values(row: dict, stamp: _Stamps) -> tuple:
+    """The row's values in `_COLUMNS` order, as the sqlite3 driver takes them."""
+    return (
+        row["chat_id"],
+        row["commitment_id"],
+        row["commitment_key"],
+        row["kind"],
+        row["milestone"],
+        row["text"],
+        None if row["payload"] is None else json.dumps(row["payload"], ensure_ascii=False),
+        DeliveryState(row["state"]).value,
+        stamp(row["due_at"]),
+        stamp(row["available_at"]),
+        row["attempts"],
+        row["parts_sent"],
+        row["last_error"],
+        stamp(row["created_at"]),
+        stamp(row["finished_at"]),
+    )
 
 
 async def enqueue_message(

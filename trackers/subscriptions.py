@@ -8,8 +8,8 @@ all followers in memory: it streams rows in batches from an indexed query.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, delete, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,9 +51,10 @@ class NotFollowing(SubscriptionError):
     pass
 
 
-@dataclass(frozen=True)
-class Follower:
-    """One chat to tell, with what decides how and when: language, zone and alert preferences."""
+class Follower(NamedTuple):
+    """One chat to tell, with what decides how and when: language, zone and alert preferences.
+
+    A named tuple: a fan-out makes one per follower, and a tuple is made in a third of a dataclass's time."""
 
     chat_id: int
     chat_type: str
@@ -204,7 +205,7 @@ async def followers_of(
     connection = await session.connection()
     result = await connection.stream(statement)
     async for rows in result.partitions(batch):
-        yield [Follower(*row) for row in rows]
+        yield [Follower._make(row) for row in rows]
 
 
 async def chats_as_followers(session: AsyncSession, chat_ids: Iterable[int]) -> list[Follower]:
