@@ -108,7 +108,7 @@ async def _open_resources(application: Application) -> None:
     database = bot_data.settings.database
     bot_data.engine = create_engine(database.url, busy_timeout_ms=database.busy_timeout_ms, echo=database.echo)
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
-    bot_data.inbox = UpdateInbox(bot_data.sessionmaker)
+    bot_data.inbox = UpdateInbox(bot_data.sessionmaker, application.bot.id)
     await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)
 

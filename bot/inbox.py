@@ -17,16 +17,17 @@ from trackers.inbox import record_updates
 
 
 class UpdateInbox:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], bot_id: int) -> None:
         self._sessionmaker = sessionmaker
-        # (bot id, update id) -> the guards waiting to hear whether it is new.
-        self._waiting: dict[tuple[int, int], list[asyncio.Future[bool]]] = {}
+        self._bot_id = bot_id
+        # update id -> the guards waiting to hear whether it is new.
+        self._waiting: dict[int, list[asyncio.Future[bool]]] = {}
         self._writer: asyncio.Task | None = None
 
-    async def first_time(self, bot_id: int, update_id: int) -> bool:
+    async def first_time(self, update_id: int) -> bool:
         """Record the update; False when it was recorded before (Telegram delivered it again)."""
         future = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault((bot_id, update_id), []).append(future)
+        self._waiting.setdefault(update_id, []).append(future)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write(), name="update-inbox")
         return await future
@@ -35,21 +36,17 @@ class UpdateInbox:
         while self._waiting:
             batch, self._waiting = self._waiting, {}
             try:
-                new: set[tuple[int, int]] = set()
                 async with self._sessionmaker.begin() as session:
-                    for bot_id in {bot for bot, _ in batch}:
-                        ids = [update for bot, update in batch if bot == bot_id]
-                        recorded = await record_updates(session, bot_id, ids, now=datetime.now(UTC))
-                        new.update((bot_id, update) for update in recorded)
+                    new = await record_updates(session, self._bot_id, list(batch), now=datetime.now(UTC))
             except Exception as error:  # every waiting guard fails with it, and the error handler reports it
                 for futures in batch.values():
                     for future in futures:
                         if not future.done():
                             future.set_exception(error)
                 continue
-            for key, futures in batch.items():
+            for update_id, futures in batch.items():
                 # The same id twice in one batch: the first is new, the second a redelivery.
-                first = key in new
+                first = update_id in new
                 for future in futures:
                     if not future.done():
                         future.set_result(first)

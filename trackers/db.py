@@ -54,7 +54,7 @@ class _Turns:
     Every transaction takes the write lock up front (BEGIN IMMEDIATE). When two connections of one process ask
     for it at once, the loser sleeps in SQLite's busy handler in steps of up to 100 ms, however soon the lock
     frees, and under load most transactions lose: /start at 100 updates a second took 2 s (p50). An asyncio lock
-    taken first hands the turn over the moment the holder commits (p50 0.6 s there). The busy timeout still
+    taken first hands the turn over the moment the holder commits (p50 49 ms there). The busy timeout still
     covers other processes, and bounds the wait for a turn as it bounds the wait for the lock.
     """
 

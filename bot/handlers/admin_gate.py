@@ -5,11 +5,13 @@ Buttons carry no filter of their own in PTB, so callbacks call the same check. A
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers.common import utcnow
+from bot.handlers.common import current_chat, language_for, utcnow
 from bot.texts import t
 from trackers.admins import Role, role_of
 from trackers.audit import record
@@ -50,3 +52,22 @@ async def refuse(update: Update, language: str, *, need: Role = Role.ADMIN) -> N
         await update.callback_query.answer(refusal, show_alert=True)
     else:
         await update.effective_message.reply_text(refusal)
+
+
+# Works out an admin command's answer in its transaction: (session, update, context, language) -> the text.
+Answer = Callable[[AsyncSession, Update, Context, str], Awaitable[str]]
+
+
+async def answer_admin_command(
+    update: Update, context: Context, action: str, answer: Answer, *, need: Role = Role.ADMIN
+) -> None:
+    """An admin command whose answer is one text: the role checked and the text made in one transaction, then
+    the reply (or the refusal) sent once it has committed."""
+    async with context.bot_data.transaction() as session:
+        language = language_for(await current_chat(session, update), update, context)
+        allowed = await admit(session, update, context, action, need=need)
+        text = await answer(session, update, context, language) if allowed else None
+    if text is None:
+        await refuse(update, language, need=need)
+        return
+    await update.effective_message.reply_text(text)

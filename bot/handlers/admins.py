@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit, refuse
+from bot.handlers.admin_gate import admit, answer_admin_command, refuse
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.texts import t
 from trackers.admins import CannotGrant, NotAnAdmin, Role, grant, granted_admins, revoke
@@ -28,15 +28,7 @@ def _target_user(update: Update, context: Context) -> int | None:
 
 async def grant_admin(update: Update, context: Context) -> None:
     """/grant USER_ID (or in reply to someone): give them admin rights."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "grant", need=Role.OWNER)
-        if allowed:
-            answer = await _grant(session, update, context, language)
-    if not allowed:
-        await refuse(update, language, need=Role.OWNER)
-        return
-    await update.effective_message.reply_text(answer)
+    await answer_admin_command(update, context, "grant", _grant, need=Role.OWNER)
 
 
 async def _grant(session: AsyncSession, update: Update, context: Context, language: str) -> str:
@@ -58,15 +50,7 @@ async def _grant(session: AsyncSession, update: Update, context: Context, langua
 
 async def revoke_admin(update: Update, context: Context) -> None:
     """/revoke USER_ID (or in reply to someone): take their admin rights away."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "revoke", need=Role.OWNER)
-        if allowed:
-            answer = await _revoke(session, update, context, language)
-    if not allowed:
-        await refuse(update, language, need=Role.OWNER)
-        return
-    await update.effective_message.reply_text(answer)
+    await answer_admin_command(update, context, "revoke", _revoke, need=Role.OWNER)
 
 
 async def _revoke(session: AsyncSession, update: Update, context: Context, language: str) -> str:

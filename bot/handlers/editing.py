@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit, refuse
+from bot.handlers.admin_gate import answer_admin_command
 from bot.handlers.admin_render import number, target_text
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import utcnow
 from bot.handlers.followers import tell_followers_of_revision
 from bot.texts import LANGUAGES, t
 from trackers.audit import commitment_target, entries_for
@@ -88,15 +88,7 @@ DOMAIN_ERRORS = (
 
 async def edit(update: Update, context: Context) -> None:
     """/edit ID field value: change one field; a new target is kept as a revision and followers are told."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "edit")
-        if allowed:
-            answer = await _edit(session, update, context, language)
-    if not allowed:
-        await refuse(update, language)
-        return
-    await update.effective_message.reply_text(answer)
+    await answer_admin_command(update, context, "edit", _edit)
 
 
 async def _edit(session: AsyncSession, update: Update, context: Context, language: str) -> str:
@@ -125,15 +117,7 @@ async def _edit(session: AsyncSession, update: Update, context: Context, languag
 
 async def archive(update: Update, context: Context) -> None:
     """/archive ID: take a commitment out of every list; its history stays."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "archive")
-        if allowed:
-            answer = await _archive(session, update, context, language)
-    if not allowed:
-        await refuse(update, language)
-        return
-    await update.effective_message.reply_text(answer)
+    await answer_admin_command(update, context, "archive", _archive)
 
 
 async def _archive(session: AsyncSession, update: Update, context: Context, language: str) -> str:
@@ -149,15 +133,7 @@ async def _archive(session: AsyncSession, update: Update, context: Context, lang
 
 async def setstatus(update: Update, context: Context) -> None:
     """/setstatus ID status [evidence URL or quote]: the tracker's verdict; verdicts need evidence."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "set_status")
-        if allowed:
-            answer = await _setstatus(session, update, context, language)
-    if not allowed:
-        await refuse(update, language)
-        return
-    await update.effective_message.reply_text(answer)
+    await answer_admin_command(update, context, "set_status", _setstatus)
 
 
 async def _setstatus(session: AsyncSession, update: Update, context: Context, language: str) -> str:
@@ -176,15 +152,7 @@ async def _setstatus(session: AsyncSession, update: Update, context: Context, la
 
 async def progress(update: Update, context: Context) -> None:
     """/progress ID value as_of [source]: a progress point by hand."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "progress")
-        if allowed:
-            answer = await _progress(session, update, context, language)
-    if not allowed:
-        await refuse(update, language)
-        return
-    await update.effective_message.reply_text(answer)
+    await answer_admin_command(update, context, "progress", _progress)
 
 
 async def _progress(session: AsyncSession, update: Update, context: Context, language: str) -> str:
@@ -209,18 +177,10 @@ async def _progress(session: AsyncSession, update: Update, context: Context, lan
 
 async def history(update: Update, context: Context) -> None:
     """/history ID: every change to a commitment, from the audit log, with its target revisions."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "history")
-        if allowed:
-            answer = await _history(session, context, language)
-    if not allowed:
-        await refuse(update, language)
-        return
-    await update.effective_message.reply_text(answer)
+    await answer_admin_command(update, context, "history", _history)
 
 
-async def _history(session: AsyncSession, context: Context, language: str) -> str:
+async def _history(session: AsyncSession, update: Update, context: Context, language: str) -> str:
     cid = _commitment_id(context.args[0]) if context.args else None
     if cid is None:
         return t(language, "adm_history_usage")
