@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import BigInteger, and_, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -115,7 +115,9 @@ _COLUMNS = (
     "created_at",
     "finished_at",
 )
-_CONFLICT = "ON CONFLICT (chat_id, commitment_key, kind, milestone) DO NOTHING"
+# The outbox key: one row per chat, commitment, kind and milestone, however often it is enqueued.
+_KEY = ["chat_id", "commitment_key", "kind", "milestone"]
+_CONFLICT = f"ON CONFLICT ({', '.join(_KEY)}) DO NOTHING"
 _SQLITE_INSERT = (
     f"INSERT INTO notification ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) {_CONFLICT}"
 )
@@ -124,15 +126,24 @@ _SQLITE_INSERT = (
 async def enqueue_many(session: AsyncSession, rows: Sequence[dict]) -> int:
     """Insert rows made by `outbox_row`; a row whose key exists already is left out. Returns rows inserted.
 
-    A fan-out inserts one row per follower, so this is the hot path of the alert rules. On SQLite the rows go
-    straight to the driver's executemany, with each distinct time formatted once (SQLAlchemy's per-value type
-    processing would cost more than the insert); on PostgreSQL SQLAlchemy batches them into multi-row
-    INSERT ... RETURNING statements, which is both fast and counts what was inserted.
+    On SQLite the rows go straight to the driver's executemany, with each distinct time formatted once
+    (SQLAlchemy's per-value type processing would cost more than the insert); on PostgreSQL SQLAlchemy batches
+    them into multi-row INSERT ... RETURNING statements, which counts what was inserted. A fan-out, whose rows
+    differ only in the chat, goes through `enqueue_for_chats`.
     """
     if not rows:
         return 0
     if session.bind.dialect.name != "sqlite":
-        return await _postgresql_insert(session, rows)
+        statement = (
+            postgresql.insert(Notification.__table__)
+            .on_conflict_do_nothing(index_elements=_KEY)
+            .returning(Notification.id)
+        )
+        inserted = 0
+        for start in range(0, len(rows), INSERT_CHUNK):
+            result = await session.execute(statement, list(rows[start : start + INSERT_CHUNK]))
+            inserted += len(result.all())
+        return inserted
     stamp = _Stamps()
     return await _sqlite_insert(session, [_sqlite_values(row, stamp) for row in rows])
 
@@ -143,22 +154,20 @@ async def enqueue_for_chats(session: AsyncSession, row: dict, chat_ids: Sequence
     if not chat_ids:
         return 0
     if session.bind.dialect.name != "sqlite":
-        return await _postgresql_insert(session, [{**row, "chat_id": chat_id} for chat_id in chat_ids])
+        # One statement: the chat ids go as one array and the database pairs each with the shared columns.
+        # (Row by row through SQLAlchemy, 100,000 rows took 10 s here; this way the database does the work.)
+        table = Notification.__table__
+        chats = func.unnest(bindparam("chat_ids", list(chat_ids), type_=postgresql.ARRAY(BigInteger)))
+        chat_id = chats.column_valued("chat_id")
+        shared = [literal(row[name], table.c[name].type) for name in _COLUMNS[1:]]
+        statement = (
+            postgresql.insert(table)
+            .from_select(list(_COLUMNS), select(chat_id, *shared))
+            .on_conflict_do_nothing(index_elements=_KEY)
+        )
+        return max((await session.execute(statement)).rowcount or 0, 0)
     shared = _sqlite_values(row, _Stamps())[1:]
     return await _sqlite_insert(session, [(chat_id, *shared) for chat_id in chat_ids])
-
-
-async def _postgresql_insert(session: AsyncSession, rows: Sequence[dict]) -> int:
-    statement = (
-        postgresql.insert(Notification.__table__)
-        .on_conflict_do_nothing(index_elements=["chat_id", "commitment_key", "kind", "milestone"])
-        .returning(Notification.id)
-    )
-    inserted = 0
-    for start in range(0, len(rows), INSERT_CHUNK):
-        result = await session.execute(statement, list(rows[start : start + INSERT_CHUNK]))
-        inserted += len(result.all())
-    return inserted
 
 
 async def _sqlite_insert(session: AsyncSession, values: list[tuple]) -> int:
