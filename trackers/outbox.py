@@ -121,6 +121,12 @@ _CONFLICT = f"ON CONFLICT ({', '.join(_KEY)}) DO NOTHING"
 _SQLITE_INSERT = (
     f"INSERT INTO notification ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) {_CONFLICT}"
 )
+# The same row for many chats in one statement: the chat ids go as one JSON array, which SQLite unpacks itself
+# (faster than binding every row's fifteen values). "WHERE true" lets SQLite parse ON CONFLICT after a SELECT.
+_SQLITE_INSERT_FOR_CHATS = (
+    f"INSERT INTO notification ({', '.join(_COLUMNS)}) "
+    f"SELECT value, {', '.join('?' for _ in _COLUMNS[1:])} FROM json_each(?) WHERE true {_CONFLICT}"
+)
 
 
 async def enqueue_many(session: AsyncSession, rows: Sequence[dict]) -> int:
@@ -145,7 +151,9 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[dict]) -> int:
             inserted += len(result.all())
         return inserted
     stamp = _Stamps()
-    return await _sqlite_insert(session, [_sqlite_values(row, stamp) for row in rows])
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(_SQLITE_INSERT, [_sqlite_values(row, stamp) for row in rows])
+    return max(result.rowcount or 0, 0)
 
 
 async def enqueue_for_chats(session: AsyncSession, row: dict, chat_ids: Sequence[int]) -> int:
@@ -167,12 +175,8 @@ async def enqueue_for_chats(session: AsyncSession, row: dict, chat_ids: Sequence
         )
         return max((await session.execute(statement)).rowcount or 0, 0)
     shared = _sqlite_values(row, _Stamps())[1:]
-    return await _sqlite_insert(session, [(chat_id, *shared) for chat_id in chat_ids])
-
-
-async def _sqlite_insert(session: AsyncSession, values: list[tuple]) -> int:
     connection = await session.connection()
-    result = await connection.exec_driver_sql(_SQLITE_INSERT, values)
+    result = await connection.exec_driver_sql(_SQLITE_INSERT_FOR_CHATS, (*shared, json.dumps(list(chat_ids))))
     return max(result.rowcount or 0, 0)
 
 
