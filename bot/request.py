@@ -83,7 +83,8 @@ class AiohttpRequest(BaseRequest):
         waiting = None if pool is None or connect is None else pool + connect
         timeout = aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect, sock_read=read)
         try:
-            async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
+            data, headers = _body(request_data)
+            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as error:
             raise TimedOut(POOL_TIMEOUT_MESSAGE) from error
@@ -94,16 +95,21 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, dict[str, str] | None]:
+    """The request body and its headers."""
     if request_data is None:
-        return None
+        return None, None
     if not request_data.contains_files:
-        # A plain dict goes out form-encoded, as PTB's own client sends it.
-        return request_data.json_parameters
+        # Form-encoded, as PTB's own client sends it. Encoded here rather than handed to aiohttp as a dict, which
+        # builds a FormData (and a multipart writer) for every call: a third of the request's CPU.
+        return request_data.url_encoded_parameters().encode(), _FORM
     form = aiohttp.FormData(request_data.json_parameters)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
-    return form
+    return form, None
 
 
 def make_request(
