@@ -28,7 +28,7 @@ from bot.handlers import (
     journalist,
     start,
 )
-from bot.inbox import UpdateInbox
+from bot.inbox import Inbox, InboxBot, InboxQueue
 from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import schedule_sweeps
@@ -51,36 +51,39 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
         raise ValueError("a bot token is needed (TELEGRAM_BOT_TOKEN)")
     telegram = settings.telegram
     limiter = flood_limiter(settings.delivery)
-    application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(telegram.api_url)
-        .base_file_url(telegram.file_url)
-        .request(
-            make_request(
-                telegram.http_client,
-                connection_pool_size=telegram.connection_pool_size,
-                read_timeout=telegram.read_timeout,
-                connect_timeout=telegram.connect_timeout,
-                pool_timeout=1.0,
-            )
-        )
+    inbox = Inbox()
+    bot = InboxBot(
+        token,
+        base_url=telegram.api_url,
+        base_file_url=telegram.file_url,
+        request=make_request(
+            telegram.http_client,
+            connection_pool_size=telegram.connection_pool_size,
+            read_timeout=telegram.read_timeout,
+            connect_timeout=telegram.connect_timeout,
+            pool_timeout=1.0,
+        ),
         # getUpdates long-polls on a connection of its own, so replies never wait behind it. Its read timeout
         # is PTB's default; PTB adds the long-poll timeout to it.
-        .get_updates_request(
-            make_request(
-                telegram.http_client,
-                connection_pool_size=1,
-                read_timeout=5.0,
-                connect_timeout=telegram.connect_timeout,
-                pool_timeout=1.0,
-            )
-        )
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .context_types(CONTEXT_TYPES)
-        .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates))
+        get_updates_request=make_request(
+            telegram.http_client,
+            connection_pool_size=1,
+            read_timeout=5.0,
+            connect_timeout=telegram.connect_timeout,
+            pool_timeout=1.0,
+        ),
+        defaults=Defaults(parse_mode=ParseMode.HTML),
         # Replies and the dispatcher's notifications draw on one flood budget (overall and per group).
-        .rate_limiter(SharedFloodLimiter(limiter))
+        rate_limiter=SharedFloodLimiter(limiter),
+        inbox=inbox,
+    )
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        # Updates are stored before they are acknowledged, and handled again after a crash (bot.inbox).
+        .update_queue(InboxQueue(inbox))
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates, inbox=inbox))
         .post_init(_open_resources)
         .post_shutdown(_close_resources)
         .build()
@@ -108,13 +111,17 @@ async def _open_resources(application: Application) -> None:
     database = bot_data.settings.database
     bot_data.engine = create_engine(database.url, busy_timeout_ms=database.busy_timeout_ms, echo=database.echo)
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
-    bot_data.inbox = UpdateInbox(bot_data.sessionmaker, application.bot.id)
+    bot_data.inbox = application.bot.inbox
+    bot_data.inbox.open(bot_data.sessionmaker, application.bot.id)
     await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)
+    await bot_data.inbox.replay(application.bot, application.update_queue)
 
 
 async def _close_resources(application: Application) -> None:
     bot_data: BotData = application.bot_data
     await delivery.close_delivery(application)
+    if bot_data.inbox is not None:
+        await bot_data.inbox.close()
     if bot_data.engine is not None:
         await bot_data.engine.dispose()

@@ -13,10 +13,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.inbox import Inbox
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, *, inbox: Inbox | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        # Told which update each task handles, so the handler's commit marks it done (bot.inbox).
+        self._inbox = inbox
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
         # Called with each update once all its handlers are done (the terminal shell waits on it).
@@ -24,6 +28,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
+        handling = self._inbox.handling(update) if self._inbox is not None and isinstance(update, Update) else None
         try:
             if chat is None:
                 await coroutine
@@ -39,6 +44,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 if not self._holders[chat.id]:
                     del self._holders[chat.id], self._locks[chat.id]
         finally:
+            if handling is not None:
+                self._inbox.handled(handling)
             for listener in self.on_processed:
                 listener(update)
 

@@ -24,7 +24,7 @@ class BotData:
     menu: list = field(default_factory=list)
     # The delivery sweeps and the elected dispatcher (bot.delivery.service.Delivery).
     delivery: Any = None
-    # Update ids recorded before handling, in batches (bot.inbox.UpdateInbox).
+    # Updates stored before they are acknowledged, marked done by their handlers (bot.inbox.Inbox).
     inbox: Any = None
     # Telegram's flood budget, shared by replies and notifications (bot.delivery.limits.FloodLimiter).
     flood_limiter: Any = None

@@ -1,53 +1,212 @@
-"""The update inbox as the bot uses it: every update's id is recorded before it is handled, in batches.
+"""The update inbox as the bot uses it: nothing Telegram delivers is lost to a crash, nothing is handled twice.
 
-One transaction per update cost about 3 ms of CPU on SQLite, most of it handing work to the database thread
-and back. Updates arrive in bursts (getUpdates returns up to 100 at once), so the ids that arrive while one
-batch is being written go into the next batch together: under load one transaction serves dozens of updates,
-and a lone update waits for no one.
+PTB acknowledges updates (the next getUpdates' offset, or a webhook's 200) once they are queued in memory, before
+any handler runs, so a process killed in between loses them. Here:
+
+- `InboxBot.get_updates` stores each batch whole (one transaction) before handing it to PTB's Updater, whose next
+  call acknowledges it; `InboxQueue.put` does the same for an update that arrives by webhook, before its 200.
+- An update already stored when it arrives again is a redelivery; the guard drops it (`is_redelivery`).
+- While an update is handled, the first transaction that commits also marks it done, so its effects and the mark
+  commit together (a SQLAlchemy `before_commit` hook, found through a context variable). An update whose handlers
+  commit nothing is marked done in a batch once they return.
+- On start, `replay` queues the updates that were stored and never marked done; each is tried at most
+  `MAX_ATTEMPTS` times.
+
+A handler that commits twice for one update is marked done by the first commit: a crash between the two leaves
+the second undone, and it is not retried.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.error import NetworkError
+from telegram.ext import ExtBot
 
-from trackers.inbox import record_updates
+from trackers.inbox import MARK_ONE_DONE, mark_done, mark_one_done_params, record_updates, take_unfinished
+
+log = logging.getLogger(__name__)
 
 
-class UpdateInbox:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], bot_id: int) -> None:
-        self._sessionmaker = sessionmaker
-        self._bot_id = bot_id
-        # update id -> the guards waiting to hear whether it is new.
-        self._waiting: dict[int, list[asyncio.Future[bool]]] = {}
-        self._writer: asyncio.Task | None = None
+@dataclass
+class _Handling:
+    """The update the current task is handling, and whether a commit has marked it done yet."""
 
-    async def first_time(self, update_id: int) -> bool:
-        """Record the update; False when it was recorded before (Telegram delivered it again)."""
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(update_id, []).append(future)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="update-inbox")
-        return await future
+    inbox: Inbox
+    update_id: int
+    marked: bool = False
 
-    async def _write(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, {}
+
+_HANDLING: contextvars.ContextVar[_Handling | None] = contextvars.ContextVar("luoshi_handling", default=None)
+_PENDING_MARK = "luoshi_update_mark"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
+        self.bot_id: int | None = None
+        # id() of Update objects already stored (by getUpdates or replay), so the queue does not store them again,
+        # and of the ones that were stored before they arrived (redeliveries), for the guard to drop.
+        self._stored: set[int] = set()
+        self._redelivered: set[int] = set()
+        # Updates handled without a commit of their own, waiting to be marked done in one transaction.
+        self._to_mark: set[int] = set()
+        self._marker: asyncio.Task | None = None
+
+    def open(self, sessionmaker: async_sessionmaker[AsyncSession], bot_id: int) -> None:
+        self._sessionmaker, self.bot_id = sessionmaker, bot_id
+
+    async def close(self) -> None:
+        """Let the last batch of done marks reach the database."""
+        if self._marker is not None:
+            await asyncio.gather(self._marker, return_exceptions=True)
+
+    # -- arriving ---------------------------------------------------------------------------------------------
+
+    async def receive(self, updates: Sequence[Update]) -> None:
+        """Store updates before they are acknowledged; raises NetworkError (so they are not) when it cannot."""
+        if not updates:
+            return
+        if self._sessionmaker is None:
+            raise NetworkError("the update inbox is not open yet")
+        try:
+            async with self._sessionmaker.begin() as session:
+                new = await record_updates(
+                    session, self.bot_id, [(u.update_id, u.to_json()) for u in updates], now=datetime.now(UTC)
+                )
+        except SQLAlchemyError as error:
+            # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
+            # and Telegram sends the update again.
+            log.error("updates could not be stored, so they are not acknowledged: %s", type(error).__name__)
+            raise NetworkError(f"the update inbox could not store updates ({type(error).__name__})") from error
+        for update in updates:
+            self._stored.add(id(update))
+            if update.update_id in new:
+                new.discard(update.update_id)  # the same id twice in one batch: the second is a redelivery
+            else:
+                self._redelivered.add(id(update))
+
+    def take_stored(self, update: object) -> bool:
+        """True (once) for an update already stored by getUpdates or replay."""
+        if id(update) in self._stored:
+            self._stored.discard(id(update))
+            return True
+        return False
+
+    def is_redelivery(self, update: Update) -> bool:
+        """True for an update Telegram delivered again; it is neither handled nor marked done."""
+        if id(update) not in self._redelivered:
+            return False
+        self._redelivered.discard(id(update))
+        handling = _HANDLING.get()
+        if handling is not None:
+            handling.marked = True  # nothing to mark: the first copy's handler does
+        return True
+
+    # -- handling ---------------------------------------------------------------------------------------------
+
+    def handling(self, update: Update) -> _Handling:
+        """Called by the update processor in the update's own task, before its handlers run."""
+        handling = _Handling(self, update.update_id)
+        _HANDLING.set(handling)
+        return handling
+
+    def handled(self, handling: _Handling) -> None:
+        """The update's handlers returned (or raised): mark it done if no commit did."""
+        if handling.marked or self._sessionmaker is None:
+            return
+        handling.marked = True
+        self._to_mark.add(handling.update_id)
+        if self._marker is None or self._marker.done():
+            # A context of its own: this task's commits must not count as the update's.
+            self._marker = asyncio.create_task(self._mark(), name="update-inbox", context=contextvars.Context())
+
+    async def _mark(self) -> None:
+        while self._to_mark:
+            batch, self._to_mark = sorted(self._to_mark), set()
             try:
                 async with self._sessionmaker.begin() as session:
-                    new = await record_updates(session, self._bot_id, list(batch), now=datetime.now(UTC))
-            except Exception as error:  # every waiting guard fails with it, and the error handler reports it
-                for futures in batch.values():
-                    for future in futures:
-                        if not future.done():
-                            future.set_exception(error)
-                continue
-            for update_id, futures in batch.items():
-                # The same id twice in one batch: the first is new, the second a redelivery.
-                first = update_id in new
-                for future in futures:
-                    if not future.done():
-                        future.set_result(first)
-                    first = False
+                    await mark_done(session, self.bot_id, batch, now=datetime.now(UTC))
+            except SQLAlchemyError:
+                # They are handled again on the next start: a repeated answer, no lost one.
+                log.exception("updates %s could not be marked done", batch)
+
+    # -- after a crash ----------------------------------------------------------------------------------------
+
+    async def replay(self, bot: ExtBot, queue: asyncio.Queue) -> int:
+        """Queue the updates stored by an earlier run and never marked done; how many."""
+        async with self._sessionmaker.begin() as session:
+            again, given_up = await take_unfinished(session, self.bot_id, now=datetime.now(UTC))
+        if given_up:
+            log.warning("updates %s were given up: handling them failed on several starts", given_up)
+        for _, payload in again:
+            update = Update.de_json(json.loads(payload), bot)
+            self._stored.add(id(update))
+            await queue.put(update)
+        if again:
+            log.warning("%d updates received before a restart and never handled are handled now", len(again))
+        return len(again)
+
+
+@event.listens_for(Session, "before_commit")
+def _mark_with_its_effects(session: Session) -> None:
+    handling = _HANDLING.get()
+    if handling is None or handling.marked or handling.inbox.bot_id is None:
+        return
+    params = mark_one_done_params(handling.inbox.bot_id, handling.update_id, datetime.now(UTC))
+    session.connection().execute(MARK_ONE_DONE, params)
+    session.info[_PENDING_MARK] = handling
+
+
+@event.listens_for(Session, "after_commit")
+def _marked(session: Session) -> None:
+    handling = session.info.pop(_PENDING_MARK, None)
+    if handling is not None:
+        handling.marked = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _not_marked(session: Session) -> None:
+    session.info.pop(_PENDING_MARK, None)
+
+
+class InboxBot(ExtBot):
+    """PTB's bot, storing every batch of updates before PTB's Updater acknowledges it with its next call."""
+
+    __slots__ = ("inbox",)
+
+    def __init__(self, *args, inbox: Inbox, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.inbox = inbox
+
+    async def get_updates(self, *args, **kwargs) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        await self.inbox.receive(updates)
+        return updates
+
+
+class InboxQueue(asyncio.Queue):
+    """The Application's update queue: an update that did not come through getUpdates (a webhook's) is stored
+    before it is queued, so before the webhook answers Telegram."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and not self.inbox.take_stored(item):
+            await self.inbox.receive([item])
+            self.inbox.take_stored(item)
+        await super().put(item)

@@ -1,34 +1,102 @@
-"""The inbox of update ids: Telegram may deliver an update again (after a crash, or when the final getUpdates
-acknowledgement failed); an id already recorded is not handled twice."""
+"""The update inbox: every update is stored before Telegram is told it arrived, and marked done by the transaction
+that carries its effects. So a crash between the acknowledgement and the handler's commit loses nothing (the
+update is handled again on the next start), and an update Telegram delivers twice (after a crash, or when the
+final getUpdates acknowledgement failed) is handled once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import ProcessedUpdate
 
+# Starts that may hand one unfinished update to the handlers; after that it is given up (and logged), so an
+# update that kills the process cannot keep the bot from starting.
+MAX_ATTEMPTS = 3
 
-async def record_updates(session: AsyncSession, bot_id: int, update_ids: list[int], *, now: datetime) -> set[int]:
-    """Record the ids of bot `bot_id` in one statement; the ones recorded now (the rest were seen before)."""
-    if not update_ids:
+
+async def record_updates(
+    session: AsyncSession, bot_id: int, updates: Sequence[tuple[int, str]], *, now: datetime
+) -> set[int]:
+    """Store (update id, JSON) pairs of bot `bot_id` in one statement; the ids stored now (the rest were here)."""
+    if not updates:
         return set()
     dialect = session.bind.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    rows = [{"bot_id": bot_id, "update_id": update_id, "processed_at": now} for update_id in set(update_ids)]
+    rows = {
+        update_id: {"bot_id": bot_id, "update_id": update_id, "received_at": now, "payload": payload}
+        for update_id, payload in updates
+    }
     statement = (
         insert(ProcessedUpdate)
-        .values(rows)
+        .values(list(rows.values()))
         .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
         .returning(ProcessedUpdate.update_id)
     )
     return set((await session.scalars(statement)).all())
 
 
+_table = ProcessedUpdate.__table__
+
+# Marking one update done runs inside every handler's commit: a statement built once, on the table rather than
+# the ORM class (no session synchronisation), costs a fraction of building and running a new ORM update each time.
+MARK_ONE_DONE = (
+    update(_table)
+    .where(_table.c.bot_id == bindparam("b"), _table.c.update_id == bindparam("u"), _table.c.done_at.is_(None))
+    .values(done_at=bindparam("now"), payload=None)
+)
+
+
+def mark_one_done_params(bot_id: int, update_id: int, now: datetime) -> dict:
+    return {"b": bot_id, "u": update_id, "now": now}
+
+
+async def mark_done(session: AsyncSession, bot_id: int, update_ids: Sequence[int], *, now: datetime) -> None:
+    """Mark updates handled (the ones whose handlers committed nothing, or were given up)."""
+    if update_ids:
+        await session.execute(
+            update(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.bot_id == bot_id,
+                ProcessedUpdate.update_id.in_(update_ids),
+                ProcessedUpdate.done_at.is_(None),
+            )
+            .values(done_at=now, payload=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def take_unfinished(
+    session: AsyncSession, bot_id: int, *, now: datetime
+) -> tuple[list[tuple[int, str]], list[int]]:
+    """Updates received but never handled, oldest first, each counted as one more attempt: (id, JSON) pairs to
+    handle again, and the ids given up after MAX_ATTEMPTS (marked done, so they stop coming back)."""
+    rows = (
+        await session.execute(
+            select(ProcessedUpdate.update_id, ProcessedUpdate.payload, ProcessedUpdate.attempts)
+            .where(ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.done_at.is_(None))
+            .order_by(ProcessedUpdate.update_id)
+        )
+    ).all()
+    again = [(row.update_id, row.payload) for row in rows if row.payload and row.attempts < MAX_ATTEMPTS]
+    given_up = [row.update_id for row in rows if not row.payload or row.attempts >= MAX_ATTEMPTS]
+    if again:
+        await session.execute(
+            update(ProcessedUpdate)
+            .where(ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id.in_([i for i, _ in again]))
+            .values(attempts=ProcessedUpdate.attempts + 1)
+        )
+    await mark_done(session, bot_id, given_up, now=now)
+    return again, given_up
+
+
 async def forget_updates_before(session: AsyncSession, cutoff: datetime) -> int:
-    """Drop old ids: Telegram keeps unconfirmed updates for at most 24 hours, so older ids cannot come back."""
-    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+    """Drop updates received before `cutoff`. Telegram keeps an unconfirmed update for at most 24 hours, so older
+    ids cannot come back; and a bot hands its own unfinished ones to its handlers when it starts, so an old row
+    still not done belongs to another bot (an earlier token) that has not run since."""
+    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.received_at < cutoff))
     return result.rowcount

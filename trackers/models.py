@@ -295,7 +295,10 @@ class Notification(Base):
 
 
 class ProcessedUpdate(Base):
-    """Update ids already handled: a redelivered update (after a crash or a failed ack) is dropped.
+    """The update inbox: every update Telegram delivers, stored whole before it is acknowledged.
+
+    A row whose `done_at` is empty was received but its handler never committed (the process died): it is
+    handled again on the next start. An id already here when Telegram delivers it again is dropped.
 
     Update ids are counted per bot, so the key holds the bot's id too: a database that outlives a token change
     (or the shell's sandbox, which counts from 1 each time) must not mistake a new update for an old one.
@@ -305,7 +308,13 @@ class ProcessedUpdate(Base):
 
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    # The update as Telegram sent it (JSON), for handling it again after a crash.
+    payload: Mapped[str | None] = mapped_column(Text)
+    # Set in the handler's own transaction, so its effects and this mark commit together.
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Starts that handed it to the handlers again: an update that kills the process is not retried forever.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEntry(Base):

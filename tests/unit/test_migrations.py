@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from trackers.db import create_engine, create_sessionmaker
-from trackers.inbox import record_updates
+from trackers.inbox import MAX_ATTEMPTS, forget_updates_before, mark_done, record_updates, take_unfinished
 from trackers.migrate import current_heads, upgrade
 from trackers.models import Base, Chat
 
@@ -91,18 +91,52 @@ async def test_naive_times_are_refused(migrated_url):
         await engine.dispose()
 
 
+def _updates(*ids: int) -> list[tuple[int, str]]:
+    return [(i, f'{{"update_id": {i}}}') for i in ids]
+
+
 async def test_an_update_id_is_recorded_once(migrated_url):
     engine = create_engine(migrated_url)
     sessions = create_sessionmaker(engine)
     now = datetime(2025, 1, 1, tzinfo=UTC)
     try:
         async with sessions.begin() as session:
-            assert await record_updates(session, 7, [1001], now=now) == {1001}
+            assert await record_updates(session, 7, _updates(1001), now=now) == {1001}
         async with sessions.begin() as session:
             # A batch: one id seen before, one new, one new twice over.
-            assert await record_updates(session, 7, [1001, 1002, 1003, 1003], now=now) == {1002, 1003}
+            assert await record_updates(session, 7, _updates(1001, 1002, 1003, 1003), now=now) == {1002, 1003}
             # Another bot's update 1001 is another update.
-            assert await record_updates(session, 8, [1001], now=now) == {1001}
+            assert await record_updates(session, 8, _updates(1001), now=now) == {1001}
             assert await record_updates(session, 8, [], now=now) == set()
+    finally:
+        await engine.dispose()
+
+
+async def test_unfinished_updates_come_back_until_done_or_given_up(migrated_url):
+    engine = create_engine(migrated_url)
+    sessions = create_sessionmaker(engine)
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    try:
+        async with sessions.begin() as session:
+            await record_updates(session, 7, _updates(1, 2, 3), now=now)
+            await record_updates(session, 8, _updates(1), now=now)
+            await mark_done(session, 7, [2], now=now)
+        for _ in range(MAX_ATTEMPTS):
+            async with sessions.begin() as session:
+                again, given_up = await take_unfinished(session, 7, now=now)
+            assert [update_id for update_id, _ in again] == [1, 3]
+            assert again[0][1] == '{"update_id": 1}'
+            assert given_up == []
+        async with sessions.begin() as session:
+            await mark_done(session, 7, [3], now=now)
+        # Update 1 failed on every start: given up, and not offered again.
+        async with sessions.begin() as session:
+            assert await take_unfinished(session, 7, now=now) == ([], [1])
+        async with sessions.begin() as session:
+            assert await take_unfinished(session, 7, now=now) == ([], [])
+            # The other bot's update is its own.
+            again, _ = await take_unfinished(session, 8, now=now)
+            assert [update_id for update_id, _ in again] == [1]
+            assert await forget_updates_before(session, now + timedelta(seconds=1)) == 4
     finally:
         await engine.dispose()

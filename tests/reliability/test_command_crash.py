@@ -1,0 +1,102 @@
+"""Killing the bot after Telegram was told it had the updates and before their handlers committed: on restart
+each command takes effect exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from bot.sandbox.client import SandboxClient
+from bot.sandbox.process import SandboxProcess
+from tests.reliability.processes import new_token, start_bot_process, stop
+from trackers.db import create_engine, create_sessionmaker
+from trackers.migrate import upgrade
+from trackers.models import Commitment, ProcessedUpdate
+
+OWNER = 1001
+COMMANDS = 200
+QUIET = {"bot_owner_ids": str(OWNER), "delivery_sweep_seconds": "3600", "alerts_sweep_seconds": "3600"}
+
+
+def subject(n: int) -> str:
+    return f"第{n}号片区改造工程"
+
+
+async def counts(sessions) -> tuple[Counter, int]:
+    """Commitments per subject, and updates stored but not marked done."""
+    async with sessions() as session:
+        subjects = Counter((await session.scalars(select(Commitment.subject))).all())
+        undone = (await session.execute(select(func.count()).where(ProcessedUpdate.done_at.is_(None)))).scalar_one()
+    return subjects, undone
+
+
+async def wait_until(check, timeout: float, what: str) -> None:  # noqa: ASYNC109
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, what
+        await asyncio.sleep(0.05)
+
+
+async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_effect_once_after_restart(
+    tmp_path, database_url
+):
+    await asyncio.to_thread(upgrade, database_url)
+    engine = create_engine(database_url)
+    sessions = create_sessionmaker(engine)
+    token = new_token()
+    expected = {subject(n) for n in range(COMMANDS)}
+    try:
+        async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+            first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+            try:
+                await client.send_text(OWNER, "/start", first_name="Admin")
+                await client.wait_for_messages(OWNER, 1, timeout=60)
+                # One admin's commands are handled in order, one at a time; the bot fetches (and acknowledges)
+                # them a hundred at a time, far ahead of its handlers.
+                commands = [f"/add {subject(n)} >{n + 1}亿元 到2030年底" for n in range(COMMANDS)]
+                await client.send_texts([{"user_id": OWNER, "text": text} for text in commands])
+
+                async def all_acknowledged() -> bool:
+                    return (await client.stats())["pending_updates"] == 0
+
+                await wait_until(all_acknowledged, 30, "the bot did not fetch the commands")
+                os.kill(first.pid, signal.SIGKILL)
+                first.wait(10)
+            finally:
+                stop(first)
+
+            subjects, undone = await counts(sessions)
+            assert sum(subjects.values()) < COMMANDS, "every command was handled before the kill; nothing was tested"
+            assert undone > 0, "the acknowledged commands were not in the inbox"
+            assert (await client.stats())["pending_updates"] == 0  # Telegram would not send them again
+
+            second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+            try:
+
+                async def all_done() -> bool:
+                    subjects, undone = await counts(sessions)
+                    return not undone and set(subjects) >= expected
+
+                await wait_until(all_done, 90, "the commands stored before the kill were not handled after restart")
+                # A later command is answered, after the replayed ones (one chat's updates keep their order).
+                last = (await client.messages(OWNER))[-1]["message_id"]
+                await client.send_text(OWNER, "/help")
+                assert await client.wait_for_messages(OWNER, 1, timeout=30, after=last)
+            finally:
+                stop(second)
+
+            subjects, undone = await counts(sessions)
+            assert set(subjects) == expected
+            assert max(subjects.values()) == 1, [name for name, count in subjects.items() if count > 1]
+            # Each command answered at most once; only a command killed between its commit and its answer has none.
+            answers = Counter(
+                name for message in await client.messages(OWNER) for name in expected if name in message["text"]
+            )
+            assert max(answers.values()) == 1
+            assert len(answers) >= COMMANDS - 1
+    finally:
+        await engine.dispose()
