@@ -15,7 +15,6 @@ intake without Telegram.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -33,9 +32,9 @@ from bot.render.format import amount, esc, percent, shorten
 from bot.settings import Settings
 from bot.sweeps import repeat
 from bot.texts import t
-from trackers.articles import ArticleText, EmptyArticle, store_article, text_from_page
+from trackers.articles import ArticleText, EmptyArticle, Extracted, extract_article, store_article, text_from_page
 from trackers.coverage_news import CoverageNews, announce_new_coverage
-from trackers.extract import ExtractionError, extract
+from trackers.extract import ExtractionError
 from trackers.feeds import NotAFeed
 from trackers.feeds_poll import (
     Item,
@@ -82,20 +81,22 @@ def thresholds(settings: Settings) -> Thresholds:
 async def ingest_text(
     session: AsyncSession,
     article_text: ArticleText,
+    extracted: Extracted,
     *,
     settings: Settings,
     now: datetime,
     place_hint: str | None = None,
 ) -> Intake | None:
-    """Store the article and take it in; None when it was stored before (it was taken in then)."""
+    """Store the article and take in its extraction (made beforehand, `extract_article`); None when it was stored
+    before (it was taken in then)."""
     article, new = await store_article(session, article_text, now=now)
     if not new:
         return None
-    published = article.published or local_today(now, settings.bot.timezone)
     if article.published is None:
-        article.published = published
-    extraction = await asyncio.to_thread(extract, article.text, published.isoformat())
-    return await take_in(session, article, extraction, now=now, thresholds=thresholds(settings), place_hint=place_hint)
+        article.published = extracted.published
+    return await take_in(
+        session, article, extracted.extraction, now=now, thresholds=thresholds(settings), place_hint=place_hint
+    )
 
 
 # -- polling feeds -------------------------------------------------------------------------------------------------
@@ -164,12 +165,15 @@ async def poll_feed(
         except (FetchRefused, EmptyArticle) as exc:
             error = f"{type(exc).__name__}: {exc}"
             article_text = None
+        extracted = None
+        if article_text is not None:
+            try:
+                extracted = await extract_article(article_text, today=local_today(now(), settings.bot.timezone))
+            except (EmptyArticle, ExtractionError) as exc:
+                error = f"{type(exc).__name__}: {exc}"
         async with sessionmaker.begin() as session:
-            if article_text is not None:
-                try:
-                    intake = await ingest_text(session, article_text, settings=settings, now=now())
-                except (EmptyArticle, ExtractionError) as exc:
-                    error = f"{type(exc).__name__}: {exc}"
+            if extracted is not None:
+                intake = await ingest_text(session, article_text, extracted, settings=settings, now=now())
                 if intake is not None:
                     article_id = intake.article.id
                     report.articles += 1

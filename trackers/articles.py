@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.extract import ExtractionError
+from trackers.extract import Extraction, ExtractionError, extract
 from trackers.extract.text import prepare
 from trackers.models import Article
 
@@ -117,8 +117,32 @@ async def text_from_page(body: bytes, url: str) -> ArticleText:
     return await asyncio.to_thread(text_from_html, body, url)
 
 
+MIN_ARTICLE_CHARS = 10
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """An article's extraction, made before the transaction that stores it."""
+
+    published: date  # the article's date, or the day it was taken in when it shows none
+    extraction: Extraction
+
+
+async def extract_article(article: ArticleText, *, today: date) -> Extracted:
+    """Extract before storing, off the event loop. On a long article extraction takes a good part of a second, and a
+    transaction held open that long keeps every other writer waiting (on SQLite, the whole bot). An article already
+    stored is extracted for nothing; that is rare (feed items are checked against the ones seen first).
+
+    Raises EmptyArticle for a text too short to store, ExtractionError for one that cannot be read."""
+    text = article.text.strip()
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise EmptyArticle(text)
+    published = article.published or today
+    return Extracted(published, await asyncio.to_thread(extract, text, published.isoformat()))
+
+
 async def store_article(
-    session: AsyncSession, article: ArticleText, *, now: datetime, min_chars: int = 10
+    session: AsyncSession, article: ArticleText, *, now: datetime, min_chars: int = MIN_ARTICLE_CHARS
 ) -> tuple[Article, bool]:
     """The stored article and True if it is new; the same text (by hash) or URL+text is never stored twice.
 

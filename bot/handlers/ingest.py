@@ -9,7 +9,6 @@ Anyone else who writes plain text gets the usual pointer to /help: these handler
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 
@@ -25,8 +24,17 @@ from bot.handlers.editing import DOMAIN_ERRORS, _error_text
 from bot.handlers.followers import tell_followers_of_new
 from bot.texts import t
 from trackers.admins import Role
-from trackers.articles import ArticleText, EmptyArticle, published_in, store_article, text_from_page, text_from_upload
-from trackers.extract import ExtractionError, extract
+from trackers.articles import (
+    ArticleText,
+    EmptyArticle,
+    Extracted,
+    extract_article,
+    published_in,
+    store_article,
+    text_from_page,
+    text_from_upload,
+)
+from trackers.extract import ExtractionError
 from trackers.fetch import FetchPolicy, FetchRefused, fetch
 from trackers.models import Article, Commitment, ReviewItem, ReviewState
 from trackers.review import (
@@ -109,30 +117,34 @@ async def _send_cards(update: Update, context: Context, cards: Cards) -> None:
 
 
 async def _ingest(update: Update, context: Context, article_text: ArticleText, language: str) -> None:
-    """Store, extract, queue, and show the cards; the same article twice shows its cards from the first time."""
-    async with context.bot_data.transaction() as session:
-        head, cards = await _intake(session, context, article_text, language)
+    """Extract, then store and queue, and show the cards; the same article twice shows its cards from the first time."""
+    head, cards = None, []
+    try:
+        # Before the transaction: extraction can take a good part of a second (trackers.articles.extract_article).
+        today = local_today(utcnow(), context.bot_data.settings.bot.timezone)
+        extracted = await extract_article(article_text, today=today)
+    except EmptyArticle:
+        head = t(language, "adm_ingest_empty")
+    except ExtractionError:
+        head = t(language, "adm_ingest_unreadable")
+    if head is None:
+        async with context.bot_data.transaction() as session:
+            head, cards = await _intake(session, article_text, extracted, language)
     # Sent once committed, so a press on a card always finds it.
     await update.effective_message.reply_text(head)
     await _send_cards(update, context, cards)
 
 
-async def _intake(session, context: Context, article_text: ArticleText, language: str) -> tuple[str, Cards]:
+async def _intake(session, article_text: ArticleText, extracted: Extracted, language: str) -> tuple[str, Cards]:
     """The article stored and its candidates queued: what to answer, and the cards to send after it."""
     now = utcnow()
-    timezone = context.bot_data.settings.bot.timezone
-    try:
-        article, new = await store_article(session, article_text, now=now)
-    except EmptyArticle:
-        return t(language, "adm_ingest_empty"), []
+    article, new = await store_article(session, article_text, now=now)
     if new:
-        published = article.published or local_today(now, timezone)
-        try:
-            extraction = await asyncio.to_thread(extract, article.text, published.isoformat())
-        except ExtractionError:
-            return t(language, "adm_ingest_unreadable"), []
-        items = await queue_extraction(session, article, extraction, now=now)
-        head = t(language, "adm_ingest_stored", id=article.id, published=published.isoformat(), cards=len(items))
+        if article.published is None:
+            article.published = extracted.published
+        items = await queue_extraction(session, article, extracted.extraction, now=now)
+        published = extracted.published.isoformat()
+        head = t(language, "adm_ingest_stored", id=article.id, published=published, cards=len(items))
     else:
         items = [i for i in await items_of_article(session, article.id) if i.state == ReviewState.PENDING]
         head = t(language, "adm_ingest_known", id=article.id, cards=len(items))
