@@ -17,7 +17,7 @@
 
 Printed as ``name: value unit``; nothing is asserted. The machine is shared, so figures are noisy.
 
-    python bench/bench_delivery.py [--chats 100000] [--messages 2000] [--rate 300 --seconds 5]
+    python bench/bench_delivery.py [--chats 100000] [--messages 2000] [--rate 300 --seconds 5] [--only commands]
 """
 
 from __future__ import annotations
@@ -299,6 +299,8 @@ def _latency_lines(prefix: str, latencies: list, offered: int, cpu: float) -> No
     line(f"{prefix}_p50_ms", statistics.median(latencies), "ms")
     line(f"{prefix}_p99_ms", latencies[int(len(latencies) * 0.99) - 1], "ms")
     line(f"{prefix}_bot_cpu_ms_per_update", cpu / offered * 1000, "ms")
+    # What one core could answer at that cost: above it, updates queue and latency grows with the run.
+    line(f"{prefix}_one_core_updates_per_s", offered / cpu if cpu else float("inf"), "updates/s")
 
 
 async def bench_commands(rate: float, seconds: float) -> None:
