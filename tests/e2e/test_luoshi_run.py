@@ -65,7 +65,7 @@ async def test_luoshi_run_polls_the_configured_bot_api_and_never_logs_the_token(
     assert token.split(":")[1] not in output
 
 
-async def test_luoshi_run_in_webhook_mode_answers_updates_posted_with_the_secret(sandbox, client, tmp_path):
+async def test_luoshi_run_in_webhook_mode_answers_updates_posted_with_the_secret_once(sandbox, client, tmp_path):
     token, secret, port = throwaway_token(), "s3cret-Value_1", free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     process = start_luoshi_run(
@@ -94,12 +94,32 @@ async def test_luoshi_run_in_webhook_mode_answers_updates_posted_with_the_secret
                 break
             await asyncio.sleep(0.2)
         # Telegram (the sandbox) now pushes Ada's message to the webhook, with the secret.
-        await client.send_text(1001, "/start", first_name="Ada", language_code="en")
+        sent = await client.send_text(1001, "/start", first_name="Ada", language_code="en")
         [reply] = await client.wait_for_messages(1001, count=1, timeout=30)
+        # The same update posted again, as Telegram does when it missed the 200: accepted, and not handled twice.
+        again = {
+            "update_id": sent["update_id"],
+            "message": {
+                "message_id": sent["message_id"],
+                "date": 0,
+                "chat": {"id": 1001, "type": "private"},
+                "from": {"id": 1001, "is_bot": False, "first_name": "Ada", "language_code": "en"},
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
+        async with httpx.AsyncClient() as http:
+            repeated = await http.post(url, json=again, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        await client.send_text(1001, "/help", first_name="Ada", language_code="en")
+        await client.wait_for_messages(1001, count=1, timeout=30, after=reply["message_id"])
+        await asyncio.sleep(0.5)  # room for a second welcome, were the copy handled
+        later = await client.messages(1001, after=reply["message_id"])
     finally:
         output = stop(process)
     assert refused.status_code == 403
     assert reply["text"].startswith("👋 Hello, Ada!")
+    assert repeated.status_code == 200
+    assert [message["text"].startswith("👋") for message in later] == [False]
     assert webhook and webhook.get("url") == url
     assert secret not in output and token not in output
 
