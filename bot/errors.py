@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 
 from bot.context import Context
 from bot.handlers.common import language_for
@@ -15,10 +16,21 @@ from bot.texts import t
 
 log = logging.getLogger(__name__)
 
+# A failed getUpdates (a network error, no update) is retried by PTB with backoff and ends by itself; during an
+# outage it fails every few seconds. The admins hear of it once per this many seconds, not every time.
+POLLING_ERROR_REPORT_SECONDS = 600.0
+
 
 async def report_error(update: object, context: Context) -> None:
     """Log the error first, so it is seen even if telling anyone fails; then the user and the admins."""
-    log.error("error while handling update %s", getattr(update, "update_id", None), exc_info=context.error)
+    if update is None and isinstance(context.error, NetworkError):
+        log.warning("getting updates failed (retried): %s: %s", type(context.error).__name__, context.error)
+        reported = context.bot_data.polling_error_reported_at
+        if reported is not None and time.monotonic() - reported < POLLING_ERROR_REPORT_SECONDS:
+            return
+        context.bot_data.polling_error_reported_at = time.monotonic()
+    else:
+        log.error("error while handling update %s", getattr(update, "update_id", None), exc_info=context.error)
     settings = context.bot_data.settings
     secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
 

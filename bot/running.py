@@ -37,7 +37,13 @@ async def running_bot(settings: Settings, *, token: str | None = None) -> AsyncI
     # run_polling calls post_init and post_shutdown; started by hand, they are ours to call.
     await application.post_init(application)
     await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=5, allowed_updates=Update.ALL_TYPES)
+    await application.updater.start_polling(
+        poll_interval=0.0,
+        timeout=5,
+        allowed_updates=Update.ALL_TYPES,
+        # As run_polling does: a failed getUpdates goes to the error handler.
+        error_callback=lambda error: application.create_task(application.process_error(update=None, error=error)),
+    )
     try:
         yield application
     finally:

@@ -125,6 +125,22 @@ async def test_an_unexpected_error_apologises_and_tells_the_owner_without_the_to
     assert token not in alert
 
 
+async def test_an_outage_of_getupdates_is_reported_to_the_owner_once_and_the_bot_recovers(start_bot, client):
+    owner = 4242
+    async with start_bot(bot={"owner_ids": [owner]}):
+        await say(client, "/start", user=owner)
+        before = len(await client.messages(owner))
+        # The next three polls fail (PTB waits 1, 1.5 and 2.25 s between them), then Telegram answers again.
+        await client.inject_fault("getUpdates", kind="5xx", status=502, times=3)
+        await say(client, "/start")  # the poll already waiting brings it; the polls after it fail
+        # Waits in Telegram until a poll gets through, after the three that fail.
+        late = await say(client, "/start", user=ADA + 1)
+        reports = (await client.messages(owner))[before:]
+    assert "你好" in late["text"]
+    assert len(reports) == 1
+    assert "NetworkError" in reports[0]["text"] and "Bad Gateway" in reports[0]["text"]
+
+
 async def test_debug_logs_never_show_the_token(start_bot, client):
     stream = io.StringIO()
     root = logging.getLogger()

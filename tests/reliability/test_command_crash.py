@@ -100,3 +100,55 @@ async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_ef
             assert len(answers) >= COMMANDS - 1
     finally:
         await engine.dispose()
+
+
+async def test_an_update_whose_acknowledgement_failed_is_delivered_again_after_restart_and_handled_once(
+    tmp_path, database_url
+):
+    await asyncio.to_thread(upgrade, database_url)
+    engine = create_engine(database_url)
+    sessions = create_sessionmaker(engine)
+    token = new_token()
+    name = subject(1)
+    try:
+        async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+            first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+            try:
+                await client.send_text(OWNER, "/start", first_name="Admin")
+                await client.wait_for_messages(OWNER, 1, timeout=60)
+                # From now on every getUpdates fails with 502. The poll already waiting still brings the command,
+                # but the calls that would acknowledge it (the next poll, and the last one on shutdown) fail.
+                await client.inject_fault("getUpdates", kind="5xx", status=502, times=None)
+                await client.send_text(OWNER, f"/add {name} >1亿元 到2030年底")
+
+                async def confirmed() -> bool:
+                    return any(name in message["text"] for message in await client.messages(OWNER))
+
+                # The owner also hears that getting updates failed; the confirmation is what matters here.
+                await wait_until(confirmed, 30, "the command was not handled")
+            finally:
+                stop(first)
+            assert len((await client.pending_updates())["pending"]) == 1  # Telegram still holds it
+
+            await client.clear_faults()
+            second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+            try:
+
+                async def delivered_again() -> bool:
+                    return not (await client.pending_updates())["pending"]
+
+                await wait_until(delivered_again, 60, "the restarted bot did not fetch the update again")
+                # A later command is answered after the copy (one chat's updates keep their order).
+                last = (await client.messages(OWNER))[-1]["message_id"]
+                await client.send_text(OWNER, "/help")
+                assert await client.wait_for_messages(OWNER, 1, timeout=30, after=last)
+            finally:
+                stop(second)
+
+            subjects, undone = await counts(sessions)
+            assert subjects[name] == 1
+            assert undone == 0
+            texts = [message["text"] for message in await client.messages(OWNER)]
+            assert sum(name in text for text in texts) == 1  # one confirmation, not two
+    finally:
+        await engine.dispose()
