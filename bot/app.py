@@ -115,7 +115,6 @@ async def _open_resources(application: Application) -> None:
     bot_data.inbox.open(bot_data.sessionmaker, application.bot.id)
     await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)
-    await bot_data.inbox.replay(application.bot, application.update_queue)
 
 
 async def _close_resources(application: Application) -> None:

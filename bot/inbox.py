@@ -9,8 +9,10 @@ any handler runs, so a process killed in between loses them. Here:
 - While an update is handled, the first transaction that commits also marks it done, so its effects and the mark
   commit together (a SQLAlchemy `before_commit` hook, found through a context variable). An update whose handlers
   commit nothing is marked done in a batch once they return.
-- On start, `replay` queues the updates that were stored and never marked done; each is tried at most
-  `MAX_ATTEMPTS` times.
+- A sweep (`replay`, at start and every half minute) queues the updates stored more than
+  `bot.replay_after_seconds` ago and never marked done: their process died. That wait is longer than any handler
+  runs, so an update another live instance is still handling is left to it; a claim keeps two instances from
+  taking the same one. Each is tried at most `MAX_ATTEMPTS` times.
 
 A handler that commits twice for one update is marked done by the first commit: a crash between the two leaves
 the second undone, and it is not retried.
@@ -24,7 +26,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,7 +36,14 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import ExtBot
 
-from trackers.inbox import MARK_ONE_DONE, mark_done, mark_one_done_params, record_updates, take_unfinished
+from trackers.inbox import (
+    MARK_ONE_DONE,
+    MAX_ATTEMPTS,
+    mark_done,
+    mark_one_done_params,
+    record_updates,
+    take_unfinished,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +55,7 @@ class _Handling:
     inbox: Inbox
     update_id: int
     marked: bool = False
+    redelivery: bool = False
 
 
 _HANDLING: contextvars.ContextVar[_Handling | None] = contextvars.ContextVar("luoshi_handling", default=None)
@@ -63,6 +73,9 @@ class Inbox:
         # Updates handled without a commit of their own, waiting to be marked done in one transaction.
         self._to_mark: set[int] = set()
         self._marker: asyncio.Task | None = None
+        # Ids this process has queued or is handling and has not marked done: the replay sweep renews their claim
+        # so that no instance (this one included) takes them for orphans, however long the queue.
+        self._in_flight: set[int] = set()
 
     def open(self, sessionmaker: async_sessionmaker[AsyncSession], bot_id: int) -> None:
         self._sessionmaker, self.bot_id = sessionmaker, bot_id
@@ -94,6 +107,7 @@ class Inbox:
             self._stored.add(id(update))
             if update.update_id in new:
                 new.discard(update.update_id)  # the same id twice in one batch: the second is a redelivery
+                self._in_flight.add(update.update_id)
             else:
                 self._redelivered.add(id(update))
 
@@ -111,7 +125,7 @@ class Inbox:
         self._redelivered.discard(id(update))
         handling = _HANDLING.get()
         if handling is not None:
-            handling.marked = True  # nothing to mark: the first copy's handler does
+            handling.marked = handling.redelivery = True  # nothing to mark: the first copy's handler does
         return True
 
     # -- handling ---------------------------------------------------------------------------------------------
@@ -124,7 +138,10 @@ class Inbox:
 
     def handled(self, handling: _Handling) -> None:
         """The update's handlers returned (or raised): mark it done if no commit did."""
+        if handling.redelivery:
+            return
         if handling.marked or self._sessionmaker is None:
+            self._in_flight.discard(handling.update_id)
             return
         handling.marked = True
         self._to_mark.add(handling.update_id)
@@ -139,23 +156,30 @@ class Inbox:
                 async with self._sessionmaker.begin() as session:
                     await mark_done(session, self.bot_id, batch, now=datetime.now(UTC))
             except SQLAlchemyError:
-                # They are handled again on the next start: a repeated answer, no lost one.
+                # Handled again once stale: a repeated answer, no lost one.
                 log.exception("updates %s could not be marked done", batch)
+            self._in_flight.difference_update(batch)
 
     # -- after a crash ----------------------------------------------------------------------------------------
 
-    async def replay(self, bot: ExtBot, queue: asyncio.Queue) -> int:
-        """Queue the updates stored by an earlier run and never marked done; how many."""
+    async def replay(self, bot: ExtBot, queue: asyncio.Queue, *, older_than: timedelta) -> int:
+        """Queue updates stored more than `older_than` ago whose handlers never committed; how many."""
+        if self._sessionmaker is None:
+            return 0
+        now = datetime.now(UTC)
         async with self._sessionmaker.begin() as session:
-            again, given_up = await take_unfinished(session, self.bot_id, now=datetime.now(UTC))
+            again, given_up = await take_unfinished(
+                session, self.bot_id, now=now, stale_before=now - older_than, holding=self._in_flight
+            )
         if given_up:
-            log.warning("updates %s were given up: handling them failed on several starts", given_up)
-        for _, payload in again:
+            log.warning("updates %s were given up: handling them failed %d times", given_up, MAX_ATTEMPTS)
+        for update_id, payload in again:
             update = Update.de_json(json.loads(payload), bot)
             self._stored.add(id(update))
+            self._in_flight.add(update_id)
             await queue.put(update)
         if again:
-            log.warning("%d updates received before a restart and never handled are handled now", len(again))
+            log.warning("%d updates received earlier and never handled (the process died) are handled now", len(again))
         return len(again)
 
 

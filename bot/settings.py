@@ -39,6 +39,7 @@ class BotSettings(_Section):
     admin_ids: tuple[int, ...]
     admin_chat_id: int
     concurrent_updates: int = Field(ge=1, le=256)
+    replay_after_seconds: float = Field(gt=0)
 
     @field_validator("timezone")
     @classmethod

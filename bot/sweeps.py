@@ -18,6 +18,13 @@ INBOX_RETENTION = timedelta(hours=48)
 SWEEP_JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
 
+async def replay_unfinished(context: Context) -> None:
+    """Handle again the updates whose process died before their handlers committed (bot.inbox)."""
+    bot_data = context.bot_data
+    older_than = timedelta(seconds=bot_data.settings.bot.replay_after_seconds)
+    await bot_data.inbox.replay(context.bot, context.application.update_queue, older_than=older_than)
+
+
 async def prune_inbox(context: Context) -> None:
     """Forget update ids old enough that Telegram can no longer deliver them again."""
     async with context.bot_data.transaction() as session:
@@ -33,3 +40,5 @@ def repeat(application: Application, sweep, *, every: float, first: float, name:
 
 def schedule_sweeps(application: Application) -> None:
     repeat(application, prune_inbox, every=3600, first=60, name="prune_inbox")
+    replay_every = min(30.0, application.bot_data.settings.bot.replay_after_seconds)
+    repeat(application, replay_unfinished, every=replay_every, first=0, name="replay_unfinished")

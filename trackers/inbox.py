@@ -1,21 +1,21 @@
 """The update inbox: every update is stored before Telegram is told it arrived, and marked done by the transaction
 that carries its effects. So a crash between the acknowledgement and the handler's commit loses nothing (the
-update is handled again on the next start), and an update Telegram delivers twice (after a crash, or when the
+update is handled again once it is old enough), and an update Telegram delivers twice (after a crash, or when the
 final getUpdates acknowledgement failed) is handled once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import ProcessedUpdate
 
-# Starts that may hand one unfinished update to the handlers; after that it is given up (and logged), so an
-# update that kills the process cannot keep the bot from starting.
+# Times one unfinished update is handed to the handlers again; after that it is given up (and logged), so an
+# update that kills the process cannot bring it down again and again.
 MAX_ATTEMPTS = 3
 
 
@@ -71,24 +71,54 @@ async def mark_done(session: AsyncSession, bot_id: int, update_ids: Sequence[int
 
 
 async def take_unfinished(
-    session: AsyncSession, bot_id: int, *, now: datetime
+    session: AsyncSession,
+    bot_id: int,
+    *,
+    now: datetime,
+    stale_before: datetime,
+    holding: Collection[int] = (),
+    limit: int = 100,
 ) -> tuple[list[tuple[int, str]], list[int]]:
-    """Updates received but never handled, oldest first, each counted as one more attempt: (id, JSON) pairs to
-    handle again, and the ids given up after MAX_ATTEMPTS (marked done, so they stop coming back)."""
-    rows = (
+    """Claim updates received before `stale_before` and still not done (nor claimed since then), oldest first:
+    (id, JSON) pairs to handle again, and the ids given up after MAX_ATTEMPTS (marked done, so they stop coming
+    back). Each claim counts one attempt; on PostgreSQL rows another instance is claiming are skipped, so an
+    update is handed to one instance at a time.
+
+    `holding`: ids the caller still has queued or running. Their claims are renewed first, so neither the caller
+    nor another instance takes them for orphans while they wait."""
+    held = sorted(holding)
+    for start in range(0, len(held), 500):
         await session.execute(
-            select(ProcessedUpdate.update_id, ProcessedUpdate.payload, ProcessedUpdate.attempts)
-            .where(ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.done_at.is_(None))
-            .order_by(ProcessedUpdate.update_id)
+            update(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.bot_id == bot_id,
+                ProcessedUpdate.update_id.in_(held[start : start + 500]),
+                ProcessedUpdate.done_at.is_(None),
+            )
+            .values(taken_at=now)
+            .execution_options(synchronize_session=False)
         )
-    ).all()
+    statement = (
+        select(ProcessedUpdate.update_id, ProcessedUpdate.payload, ProcessedUpdate.attempts)
+        .where(
+            ProcessedUpdate.bot_id == bot_id,
+            ProcessedUpdate.done_at.is_(None),
+            ProcessedUpdate.received_at < stale_before,
+            or_(ProcessedUpdate.taken_at.is_(None), ProcessedUpdate.taken_at < stale_before),
+        )
+        .order_by(ProcessedUpdate.update_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # dropped on SQLite, where one transaction writes at a time anyway
+    )
+    rows = (await session.execute(statement)).all()
     again = [(row.update_id, row.payload) for row in rows if row.payload and row.attempts < MAX_ATTEMPTS]
     given_up = [row.update_id for row in rows if not row.payload or row.attempts >= MAX_ATTEMPTS]
     if again:
         await session.execute(
             update(ProcessedUpdate)
             .where(ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id.in_([i for i, _ in again]))
-            .values(attempts=ProcessedUpdate.attempts + 1)
+            .values(attempts=ProcessedUpdate.attempts + 1, taken_at=now)
+            .execution_options(synchronize_session=False)
         )
     await mark_done(session, bot_id, given_up, now=now)
     return again, given_up

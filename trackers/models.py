@@ -297,8 +297,8 @@ class Notification(Base):
 class ProcessedUpdate(Base):
     """The update inbox: every update Telegram delivers, stored whole before it is acknowledged.
 
-    A row whose `done_at` is empty was received but its handler never committed (the process died): it is
-    handled again on the next start. An id already here when Telegram delivers it again is dropped.
+    A row whose `done_at` stays empty was received but its handler never committed (the process died): it is
+    handled again once it is old enough. An id already here when Telegram delivers it again is dropped.
 
     Update ids are counted per bot, so the key holds the bot's id too: a database that outlives a token change
     (or the shell's sandbox, which counts from 1 each time) must not mistake a new update for an old one.
@@ -313,8 +313,10 @@ class ProcessedUpdate(Base):
     payload: Mapped[str | None] = mapped_column(Text)
     # Set in the handler's own transaction, so its effects and this mark commit together.
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # Starts that handed it to the handlers again: an update that kills the process is not retried forever.
+    # Times it was handed to the handlers again, and when last: an update that kills the process is not retried
+    # forever, and one instance's claim keeps the others off it for a while.
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class AuditEntry(Base):

@@ -23,6 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("payload", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("done_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("attempts", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True))
     # A second batch: the first one's table does not have the renamed column yet.
     with op.batch_alter_table("processed_update", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_processed_update_received_at"), ["received_at"], unique=False)
@@ -33,6 +34,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("processed_update", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_update_received_at"))
+        batch_op.drop_column("taken_at")
         batch_op.drop_column("attempts")
         batch_op.drop_column("done_at")
         batch_op.drop_column("payload")

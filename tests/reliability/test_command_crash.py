@@ -19,7 +19,13 @@ from trackers.models import Commitment, ProcessedUpdate
 
 OWNER = 1001
 COMMANDS = 200
-QUIET = {"bot_owner_ids": str(OWNER), "delivery_sweep_seconds": "3600", "alerts_sweep_seconds": "3600"}
+QUIET = {
+    "bot_owner_ids": str(OWNER),
+    # Replayed a second after they arrived, so the test need not wait the default two minutes.
+    "bot_replay_after_seconds": "1",
+    "delivery_sweep_seconds": "3600",
+    "alerts_sweep_seconds": "3600",
+}
 
 
 def subject(n: int) -> str:

@@ -112,31 +112,45 @@ async def test_an_update_id_is_recorded_once(migrated_url):
         await engine.dispose()
 
 
-async def test_unfinished_updates_come_back_until_done_or_given_up(migrated_url):
+async def test_unfinished_updates_come_back_once_stale_until_done_or_given_up(migrated_url):
     engine = create_engine(migrated_url)
     sessions = create_sessionmaker(engine)
-    now = datetime(2025, 1, 1, tzinfo=UTC)
+    received = datetime(2025, 1, 1, tzinfo=UTC)
+    minute = timedelta(minutes=1)
+
+    async def take(bot_id: int, now: datetime, holding=()):
+        async with sessions.begin() as session:
+            stale = now - 2 * minute
+            again, given_up = await take_unfinished(session, bot_id, now=now, stale_before=stale, holding=holding)
+        return [update_id for update_id, _ in again], given_up
+
     try:
         async with sessions.begin() as session:
-            await record_updates(session, 7, _updates(1, 2, 3), now=now)
-            await record_updates(session, 8, _updates(1), now=now)
-            await mark_done(session, 7, [2], now=now)
-        for _ in range(MAX_ATTEMPTS):
-            async with sessions.begin() as session:
-                again, given_up = await take_unfinished(session, 7, now=now)
-            assert [update_id for update_id, _ in again] == [1, 3]
-            assert again[0][1] == '{"update_id": 1}'
-            assert given_up == []
+            await record_updates(session, 7, _updates(1, 2, 3), now=received)
+            await record_updates(session, 8, _updates(1), now=received)
+            await mark_done(session, 7, [2], now=received)
+        # Received a minute ago: perhaps still being handled, so left alone.
+        assert await take(7, received + minute) == ([], [])
+        now = received + 3 * minute
+        # One this process still holds (queued behind others) is not taken, and stays claimed a while longer.
+        assert await take(7, now, holding={3}) == ([1], [])
+        now += 3 * minute
+        assert await take(7, now) == ([1, 3], [])
+        # Just taken (by this instance or another): not taken again until that claim is stale too.
+        assert await take(7, now + minute) == ([], [])
+        for _ in range(MAX_ATTEMPTS - 2):  # update 1 has been handed out twice so far
+            now += 3 * minute
+            assert (await take(7, now))[0] == [1, 3]
         async with sessions.begin() as session:
             await mark_done(session, 7, [3], now=now)
-        # Update 1 failed on every start: given up, and not offered again.
+        # Update 1 failed every time: given up, and not offered again.
+        now += 3 * minute
+        assert await take(7, now) == ([], [1])
+        assert await take(7, now + 3 * minute) == ([], [])
+        # The other bot's update is its own; its JSON is kept for handling.
         async with sessions.begin() as session:
-            assert await take_unfinished(session, 7, now=now) == ([], [1])
-        async with sessions.begin() as session:
-            assert await take_unfinished(session, 7, now=now) == ([], [])
-            # The other bot's update is its own.
-            again, _ = await take_unfinished(session, 8, now=now)
-            assert [update_id for update_id, _ in again] == [1]
-            assert await forget_updates_before(session, now + timedelta(seconds=1)) == 4
+            again, _ = await take_unfinished(session, 8, now=now, stale_before=now)
+            assert again == [(1, '{"update_id": 1}')]
+            assert await forget_updates_before(session, now) == 4
     finally:
         await engine.dispose()
