@@ -32,6 +32,7 @@ from bot.inbox import Inbox, InboxBot, InboxQueue
 from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import schedule_sweeps
+from bot.throttle import UserThrottle
 from trackers.db import create_engine, create_sessionmaker
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
@@ -91,6 +92,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
     bot_data.flood_limiter = limiter
+    bot_data.throttle = UserThrottle(burst=settings.bot.user_burst, per_second=settings.bot.user_per_second)
 
     # Guards first (group -1): they may stop an update before any feature sees it.
     application.add_handlers(guards.HANDLERS, group=-1)

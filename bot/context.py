@@ -28,6 +28,8 @@ class BotData:
     inbox: Any = None
     # Telegram's flood budget, shared by replies and notifications (bot.delivery.limits.FloodLimiter).
     flood_limiter: Any = None
+    # Each user's token bucket (bot.throttle.UserThrottle).
+    throttle: Any = None
     # When the admins were last told that getting updates failed (bot.errors), on the monotonic clock.
     polling_error_reported_at: float | None = None
 

@@ -40,6 +40,8 @@ class BotSettings(_Section):
     admin_chat_id: int
     concurrent_updates: int = Field(ge=1, le=256)
     replay_after_seconds: float = Field(gt=0)
+    user_burst: int = Field(ge=1)
+    user_per_second: float = Field(gt=0)
 
     @field_validator("timezone")
     @classmethod

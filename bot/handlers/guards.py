@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import Context
+from bot.handlers.common import language_for
+from bot.texts import t
+from bot.throttle import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -19,4 +24,36 @@ async def drop_redelivered_update(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
 
 
-HANDLERS = [TypeHandler(Update, drop_redelivered_update)]
+async def throttle_user(update: Update, context: Context) -> None:
+    """One user's flood is dropped (they are told once) so that everyone else is still answered promptly."""
+    user = update.effective_user
+    if user is None:
+        return
+    verdict = context.bot_data.throttle.check(user.id, time.monotonic())
+    if verdict is Verdict.PASS:
+        return
+    log.info("update %s from user %s dropped: too many updates", update.update_id, user.id)
+    if verdict is Verdict.DROP_AND_TELL:
+        text = t(language_for(None, update, context), "too_fast")
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(text)
+            elif update.effective_message and update.effective_chat.type == "private":
+                await update.effective_message.reply_text(text)
+        except TelegramError:
+            log.warning("could not tell user %s to slow down", user.id)
+    elif update.callback_query:
+        try:
+            await update.callback_query.answer()  # stops the button's spinner
+        except TelegramError:
+            pass
+    raise ApplicationHandlerStop
+
+
+async def guard(update: Update, context: Context) -> None:
+    # One handler for both: PTB runs only the first matching handler of a group.
+    await drop_redelivered_update(update, context)
+    await throttle_user(update, context)
+
+
+HANDLERS = [TypeHandler(Update, guard)]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 
+from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.logs import TOKEN_SHAPE, configure_logging
+from trackers.models import ProcessedUpdate
 
 ADA = 1001
 
@@ -139,6 +142,23 @@ async def test_an_outage_of_getupdates_is_reported_to_the_owner_once_and_the_bot
     assert "你好" in late["text"]
     assert len(reports) == 1
     assert "NetworkError" in reports[0]["text"] and "Bad Gateway" in reports[0]["text"]
+
+
+async def test_one_user_flooding_is_throttled_and_told_once_while_others_are_answered(start_bot, client):
+    flooder, other = 7001, 7002
+    async with start_bot(bot={"user_burst": 5, "user_per_second": 0.1}) as application:
+        await client.send_texts([{"user_id": flooder, "text": "/help", "first_name": "F"} for _ in range(50)])
+        answer = await say(client, "/start", user=other)
+        await asyncio.sleep(0.5)  # room for answers that should not come
+        async with application.bot_data.sessionmaker() as session:
+            undone = await session.scalar(select(func.count()).where(ProcessedUpdate.done_at.is_(None)))
+        flood_answers = [message["text"] for message in await client.messages(flooder)]
+    assert "你好" in answer["text"]
+    notices = [text for text in flood_answers if text.startswith("⏳")]
+    assert len(notices) == 1
+    # The burst, and at most one more from the bucket refilling while the flood was handled.
+    assert 5 <= len(flood_answers) - 1 <= 6
+    assert undone == 0  # the dropped updates are done with, not left to be handled again
 
 
 async def test_debug_logs_never_show_the_token(start_bot, client):
