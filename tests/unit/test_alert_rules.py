@@ -262,3 +262,38 @@ async def test_admins_hear_once_about_a_commitment_with_no_coverage(sessions):
     await sweep_until(sessions, START + timedelta(days=12), timedelta(hours=11), rules)
     for chat_id in (7, 50, 51, 52):
         assert [r.kind for r in await alerts_of(sessions, chat_id)] == ["stale"], chat_id
+
+
+async def test_on_daylight_saving_days_an_alert_at_2am_in_berlin_comes_once_at_the_hour_that_exists(sessions):
+    # 02:00 does not exist in Berlin on 2025-03-30 (clocks go 02:00 -> 03:00) and happens twice on 2025-10-26.
+    rules = AlertRules(defaults=AlertDefaults(local_hour=2), overdue_days=(), stale_after_days=10_000)
+    async with sessions.begin() as session:
+        await add_chat(session, 5, language="en")
+        await set_timezone(session, 5, "Europe/Berlin", now=START)
+        await set_lead_days(session, 5, [1], now=START)
+        spring = await add_commitment(session, date(2025, 3, 31), subject="spring", timezone="Europe/Berlin")
+        autumn = await add_commitment(session, date(2025, 10, 27), subject="autumn", timezone="Europe/Berlin")
+        await follow(session, 5, "all", "", now=START)
+
+    async def sweep_through(first: datetime, last: datetime) -> None:
+        with time_machine.travel(first, tick=False) as traveller:
+            moment = first
+            while moment <= last:
+                traveller.move_to(moment)
+                async with sessions.begin() as session:
+                    await run_alert_rules(session, now=utcnow(), rules=rules, render=render_alert)
+                moment += timedelta(minutes=20)
+
+    await sweep_through(datetime(2025, 3, 29, 12, tzinfo=UTC), datetime(2025, 3, 30, 12, tzinfo=UTC))
+    await sweep_through(datetime(2025, 10, 25, 12, tzinfo=UTC), datetime(2025, 10, 26, 12, tzinfo=UTC))
+
+    rows = await alerts_of(sessions, 5)
+    assert [(r.commitment_id, r.milestone) for r in rows] == [
+        (spring.id, "lead:1:2025-03-31"),
+        (autumn.id, "lead:1:2025-10-27"),
+    ]
+    # Spring: the first hour that exists, 03:00 CEST. Autumn: the first of the two 02:00s, still CEST.
+    assert rows[0].due_at == datetime(2025, 3, 30, 1, tzinfo=UTC)
+    assert rows[0].due_at.astimezone(BERLIN).strftime("%H:%M %Z") == "03:00 CEST"
+    assert rows[1].due_at == datetime(2025, 10, 26, 0, tzinfo=UTC)
+    assert rows[1].due_at.astimezone(BERLIN).strftime("%H:%M %Z") == "02:00 CEST"
