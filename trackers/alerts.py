@@ -11,7 +11,7 @@ is simply longer, so what fell due meanwhile is caught up; what is too late to m
   deadline has passed with no verdict the commitment's status becomes OVERDUE (逾期待定);
 - stale: "no coverage for N days" for open commitments, to chats that follow them directly, with prompts on;
 - digest: chats on a daily or weekly digest get their alerts held, and one message bundling them at the local
-  hour (weekly: on Mondays).
+  hour (weekly: on the chat's chosen day, Monday unless it chose another).
 
 Quiet hours delay an alert to their end; they never drop it. Texts are rendered in the chat's language by a
 renderer the bot layer passes in, so this module knows nothing of Telegram.
@@ -51,7 +51,7 @@ OPEN = frozenset(Status) - VERDICTS - {Status.OVERDUE}
 ZONE_SLACK = timedelta(days=2)
 # However long the bot was down, the rules look back no further than this.
 MAX_WINDOW = timedelta(days=400)
-WEEKLY_DIGEST_WEEKDAY = 0  # Monday
+WEEKLY_DIGEST_WEEKDAY = 0  # Monday, unless the chat chose another day
 
 DEADLINE, OVERDUE, STALE, DIGEST = "deadline", "overdue", "stale", "digest"
 
@@ -366,12 +366,14 @@ async def _admin_ids(session: AsyncSession, rules: AlertRules) -> set[int]:
 # -- digests ---------------------------------------------------------------------------------------------------
 
 
-def last_digest_moment(mode: DigestMode, now: datetime, timezone: str, hour: int) -> datetime:
-    """The latest digest moment at or before `now` in the chat's zone (weekly: Mondays)."""
+def last_digest_moment(
+    mode: DigestMode, now: datetime, timezone: str, hour: int, weekday: int = WEEKLY_DIGEST_WEEKDAY
+) -> datetime:
+    """The latest digest moment at or before `now` in the chat's zone (weekly: on the chat's `weekday`)."""
     day = local_date(now, timezone)
     for back in range(8):
         candidate = day - timedelta(days=back)
-        if mode is DigestMode.WEEKLY and candidate.weekday() != WEEKLY_DIGEST_WEEKDAY:
+        if mode is DigestMode.WEEKLY and candidate.weekday() != weekday:
             continue
         moment = local_moment(candidate, hour, timezone)
         if moment <= now:
@@ -388,6 +390,7 @@ async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRu
                 Chat.language,
                 Chat.timezone,
                 AlertPreference.digest,
+                AlertPreference.digest_weekday,
                 AlertPreference.quiet_start,
                 AlertPreference.quiet_end,
             )
@@ -396,7 +399,7 @@ async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRu
         )
     ).all()
     digests = 0
-    for chat_id, language, timezone, mode, quiet_start, quiet_end in chats:
+    for chat_id, language, timezone, mode, weekday, quiet_start, quiet_end in chats:
         timezone = timezone or rules.defaults.timezone
         mode = DigestMode(mode or DigestMode.INSTANT)
         if mode is DigestMode.INSTANT:
@@ -408,7 +411,7 @@ async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRu
                 .execution_options(synchronize_session=False)
             )
             continue
-        moment = last_digest_moment(mode, now, timezone, rules.defaults.local_hour)
+        moment = last_digest_moment(mode, now, timezone, rules.defaults.local_hour, weekday or WEEKLY_DIGEST_WEEKDAY)
         held = (
             await session.execute(
                 select(Notification.id, Notification.text)

@@ -435,6 +435,8 @@ class AlertPreference(Base):
     quiet_start: Mapped[int | None] = mapped_column(Integer)
     quiet_end: Mapped[int | None] = mapped_column(Integer)
     digest: Mapped[DigestMode] = mapped_column(_enum(DigestMode), default=DigestMode.INSTANT)
+    # The day a weekly digest comes, in the chat's zone: 0 is Monday ... 6 is Sunday, as date.weekday().
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

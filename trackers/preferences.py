@@ -27,6 +27,10 @@ class InvalidLeadDays(ValueError):
     """Lead days must be whole numbers from 0 to 3660."""
 
 
+class InvalidWeekday(ValueError):
+    """A weekday outside 0 (Monday) to 6 (Sunday)."""
+
+
 class InvalidQuietHours(ValueError):
     """Quiet hours need a start and an end, HH:MM, and they must differ."""
 
@@ -49,6 +53,7 @@ class Preferences:
     quiet_end: int | None
     digest: DigestMode
     timezone: str
+    digest_weekday: int = 0  # a weekly digest's day: 0 is Monday
 
     @property
     def quiet_hours(self) -> tuple[time, time] | None:
@@ -84,6 +89,7 @@ def preferences_from_row(
         row.quiet_end,
         DigestMode(row.digest),
         timezone,
+        row.digest_weekday or 0,
     )
 
 
@@ -132,6 +138,14 @@ async def set_quiet_hours(
 async def set_digest(session: AsyncSession, chat_id: int, mode: DigestMode | str, *, now: datetime) -> None:
     row = await _row(session, chat_id, now)
     row.digest = DigestMode(mode)
+
+
+async def set_digest_weekday(session: AsyncSession, chat_id: int, weekday: int, *, now: datetime) -> None:
+    """The day a weekly digest comes: 0 is Monday ... 6 is Sunday."""
+    if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+        raise InvalidWeekday(weekday)
+    row = await _row(session, chat_id, now)
+    row.digest_weekday = weekday
 
 
 async def set_timezone(session: AsyncSession, chat_id: int, name: str | None, *, now: datetime) -> None:

@@ -37,8 +37,8 @@ LEAD_CHOICES = (90, 30, 14, 7, 3, 1, 0)
 QUIET_CHOICES = ((22, 7), (23, 8), (0, 8))
 
 # Callback data a:WHAT:VALUE — l: toggle a lead time; o: overdue prompts 1/0; q: quiet hours "22-7" or "none";
-# g: digest instant/daily/weekly.
-ALERTS_PATTERN = r"^a:(l|o|q|g):(\d{1,3}|[01]|\d{1,2}-\d{1,2}|none|instant|daily|weekly)$"
+# g: digest instant/daily/weekly; w: a weekly digest's day, 0 (Monday) to 6.
+ALERTS_PATTERN = r"^a:(l|o|q|g|w):(\d{1,3}|[01]|\d{1,2}-\d{1,2}|none|instant|daily|weekly)$"
 
 
 def alert_defaults(context: Context) -> AlertDefaults:
@@ -62,6 +62,12 @@ def _quiet(language: str, prefs: Preferences) -> str:
     return f"{start[0]:02d}:{start[1]:02d}—{end[0]:02d}:{end[1]:02d}"
 
 
+def _digest(language: str, prefs: Preferences) -> str:
+    if prefs.digest is DigestMode.WEEKLY:
+        return t(language, "digest_weekly_on", day=t(language, f"weekday_{prefs.digest_weekday}"))
+    return t(language, f"digest_{prefs.digest.value}")
+
+
 def _alerts_view(language: str, prefs: Preferences) -> tuple[str, InlineKeyboardMarkup]:
     leads = "、".join(_days(language, d) for d in prefs.lead_days) if prefs.lead_days else t(language, "days_none")
     if language != "zh":
@@ -72,7 +78,7 @@ def _alerts_view(language: str, prefs: Preferences) -> tuple[str, InlineKeyboard
         t(language, "alerts_lead", days=leads),
         t(language, "alerts_overdue", state=t(language, "on" if prefs.prompts else "off")),
         t(language, "alerts_quiet", hours=_quiet(language, prefs)),
-        t(language, "alerts_digest", mode=t(language, f"digest_{prefs.digest.value}")),
+        t(language, "alerts_digest", mode=_digest(language, prefs)),
         t(language, "alerts_tz", tz=esc(prefs.timezone)),
         "",
         t(language, "alerts_hint"),
@@ -113,6 +119,15 @@ def _alerts_view(language: str, prefs: Preferences) -> tuple[str, InlineKeyboard
             for mode in DigestMode
         ],
     ]
+    if prefs.digest is DigestMode.WEEKLY:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tick(prefs.digest_weekday == day, t(language, f"weekday_{day}")), callback_data=f"a:w:{day}"
+                )
+                for day in range(7)
+            ]
+        )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -164,6 +179,8 @@ async def _change_alert(session, chat_id: int, what: str, value: str, defaults: 
                 await preferences.set_quiet_hours(session, chat_id, time(start), time(end), now=now)
     elif what == "g":
         await preferences.set_digest(session, chat_id, DigestMode(value), now=now)
+    elif what == "w" and value.isdigit() and int(value) <= 6:
+        await preferences.set_digest_weekday(session, chat_id, int(value), now=now)
     return await preferences.get_preferences(session, chat_id, defaults)
 
 

@@ -44,9 +44,13 @@ async def test_alerts_shows_the_settings_and_every_button_changes_one(ada, bob):
     assert "免打扰：22:00—07:00" in (await ada.latest())["text"]
     await ada.press("每周摘要")
     text = (await ada.latest())["text"]
-    assert "推送方式：每周摘要" in text and "✓ 每周摘要" in await ada.keyboard()
+    assert "推送方式：每周摘要（周一）" in text and "✓ 每周摘要" in await ada.keyboard()
+    # A weekly digest offers its day: Monday until another is chosen.
+    assert "✓ 周一" in await ada.keyboard() and "周日" in await ada.keyboard()
+    await ada.press("周五")
+    assert "推送方式：每周摘要（周五）" in (await ada.latest())["text"] and "✓ 周五" in await ada.keyboard()
     # The choices survive: a fresh /alerts shows them.
-    assert "推送方式：每周摘要" in await ada.text("/alerts")
+    assert "推送方式：每周摘要（周五）" in await ada.text("/alerts")
 
     english = await bob.text("/alerts")
     assert "Reminders before a deadline: 90 d, 30 d, 7 d, 1 d, on the day" in english
@@ -54,6 +58,7 @@ async def test_alerts_shows_the_settings_and_every_button_changes_one(ada, bob):
     await bob.press("✓ none")  # quiet hours stay off when "none" is pressed again
     text = (await bob.latest())["text"]
     assert "Delivery: daily digest" in text and "Quiet hours: none" in text
+    assert "Mon" not in await bob.keyboard()  # the day is offered for a weekly digest only
 
 
 async def test_calendar_has_one_event_per_followed_deadline_with_alarms_at_the_lead_times(ada, client):

@@ -26,7 +26,15 @@ from trackers.models import (
     Notification,
     Status,
 )
-from trackers.preferences import AlertDefaults, set_digest, set_lead_days, set_prompts, set_quiet_hours, set_timezone
+from trackers.preferences import (
+    AlertDefaults,
+    set_digest,
+    set_digest_weekday,
+    set_lead_days,
+    set_prompts,
+    set_quiet_hours,
+    set_timezone,
+)
 from trackers.subscriptions import follow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -248,6 +256,21 @@ async def test_a_daily_digest_bundles_the_days_alerts_into_one_message(sessions)
     assert all(f"项目{n}" in digests[0].text for n in range(3))
     assert {r.state for r in rows if r.kind == "deadline"} == {DeliveryState.BUNDLED}
     assert {r.bundle_id for r in rows if r.kind == "deadline"} == {digests[0].id}
+
+
+async def test_a_weekly_digest_comes_on_the_day_the_chat_chose(sessions):
+    deadline = (START + timedelta(days=8)).date()  # its 7-day alert falls due on Sunday 2025-03-02
+    async with sessions.begin() as session:
+        await add_chat(session, 11)
+        await set_digest(session, 11, DigestMode.WEEKLY, now=START)
+        await set_digest_weekday(session, 11, 4, now=START)  # Friday
+        await add_commitment(session, deadline, subject="项目甲")
+        await follow(session, 11, "all", now=START)
+    await sweep_until(sessions, START + timedelta(days=9), timedelta(hours=3))
+    digests = [r for r in await alerts_of(sessions, 11) if r.kind == "digest"]
+    # Not on Monday 03-03: on Friday 03-07, at 09:00 Shanghai time.
+    assert [d.due_at for d in digests] == [datetime(2025, 3, 7, 9, tzinfo=SHANGHAI)]
+    assert "项目甲" in digests[0].text
 
 
 async def test_admins_hear_once_about_a_commitment_with_no_coverage(sessions):
