@@ -264,10 +264,16 @@ async def _review(session, context: Context, language: str) -> tuple[str | None,
     return t(language, "adm_review_head", shown=len(items), total=total), await _cards(session, items, language)
 
 
-async def _decided(update: Update, card: str, note: str) -> None:
-    """Rewrite the card with what happened to it, without buttons (after the change is committed)."""
-    await update.callback_query.answer(note)
-    await update.callback_query.edit_message_text(card + "\n\n" + note)
+async def _decided(update: Update, language: str, *, allowed: bool, alert: str | None, card: str, note: str) -> None:
+    """After the decision is committed: refuse a non-admin, show why it could not be made, or rewrite the card with
+    what happened to it, without buttons."""
+    if not allowed:
+        await refuse(update, language)
+    elif alert is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+    else:
+        await update.callback_query.answer(note)
+        await update.callback_query.edit_message_text(card + "\n\n" + note)
 
 
 async def press_confirm(update: Update, context: Context) -> None:
@@ -282,7 +288,7 @@ async def press_link(update: Update, context: Context) -> None:
 
 async def _confirm(update: Update, context: Context, *, link_to: int | None) -> None:
     item_id = int(context.match.group(1))
-    alert = None
+    alert, card, note = None, "", ""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
         allowed = await admit(session, update, context, "review_confirm")
@@ -301,12 +307,7 @@ async def _confirm(update: Update, context: Context, *, link_to: int | None) -> 
             else:
                 note = await _confirmed(session, item, language)
                 card = await _card(session, item, language)
-    if not allowed:
-        await refuse(update, language)
-    elif alert is not None:
-        await update.callback_query.answer(alert, show_alert=True)
-    else:
-        await _decided(update, card, note)
+    await _decided(update, language, allowed=allowed, alert=alert, card=card, note=note)
 
 
 async def _confirmed(session, item: ReviewItem, language: str) -> str:
@@ -321,7 +322,7 @@ async def _confirmed(session, item: ReviewItem, language: str) -> str:
 async def press_reject(update: Update, context: Context) -> None:
     """Reject: the card is dropped (and remembered as rejected)."""
     item_id = int(context.match.group(1))
-    alert = None
+    alert, card = None, ""
     async with context.bot_data.transaction() as session:
         language = language_for(await current_chat(session, update), update, context)
         allowed = await admit(session, update, context, "review_reject")
@@ -332,12 +333,7 @@ async def press_reject(update: Update, context: Context) -> None:
                 alert = _review_error(language, exc)
             else:
                 card = await _card(session, item, language)
-    if not allowed:
-        await refuse(update, language)
-    elif alert is not None:
-        await update.callback_query.answer(alert, show_alert=True)
-    else:
-        await _decided(update, card, t(language, "adm_rejected"))
+    await _decided(update, language, allowed=allowed, alert=alert, card=card, note=t(language, "adm_rejected"))
 
 
 async def press_edit(update: Update, context: Context) -> None:

@@ -42,6 +42,13 @@ async def counts(sessions) -> tuple[Counter, int]:
     return subjects, undone
 
 
+async def a_later_command_is_answered(client: SandboxClient) -> bool:
+    """/help gets its answer: it comes after anything queued before it (one chat's updates keep their order)."""
+    last = (await client.messages(OWNER))[-1]["message_id"]
+    await client.send_text(OWNER, "/help")
+    return bool(await client.wait_for_messages(OWNER, 1, timeout=30, after=last))
+
+
 async def wait_until(check, timeout: float, what: str) -> None:  # noqa: ASYNC109
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
@@ -90,10 +97,7 @@ async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_ef
                     return not undone and set(subjects) >= expected
 
                 await wait_until(all_done, 90, "the commands stored before the kill were not handled after restart")
-                # A later command is answered, after the replayed ones (one chat's updates keep their order).
-                last = (await client.messages(OWNER))[-1]["message_id"]
-                await client.send_text(OWNER, "/help")
-                assert await client.wait_for_messages(OWNER, 1, timeout=30, after=last)
+                assert await a_later_command_is_answered(client)  # after the replayed ones
             finally:
                 stop(second)
 
@@ -146,10 +150,7 @@ async def test_an_update_whose_acknowledgement_failed_is_delivered_again_after_r
                     return not (await client.pending_updates())["pending"]
 
                 await wait_until(delivered_again, 60, "the restarted bot did not fetch the update again")
-                # A later command is answered after the copy (one chat's updates keep their order).
-                last = (await client.messages(OWNER))[-1]["message_id"]
-                await client.send_text(OWNER, "/help")
-                assert await client.wait_for_messages(OWNER, 1, timeout=30, after=last)
+                assert await a_later_command_is_answered(client)  # after the copy
             finally:
                 stop(second)
 

@@ -84,10 +84,12 @@ async def add_commitment(session, deadline: date | None, **fields) -> Commitment
     return commitment
 
 
-async def sweep_until(sessions, end: datetime, step: timedelta, rules: AlertRules = RULES) -> None:
-    """Run the rules the way the JobQueue would, every `step`, with the clock travelling forward."""
-    with time_machine.travel(START, tick=False) as traveller:
-        moment = START
+async def sweep_until(
+    sessions, end: datetime, step: timedelta, rules: AlertRules = RULES, *, start: datetime = START
+) -> None:
+    """Run the rules the way the JobQueue would, every `step` from `start`, with the clock travelling forward."""
+    with time_machine.travel(start, tick=False) as traveller:
+        moment = start
         while moment <= end:
             traveller.move_to(moment)
             async with sessions.begin() as session:
@@ -298,17 +300,8 @@ async def test_on_daylight_saving_days_an_alert_at_2am_in_berlin_comes_once_at_t
         autumn = await add_commitment(session, date(2025, 10, 27), subject="autumn", timezone="Europe/Berlin")
         await follow(session, 5, "all", "", now=START)
 
-    async def sweep_through(first: datetime, last: datetime) -> None:
-        with time_machine.travel(first, tick=False) as traveller:
-            moment = first
-            while moment <= last:
-                traveller.move_to(moment)
-                async with sessions.begin() as session:
-                    await run_alert_rules(session, now=utcnow(), rules=rules, render=render_alert)
-                moment += timedelta(minutes=20)
-
-    await sweep_through(datetime(2025, 3, 29, 12, tzinfo=UTC), datetime(2025, 3, 30, 12, tzinfo=UTC))
-    await sweep_through(datetime(2025, 10, 25, 12, tzinfo=UTC), datetime(2025, 10, 26, 12, tzinfo=UTC))
+    for first in (datetime(2025, 3, 29, 12, tzinfo=UTC), datetime(2025, 10, 25, 12, tzinfo=UTC)):
+        await sweep_until(sessions, first + timedelta(days=1), timedelta(minutes=20), rules, start=first)
 
     rows = await alerts_of(sessions, 5)
     assert [(r.commitment_id, r.milestone) for r in rows] == [
