@@ -8,6 +8,7 @@ import os
 import signal
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.sandbox.client import SandboxClient
@@ -56,108 +57,105 @@ async def wait_until(check, timeout: float, what: str) -> None:  # noqa: ASYNC10
         await asyncio.sleep(0.05)
 
 
-async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_effect_once_after_restart(
-    tmp_path, database_url
-):
+@pytest.fixture
+async def sessions(database_url):
+    """The migrated database's sessions, for looking at what the bot process did."""
     await asyncio.to_thread(upgrade, database_url)
     engine = create_engine(database_url)
-    sessions = create_sessionmaker(engine)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_effect_once_after_restart(
+    tmp_path, database_url, sessions
+):
     token = new_token()
     expected = {subject(n) for n in range(COMMANDS)}
-    try:
-        async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
-            first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
-            try:
-                await client.send_text(OWNER, "/start", first_name="Admin")
-                await client.wait_for_messages(OWNER, 1, timeout=60)
-                # One admin's commands are handled in order, one at a time; the bot fetches (and acknowledges)
-                # them a hundred at a time, far ahead of its handlers.
-                commands = [f"/add {subject(n)} >{n + 1}亿元 到2030年底" for n in range(COMMANDS)]
-                await client.send_texts([{"user_id": OWNER, "text": text} for text in commands])
+    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        try:
+            await client.send_text(OWNER, "/start", first_name="Admin")
+            await client.wait_for_messages(OWNER, 1, timeout=60)
+            # One admin's commands are handled in order, one at a time; the bot fetches (and acknowledges)
+            # them a hundred at a time, far ahead of its handlers.
+            commands = [f"/add {subject(n)} >{n + 1}亿元 到2030年底" for n in range(COMMANDS)]
+            await client.send_texts([{"user_id": OWNER, "text": text} for text in commands])
 
-                async def all_acknowledged() -> bool:
-                    return (await client.stats())["pending_updates"] == 0
+            async def all_acknowledged() -> bool:
+                return (await client.stats())["pending_updates"] == 0
 
-                await wait_until(all_acknowledged, 30, "the bot did not fetch the commands")
-                os.kill(first.pid, signal.SIGKILL)
-                first.wait(10)
-            finally:
-                stop(first)
+            await wait_until(all_acknowledged, 30, "the bot did not fetch the commands")
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait(10)
+        finally:
+            stop(first)
 
-            subjects, undone = await counts(sessions)
-            assert sum(subjects.values()) < COMMANDS, "every command was handled before the kill; nothing was tested"
-            assert undone > 0, "the acknowledged commands were not in the inbox"
-            assert (await client.stats())["pending_updates"] == 0  # Telegram would not send them again
+        subjects, undone = await counts(sessions)
+        assert sum(subjects.values()) < COMMANDS, "every command was handled before the kill; nothing was tested"
+        assert undone > 0, "the acknowledged commands were not in the inbox"
+        assert (await client.stats())["pending_updates"] == 0  # Telegram would not send them again
 
-            second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
-            try:
+        second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        try:
 
-                async def all_done() -> bool:
-                    subjects, undone = await counts(sessions)
-                    return not undone and set(subjects) >= expected
+            async def all_done() -> bool:
+                subjects, undone = await counts(sessions)
+                return not undone and set(subjects) >= expected
 
-                await wait_until(all_done, 90, "the commands stored before the kill were not handled after restart")
-                assert await a_later_command_is_answered(client)  # after the replayed ones
-            finally:
-                stop(second)
+            await wait_until(all_done, 90, "the commands stored before the kill were not handled after restart")
+            assert await a_later_command_is_answered(client)  # after the replayed ones
+        finally:
+            stop(second)
 
-            subjects, undone = await counts(sessions)
-            assert set(subjects) == expected
-            assert max(subjects.values()) == 1, [name for name, count in subjects.items() if count > 1]
-            # Each command answered at most once; only a command killed between its commit and its answer has none.
-            answers = Counter(
-                name for message in await client.messages(OWNER) for name in expected if name in message["text"]
-            )
-            assert max(answers.values()) == 1
-            assert len(answers) >= COMMANDS - 1
-    finally:
-        await engine.dispose()
+        subjects, undone = await counts(sessions)
+        assert set(subjects) == expected
+        assert max(subjects.values()) == 1, [name for name, count in subjects.items() if count > 1]
+        # Each command answered at most once; only a command killed between its commit and its answer has none.
+        answers = Counter(
+            name for message in await client.messages(OWNER) for name in expected if name in message["text"]
+        )
+        assert max(answers.values()) == 1
+        assert len(answers) >= COMMANDS - 1
 
 
 async def test_an_update_whose_acknowledgement_failed_is_delivered_again_after_restart_and_handled_once(
-    tmp_path, database_url
+    tmp_path, database_url, sessions
 ):
-    await asyncio.to_thread(upgrade, database_url)
-    engine = create_engine(database_url)
-    sessions = create_sessionmaker(engine)
     token = new_token()
     name = subject(1)
-    try:
-        async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
-            first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
-            try:
-                await client.send_text(OWNER, "/start", first_name="Admin")
-                await client.wait_for_messages(OWNER, 1, timeout=60)
-                # From now on every getUpdates fails with 502. The poll already waiting still brings the command,
-                # but the calls that would acknowledge it (the next poll, and the last one on shutdown) fail.
-                await client.inject_fault("getUpdates", kind="5xx", status=502, times=None)
-                await client.send_text(OWNER, f"/add {name} >1亿元 到2030年底")
+    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        try:
+            await client.send_text(OWNER, "/start", first_name="Admin")
+            await client.wait_for_messages(OWNER, 1, timeout=60)
+            # From now on every getUpdates fails with 502. The poll already waiting still brings the command,
+            # but the calls that would acknowledge it (the next poll, and the last one on shutdown) fail.
+            await client.inject_fault("getUpdates", kind="5xx", status=502, times=None)
+            await client.send_text(OWNER, f"/add {name} >1亿元 到2030年底")
 
-                async def confirmed() -> bool:
-                    return any(name in message["text"] for message in await client.messages(OWNER))
+            async def confirmed() -> bool:
+                return any(name in message["text"] for message in await client.messages(OWNER))
 
-                # The owner also hears that getting updates failed; the confirmation is what matters here.
-                await wait_until(confirmed, 30, "the command was not handled")
-            finally:
-                stop(first)
-            assert len((await client.pending_updates())["pending"]) == 1  # Telegram still holds it
+            # The owner also hears that getting updates failed; the confirmation is what matters here.
+            await wait_until(confirmed, 30, "the command was not handled")
+        finally:
+            stop(first)
+        assert len((await client.pending_updates())["pending"]) == 1  # Telegram still holds it
 
-            await client.clear_faults()
-            second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
-            try:
+        await client.clear_faults()
+        second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        try:
 
-                async def delivered_again() -> bool:
-                    return not (await client.pending_updates())["pending"]
+            async def delivered_again() -> bool:
+                return not (await client.pending_updates())["pending"]
 
-                await wait_until(delivered_again, 60, "the restarted bot did not fetch the update again")
-                assert await a_later_command_is_answered(client)  # after the copy
-            finally:
-                stop(second)
+            await wait_until(delivered_again, 60, "the restarted bot did not fetch the update again")
+            assert await a_later_command_is_answered(client)  # after the copy
+        finally:
+            stop(second)
 
-            subjects, undone = await counts(sessions)
-            assert subjects[name] == 1
-            assert undone == 0
-            texts = [message["text"] for message in await client.messages(OWNER)]
-            assert sum(name in text for text in texts) == 1  # one confirmation, not two
-    finally:
-        await engine.dispose()
+        subjects, undone = await counts(sessions)
+        assert subjects[name] == 1
+        assert undone == 0
+        texts = [message["text"] for message in await client.messages(OWNER)]
+        assert sum(name in text for text in texts) == 1  # one confirmation, not two
