@@ -1,9 +1,10 @@
-"""Commitment or fact: ordered rules on time first, then wording.
+"""Commitment or fact: from the time a figure is about, the frame it sits in, and its wording, in that order.
 
-The time a figure is about decides most cases: a figure about a year that has ended is a fact whatever the verb
-(财政赤字率控制在2.8% in a review of last year), and one about a later deadline is a target. When the text names no
-time, the wording decides: plan words (力争, 预计, 计划, 目标 …) make a target, past markers (了, 已, 累计, 同比 …) a
-fact, and words that only sound like targets (达到, 突破, 以上) count only inside a list of targets.
+The time decides most cases: a figure about a period that has ended is a fact whatever the verb (财政赤字率控制在
+2.8% in a review of last year), one about a later deadline a target. A figure whose sentence names no time takes its
+frame's (frames.py): under a review it reports a result (达到, 突破 and even 争取 say what was done), under a plan it
+sets a target (疏解提质一般制造业企业80家 in the 2026 tasks). Only where neither says, the wording does: plan words
+(力争, 预计, 计划, 目标 …) make a target, past markers (了, 已, 累计, 同比 …) a fact.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from trackers.extract.dates import Published, When
+from trackers.extract.frames import Frame, Mood
 
 # Words that announce a plan or a pledge. 规划 is left out: 规划了5200亩 is a zoning fact as often as a plan.
 # 目标的 / 计划的 report a share of a target already reached (完成全年目标的82%, 占年度计划的87%), not a new one.
@@ -19,15 +21,18 @@ STRONG_CUE = re.compile(
     # A ceiling or a floor is a norm, rarely a report: 控制在5.5%以内, 不低于90%.
     r"以内|控制在|不超过|不高于|不低于|不少于"
 )
+# Tasks: with a time of this year or later they are plans (扎实推进2025年320个重点项目建设), otherwise narration.
+TASK_CUE = re.compile(r"推进|实施(?!方案)|开工|新建|培育")
 # Past and present-perfect markers. 了 is not a marker in 为了, 除了, 了解.
 PAST_MARKER = re.compile(
     r"(?<![为除])了(?![解望])|已经|已|累计|同比|比上年|较上年|比去年|较去年|上年同期|历史新高|创新高(?!地)|先后|相继"
 )
-# A list of targets starts with a line or clause like 主要预期目标是: / 主要目标 / 发展目标如下.
-TARGET_LIST_START = re.compile(r"(?:目标|指标)(?:任务)?(?:是|为|如下)?\s*:|目标是|目标为")
-TARGET_HEADING = re.compile(r"目标|指标")
-# A paragraph that names a year and one of these words frames what follows (明年的“路线图”, 今年的重点工作).
-PLANNING_WORD = re.compile(r"目标|任务|计划|路线图|部署|重点工作|怎样干|怎么干|安排|规划")
+# Figures that exist now, whatever frame they sit in: 目前已建成…, 现有企业600家.
+PRESENT_MARKER = re.compile(
+    r"已经|已(?!于)|目前|现有|如今|至今|截至目前|当前|拥有|共有|(?<![没具所拥共现])有(?![效序力关望机所助利])"
+)
+# A preliminary figure in a review: 预计全年增长5.2%左右.
+PRELIMINARY = re.compile(r"预计|初步核算|预估|估计")
 
 
 def is_past(when: When | None, pub: Published) -> bool:
@@ -36,14 +41,17 @@ def is_past(when: When | None, pub: Published) -> bool:
 
 def classify(
     when: When | None,
+    frame: Frame | None,
     pub: Published,
     *,
     strong: bool,
     weak: bool,
+    task: bool,
     past_marker: bool,
+    present_marker: bool,
     target_list: bool,
 ) -> str:
-    """'commitment' or 'fact' for one figure."""
+    """'commitment' or 'fact' for one figure; `when` is the time its own sentence names (None if none)."""
     if when is not None:
         if when.kind in ("present", "asof"):
             return "fact"
@@ -54,14 +62,20 @@ def classify(
         # The time covers the publication date or lies after it.
         if target_list or strong:
             return "commitment"
+        if frame is not None and frame.mood is Mood.PLAN and not present_marker:
+            return "commitment"
         if past_marker:
             return "fact"
         if when.kind in ("deadline", "range") or (when.end is not None and when.end.year > pub.year):
             return "commitment"
-        # The current year: a plain statement (新区有企业300家) is a fact, a floor or a ceiling a target.
-        return "commitment" if weak else "fact"
+        # The current year: a plain statement (新区有企业300家) is a fact, a floor, a ceiling or a task a target.
+        return "commitment" if weak or task else "fact"
     if target_list and not past_marker:
         return "commitment"
+    if frame is not None and frame.mood is Mood.REVIEW:
+        return "fact"
+    if frame is not None and frame.mood is Mood.PLAN:
+        return "fact" if present_marker else "commitment"
     if strong and not past_marker:
         return "commitment"
     return "fact"

@@ -96,13 +96,16 @@ _N = r"[一二两三四五六七八九十]|\d{1,2}"
 
 TIME_RE = re.compile(
     # A quick look at the first character spares the engine trying every alternative at every position.
-    r"(?=[\d〇零一二三四五六七八九十两今明去前后上本当全年下这如目现眼迄至近日首过未第])(?:"
-    # "十四五"期间, 十四五时期, “十四五”末
+    r"(?=[\d〇零一二三四五六七八九十两今明去前后上本当全年下这如目现眼迄至近日首过未第头])(?:"
+    # "十四五"期间, 十四五时期, “十四五”末; 第十五个五年规划 (the plan written out)
     rf"(?P<fyp>十(?P<fypn>[一二三四五六])五)(?P<fypq>[”\"’]?)(?P<fyptail>规划期内|规划期间|规划|期间|时期末|时期|期末|期内|末)?"
+    r"|第(?P<fypw>十[一二三四五六])个五年(?:规划|计划)"
     # 2023—2025年, 2023年至2025年
     rf"|(?P<ry1>{_YEAR})年?[—~\-至到](?P<ry2>{_YEAR})年(?P<rpart>底|末)?"
     # 2023-03-05, 2023/3/5
     rf"|(?P<iy>(?:19|20)\d{{2}})[-/.](?P<im>1[0-2]|0?[1-9])[-/.](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
+    # 2025年1—4月, 2025年前三季度 (a stretch of months from January)
+    rf"|(?P<yr>{_YEAR})年(?:(?P<yrm1>{_MONTH})月?(?:份)?[—~\-至到](?P<yrm2>{_MONTH})月(?:份)?|(?:首|前|头)(?P<yrn>{_MONTH})个?月)"
     # 2025年, 2025年底, 2025年6月, 2025年6月30日, 2023年上半年
     rf"|(?P<y>{_YEAR})年度?(?:(?P<ym>{_MONTH})月(?:(?P<yd>{_DAY})[日号])?(?P<ympart>底|末|初)?|(?P<ypart>{_PART}))?"
     # 今年, 明年底, 今年一季度, 全年, 年内
@@ -110,17 +113,24 @@ TIME_RE = re.compile(
     rf"|(?P<bare>上半年|下半年|前三季度|(?:第)?[一二三四1-4]季度末?|年底|年末|年中|年初)"
     # 上个月, 本月
     r"|(?P<relm>上个月|上月|本月|这个月|当月|下个月|下月)(?P<relmpart>底|末|初)?"
+    # 1至4月, 1—10月份, 前11个月, 首11个月: months from January of the year in context
+    rf"|(?P<mr1>{_MONTH})月?(?:份)?[—~\-至到](?P<mr2>{_MONTH})月(?:份)?"
+    rf"|(?:首|前|头)(?P<mrn>{_MONTH})个?月(?:份)?"
     # 3月5日, 6月底
-    rf"|(?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号])?(?P<mpart>底|末|初)?"
-    # 如今, 目前, 三年来, 今年以来
-    rf"|(?P<present>如今|目前|当前|现阶段|眼下|迄今|至今|近日|日前|首月|当月|近年来|(?:近|这)?(?:{_N})年(?:以)?来)"
+    rf"|(?P<m>{_MONTH})月(?:份)?(?:(?P<d>{_DAY})[日号])?(?P<mpart>底|末|初)?"
+    # 一年来, 五年来, 这五年: the years just reviewed (in a report) or up to now (in news)
+    rf"|(?:近|这)?(?P<sincen>{_N})年(?:以)?来|这(?P<thesen>{_N})年"
+    # 如今, 目前, 今年以来
+    r"|(?P<present>如今|目前|当前|现阶段|眼下|迄今|至今|近日|日前|首月|当月|近年来|近些年来)"
     rf"|过去(?:的)?(?P<pastn>{_N})年"
     rf"|(?P<fut>未来|今后)(?P<futn>{_N})?(?:个)?年?"
     r")"
 )
 
-# A time right after these words is the base of a comparison (较2020年增长), not the time of the figure.
-_BASE_BEFORE = re.compile(r"(?:较|比|相比|与|同|对比|相较|较之|比较)$")
+# A time right after these words is the base of a comparison (较2020年增长, 比“十三五”末), not the time of the figure.
+_BASE_BEFORE = re.compile(r"(?:较|比|相比|与|同|对比|相较|较之|比较)[“\"‘]?$")
+# 开局 is a period's first year and 收官 its last: “十五五”良好开局 is 2026, “十四五”规划收官之年 is 2025.
+_YEAR_OF = re.compile(r"[”\"’]?(?:规划|计划)?(?:的)?(?:良好|顺利|胜利|冲刺)?(?P<which>开局|起步|收官)")
 _DEADLINE_BEFORE = re.compile(r"(?:到|至|力争到|争取到|力争在|争取在|确保到|确保在|于)$")
 _ASOF_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)$")
 _DEADLINE_AFTER = re.compile(r"(?:前|以前|之前)")
@@ -135,6 +145,8 @@ class TimeMatch:
     end: int
     match: re.Match
     role: str  # plain | base | deadline | asof | since
+    # "first" / "last": the words after it name the first or last year of the period (“十五五”开局, 收官之年).
+    year_of: str | None = None
 
 
 def find_times(view: str) -> list[TimeMatch]:
@@ -145,8 +157,13 @@ def find_times(view: str) -> list[TimeMatch]:
         # 三年内 / 20年来 after a digit, or 12个月: part of another expression.
         if prev and (prev.isdigit() or prev in _DIGITS_CN or prev in "第个") and not m.group("y"):
             continue
-        if m.group("fyp") and not (m.group("fyptail") or m.group("fypq") or prev in "“\"‘"):
-            continue
+        year_of = None
+        if m.group("fyp") or m.group("fypw"):
+            which = _YEAR_OF.match(view, e)
+            if which:
+                year_of = "last" if which.group("which") == "收官" else "first"
+            elif m.group("fyp") and not (m.group("fyptail") or m.group("fypq") or prev in "“\"‘"):
+                continue
         before = view[max(0, s - 4) : s]
         role = "plain"
         if _BASE_BEFORE.search(before):
@@ -162,7 +179,7 @@ def find_times(view: str) -> list[TimeMatch]:
         elif _SINCE_AFTER.match(after) and role == "plain":
             role = "since"
             e += len(_SINCE_AFTER.match(after).group())
-        out.append(TimeMatch(s, e, m, role))
+        out.append(TimeMatch(s, e, m, role, year_of))
     return out
 
 
@@ -171,6 +188,9 @@ def resolve(tm: TimeMatch, context_year: int, pub: Published) -> When | None:
     when = _resolve_plain(tm.match, context_year, pub)
     if when is None or when.kind in ("present", "future"):
         return when
+    if tm.year_of and when.begin is not None and when.end is not None:
+        y = when.begin.year if tm.year_of == "first" else when.end.year
+        when = When("point", date(y, 1, 1), date(y, 12, 31), True)
     if tm.role == "since":
         return When("present", when.begin, pub.end)
     if tm.role == "asof":
@@ -183,8 +203,9 @@ def resolve(tm: TimeMatch, context_year: int, pub: Published) -> When | None:
 def _resolve_plain(m: re.Match, cy: int, pub: Published) -> When | None:
     g = m.group
     try:
-        if g("fyp"):
-            first = 2006 + 5 * ("一二三四五六".index(g("fypn")))
+        if g("fyp") or g("fypw"):
+            digit = g("fypn") or g("fypw")[1]
+            first = 2006 + 5 * ("一二三四五六".index(digit))
             return When("range", date(first, 1, 1), date(first + 4, 12, 31))
         if g("ry1"):
             y1, y2 = _year(g("ry1")), _year(g("ry2"))
@@ -194,6 +215,11 @@ def _resolve_plain(m: re.Match, cy: int, pub: Published) -> When | None:
         if g("iy"):
             d = date(int(g("iy")), int(g("im")), int(g("id")))
             return When("point", d, d)
+        if g("yr"):
+            y = _year(g("yr"))
+            if y is None:
+                return None
+            return _months(y, g("yrm1") or "1", g("yrm2") or g("yrn"))
         if g("y"):
             y = _year(g("y"))
             if y is None:
@@ -224,15 +250,20 @@ def _resolve_plain(m: re.Match, cy: int, pub: Published) -> When | None:
             elif mo == 13:
                 y, mo = y + 1, 1
             return When("point", date(y, mo, 1), _month_end(y, mo))
+        if g("mr1") or g("mrn"):
+            return _months(cy, g("mr1") or "1", g("mr2") or g("mrn"))
         if g("m"):
             return _month_day(cy, g("m"), g("d"), g("mpart"))
+        if g("sincen") or g("thesen"):
+            return _years_up_to_now(_small(g("sincen") or g("thesen")), pub)
         if g("present"):
             return When("present", None, pub.end)
         if g("pastn"):
             n = _small(g("pastn"))
+            last = reviewed_year(pub)
             if n == 1:
-                return When("point", date(pub.year - 1, 1, 1), date(pub.year - 1, 12, 31), True)
-            return When("range", date(pub.year - n, 1, 1), date(pub.year - 1, 12, 31))
+                return When("point", date(last, 1, 1), date(last, 12, 31), True)
+            return When("range", date(last - n + 1, 1, 1), date(last, 12, 31))
         if g("fut"):
             if g("futn"):
                 n = _small(g("futn"))
@@ -241,6 +272,36 @@ def _resolve_plain(m: re.Match, cy: int, pub: Published) -> When | None:
     except ValueError:
         return None
     return None
+
+
+def reviewed_year(pub: Published) -> int:
+    """The year a report reviews: the one before publication, or the current one in a December report
+    (a 2023 work report delivered in December 2022 reviews 2022)."""
+    return pub.year if pub.month == 12 else pub.year - 1
+
+
+def in_report_season(pub: Published) -> bool:
+    """Work reports are delivered from December to March: then 一年来 and 五年来 are the calendar years reviewed."""
+    return pub.month is not None and (pub.month <= 3 or pub.month == 12)
+
+
+def _years_up_to_now(n: int, pub: Published) -> When:
+    """一年来 / 五年来 / 这五年: in a report (a year's review, a five-year plan's or a government's term) the calendar
+    years just ended; otherwise, and in news (三年来), up to the publication date."""
+    if in_report_season(pub) and n in (1, 5):
+        last = reviewed_year(pub)
+        if n == 1:
+            return When("point", date(last, 1, 1), date(last, 12, 31), True)
+        return When("range", date(last - n + 1, 1, 1), date(last, 12, 31))
+    return When("present", date(pub.year - n, 1, 1), pub.end)
+
+
+def _months(y: int, first: str, last: str) -> When | None:
+    """January (or month `first`) to the end of month `last` of year y: 1至4月, 前11个月."""
+    a, b = _cn_int(first), _cn_int(last)
+    if not 1 <= a <= b <= 12:
+        return None
+    return When("point", date(y, a, 1), _month_end(y, b))
 
 
 def _year(text: str) -> int | None:

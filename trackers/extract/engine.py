@@ -1,8 +1,15 @@
-"""The extraction pass: one walk over paragraphs, sentences and clauses, carrying the time being talked about.
+"""The extraction pass: one walk over paragraphs, sentences and clauses, reading each figure in its time frame.
 
-Figures and time expressions are found once over the whole text (each a single regular-expression scan), then the
-walk visits them in order. Every look at the words around a figure is bounded to a short window, so a very long
-sentence without punctuation costs time in proportion to its length, not its square.
+Figures and time expressions are found once over the whole text (each a single regular-expression scan). The walk
+keeps the outline of frames (frames.py) as headings and paragraph openings set them, and within a sentence the time
+being talked about. Every look at the words around a figure is bounded to a short window, so a very long sentence
+without punctuation costs time in proportion to its length, not its square.
+
+Which time a figure belongs to, innermost first:
+
+1. a time in its own sentence before it (2025年…; 到2030年…; “十五五”良好开局 is the plan's first year);
+2. the time that opened an earlier sentence of the same paragraph (2021年,GDP达到…。财政收入突破…);
+3. the frame: a heading's, or an earlier paragraph's opening (过去一年, / 今年…主要预期目标是:).
 """
 
 from __future__ import annotations
@@ -11,57 +18,57 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from trackers.extract import classify as rules
-from trackers.extract.comparators import comparator_in
-from trackers.extract.dates import Published, TimeMatch, When, find_times, parse_published, resolve
-from trackers.extract.models import Commitment, Extraction, Fact
-from trackers.extract.numbers import Figure, find_figures
-from trackers.extract.parent import plan_in, points_back
-from trackers.extract.subject import (
-    clean_left,
-    figure_subject,
-    is_change_only,
-    is_goal_clause,
-    is_growth_only,
-    qualitative_subject,
-    starts_with_completion,
-    topic_of,
+from trackers.extract.dates import Published, TimeMatch, When, find_times, in_report_season, parse_published, resolve
+from trackers.extract.frames import (
+    TARGET_HEADING,
+    TARGET_LIST,
+    TITLE,
+    UNNUMBERED,
+    Frame,
+    Mood,
+    Outline,
+    announced_frame,
+    frame_from_times,
+    heading_rank,
+    is_bullet,
+    lead_frame,
 )
-from trackers.extract.text import Segments, Span, clauses, fold, prepare, segment, trim
+from trackers.extract.items import ItemMaker
+from trackers.extract.models import Extraction, Section
+from trackers.extract.numbers import Figure, find_figures
+from trackers.extract.text import Segments, Span, clauses, fold, prepare, segment
 
-# How far the rules look around a figure (characters). Clauses are rarely longer; a longer one is cut.
-LEFT_WINDOW = 60
-RIGHT_WINDOW = 24
-SENTENCE_WINDOW = 200
-MAX_QUOTE = 160
 # A clause this short that holds the time (2022年, / 到2025年,) joins the quote of the figure after it.
 TIME_CLAUSE_MAX = 14
-HEADING_MAX = 60
-FRAME_PARAGRAPH_MAX = 400
-_BULLET = re.compile(
-    r"^\s*(?:[●•·▪■◆○\-*]|\d{1,2}[.、)]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
-)
-_TERMINAL = re.compile(r"[。!?…]\s*$")
+# A paragraph longer than this ends a list of targets under a heading (the bullets are short).
+TARGET_ITEM_MAX = 100
+# In a report's season, results "of the whole year" place an undated passage in the year just ended.
+_WHOLE_YEAR_RESULT = re.compile(r"全年(?:共|累计|实现|新增)|一年来|过去一年|去年全年")
 
 
-def extract(text: str | bytes, published) -> Extraction:
-    """Every commitment and fact in one article; `published` is YYYY, YYYY-MM, YYYY-MM-DD or a date."""
+def extract(text: str | bytes, published, place: str | None = None) -> Extraction:
+    """Every commitment and fact in one article; `published` is YYYY, YYYY-MM, YYYY-MM-DD or a date, `place` the
+    place the article is about when the caller knows it (a feed's, an admin's)."""
     pub = parse_published(published)
     text = prepare(text)
     view = fold(text)
     walk = _Walk(text, view, pub, segment(view), find_figures(view), find_times(view))
     walk.run()
-    return Extraction(str(pub), text, walk.commitments, walk.facts)
+    extraction = Extraction(str(pub), text, walk.items.commitments, walk.items.facts, walk.sections)
+    walk.items.finish(extraction, place)
+    return extraction
 
 
 @dataclass(slots=True)
-class _Item:
-    kind: str
-    index: int
-    base: str
-    start: int
-    subject: str = ""
-    end: int = -1  # where its figure ends
+class _Sentence:
+    """What the walk knows inside one sentence."""
+
+    when: When | None  # the time being talked about: this sentence's own, or the one that opened an earlier one
+    own: bool  # `when` was named in this sentence (or opened an earlier one of the paragraph)
+    target: bool  # the clauses being read list targets
+    future: When | None = None  # a deadline this sentence named, for pledges without a figure
+    time_clause: tuple[int, int] | None = None  # the short clause that named the time last
+    when_at: int = -1  # where `when` was named in this sentence
 
 
 class _Walk:
@@ -71,10 +78,13 @@ class _Walk:
         self.figures, self.times = figures, times
         self.fig_starts = [f.start for f in figures]
         self.time_starts = [t.start for t in times]
-        self.commitments: list[Commitment] = []
-        self.facts: list[Fact] = []
-        self.frame: When | None = None
-        self.target_frame = False
+        self.outline = Outline([])
+        self.target_block = False  # inside the bullets under a heading of targets (建议全年…预期目标)
+        self.sections: list[Section] = []
+        self.items = ItemMaker(text, view, pub, self._section)
+        default = self._document_frame()
+        if default is not None:
+            self.outline.frames.append(default)
 
     # -- helpers ---------------------------------------------------------------------------------------------
 
@@ -89,14 +99,37 @@ class _Walk:
         return self.times[i:j]
 
     def _context_year(self, when: When | None) -> int:
-        for w in (when, self.frame):
-            if w is not None and w.year is not None:
-                return w.year
+        for w in (when, self.outline.current()):
+            if w is not None and w.end is not None:
+                return w.end.year
         return self.pub.year
 
-    def _quote(self, start: int, end: int) -> tuple[int, int]:
-        start, end = trim(self.view, start, end)
-        return start, end
+    def _document_frame(self) -> Frame | None:
+        """A passage from a report with no heading or opening of its own: results "of the whole year", read in the
+        report season, are the year just reviewed (全年共招引…, published in January)."""
+        if not in_report_season(self.pub) or not _WHOLE_YEAR_RESULT.search(self.view):
+            return None
+        from datetime import date
+
+        from trackers.extract.dates import reviewed_year
+
+        year = reviewed_year(self.pub)
+        return Frame(Mood.REVIEW, date(year, 1, 1), date(year, 12, 31), "", 0, -1.0)
+
+    def _section(self) -> int:
+        """The index of the section being read (a new one whenever the frame in force changes)."""
+        frame = self.outline.current()
+        key = (frame.start, frame.rank) if frame is not None else None
+        if not self.sections or self.sections[-1].key != key:
+            if frame is None:
+                self.sections.append(Section(title="", mood=None, begin=None, end=None, start=0, key=key))
+            else:
+                self.sections.append(Section(
+                    title=self.text[frame.start : frame.start + len(frame.title)].strip()[:60] or frame.title[:60],
+                    mood=str(frame.mood), begin=frame.begin.isoformat() if frame.begin else None,
+                    end=frame.end.isoformat() if frame.end else None, start=frame.start, key=key,
+                ))
+        return len(self.sections) - 1
 
     # -- the walk --------------------------------------------------------------------------------------------
 
@@ -104,64 +137,87 @@ class _Walk:
         segs = self.segs
         si = 0
         for pi, para in enumerate(segs.paragraphs):
-            self._update_frame(para)
-            para_time = self.frame
             while si < len(segs.sentences) and segs.sentences[si].parent < pi:
                 si += 1
+            first = si
             while si < len(segs.sentences) and segs.sentences[si].parent == pi:
-                para_time = self._sentence(segs.sentences[si], para_time)
                 si += 1
+            sentences = segs.sentences[first:si]
+            self._paragraph(pi, para, sentences)
 
-    def _update_frame(self, para: Span) -> None:
-        """Headings and lead paragraphs set the year and whether a list of targets follows."""
-        if para.end - para.start > FRAME_PARAGRAPH_MAX:
-            if not _BULLET.match(self.view, para.start):
-                self.target_frame = False
-            return
-        body = self.view[para.start : para.end]
-        has_figures = bool(self._figures_in(para.start, para.end))
-        heading = not _TERMINAL.search(body) and len(body.strip()) <= HEADING_MAX
-        bullet = bool(_BULLET.match(body))
-        if has_figures:
-            return
-        year_when = None
-        for tm in self._times_in(para.start, para.end):
-            if tm.role == "base":
-                continue
-            w = resolve(tm, self._context_year(None), self.pub)
-            if w is not None and (w.whole_year or w.kind == "range"):
-                year_when = w
-                break
-        if year_when is not None and rules.PLANNING_WORD.search(body):
-            self.frame = year_when
-            # Only a heading opens a list of targets; a sentence that mentions 目标任务 does not.
-            self.target_frame = heading and bool(rules.TARGET_HEADING.search(body))
-        elif heading:
-            if rules.TARGET_HEADING.search(body):
-                self.target_frame = True
-            elif not bullet:
-                self.target_frame = False
-        elif not bullet and len(body) > 100:
-            self.target_frame = False
+    def _paragraph(self, index: int, para: Span, sentences: list[Span]) -> None:
+        view = self.view
+        headline = False
+        first_end = sentences[0].end if sentences else para.end
+        found = heading_rank(view, para.start, para.end, first_end)
+        if found is not None:
+            rank, heading_end = found
+            if index == 0 and rank == UNNUMBERED:
+                rank = TITLE
+            if self._figures_in(para.start, heading_end):
+                # A headline that reports figures (1至4月…完成投资1530.9亿元) is read as a sentence; a numbered one
+                # still ends the frames below its rank.
+                if rank < UNNUMBERED and rank > TITLE:
+                    self.outline.heading(rank, None)
+                else:
+                    headline = True
+                found = None
+            else:
+                words = view[para.start : heading_end]
+                frame = frame_from_times(
+                    self._times_in(para.start, heading_end), words, self.pub, self._context_year(None),
+                    title=words.strip(), start=para.start, rank=rank,
+                )
+                if rank >= UNNUMBERED and frame is not None and frame.mood is Mood.NEWS:
+                    frame = None  # a subhead naming a year without saying plan or review changes nothing
+                self.outline.heading(rank, frame)
+                if TARGET_HEADING.search(words):
+                    self.target_block = True
+                elif not is_bullet(view, para.start):
+                    self.target_block = False
+        if found is None:
+            if self.target_block and not is_bullet(view, para.start) and para.end - para.start > TARGET_ITEM_MAX:
+                self.target_block = False
+            if sentences:
+                lead = self._lead(sentences[0])
+                if lead is not None:
+                    self.outline.lead(lead)
+        carried: When | None = None
+        self.items.in_headline = headline
+        heading_end = found[1] if found is not None else -1
+        for sent in sentences:
+            self.items.in_heading = sent.start < heading_end
+            carried = self._sentence(sent, carried)
+            announced = announced_frame(view, self._times_in(sent.start, sent.end), sent.start, sent.end, self.pub,
+                                        self._context_year(None), 0)
+            if announced is not None:
+                self.outline.lead(announced)
+
+    def _lead(self, sent: Span) -> Frame | None:
+        parts = clauses(self.view, sent)
+        if not parts:
+            return None
+        first = parts[0]
+        times = self._times_in(first.start, first.end)
+        if not times:
+            return None
+        return lead_frame(self.view, first.start, first.end, times, self.view[sent.start : sent.end], self.pub,
+                          self._context_year(None), 0)
 
     def _sentence(self, sent: Span, carried: When | None) -> When | None:
+        """Read one sentence; returns the time that carries to the next sentence of the paragraph."""
         view = self.view
-        when = carried
-        target = self.target_frame
         sent_figs = self._figures_in(sent.start, sent.end)
         sent_times = self._times_in(sent.start, sent.end)
-        target_at = rules.TARGET_LIST_START.search(view, sent.start, sent.end)
-        if not sent_figs and not sent_times and not target and target_at is None:
-            # Most sentences of an article: nothing to find, nothing to carry.
-            return when
+        target_at = TARGET_LIST.search(view, sent.start, sent.end)
+        if not sent_figs and not sent_times and not self.target_block and target_at is None:
+            return carried  # most sentences of an article: nothing to find, nothing to carry
+        state = _Sentence(when=carried, own=carried is not None, target=self.target_block)
         sent_clauses = clauses(view, sent)
-        future_when: When | None = None  # a deadline named in this sentence, for pledges without a figure
-        items: list[_Item] = []
-        topics: dict[int, str] = {}
-        time_clause: tuple[int, int] | None = None  # the short clause that named the time last
+        opened: When | None = None  # a time that opens this sentence carries to the next ones
         fi = ti = 0
+        seen_figure = False
         for k, clause in enumerate(sent_clauses):
-            # Figures and times of this clause, taken in order from the sentence's lists.
             while fi < len(sent_figs) and sent_figs[fi].start < clause.start:
                 fi += 1
             while ti < len(sent_times) and sent_times[ti].start < clause.start:
@@ -172,150 +228,39 @@ class _Walk:
             while ti < len(sent_times) and sent_times[ti].start < clause.end:
                 ti += 1
             figs, tms = sent_figs[f0:fi], sent_times[t0:ti]
-            if tms and figs:
+            if tms:
                 events = sorted([(f.start, 1, f) for f in figs] + [(t.start, 0, t) for t in tms], key=lambda e: e[:2])
             else:
-                events = [(t.start, 0, t) for t in tms] or [(f.start, 1, f) for f in figs]
+                events = [(f.start, 1, f) for f in figs]
+            clause_figs = [e[2] for e in events if e[1]]
             for _, is_fig, ev in events:
                 if not is_fig:
-                    if ev.role == "base":
-                        continue
-                    w = resolve(ev, self._context_year(when), self.pub)
-                    if w is None:
-                        continue
-                    when = w
-                    if not figs and clause.end - clause.start <= TIME_CLAUSE_MAX:
-                        time_clause = (clause.start, clause.end)
-                    else:
-                        time_clause = None
-                    if w.end is not None and w.end >= self.pub.start and (
-                        w.kind in ("deadline", "range") or w.end.year > self.pub.year
-                    ):
-                        # An explicit deadline or a later year; 今年 / 全年 alone do not turn 确保完成… into a pledge.
-                        future_when = w
+                    w = self._time(ev, clause, figs, state)
+                    if w is not None and not seen_figure and k <= 1 and ev.start - clause.start <= 2:
+                        opened = w
                     continue
-                if k not in topics:
-                    topics[k] = self._topic(sent_clauses[:k])
-                self._figure(ev, sent, clause, when, target, items, topics[k], time_clause, k, sent_clauses)
-            if not figs and (target or future_when is not None):
-                self._pledge(clause, when, future_when, target)
-            if target_at is not None and not target and target_at.start() < clause.end:
-                target = True
-        return when
+                seen_figure = True
+                self.items.figure(ev, sent, clause, k, sent_clauses, state, self.outline.current(), clause_figs)
+            if not figs:
+                self.items.pledge(clause, state, self.outline.current())
+            if target_at is not None and not state.target and target_at.start() < clause.end:
+                state.target = True
+        return opened if opened is not None else carried
 
-    def _topic(self, before: list[Span], strict: bool = True) -> str:
-        """The topic from the clauses before the figure's own (its own clause names its subject itself)."""
-        for clause in before[:3]:
-            t = topic_of(self.view[clause.start : min(clause.end, clause.start + LEFT_WINDOW)], strict)
-            if t:
-                return t
-        return ""
-
-    def _figure(self, fig: Figure, sent: Span, clause: Span, when: When | None, target: bool, items: list[_Item],
-                topic: str, time_clause: tuple[int, int] | None, k: int, sent_clauses: list[Span]) -> None:
-        view, pub = self.view, self.pub
-        left_start = max(clause.start, fig.cmp_start - LEFT_WINDOW)
-        previous = items[-1] if items else None
-        same_clause = previous is not None and previous.end > clause.start
-        if same_clause:
-            # 增长6.1%和7.8%: the words before this figure start after the one before it.
-            left_start = max(left_start, previous.end)
-        left = view[left_start : fig.cmp_start]
-        right = view[fig.end : min(clause.end, fig.end + RIGHT_WINDOW)]
-        sentence_left = view[max(sent.start, fig.cmp_start - SENTENCE_WINDOW) : fig.cmp_start]
-        plan = plan_in(sentence_left)
-        # A plan named in the sentence (《…行动方案》明确了…) makes its figures targets, even after 了.
-        strong = bool(plan or rules.STRONG_CUE.search(sentence_left)
-                      or rules.STRONG_CUE.search(view, fig.cmp_start, fig.end))
-        past = bool(rules.PAST_MARKER.search(left)) or bool(rules.PAST_MARKER.match(right))
-        weak = fig.comparator is not None and not fig.approx_more
-        kind = rules.classify(when, pub, strong=strong, weak=weak, past_marker=past, target_list=target)
-
-        cleaned = clean_left(left)
-        if kind == "fact" and previous is not None and previous.kind == "fact":
-            if fig.unit_normalized == "percent" and is_growth_only(cleaned):
-                prev = self.facts[previous.index]
-                if prev.growth_percent is None:
-                    prev.growth_percent = fig.value
-                    end = self._quote(clause.start, clause.end)[1]
-                    if end > prev.start:
-                        prev.quote = self.text[prev.start : end]
-                    return
-            if is_change_only(cleaned):
-                return
-
-        plan_short = plan[3] if plan else ""
-        previous_base = previous.base if previous else ""
-        subject, base, growth = figure_subject(left, right, fig.unit_normalized, previous_base=previous_base,
-                                               topic=topic, plan=plan_short, cleaned=cleaned,
-                                               lenient_topic=lambda: self._topic(sent_clauses[:k], strict=False),
-                                               same_clause_subject=previous.subject if same_clause else "")
-        qs, qe = self._quote(clause.start, clause.end)
-        if qe - qs > MAX_QUOTE:
-            qs, qe = self._quote(max(clause.start, fig.cmp_start - LEFT_WINDOW),
-                                 min(clause.end, fig.end + RIGHT_WINDOW))
-        if time_clause is not None and k > 0 and sent_clauses[k - 1].start == time_clause[0]:
-            qs = self._quote(time_clause[0], time_clause[1])[0]
-        quote = self.text[qs:qe]
-        parent_index = parent_quote = None
-        if points_back(view[clause.start : clause.start + 6]) and previous is not None and previous.kind == kind:
-            parent_index = previous.index
-            parent_quote = (self.commitments if kind == "commitment" else self.facts)[parent_index].quote
-
-        comparator = fig.comparator
-        if kind == "commitment":
-            if comparator is None:
-                comparator = comparator_in(left) or "="
-            deadline = period_start = None
-            if when is not None and when.kind not in ("present", "asof", "future") and when.end is not None:
-                deadline = when.end.isoformat()
-                if when.kind == "range" or when.whole_year:
-                    period_start = when.begin.isoformat() if when.begin else None
-            self.commitments.append(Commitment(
-                quote=quote, subject=subject, comparator=comparator, value=fig.value, unit=fig.unit,
-                value_normalized=fig.value_normalized, unit_normalized=fig.unit_normalized, deadline=deadline,
-                period_start=period_start, value_max=fig.value_max,
-                parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
-                parent_quote=parent_quote, parent_index=parent_index, start=qs,
-            ))
-            items.append(_Item("commitment", len(self.commitments) - 1, base, qs, subject, fig.end))
+    def _time(self, tm: TimeMatch, clause: Span, figs: list[Figure], state: _Sentence) -> When | None:
+        if tm.role == "base":
+            return None
+        w = resolve(tm, self._context_year(state.when), self.pub)
+        if w is None:
+            return None
+        state.when, state.own, state.when_at = w, True, tm.start
+        if not figs and clause.end - clause.start <= TIME_CLAUSE_MAX:
+            state.time_clause = (clause.start, clause.end)
         else:
-            as_of = self._as_of(when)
-            self.facts.append(Fact(
-                quote=quote, subject=subject, value=fig.value, unit=fig.unit,
-                value_normalized=fig.value_normalized, unit_normalized=fig.unit_normalized, as_of=as_of,
-                growth_percent=fig.value if growth else None, comparator=comparator or "=",
-                value_max=fig.value_max, parent_quote=parent_quote, parent_index=parent_index, start=qs,
-            ))
-            items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end))
+            state.time_clause = None
+        if w.end is not None and w.end >= self.pub.start and w.kind != "present" and (
+            w.kind in ("deadline", "range") or w.end.year >= self.pub.year
+        ):
+            state.future = w
+        return w
 
-    def _as_of(self, when: When | None) -> str:
-        """The end of the period a fact describes; the publication date when the text names none."""
-        if when is None or when.end is None or when.kind == "present" or when.end > self.pub.end:
-            return self.pub.end.isoformat()
-        return when.end.isoformat()
-
-    def _pledge(self, clause: Span, when: When | None, future_when: When | None, target: bool) -> None:
-        """A pledge without a figure: 到2025年…打造…高地, or an item in a list of targets (生态环境质量持续改善)."""
-        body = self.view[clause.start : clause.end]
-        if len(body) > 80 or rules.PAST_MARKER.search(body):
-            return
-        deadline_when = None
-        if future_when is not None and starts_with_completion(body):
-            deadline_when = future_when
-        elif target and is_goal_clause(body):
-            if rules.is_past(when, self.pub) or (when is not None and when.kind in ("present", "asof")):
-                return
-            deadline_when = when
-        else:
-            return
-        qs, qe = self._quote(clause.start, clause.end)
-        deadline = period_start = None
-        if deadline_when is not None and deadline_when.end is not None and deadline_when.kind != "future":
-            deadline = deadline_when.end.isoformat()
-            if deadline_when.kind == "range" or deadline_when.whole_year:
-                period_start = deadline_when.begin.isoformat() if deadline_when.begin else None
-        self.commitments.append(Commitment(
-            quote=self.text[qs:qe], subject=qualitative_subject(body), comparator=None, value=None, unit=None,
-            value_normalized=None, unit_normalized=None, deadline=deadline, period_start=period_start, start=qs,
-        ))

@@ -22,6 +22,8 @@ class Commitment:
     parent_quote: str | None = None  # the quote of the figure this one is part of (其中 …)
     parent_index: int | None = None  # that figure's index in the same list
     start: int = -1  # offset of the quote in Extraction.text
+    place: str | None = None  # the place it is about (places.label): the document's unless its sentence names one
+    section: int = -1  # index in Extraction.sections
 
     def to_schema_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -36,6 +38,8 @@ class Commitment:
             "period_start": self.period_start,
         }
         _extras(out, self.value_max, self.parent_plan, self.parent_quote, self.parent_index)
+        if self.place:
+            out["place"] = self.place
         return out
 
 
@@ -54,6 +58,10 @@ class Fact:
     parent_quote: str | None = None
     parent_index: int | None = None
     start: int = -1
+    period_start: str | None = None  # for a figure over a stretch of time: 五年累计…, 1至4月…
+    preliminary: bool = False  # 预计: a first estimate of a result
+    place: str | None = None
+    section: int = -1
 
     def to_schema_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -67,7 +75,13 @@ class Fact:
             "growth_percent": self.growth_percent,
             "comparator": self.comparator,
         }
+        if self.period_start:
+            out["period_start"] = self.period_start
+        if self.preliminary:
+            out["preliminary"] = True
         _extras(out, self.value_max, None, self.parent_quote, self.parent_index)
+        if self.place:
+            out["place"] = self.place
         return out
 
 
@@ -83,15 +97,32 @@ def _extras(out: dict, value_max, parent_plan, parent_quote, parent_index) -> No
 
 
 @dataclass(slots=True)
+class Section:
+    """A stretch of the document read in one frame: under a heading, or after a paragraph's opening."""
+
+    title: str  # the heading or the opening words (一、2025年工作回顾; 过去一年); "" before any frame
+    mood: str | None  # review | plan | news (frames.Mood), None when nothing frames it
+    begin: str | None  # the period it speaks of
+    end: str | None
+    start: int  # offset of its words in Extraction.text
+    key: object = None  # for the walk: which frame opened it
+
+
+@dataclass(slots=True)
 class Extraction:
     published: str
     text: str  # the text the quotes are taken from (the input, less any HTML markup)
     commitments: list[Commitment] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    place: str | None = None  # the place the document is about, when known
 
     def to_schema_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "published": self.published,
             "commitments": [c.to_schema_dict() for c in self.commitments],
             "facts": [f.to_schema_dict() for f in self.facts],
         }
+        if self.place:
+            out["place"] = self.place
+        return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from trackers.extract.comparators import prefix_comparator, suffix_comparator
 
@@ -26,8 +27,18 @@ UNITS: dict[str, tuple[str, float]] = {
     "平方公里": ("km2", 1), "平方米": ("m2", 1), "亩": ("mu", 1), "公顷": ("ha", 1),
     "吨": ("ton", 1), "斤": ("jin", 1), "公斤": ("kg", 1), "千克": ("kg", 1),
     "千瓦时": ("kWh", 1), "千瓦": ("kW", 1), "兆瓦": ("MW", 1),
-    "立方米": ("m3", 1), "标箱": ("TEU", 1),
+    "立方米": ("m3", 1), "标箱": ("TEU", 1), "吨标准煤": ("tce", 1), "场次": ("count", 1),
+    "成": ("percent", 10),  # 三成 is 30 %
 }
+# Rates written with a slash: 30万元/人, 29微克/立方米, 0.6人/百亿元 (the magnitude before the number's unit applies).
+_PER_TOP = {"元": "CNY", "人": "person", "吨": "ton", "千克": "kg", "公斤": "kg", "千瓦时": "kWh", "微克": "ug",
+            "毫克": "mg", "立方米": "m3", "美元": "USD", "件": "count", "个": "count"}
+_PER_BOTTOM = {"人": "person", "立方米": "m3", "平方米": "m2", "百亿元": "1e10 CNY", "亿元": "1e8 CNY",
+               "万元": "1e4 CNY", "元": "CNY", "吨": "ton", "千瓦时": "kWh", "年": "year", "天": "day", "亩": "mu",
+               "户": "household", "万人": "1e4 person", "公顷": "ha", "平方公里": "km2"}
+for _top, _top_norm in _PER_TOP.items():
+    for _bottom, _bottom_norm in _PER_BOTTOM.items():
+        UNITS[f"{_top}/{_bottom}"] = (f"{_top_norm}/{_bottom_norm}", 1)
 # Counters: what they count is a plain number of things.
 COUNTERS = "个 项 家 户 座 所 条 辆 台 套 间 张 件 处 栋 艘 架 场 只 头 株 棵 宗 笔 支 种 款 块 根 批 张"
 for _c in COUNTERS.split():
@@ -82,7 +93,7 @@ _SIZE_CLASS_NOUN = re.compile(r"[十百千万亿]+级(?:台阶|档次|门槛|关
 # ideas. These nouns name abstractions, not countable results.
 _ABSTRACT_NOUNS = re.compile(
     r"方面|方向|领域|环节|重点|目标|任务|问题|作用|体系|机制|原则|理念|意识|优先|必须|坚持|统筹|关系|层面|阶段|步|"
-    r"维度|路径|抓手|支撑|引擎|中心|战略|工程|行动|板块|主线|要求|能力|模式|格局|定位|特点|优势|短板|字|点"
+    r"维度|路径|抓手|支撑|引擎|中心|战略|工程|行动|板块|主线|要求|能力|模式|格局|定位|特点|优势|短板|字|点|台阶|关口"
 )
 
 
@@ -108,7 +119,63 @@ def find_figures(view: str) -> list[Figure]:
         fig = _figure(view, m)
         if fig is not None:
             out.append(fig)
+    out = _ranges(view, out)
+    if "、" in view:
+        milestones = [fig for m in MILESTONES_RE.finditer(view) if (fig := _milestones(view, m)) is not None]
+        if milestones:
+            out = [f for f in out if not any(ms.start <= f.start < ms.end for ms in milestones)] + milestones
+            out.sort(key=lambda f: f.start)
     return out
+
+
+def _ranges(view: str, figures: list[Figure]) -> list[Figure]:
+    """5%—5.5%, 4.5%-5%: a range written with the unit at both ends is one figure (>= the low end)."""
+    out: list[Figure] = []
+    for fig in figures:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.value_max is None and fig.start == prev.end + 1 and view[prev.end] in "—~-至到"
+                and prev.unit == fig.unit and fig.value > prev.value and prev.comparator is None):
+            out[-1] = Figure(
+                start=prev.start, end=fig.end, cmp_start=prev.cmp_start, value=prev.value, value_max=fig.value,
+                unit=prev.unit, unit_normalized=prev.unit_normalized, value_normalized=prev.value_normalized,
+                comparator=">=", approx_more=False, chinese_numeral=prev.chinese_numeral,
+            )
+            continue
+        out.append(fig)
+    return out
+
+
+# 连续跨越7万亿、8万亿、9万亿三个大台阶: steps passed on the way, of which only the highest is the figure (the
+# unit is often left out: the measure names it).
+MILESTONES_RE = re.compile(
+    rf"(?<![\d.])(?P<first>{_ARABIC})(?P<mag1>万亿|亿|万)(?:、(?:{_ARABIC})(?:万亿|亿|万)){{1,8}}元?"
+)
+_NUM_MAG = re.compile(rf"({_ARABIC})(万亿|亿|万)")
+_STEP_VERB = re.compile(r"(?:跨越|突破|迈上|跃上|站上|越过|登上)(?:了)?$")
+_MONEY_WORDS = re.compile(r"生产总值|收入|投资|规模|产值|总额|营收|消费|贸易|销售|GDP|经济总量|资金|贷款|存款|税")
+
+
+def _milestones(view: str, m: re.Match) -> Figure | None:
+    values = [(float(num.replace(",", "")) * MAGNITUDES[mag], mag) for num, mag in _NUM_MAG.findall(m.group())]
+    if len(values) < 2 or any(b[0] <= a[0] for a, b in pairwise(values)):
+        return None  # milestones rise: anything else is a list of separate figures
+    end = m.end()
+    if (view[end : end + 1] and view[end] in UNITS) or _FIGURE_TAIL.match(view, end):
+        return None  # the unit follows the last number: ordinary figures, read one by one
+    top, mag = values[-1]
+    left = view[max(0, m.start() - 16) : m.start()]
+    money = bool(_MONEY_WORDS.search(left)) or m.group().endswith("元")
+    pre = _STEP_VERB.search(left)
+    last = _NUM_MAG.findall(m.group())[-1][0]
+    return Figure(
+        start=m.start(), end=end, cmp_start=m.start() - len(pre.group()) if pre else m.start(),
+        value=_tidy(float(last.replace(",", ""))), value_max=None, unit=mag + ("元" if money else ""),
+        unit_normalized="CNY" if money else "count", value_normalized=_tidy(top),
+        comparator=">" if pre else None, approx_more=False, chinese_numeral=False,
+    )
+
+
+_FIGURE_TAIL = re.compile(rf"(?:多|余)?(?:{_UNIT_ALT})")
 
 
 def _figure(view: str, m: re.Match) -> Figure | None:
@@ -127,7 +194,11 @@ def _figure(view: str, m: re.Match) -> Figure | None:
         return None  # 两个千亿级台阶: steps of a size class, not a count of things to track
     num = m.group("num")
     chinese = not num[0].isdigit()
-    if chinese and not _plausible_chinese(view, m, num):
+    if unit == "成":
+        # 三成 is a share only when nothing follows but punctuation or a hedge (一成不变, 建成 are words).
+        if (nxt and "\u4e00" <= nxt <= "\u9fff" and not m.group("suffix")) or (len(num) > 2 and chinese):
+            return None
+    elif chinese and not _plausible_chinese(view, m, num):
         return None
     value = _read(num)
     if value is None:

@@ -45,12 +45,14 @@ _INTENT = re.compile(r"力争|争取|确保|预计|预期|计划|(?<!即)将(?!�
 _GENERIC_START = re.compile(
     r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排|明确|提出|包括|涉及|部署|确定|印发|出台|共有|拥有|现有)"
 )
+_GENERIC_TASK_END = re.compile(r"(?:推进|实施|推动|加快|开展|抓好|做好|谋划|部署)$")
 # 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured.
 _ACHIEVE = re.compile(r"可?(?:实现|完成(?=[^率]))")
 # The verb that joins the subject and the figure: 规模[突破]500亿元, 失业率[控制在]5.5%以内.
 _LINK_END = re.compile(
     r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|拥有|共有|有|保持在|稳定在|控制在|"
-    r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|在|至|到|了|的|可|能|将)+$"
+    r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|跃升到|跃升至|增加至|减少到|缩小到|缩小至|"
+    r"跨越|平均为|折合|从|由|在|至|到|了|的|可|能|将)+$"
 )
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
 _ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独|分别|连续")
@@ -63,7 +65,10 @@ _TITLE = re.compile(r"《[^》]{1,80}》")
 # start the subject.
 _TIME_WITH_PREPOSITION = re.compile(r"(?:截至|截止到?|到|至)?(?:" + TIME_RE.pattern + ")", TIME_RE.flags)
 _ANAPHOR = re.compile(r"^(?:相关|该|其|这些|上述|此类|这)")
-_GROWTH_END = re.compile(r"(?:增长|增速|增幅|上涨|涨幅|下降|降幅|回落|提高|提升|减少|降低|增加)$")
+_GROWTH_END = re.compile(r"(?:增长|增速|增幅|上涨|涨幅|下降|降幅|回落|提高|提升|减少|降低|增加|下跌|跌)$")
+# A fall: reported as a negative growth (跌2.8% → 增长率 −2.8).
+_DECLINE = frozenset({"下降", "降幅", "回落", "减少", "降低", "下跌", "跌"})
+_METRIC_TAIL = re.compile(r"(?:年均)?(?:增长率|增速|增幅|涨幅|降幅)$")
 _ATTRIBUTE = re.compile(
     r"(?:总投资额?|投资额?|总额|金额|总金额|产值|总产值|营收|营业收入|收入|规模|面积|总面积|占比|比重|增加值|"
     r"销售额|交易额|总量|产量|税收|利润)$"
@@ -76,20 +81,35 @@ _CHANGE_ONLY = re.compile(
     r"^比.{1,12}(?:高|低|快|慢|多|少)$"
 )
 # The counted noun ends at a conjunction (40亿元产值并带动…); a verb right after it stays (77个重大项目集中开工).
-_NOUN_STOP = re.compile(r"并|和|及|以及|与|或者|等|的|其中|同时")
+_NOUN_STOP = re.compile(r"并|和|及|以及|与|或者|等|的|其中|同时|取得|完成|实现|\d")
 _NOUN_AFTER = re.compile(r"[^\s,;:。!?、()《》\[\]]{1,18}")
 _GOAL_END = re.compile(
-    r"(?:持续|继续|稳步|基本|明显|显著|进一步|不断|稳中有|总体|保持|全面|有效|大幅|逐步)?"
-    r"(?:改善|下降|降低|提高|提升|增强|优化|平衡|同步|提质|增长|稳定|好转|扩大|缩小|减少|增加|达标|向好)$"
+    r"(?:持续|继续|稳步|基本|明显|显著|进一步|不断|稳中有|总体|保持|全面|有效|大幅|逐步|更加|更为)?"
+    r"(?:改善|下降|降低|提高|提升|增强|优化|平衡|同步|提质|增长|稳定|好转|扩大|缩小|减少|增加|达标|向好|跃升|"
+    r"均衡|幸福美好|美好|完善|健全|巩固|提速|领先|"
+    # an outcome named as a step: 迈上新台阶, 取得新突破, 取得更大成效, 取得决定性进展, 达到国家要求
+    r"迈上新台阶|再上新台阶|取得(?:新|更大|重大|决定性|显著|明显|实质性)?(?:突破|成效|进展|成果)|"
+    r"达到国家要求|完成国家下达(?:的)?(?:目标|任务))$"
 )
 _COMPLETION_START = re.compile(
-    r"^(?:基本|全面|初步|率先|加快|努力|力争|确保|总体|整体)?"
-    r"(?:建成|建设成为|打造成为|打造|形成|实现|完成|成为|构建|培育|基本形成|跻身|迈入|进入)"
+    r"^(?:(?:基本|全面|初步|率先|加快|努力|力争|确保|总体|整体|顺利|如期|按期|按照国家要求|按国家要求)+)?"
+    r"(?:建成|建设成为|打造成为|打造|形成|实现|完成|成为|构建|培育|基本形成|跻身|迈入|进入|呈现)"
 )
+# A clause that sets a task rather than states an outcome: 保持社会和谐稳定, 推动经济实现质的有效提升.
+_TASK_START = re.compile(r"^(?:保持|推动|推进|加快|坚持|着力|深入|持续|促进|加强|扎实|大力|积极|统筹|做好|抓好|强化|"
+                         r"坚决|全力|聚焦|围绕|发挥|用好|落实|深化)")
+# A target relative to something else, with no figure (接近发达经济体水平, 高于全省平均水平).
+_RELATIVE = re.compile(
+    r"(?:接近|赶上|追上|高于|低于|快于|慢于|领先于|不低于|超过).{0,12}水平|平均水平|全国前列|第一方阵"
+)
+# What only qualifies the target before it: 努力争取更好结果, 争取更优水平, 等等; or how a target is assessed.
+_HEDGE = re.compile(r"争取更好|更好结果|更优水平|更好水平|^等等$|考核|弹性|不纳入|留有|^在.{0,12}(?:中|下|上)$")
+_ANAPHORIC = re.compile(r"上述|以上|这一|此项|这些|前述")
 
 
 def clean_left(text: str) -> str:
     """The words before a figure, less time, comparison bases, plan verbs and the linking verb."""
+    text = text.lstrip("、 ")
     if "》" in text:
         text = text[text.rindex("》") + 1 :]
     if "——" in text:
@@ -107,8 +127,13 @@ def clean_left(text: str) -> str:
 
 
 def is_growth_only(left_clean: str) -> bool:
-    """增长8.1% / 同比增速36% / 年均增长6.5% right after another figure: its growth, not a new item."""
-    return bool(re.fullmatch(r"(?:年均|平均)?(?:增长|增速|增幅|上涨|涨幅|增|长)?", left_clean))
+    """增长8.1% / 同比增速36% / 下降7.4% right after a level: its growth, not a new item (年均增长 is a rate of its
+    own, over a period)."""
+    return bool(re.fullmatch(r"(?:实际)?(?:增长|增速|增幅|上涨|涨幅|增|长|下降|降幅|回落|减少|下跌|跌)", left_clean))
+
+
+def is_decline(left_clean: str) -> bool:
+    return bool(re.search(r"(?:下降|降幅|回落|减少|降低|下跌|跌)$", left_clean))
 
 
 def is_change_only(left_clean: str) -> bool:
@@ -124,7 +149,9 @@ def noun_after(right: str) -> str:
         return ""
     noun = m.group()
     stop = _NOUN_STOP.search(noun, 1)
-    return noun[: stop.start()] if stop else noun
+    noun = noun[: stop.start()] if stop else noun
+    # 重点项目建设: the construction of the projects; the projects are what is counted.
+    return re.sub(r"(?<=项目|工程)(?:建设|实施)$", "", noun)
 
 
 _ACTOR_END = re.compile(
@@ -180,6 +207,7 @@ def figure_subject(
     cleaned: str | None = None,
     lenient_topic: Callable[[], str] | None = None,
     same_clause_subject: str = "",
+    previous_subject: str = "",
 ) -> tuple[str, str, bool]:
     """(subject, base noun phrase for later attributes, is_growth) for one figure.
 
@@ -199,25 +227,34 @@ def figure_subject(
 
     growth = False
     anaphor = bool(_ANAPHOR.match(clean))
-    if unit_normalized in ("percent", "pp"):
+    if unit_normalized == "percent":
         m = _GROWTH_END.search(clean)
         if m:
-            growth = m.group() in ("增长", "增速", "增幅", "上涨", "涨幅", "提高", "提升", "增加")
             head, verb = clean[: m.start()], m.group()
             head = _LINK_END.sub("", head)
-            if re.search(r"(?:率|增速|增幅|涨幅|降幅|比重|占比)$", head):
+            average = re.search(r"(?:年均|平均)$", head)
+            if average:
+                head = head[: average.start()]
+            if not head:
+                # 年均增长5.9% right after the level it belongs to: that level's indicator.
+                head = _METRIC_TAIL.sub("", same_clause_subject or previous_subject or topic)
+            prefix = average.group() if average else ""
+            if re.search(r"(?:率|比重|占比)$", head):
                 clean = head
-            elif verb in ("上涨", "涨幅"):
-                clean = head + "涨幅"
-            elif verb in ("下降", "降幅", "回落", "减少", "降低"):
-                clean = head + "降幅"
-            elif verb == "增速":
-                clean = head + "增速"
+            elif verb in _DECLINE:
+                growth = True
+                clean = head + prefix + "增长率"
+            elif verb in ("上涨", "涨幅") or "居民消费价格" in head:
+                growth = True
+                clean = head + prefix + "涨幅"
             else:
-                clean = head + "增长率"
+                growth = verb not in ("提高", "提升", "增加") or not re.search(r"率|比重|占比|强度", head)
+                clean = head + prefix + ("增长率" if growth else "")
             base = head
         else:
             base = clean
+    elif unit_normalized == "pp":
+        base = clean
     else:
         base = clean
 
@@ -250,6 +287,8 @@ def figure_subject(
             clean = (previous_base or topic) + noun
         base = clean
     if counted:
+        if noun and _GENERIC_TASK_END.search(clean):
+            clean = ""  # 扎实推进320个重点项目: a task verb says nothing of what is counted
         base = clean + noun
         suffix = "人数" if unit_normalized == "person" else "数"
         if unit_normalized == "person_time":
@@ -284,14 +323,32 @@ def qualitative_subject(clause: str) -> str:
     return text[:40]
 
 
+def _bare(clause: str) -> str:
+    return _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
+
+
 def is_goal_clause(clause: str) -> bool:
     """A clause that states an outcome without a figure: 生态环境质量持续改善, 基本建成现代化产业体系."""
-    text = _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
-    if len(text) < 4 or len(text) > 40:
+    text = _bare(clause)
+    if len(text) < 4 or len(text) > 60 or _HEDGE.search(text) or _ANAPHORIC.search(text):
         return False
-    return bool(_GOAL_END.search(text) or _COMPLETION_START.match(text))
+    if _COMPLETION_START.match(text):
+        return True
+    return bool(_GOAL_END.search(text)) and not _TASK_START.match(text)
+
+
+def is_dated_goal(clause: str) -> bool:
+    """Outside a list of targets, a dated clause is a commitment only when it states an outcome of its own:
+    到2030年,经济实力大幅跃升 — not a task (保持社会和谐稳定) nor a target relative to another (接近发达经济体水平)."""
+    text = _bare(clause)
+    return is_goal_clause(clause) and not _RELATIVE.search(text)
+
+
+def is_hedge(clause: str) -> bool:
+    """努力争取更好结果 after a growth target only qualifies it."""
+    return bool(_HEDGE.search(_bare(clause)))
 
 
 def starts_with_completion(clause: str) -> bool:
-    text = _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
+    text = _bare(clause)
     return bool(_COMPLETION_START.match(text)) and len(text) >= 4

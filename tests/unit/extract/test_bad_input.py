@@ -98,11 +98,13 @@ def test_open_bracket_never_closed_does_not_swallow_the_text():
 @pytest.mark.slow
 def test_ten_megabytes_of_text_finish_in_linear_time():
     # About the density of real coverage: one sentence in three or four carries figures.
+    # Each paragraph's target has its own value: a statement repeated word for word is one item.
     paragraph = ("2022年,全市地区生产总值达到1.2万亿元,同比增长5.2%。会议强调,要以更大力度优化营商环境,"
-                 "激发各类市场主体活力,推动各项决策部署落地见效。到2025年,软件产业规模突破800亿元。"
+                 "激发各类市场主体活力,推动各项决策部署落地见效。到2025年,软件产业规模突破{n}亿元。"
                  "记者在现场看到,施工机械往来穿梭,建设者们正加紧推进各项工程,确保项目早日建成投用。"
                  "负责人介绍,下一步将完善政策支持体系,强化要素保障,持续做好服务企业工作。\n")
-    text = paragraph * (10_000_000 // len(paragraph.encode()) + 1)
+    size = len(paragraph.encode())
+    text = "".join(paragraph.format(n=800 + i) for i in range(10_000_000 // size + 1))
     assert len(text.encode()) >= 10_000_000
     start = time.perf_counter()
     result = extract(text, "2023-03-05")

@@ -1,0 +1,372 @@
+"""From a figure in its context to the items it makes, and pledges without a figure.
+
+One figure usually makes one commitment or fact. Some clauses hold more (LABELLING.md, "Figures"):
+
+- a level with its growth is one fact: 实现地区生产总值67665亿元,增长5.5% (the rate goes to growth_percent);
+- from A to B is two facts: 一般公共预算收入从7248亿元提高到8865亿元 — B at the end of the period, A at its base;
+- a 分别 list is one item per member: 城乡居民人均可支配收入分别增长4.4%、5.6% → 城镇…, 农村…;
+- a statement repeated (a headline restating the lead) is one item, and so is a plan's count restated in a report of
+  its progress (320个重点项目完成投资… after 推进2025年320个重点项目建设).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from trackers import places
+from trackers.extract import noise
+from trackers.extract.classify import PAST_MARKER, PRELIMINARY, PRESENT_MARKER, STRONG_CUE, classify
+from trackers.extract.comparators import comparator_in
+from trackers.extract.dates import Published, When
+from trackers.extract.frames import Frame, Mood
+from trackers.extract.indicators import canonical, split_members
+from trackers.extract.models import Commitment, Extraction, Fact
+from trackers.extract.numbers import Figure
+from trackers.extract.parent import plan_in, points_back
+from trackers.extract.subject import (
+    clean_left,
+    figure_subject,
+    is_change_only,
+    is_dated_goal,
+    is_decline,
+    is_goal_clause,
+    is_growth_only,
+    is_hedge,
+    qualitative_subject,
+    topic_of,
+)
+from trackers.extract.text import Span, trim
+
+# How far the rules look around a figure (characters). Clauses are rarely longer; a longer one is cut.
+LEFT_WINDOW = 60
+RIGHT_WINDOW = 24
+SENTENCE_WINDOW = 200
+MAX_QUOTE = 160
+PLEDGE_MAX = 80
+# Tasks: with a time of this year or later they are plans (扎实推进2025年320个重点项目建设).
+_TASK = re.compile(r"推进|实施(?!方案)|开工|新建|培育")
+# 从A提高到B / 由A增至B: A is the figure right after 从 (maybe 从2020年的).
+_FROM = re.compile(r"(?:从|由)(?:[^,;:、]{0,10}?的)?$")
+# 提高到2025年的14万元: a level reached, not a change by that much (增产74亿斤).
+_TO_LEVEL = re.compile(r"(?:到|至)(?:[^,;:、]{0,10}?的)?$")
+# Flows over a period (summed or averaged): they carry the period's start.
+_FLOW = re.compile(r"累计|年均|合计|总计|五年|共计")
+_DEDUPE_DICE = 0.5
+
+
+@dataclass(slots=True)
+class _Item:
+    """What a later figure of the same sentence may refer to."""
+
+    kind: str
+    index: int
+    base: str
+    start: int
+    subject: str
+    end: int  # where its figure ends
+    percent: bool
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def _dice(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+class ItemMaker:
+    def __init__(self, text: str, view: str, pub: Published, section: Callable[[], int]):
+        self.text, self.view, self.pub, self._section = text, view, pub, section
+        self.commitments: list[Commitment] = []
+        self.facts: list[Fact] = []
+        self._sentence = -1
+        self._items: list[_Item] = []
+        self._topics: dict[int, str] = {}
+        self._respective: dict[int, tuple[str, str, list[str] | None]] = {}
+        self.in_headline = False  # the walk is reading a headline (the engine sets it)
+        self.in_heading = False  # ...or a heading, which names a section and pledges nothing
+        self._headline_starts: set[int] = set()
+
+    # -- one figure -----------------------------------------------------------------------------------------
+
+    def figure(self, fig: Figure, sent: Span, clause: Span, k: int, sent_clauses: list[Span], state,
+               frame: Frame | None, clause_figs: list[Figure]) -> None:
+        view, pub = self.view, self.pub
+        if sent.start != self._sentence:
+            self._sentence, self._items, self._topics = sent.start, [], {}
+        items = self._items
+        at = clause_figs.index(fig)
+        next_fig = clause_figs[at + 1] if at + 1 < len(clause_figs) else None
+        left_start = max(clause.start, fig.cmp_start - LEFT_WINDOW)
+        previous = items[-1] if items else None
+        same_clause = previous is not None and previous.end > clause.start
+        if same_clause:
+            # 增长6.1%和7.8%: the words before this figure start after the one before it.
+            left_start = max(left_start, previous.end)
+        if (noise.in_quotes(view, fig) or noise.describes_document(view, fig, clause.end)
+                or noise.is_gap(view, fig, left_start)
+                or noise.target_named_after_the_fact(view, fig, left_start, clause.end)
+                or noise.describes_another_subject(view, fig, clause.end, next_fig)):
+            return
+        left = view[left_start : fig.cmp_start]
+        right = view[fig.end : min(clause.end, fig.end + RIGHT_WINDOW)]
+        sentence_left = view[max(sent.start, fig.cmp_start - SENTENCE_WINDOW) : fig.cmp_start]
+        plan = plan_in(sentence_left)
+        # A plan named in the sentence (《…行动方案》明确了…) makes its figures targets, even after 了.
+        strong = bool(plan or STRONG_CUE.search(sentence_left) or STRONG_CUE.search(view, fig.cmp_start, fig.end))
+        past = bool(PAST_MARKER.search(left)) or bool(PAST_MARKER.match(right))
+        present = bool(PRESENT_MARKER.search(left))
+        weak = fig.comparator is not None and not fig.approx_more
+        when = state.when if state.own else None
+        kind = classify(when, frame, pub, strong=strong, weak=weak, task=bool(_TASK.search(left)), past_marker=past,
+                        present_marker=present, target_list=state.target)
+
+        cleaned = clean_left(left)
+        if kind == "fact" and previous is not None and previous.kind == "fact":
+            if fig.unit_normalized == "percent" and is_growth_only(cleaned) and not previous.percent:
+                prev = self.facts[previous.index]
+                if prev.growth_percent is None:
+                    prev.growth_percent = -fig.value if is_decline(cleaned) else fig.value
+                    end = trim(view, clause.start, clause.end)[1]
+                    if end > prev.start:
+                        prev.quote = self.text[prev.start : end]
+                    return
+            if is_change_only(cleaned) and not _TO_LEVEL.search(left):
+                return
+
+        from_match = _FROM.search(left) if next_fig is not None else None
+        if from_match is not None and kind == "commitment":
+            return  # 从A提高到B in a target: A is the baseline, B the target
+        plan_short = plan[3] if plan else ""
+        subject, base, growth = figure_subject(
+            left, right, fig.unit_normalized, previous_base=previous.base if previous else "",
+            topic=self._topic(sent_clauses, k), plan=plan_short, cleaned=cleaned,
+            lenient_topic=lambda: self._topic(sent_clauses, k, strict=False),
+            same_clause_subject=previous.subject if same_clause else "",
+            previous_subject=previous.subject if previous else "",
+        )
+        subject = self._respective_subject(fig, clause, clause_figs, subject)
+        decline = growth and is_decline(cleaned)
+        qs, qe = trim(view, clause.start, clause.end)
+        if qe - qs > MAX_QUOTE:
+            qs, qe = trim(view, max(clause.start, fig.cmp_start - LEFT_WINDOW), min(clause.end, fig.end + RIGHT_WINDOW))
+        tc = state.time_clause
+        if tc is not None and k > 0 and sent_clauses[k - 1].start == tc[0]:
+            qs = trim(view, tc[0], tc[1])[0]
+        quote = self.text[qs:qe]
+        if self.in_headline:
+            self._headline_starts.add(qs)
+        parent_index = parent_quote = None
+        if points_back(view[clause.start : clause.start + 6]) and previous is not None and previous.kind == kind:
+            parent_index = previous.index
+            parent_quote = (self.commitments if kind == "commitment" else self.facts)[parent_index].quote
+
+        if kind == "commitment":
+            comparator = fig.comparator or comparator_in(left) or "="
+            deadline, period_start = self._deadline(when, frame)
+            if decline and subject.endswith("增长率"):
+                subject = subject[: -len("增长率")] + "降幅"
+            self.commitments.append(Commitment(
+                quote=quote, subject=subject, comparator=comparator, value=fig.value, unit=fig.unit,
+                value_normalized=fig.value_normalized, unit_normalized=fig.unit_normalized, deadline=deadline,
+                period_start=period_start, value_max=fig.value_max,
+                parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
+                parent_quote=parent_quote, parent_index=parent_index, start=qs, section=self._section(),
+            ))
+            items.append(_Item("commitment", len(self.commitments) - 1, base, qs, subject, fig.end,
+                               fig.unit_normalized == "percent"))
+            return
+        clause_left = view[clause.start : fig.cmp_start]
+        as_of, period_start = self._as_of(when, frame, flow=bool(_FLOW.search(clause_left)))
+        if from_match is not None:
+            # 从A提高到B: A is where the period began, unless the text dates it (从2020年的10.5万元).
+            if when is None or not state.own or state.when_at < clause.start + from_match.start():
+                base_date = self._base_date(frame)
+                if base_date is not None:
+                    as_of, period_start = base_date.isoformat(), None
+        value, value_normalized = fig.value, fig.value_normalized
+        if decline:
+            value, value_normalized = -value, -value_normalized
+        self.facts.append(Fact(
+            quote=quote, subject=subject, value=value, unit=fig.unit, value_normalized=value_normalized,
+            unit_normalized=fig.unit_normalized, as_of=as_of, growth_percent=value if growth else None,
+            comparator=fig.comparator or "=", value_max=fig.value_max, parent_quote=parent_quote,
+            parent_index=parent_index, start=qs, period_start=period_start,
+            preliminary=bool(PRELIMINARY.search(view, sent.start, fig.cmp_start)), section=self._section(),
+        ))
+        items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end,
+                           fig.unit_normalized == "percent"))
+
+    def _topic(self, sent_clauses: list[Span], k: int, strict: bool = True) -> str:
+        """The topic from the clauses before the figure's own (its own clause names its subject itself)."""
+        key = k * 2 + strict
+        if key not in self._topics:
+            found = ""
+            for clause in sent_clauses[:k][:3]:
+                found = topic_of(self.view[clause.start : min(clause.end, clause.start + LEFT_WINDOW)], strict)
+                if found:
+                    break
+            self._topics[key] = found
+        return self._topics[key]
+
+    def _respective_subject(self, fig: Figure, clause: Span, clause_figs: list[Figure], subject: str) -> str:
+        """城乡居民人均可支配收入分别增长4.4%、5.6%: each value gets its member's name."""
+        p = self.view.find("分别", clause.start, fig.start)
+        if p < 0:
+            return subject
+        after = [f for f in clause_figs if f.start > p]
+        if len(after) < 2 or fig not in after:
+            return subject
+        i = after.index(fig)
+        if clause.start not in self._respective:
+            phrase = clean_left(self.view[max(clause.start, p - LEFT_WINDOW) : p])
+            self._respective[clause.start] = (phrase, subject, split_members(phrase, len(after)))
+        phrase, shared, members = self._respective[clause.start]
+        if members is None or not phrase:
+            return shared
+        return shared.replace(phrase, members[i]) if phrase in shared else members[i]
+
+    # -- dates ----------------------------------------------------------------------------------------------
+
+    def _deadline(self, when: When | None, frame: Frame | None) -> tuple[str | None, str | None]:
+        """The last day of the period a target is for, and its first when a period is named."""
+        pub = self.pub
+        if when is not None and when.kind == "future":
+            return None, None  # 未来, 今后: no date
+        if when is not None and when.kind not in ("present", "asof") and when.end is not None:
+            period_start = when.begin if (when.kind == "range" or when.whole_year) else None
+            if (when.kind == "deadline" and frame is not None and frame.mood is Mood.PLAN and frame.end == when.end
+                    and frame.begin is not None):
+                period_start = frame.begin  # 到2030年 inside the 十五五 goals: the plan's period
+            return _iso(when.end), _iso(period_start)
+        if frame is not None and frame.mood is not Mood.REVIEW and frame.end is not None and frame.end >= pub.start:
+            return _iso(frame.end), _iso(frame.begin)
+        return None, None
+
+    def _as_of(self, when: When | None, frame: Frame | None, *, flow: bool) -> tuple[str, str | None]:
+        """The end of the period a fact describes (the publication date when nothing places it), and its start for
+        a figure over part of a year (1至4月) or summed over several (五年累计)."""
+        pub = self.pub
+        for t in (when, frame):
+            if t is None:
+                continue
+            if isinstance(t, When) and t.kind == "present":
+                return pub.end.isoformat(), None
+            end, begin = t.end, t.begin
+            if end is None or end > pub.end:
+                continue
+            period_start = None
+            if begin is not None:
+                if begin.year == end.year and (end - begin).days < 360:
+                    period_start = begin
+                elif begin.year < end.year and flow:
+                    period_start = begin
+            return end.isoformat(), _iso(period_start)
+        return pub.end.isoformat(), None
+
+    @staticmethod
+    def _base_date(frame: Frame | None) -> date | None:
+        return frame.base_date() if frame is not None else None
+
+    # -- pledges without a figure ---------------------------------------------------------------------------
+
+    def pledge(self, clause: Span, state, frame: Frame | None) -> None:
+        """A pledge without a figure: an item in a list of targets (生态环境质量持续改善), or an outcome dated by its
+        own sentence (到2030年,…大幅跃升; 确保实现“十五五”良好开局)."""
+        body = self.view[clause.start : clause.end]
+        if self.in_heading or len(body) > PLEDGE_MAX or PAST_MARKER.search(body):
+            return
+        dated = state.future if state.future is not None and state.own else None
+        if state.target:
+            if is_hedge(body) or not is_goal_clause(body):
+                return
+            when = state.when if state.own else None
+            if when is not None and (when.kind in ("present", "asof") or (when.end and when.end < self.pub.start)):
+                return
+        elif dated is not None and is_dated_goal(body):
+            when = dated
+        else:
+            return
+        deadline, period_start = self._deadline(when, frame)
+        qs, qe = trim(self.view, clause.start, clause.end)
+        self.commitments.append(Commitment(
+            quote=self.text[qs:qe], subject=qualitative_subject(body), comparator=None, value=None, unit=None,
+            value_normalized=None, unit_normalized=None, deadline=deadline, period_start=period_start, start=qs,
+            section=self._section(),
+        ))
+
+    # -- the whole document ---------------------------------------------------------------------------------
+
+    def finish(self, extraction: Extraction, place_hint: str | None) -> None:
+        """Drop repeated statements, name indicators alike, and give every item its place."""
+        headline = self._headline_starts
+        extraction.commitments = _once(extraction.commitments, "deadline", headline)
+        facts = _once(extraction.facts, "as_of", headline)
+        by_value: dict[tuple, list[Commitment]] = {}
+        for c in extraction.commitments:
+            by_value.setdefault((c.value_normalized, c.unit_normalized), []).append(c)
+        extraction.facts = [
+            f for f in facts if not _restates(f, by_value.get((f.value_normalized, f.unit_normalized), ()))
+        ]
+        for c in extraction.commitments:
+            if c.value is not None:
+                c.subject = canonical(c.subject)
+        for f in extraction.facts:
+            f.subject = canonical(f.subject)
+        document = places.document_place(extraction.text, hint=place_hint)
+        extraction.place = places.label(document)
+        for item in (*extraction.commitments, *extraction.facts):
+            found = places.item_place(extraction.text, item.start, item.start + len(item.quote), document)
+            item.place = places.label(found)
+
+
+def _once(items: list, date_field: str, headline: set[int]) -> list:
+    """A statement made twice (a headline and its lead) is one item: same figure, date and indicator. The body's
+    wording is kept over a headline's."""
+    kept: list = []
+    by_figure: dict[tuple, list[int]] = {}  # (value, unit, date) → indexes in kept
+    for item in items:
+        if item.value_normalized is None:
+            kept.append(item)
+            continue
+        key = (item.value_normalized, item.unit_normalized, getattr(item, date_field))
+        candidates = by_figure.setdefault(key, [])
+        same = next((
+            i for i in candidates
+            if kept[i].start != item.start and _same_indicator(kept[i].subject, item.subject)
+        ), None)
+        if same is None:
+            candidates.append(len(kept))
+            kept.append(item)
+        elif kept[same].start in headline and item.start not in headline:
+            kept[same] = item
+    return kept
+
+
+def _restates(fact: Fact, commitments: list[Commitment]) -> bool:
+    """A count of the plan's projects repeated in a report of their progress is the plan, not a new result."""
+    return any(
+        c.value_normalized is not None
+        and c.value_normalized == fact.value_normalized
+        and c.unit_normalized == fact.unit_normalized
+        and c.deadline is not None
+        and (c.period_start or "") <= fact.as_of <= c.deadline
+        and _same_indicator(c.subject, fact.subject, 0.4)
+        for c in commitments
+    )
+
+
+def _same_indicator(a: str, b: str, dice: float = _DEDUPE_DICE) -> bool:
+    """Two subjects for one indicator: similar, or one is the other with more words (重点项目投资 and
+    川渝共建…重点项目投资)."""
+    short, long_ = sorted((a, b), key=len)
+    return _dice(a, b) >= dice or (len(short) >= 4 and short in long_) or _dice(short, long_[-len(short) - 2 :]) >= 0.8
