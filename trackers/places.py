@@ -104,7 +104,12 @@ def _build() -> tuple[dict[str, Place], re.Pattern[str]]:
 _NAMES, _NAME_PATTERN = _build()
 _ZONE = re.compile("|".join(map(re.escape, ZONE_WORDS)))
 # "全国人民代表大会" and "全国开放程度最高" speak of national institutions or rankings, not a national figure.
-_NOT_NATIONAL = re.compile(r"全国(?:人民代表大会|人大|政协|各族|排名|第一|前列|领先|率先|首个|首家|开放|最|同类)")
+_NOT_NATIONAL = re.compile(
+    r"全国(?:人民代表大会|人大|政协|各族|排名|第一|前列|领先|率先|首个|首家|首创|首批|首例|首单|首票|首次|唯一|开放|最|"
+    r"同类|双拥|文明|统一大市场|示范|先进|百强|重点)"
+)
+# A city's short name inside the name of a river, a road or a bay is not the city: 苏州河 runs through Shanghai.
+_NOT_A_CITY_AFTER = frozenset("河路街桥湾湖江")
 
 
 def _zone_key(word: str) -> str:
@@ -117,6 +122,8 @@ def mentions(text: str) -> list[Mention]:
     found: list[Mention] = []
     for m in _NAME_PATTERN.finditer(text):
         if m.group() == "全国" and _NOT_NATIONAL.match(text, m.start()):
+            continue
+        if len(_NAMES[m.group()]) == 3 and text[m.end() : m.end() + 1] in _NOT_A_CITY_AFTER:
             continue
         found.append(Mention(_NAMES[m.group()], m.start(), m.end()))
     for m in _ZONE.finditer(text):
@@ -195,23 +202,34 @@ def parse_place(name: str | None) -> Place | None:
     return max((m.place for m in found), key=len)
 
 
-def item_place(text: str, start: int, end: int, document: Place | None) -> Place | None:
-    """The place a figure at text[start:end] is about: the nearest place named in its own sentence before or in
-    it, else the document's. 全市 / 全省 resolve against the document's place; of the national words only those
-    that speak of a national figure (全国, 我国, 国内生产总值) count here, not 中国 in a name or 国务院 approving."""
+def item_place(text: str, start: int, end: int, document: Place | None, at: int | None = None) -> Place | None:
+    """The place a figure is about; text[start:end] is its quote and `at` (when known) where the figure itself
+    stands. A place named in the figure's own clause before it wins; else one that opens a clause of its sentence
+    before it (济南起步区全域实现…; 固定资产投资增长… in the same sentence is the zone's too); else the document's.
+    全市 / 全省 resolve against the document's place; of the national words only those that speak of a national
+    figure (全国, 我国, 国内生产总值) count, not 中国 in a name or 国务院 approving."""
+    at = max(end, start) if at is None else at
     sentence_start = max(text.rfind(ch, 0, max(start, 0)) for ch in "。！？；\n") + 1
-    window = text[sentence_start : max(end, start)]
-    best: Place | None = None
+    window = text[sentence_start:at]
+    clause_start = max(window.rfind(ch) for ch in "，,；;：:") + 1
+    own: Place | None = None
+    topic: Place | None = None
     for m in mentions(window):
         if m.place == NATIONAL and window[m.start : m.end] not in _ITEM_NATIONAL_WORDS:
             continue
         place = resolve(m.place, document)
-        if place[0] != "?":
-            best = place
+        if place[0] == "?":
+            continue
+        if m.start >= clause_start:
+            own = place
+        elif m.start == 0 or window[m.start - 1] in "，,；;：:" or (m.start <= 6 and "年" in window[: m.start]):
+            topic = place
+    best = own or topic
     if best is None and document is not None:
-        if any(w in window for w in _PROVINCE_WORDS) and len(document) >= 2:
+        own_words = window[clause_start:]
+        if any(w in own_words for w in _PROVINCE_WORDS) and len(document) >= 2:
             return document[:2]
-        if any(w in window for w in _CITY_WORDS) and len(document) >= 3:
+        if any(w in own_words for w in _CITY_WORDS) and len(document) >= 3:
             return document[:3]
     return best or document
 

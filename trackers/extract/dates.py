@@ -123,14 +123,15 @@ TIME_RE = re.compile(
     # 如今, 目前, 今年以来
     r"|(?P<present>如今|目前|当前|现阶段|眼下|迄今|至今|近日|日前|首月|当月|近年来|近些年来)"
     rf"|过去(?:的)?(?P<pastn>{_N})年"
-    rf"|(?P<fut>未来|今后)(?P<futn>{_N})?(?:个)?年?"
+    # 未来五年, 今后一个时期, 未来, — not 未来产业 ("industries of the future")
+    rf"|(?P<fut>未来|今后)(?:(?P<futn>{_N})(?:个)?年|(?=[,，:：]|将|一个时期|一段时期|一段时间|几年|一个阶段))"
     r")"
 )
 
 # A time right after these words is the base of a comparison (较2020年增长, 比“十三五”末), not the time of the figure.
 _BASE_BEFORE = re.compile(r"(?:较|比|相比|与|同|对比|相较|较之|比较)[“\"‘]?$")
 # 开局 is a period's first year and 收官 its last: “十五五”良好开局 is 2026, “十四五”规划收官之年 is 2025.
-_YEAR_OF = re.compile(r"[”\"’]?(?:规划|计划)?(?:的)?(?:良好|顺利|胜利|冲刺)?(?P<which>开局|起步|收官)")
+_YEAR_OF = re.compile(r"[”\"’]?[^,;:。“”\"]{0,4}?(?:良好|顺利|胜利|冲刺)?(?P<which>开局|起步|收官)")
 _DEADLINE_BEFORE = re.compile(r"(?:到|至|力争到|争取到|力争在|争取在|确保到|确保在|于)$")
 _ASOF_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)$")
 _DEADLINE_AFTER = re.compile(r"(?:前|以前|之前)")

@@ -42,6 +42,8 @@ from trackers.extract.text import Segments, Span, clauses, fold, prepare, segmen
 TIME_CLAUSE_MAX = 14
 # A paragraph longer than this ends a list of targets under a heading (the bullets are short).
 TARGET_ITEM_MAX = 100
+# A time that opens a clause: at its start, after at most a preposition (到2025年, / 截至去年底,).
+_OPENS = re.compile(r"\s*(?:到|在|至|截至|截止|于|从|自)?")
 # In a report's season, results "of the whole year" place an undated passage in the year just ended.
 _WHOLE_YEAR_RESULT = re.compile(r"全年(?:共|累计|实现|新增)|一年来|过去一年|去年全年")
 
@@ -236,7 +238,7 @@ class _Walk:
             for _, is_fig, ev in events:
                 if not is_fig:
                     w = self._time(ev, clause, figs, state)
-                    if w is not None and not seen_figure and k <= 1 and ev.start - clause.start <= 2:
+                    if w is not None and not seen_figure and k <= 1 and _OPENS.fullmatch(view, clause.start, ev.start):
                         opened = w
                     continue
                 seen_figure = True

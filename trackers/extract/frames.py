@@ -103,15 +103,15 @@ _REPORTED = re.compile(r"(?<![为除])了(?![解望])|已经|已|以来|同比")
 
 
 def mood_of(when: When, pub: Published, words: str) -> Mood:
-    """What a period says about the figures in it: one that ended before publication is reviewed; one still to
-    come (this year, the next five) is planned, unless the words report on it (今年以来已…: news, the wording of
-    each figure decides)."""
+    """What a period says about the figures in it: one that ended before publication is reviewed; one still
+    running or to come (this year, the next five) is planned, unless the words report on it (今年以来已…: news,
+    the wording of each figure decides)."""
     if when.end is not None and when.end < pub.start:
         return Mood.REVIEW
     if when.kind == "present":
         return Mood.REVIEW
-    if DONE_WORDS.search(words) or _REPORTED.search(words):
-        return Mood.PLAN if PLAN_WORDS.search(words) and not DONE_WORDS.search(words) else Mood.NEWS
+    if _REPORTED.search(words):
+        return Mood.NEWS
     return Mood.PLAN
 
 

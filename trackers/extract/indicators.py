@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 
 _DATA = Path(__file__).with_name("indicators.toml")
+# A member of a list that names a measure of its own (起数, 死亡人数, 满意率, 进出口总额).
+_COMPLETE = re.compile(r"(?:数|率|额|量|值|收入|比重|占比|规模|面积|里程|产值|指数)$")
 
 
 @dataclass(frozen=True)
@@ -79,17 +81,19 @@ def split_members(phrase: str, count: int) -> list[str] | None:
         if phrase.startswith(word) and len(parts) == count:
             rest = phrase[len(word) :]
             return [part + rest for part in parts]
-    members = [m for m in re.split(r"、", phrase) if m]
+    members = [m.strip("“”\"") for m in re.split(r"、", phrase) if m]
     if len(members) != count:
-        members = [m for m in re.split(r"、|和|与|及", phrase) if m]
-    if len(members) != count:
+        members = [m.strip("“”\"") for m in re.split(r"、|和|与|及", phrase) if m]
+    if len(members) != count or not all(members):
         return None
+    if all(_COMPLETE.search(m) for m in members):
+        return members  # 诉求解决率、满意率: each names its own measure
     last = members[-1]
     head = next((h for h in t.heads if last.endswith(h) and len(last) > len(h)), None)
     if head is None:
         # 城镇、农村居民人均可支配收入: the last member's own part is as long as the others.
         cut = len(members[0])
         if cut >= len(last):
-            return None
+            return members  # “上海标准”、“上海品牌”: names with nothing in common
         head = last[cut:]
     return [m if m.endswith(head) else m + head for m in members]

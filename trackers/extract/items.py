@@ -48,8 +48,9 @@ MAX_QUOTE = 160
 PLEDGE_MAX = 80
 # Tasks: with a time of this year or later they are plans (扎实推进2025年320个重点项目建设).
 _TASK = re.compile(r"推进|实施(?!方案)|开工|新建|培育")
-# 从A提高到B / 由A增至B: A is the figure right after 从 (maybe 从2020年的).
-_FROM = re.compile(r"(?:从|由)(?:[^,;:、]{0,10}?的)?$")
+# 从A提高到B / 由A增至B / 分别从A1、A2增加到B1、B2: the figures between 从 and the 到 after them are bases.
+_FROM_WORD = re.compile(r"从|由(?=[\d〇零一二三四五六七八九十两]|\d{4}年)")
+_TO_WORD = re.compile(r"(?:提高|提升|增加|增长|跃升|拓展|扩大|上升|下降|减少|降低|缩小|增)?(?:到|至)")
 # 提高到2025年的14万元: a level reached, not a change by that much (增产74亿斤).
 _TO_LEVEL = re.compile(r"(?:到|至)(?:[^,;:、]{0,10}?的)?$")
 # Flows over a period (summed or averaged): they carry the period's start.
@@ -91,7 +92,9 @@ class ItemMaker:
         self._sentence = -1
         self._items: list[_Item] = []
         self._topics: dict[int, str] = {}
-        self._respective: dict[int, tuple[str, str, list[str] | None]] = {}
+        self._respective: dict[int, tuple[str, str, list[str] | None, bool, bool]] = {}
+        self._growth_taken: set[int] = set()  # rates already given to the levels they belong to
+        self._figure_at: dict[int, int] = {}  # id(item) → where its figure stands, for its place
         self.in_headline = False  # the walk is reading a headline (the engine sets it)
         self.in_heading = False  # ...or a heading, which names a section and pledges nothing
         self._headline_starts: set[int] = set()
@@ -131,6 +134,10 @@ class ItemMaker:
                         present_marker=present, target_list=state.target)
 
         cleaned = clean_left(left)
+        if fig.start in self._growth_taken:
+            return
+        if kind == "fact" and self._growths_of_levels(fig, clause, clause_figs, cleaned):
+            return
         if kind == "fact" and previous is not None and previous.kind == "fact":
             if fig.unit_normalized == "percent" and is_growth_only(cleaned) and not previous.percent:
                 prev = self.facts[previous.index]
@@ -143,8 +150,8 @@ class ItemMaker:
             if is_change_only(cleaned) and not _TO_LEVEL.search(left):
                 return
 
-        from_match = _FROM.search(left) if next_fig is not None else None
-        if from_match is not None and kind == "commitment":
+        from_at = self._from_position(clause, fig)
+        if from_at is not None and kind == "commitment":
             return  # 从A提高到B in a target: A is the baseline, B the target
         plan_short = plan[3] if plan else ""
         subject, base, growth = figure_subject(
@@ -154,8 +161,11 @@ class ItemMaker:
             same_clause_subject=previous.subject if same_clause else "",
             previous_subject=previous.subject if previous else "",
         )
-        subject = self._respective_subject(fig, clause, clause_figs, subject)
         decline = growth and is_decline(cleaned)
+        subject, growth, decline = self._respective_subject(fig, clause, clause_figs, subject, growth, decline)
+        if fig.unit_normalized == "percent" and view[fig.end : fig.end + 1] == "的" and not cleaned:
+            # 89.4%的公园实现24小时开放: the share of the parks that do.
+            subject = view[fig.end + 1 : clause.end].strip()[:30] + "占比"
         qs, qe = trim(view, clause.start, clause.end)
         if qe - qs > MAX_QUOTE:
             qs, qe = trim(view, max(clause.start, fig.cmp_start - LEFT_WINDOW), min(clause.end, fig.end + RIGHT_WINDOW))
@@ -182,14 +192,15 @@ class ItemMaker:
                 parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
                 parent_quote=parent_quote, parent_index=parent_index, start=qs, section=self._section(),
             ))
+            self._figure_at[id(self.commitments[-1])] = fig.start
             items.append(_Item("commitment", len(self.commitments) - 1, base, qs, subject, fig.end,
                                fig.unit_normalized == "percent"))
             return
         clause_left = view[clause.start : fig.cmp_start]
         as_of, period_start = self._as_of(when, frame, flow=bool(_FLOW.search(clause_left)))
-        if from_match is not None:
+        if from_at is not None:
             # 从A提高到B: A is where the period began, unless the text dates it (从2020年的10.5万元).
-            if when is None or not state.own or state.when_at < clause.start + from_match.start():
+            if when is None or not state.own or state.when_at < from_at:
                 base_date = self._base_date(frame)
                 if base_date is not None:
                     as_of, period_start = base_date.isoformat(), None
@@ -203,8 +214,44 @@ class ItemMaker:
             parent_index=parent_index, start=qs, period_start=period_start,
             preliminary=bool(PRELIMINARY.search(view, sent.start, fig.cmp_start)), section=self._section(),
         ))
+        self._figure_at[id(self.facts[-1])] = fig.start
         items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end,
                            fig.unit_normalized == "percent"))
+
+    def _growths_of_levels(self, fig: Figure, clause: Span, clause_figs: list[Figure], cleaned: str) -> bool:
+        """分别增长8.3%、7.9% after two levels: each level's growth, in order."""
+        p = self.view.find("分别", clause.start, fig.start)
+        if p < 0 or fig.unit_normalized != "percent" or not is_growth_only(cleaned):
+            return False
+        rates = [f for f in clause_figs if f.start > p and f.unit_normalized == "percent"]
+        levels = self._items[-len(rates) :] if len(rates) >= 2 else []
+        if (len(levels) != len(rates) or rates[0] is not fig
+                or any(x.kind != "fact" or x.percent or x.start >= clause.start for x in levels)):
+            return False
+        sign = -1 if is_decline(cleaned) else 1
+        for item, rate in zip(levels, rates, strict=True):
+            fact = self.facts[item.index]
+            if fact.growth_percent is None:
+                fact.growth_percent = sign * rate.value
+            self._growth_taken.add(rate.start)
+        last = self.facts[levels[-1].index]
+        end = trim(self.view, clause.start, clause.end)[1]
+        if end > last.start:
+            last.quote = self.text[last.start : end]
+        return True
+
+    def _from_position(self, clause: Span, fig: Figure) -> int | None:
+        """Where 从 stands when the figure is a starting point (从A提高到B), else None."""
+        view = self.view
+        found = None
+        for m in _FROM_WORD.finditer(view, max(clause.start, fig.start - LEFT_WINDOW), fig.start):
+            found = m
+        if found is None:
+            return None
+        to = _TO_WORD.search(view, fig.end, clause.end)
+        if to is None or _FROM_WORD.search(view, found.end(), fig.start) is not None:
+            return None
+        return found.start()
 
     def _topic(self, sent_clauses: list[Span], k: int, strict: bool = True) -> str:
         """The topic from the clauses before the figure's own (its own clause names its subject itself)."""
@@ -218,22 +265,29 @@ class ItemMaker:
             self._topics[key] = found
         return self._topics[key]
 
-    def _respective_subject(self, fig: Figure, clause: Span, clause_figs: list[Figure], subject: str) -> str:
-        """城乡居民人均可支配收入分别增长4.4%、5.6%: each value gets its member's name."""
+    def _respective_subject(self, fig: Figure, clause: Span, clause_figs: list[Figure], subject: str, growth: bool,
+                            decline: bool) -> tuple[str, bool, bool]:
+        """城乡居民人均可支配收入分别增长4.4%、5.6%: each value gets its member's name, and the first one's verb
+        (分别下降3.6%和1.3%: both fell)."""
         p = self.view.find("分别", clause.start, fig.start)
         if p < 0:
-            return subject
+            return subject, growth, decline
         after = [f for f in clause_figs if f.start > p]
         if len(after) < 2 or fig not in after:
-            return subject
+            return subject, growth, decline
         i = after.index(fig)
         if clause.start not in self._respective:
             phrase = clean_left(self.view[max(clause.start, p - LEFT_WINDOW) : p])
-            self._respective[clause.start] = (phrase, subject, split_members(phrase, len(after)))
-        phrase, shared, members = self._respective[clause.start]
+            members = None
+            for count in (len(after), len(after) // 2):  # 分别从A1、A2增加到B1、B2: two figures a member
+                if count >= 2 and len(after) % count == 0:
+                    members = members or split_members(phrase, count)
+            self._respective[clause.start] = (phrase, subject, members, growth, decline)
+        phrase, shared, members, growth, decline = self._respective[clause.start]
         if members is None or not phrase:
-            return shared
-        return shared.replace(phrase, members[i]) if phrase in shared else members[i]
+            return shared, growth, decline
+        member = members[i % len(members)]
+        return (shared.replace(phrase, member) if phrase in shared else member), growth, decline
 
     # -- dates ----------------------------------------------------------------------------------------------
 
@@ -325,7 +379,8 @@ class ItemMaker:
         document = places.document_place(extraction.text, hint=place_hint)
         extraction.place = places.label(document)
         for item in (*extraction.commitments, *extraction.facts):
-            found = places.item_place(extraction.text, item.start, item.start + len(item.quote), document)
+            found = places.item_place(extraction.text, item.start, item.start + len(item.quote), document,
+                                      at=self._figure_at.get(id(item)))
             item.place = places.label(found)
 
 

@@ -18,6 +18,7 @@ import re
 from trackers.extract.numbers import COUNTERS, Figure
 
 _OPEN_QUOTES = "“\"‘「『"
+_NAME_MAX = 6  # a quoted name around a figure is short: “千项万亿”, “3个100”
 _CLOSE_QUOTES = "”\"’」』"
 # What a document or a meeting is made of, counted: 十个方面的工作, 6个维度, 17项工作重点, 863名代表.
 _DOCUMENT_PARTS = re.compile(
@@ -44,10 +45,14 @@ _NOUN_THEN_DE = re.compile(r"[^\d,;:、。到至为从提增降达]{0,12}的")
 
 
 def in_quotes(view: str, fig: Figure) -> bool:
-    """稳增长“21条”: a figure wrapped in quotes is a name."""
-    before = view[fig.cmp_start - 1 : fig.cmp_start]
-    after = view[fig.end : fig.end + 1]
-    return bool(before) and before in _OPEN_QUOTES and bool(after) and after in _CLOSE_QUOTES
+    """稳增长“21条”, “3个100”, “八站两场”: a figure inside a short quoted name is part of the name."""
+    before = view[max(0, fig.cmp_start - _NAME_MAX) : fig.cmp_start]
+    after = view[fig.end : fig.end + _NAME_MAX]
+    opened = max(before.rfind(q) for q in _OPEN_QUOTES)
+    if opened < 0 or any(q in before[opened + 1 :] for q in _CLOSE_QUOTES if q != '"'):
+        return False
+    closes = [i for i in (after.find(q) for q in _CLOSE_QUOTES) if i >= 0]
+    return bool(closes) and not any(q in after[: min(closes)] for q in _OPEN_QUOTES if q != '"')
 
 
 def describes_document(view: str, fig: Figure, clause_end: int) -> bool:

@@ -88,12 +88,17 @@ _NOT_A_UNIT_AFTER = {
     "米": "粮面",
 }
 _SIZE_CLASS_AFTER = "级"
+_WITHIN = re.compile(r"(?:范围)?(?:内|以内)[\u4e00-\u9fff]")
+_NAMED_AFTER_PEOPLE = re.compile(r"(?:论坛|峰会|大会|会议|计划|工程|会(?![议计员]))")
+# A percentage followed straight by a noun names a thing (1%人口抽样调查); a share is followed by 的 or a hedge.
+_MODIFIES_NOUN = re.compile(r"(?![的以左上下和与及或为至到比提增降减扩缩跃达是分高低同就并较])[\u4e00-\u9fff]")
 _SIZE_CLASS_NOUN = re.compile(r"[十百千万亿]+级(?:台阶|档次|门槛|关口)")
 # A single Chinese digit before a counter is often not a figure at all: 一个 is "a", 两个主攻方向 an enumeration of
 # ideas. These nouns name abstractions, not countable results.
 _ABSTRACT_NOUNS = re.compile(
     r"方面|方向|领域|环节|重点|目标|任务|问题|作用|体系|机制|原则|理念|意识|优先|必须|坚持|统筹|关系|层面|阶段|步|"
-    r"维度|路径|抓手|支撑|引擎|中心|战略|工程|行动|板块|主线|要求|能力|模式|格局|定位|特点|优势|短板|字|点|台阶|关口"
+    r"维度|路径|抓手|支撑|引擎|中心|战略|工程|行动|板块|主线|要求|能力|模式|格局|定位|特点|优势|短板|字|点|台阶|关口|"
+    r"规定|精神|主张|保障|服务"
 )
 
 
@@ -192,6 +197,14 @@ def _figure(view: str, m: re.Match) -> Figure | None:
         return None
     if unit in COUNTERS and _SIZE_CLASS_NOUN.match(view, end):
         return None  # 两个千亿级台阶: steps of a size class, not a count of things to track
+    if unit in ("位", "名") and view[m.start() - 1 : m.start()] in ("前", "第", "居", "列"):
+        return None  # 跻身全球城市前五位: a rank
+    if UNITS[unit][0] == "person" and _NAMED_AFTER_PEOPLE.match(view, end):
+        return None  # 青年50人论坛, 千人计划: a name
+    if UNITS[unit][0] in ("m", "km") and _WITHIN.match(view, end):
+        return None  # 50米内换乘: a distance that qualifies something else
+    if unit == "%" and _MODIFIES_NOUN.match(view, end):
+        return None  # 1%人口抽样调查: a name, not a share
     num = m.group("num")
     chinese = not num[0].isdigit()
     if unit == "成":

@@ -26,7 +26,7 @@ VERBS = (
     "建立 设立 认定 创建 招引 贡献 带动 吸引 提供 投入 发放 减免 支持 举办 开展 规划 谋划 布局 明确 提出 部署 "
     "印发 出台 发布 组织 帮助 解决 惠及 覆盖 开通 投运 投产 达产 坚持 编制 塑造 锚定 聚焦 推动 加快 成立 拥有 "
     "位居 排在 获得 获批 争取 力争 确保 涉及 包括 累计 新开工 竣工 招商 签署 收获 增长 下降 上涨 提高 提升 "
-    "保持 稳定 控制 降到 降至 突破 达 为 是 占"
+    "保持 稳定 控制 降到 降至 突破 拓展 扩大 增加 跃升 增至 达 为 是 占"
 ).split()
 _VERB_RE = re.compile("|".join(sorted(set(VERBS), key=len, reverse=True)))
 # Where a topic phrase ends: a verb, a preposition or an adverb.
@@ -36,7 +36,8 @@ _TOPIC_STOP = re.compile(
 )
 
 _LEAD = re.compile(
-    r"^(?:[\s●•·▪■◆○\-*#]+|\d{1,2}[.、)]|[(（]?[一二三四五六七八九十]{1,3}[)）、.]|其中|同时|此外|另外|并且|并|而且|而|"
+    r"^(?:[\s●•·▪■◆○\-*#]+|\d{1,2}[.、)]|[(（]?[一二三四五六七八九十]{1,3}[)）、.]|[一二三四五六七八九十]{1,3}是|"
+    r"其中|同时|此外|另外|并且|并|而且|而|"
     r"据悉|据介绍|据了解|数据显示|统计显示|以及|及|和|与|且|则|即|从[^,]{1,8}看)+"
 )
 _SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会|该市|该省|该区|该县|我们)")
@@ -45,6 +46,7 @@ _INTENT = re.compile(r"力争|争取|确保|预计|预期|计划|(?<!即)将(?!�
 _GENERIC_START = re.compile(
     r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排|明确|提出|包括|涉及|部署|确定|印发|出台|共有|拥有|现有)"
 )
+_COUNTED_GROUP = re.compile(r"^[^、]{1,8}?((?:[一二三四五六七八九十两]+)(?:大|个|类|条|项|家).+)$")
 _GENERIC_TASK_END = re.compile(r"(?:推进|实施|推动|加快|开展|抓好|做好|谋划|部署)$")
 # 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured.
 _ACHIEVE = re.compile(r"可?(?:实现|完成(?=[^率]))")
@@ -52,7 +54,7 @@ _ACHIEVE = re.compile(r"可?(?:实现|完成(?=[^率]))")
 _LINK_END = re.compile(
     r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|拥有|共有|有|保持在|稳定在|控制在|"
     r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|跃升到|跃升至|增加至|减少到|缩小到|缩小至|"
-    r"跨越|平均为|折合|从|由|在|至|到|了|的|可|能|将)+$"
+    r"增长到|增长至|拓展到|拓展至|扩大到|扩大至|跨越|平均为|折合|从|由|在|至|到|了|的|可|能|将)+$"
 )
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
 _ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独|分别|连续")
@@ -97,13 +99,17 @@ _COMPLETION_START = re.compile(
 )
 # A clause that sets a task rather than states an outcome: 保持社会和谐稳定, 推动经济实现质的有效提升.
 _TASK_START = re.compile(r"^(?:保持|推动|推进|加快|坚持|着力|深入|持续|促进|加强|扎实|大力|积极|统筹|做好|抓好|强化|"
-                         r"坚决|全力|聚焦|围绕|发挥|用好|落实|深化)")
+                         r"坚决|全力|聚焦|围绕|发挥|用好|落实|深化|奋力|努力推动|全面推进)")
 # A target relative to something else, with no figure (接近发达经济体水平, 高于全省平均水平).
 _RELATIVE = re.compile(
     r"(?:接近|赶上|追上|高于|低于|快于|慢于|领先于|不低于|超过).{0,12}水平|平均水平|全国前列|第一方阵"
 )
 # What only qualifies the target before it: 努力争取更好结果, 争取更优水平, 等等; or how a target is assessed.
-_HEDGE = re.compile(r"争取更好|更好结果|更优水平|更好水平|^等等$|考核|弹性|不纳入|留有|^在.{0,12}(?:中|下|上)$")
+_HEDGE = re.compile(
+    r"争取更好|更好结果|更优水平|更好水平|^等等$|考核|弹性|不纳入|留有|^在.{0,12}(?:中|下|上)$|"
+    # a generic completion says nothing trackable: 完成“十五五”规划目标任务, 确保完成各项任务
+    r"(?:目标任务|各项任务|各项目标|规划目标|全年目标|年度目标)$"
+)
 _ANAPHORIC = re.compile(r"上述|以上|这一|此项|这些|前述")
 
 
@@ -224,6 +230,10 @@ def figure_subject(
         clean = _drop_enumeration(clean)
     elif "、" in clean:
         clean = clean[clean.rindex("、") + 1 :]
+        # 集成电路、生物医药、人工智能三大先导产业: the members are named, the measure is the group's.
+        counted_group = _COUNTED_GROUP.match(clean)
+        if counted_group:
+            clean = counted_group.group(1)
 
     growth = False
     anaphor = bool(_ANAPHOR.match(clean))
@@ -308,7 +318,7 @@ def figure_subject(
 
 def qualitative_subject(clause: str) -> str:
     """打造…的数字经济创新高地 → 数字经济创新高地; 生态环境质量持续改善 → 生态环境质量."""
-    text = _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
+    text = _bare(clause)
     m = _COMPLETION_START.match(text)
     if m:
         obj = text[m.end() :]
@@ -324,7 +334,9 @@ def qualitative_subject(clause: str) -> str:
 
 
 def _bare(clause: str) -> str:
-    return _LEAD.sub("", TIME_RE.sub("", clause)).strip(" “”\"'")
+    """A clause without its time (and the preposition before it), enumerators and quotes left around a time."""
+    text = _TIME_WITH_PREPOSITION.sub("", clause).replace("“”", "").replace("\"\"", "")
+    return _LEAD.sub("", text).strip(" “”\"'")
 
 
 def is_goal_clause(clause: str) -> bool:

@@ -171,11 +171,18 @@ def _has_content(view: str, start: int, end: int) -> bool:
     return m is not None and m.end() < end
 
 
+_ENUMERATOR = re.compile(r"[一二三四五六七八九十]{1,3}是(?=[\u4e00-\u9fff“\"])")
+
+
 def trim(view: str, start: int, end: int) -> tuple[int, int]:
     """Shrink a span past surrounding blanks and punctuation that a quote should not start or end with."""
     lead = " \t\r\n\u3000,;:、。!?…●•·▪■◆○-*"
     while start < end and view[start] in lead:
         start += 1
+    # 一是首都功能持续提升: the enumerator is not part of the quote.
+    m = _ENUMERATOR.match(view, start, end)
+    if m and m.end() < end:
+        start = m.end()
     while end > start and view[end - 1] in lead:
         end -= 1
     return start, end
