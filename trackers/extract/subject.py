@@ -26,7 +26,7 @@ VERBS = (
     "建立 设立 认定 创建 招引 贡献 带动 吸引 提供 投入 发放 减免 支持 举办 开展 规划 谋划 布局 明确 提出 部署 "
     "印发 出台 发布 组织 帮助 解决 惠及 覆盖 开通 投运 投产 达产 坚持 编制 塑造 锚定 聚焦 推动 加快 成立 拥有 "
     "位居 排在 获得 获批 争取 力争 确保 涉及 包括 累计 新开工 竣工 招商 签署 收获 增长 下降 上涨 提高 提升 "
-    "保持 稳定 控制 降到 降至 突破 拓展 扩大 增加 跃升 增至 达 为 是 占"
+    "保持 稳定 控制 降到 降至 突破 拓展 扩大 增加到 增加至 跃升 增至 达 为 是 占"
 ).split()
 _VERB_RE = re.compile("|".join(sorted(set(VERBS), key=len, reverse=True)))
 # Where a topic phrase ends: a verb, a preposition or an adverb.
