@@ -12,6 +12,7 @@ them). Short names that are also common words (长治 in 长治久安, 来宾 "g
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,9 +97,28 @@ def _build() -> tuple[dict[str, Place], re.Pattern[str]]:
             names.setdefault(province + suffix, names[province])
     for word in _NATIONAL_WORDS:
         names[word] = NATIONAL
-    alternatives = sorted(names, key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, alternatives)))
-    return names, pattern
+    # The names as a trie (济(?:南市?|宁市?)…): the engine follows one branch instead of trying four hundred names
+    # at every position, and the longest name still wins.
+    return names, re.compile(_trie_pattern(names))
+
+
+def _trie_pattern(words) -> str:
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return walk(trie)
 
 
 _NAMES, _NAME_PATTERN = _build()
@@ -108,6 +128,7 @@ _NOT_NATIONAL = re.compile(
     r"全国(?:人民代表大会|人大|政协|各族|排名|第一|前列|领先|率先|首个|首家|首创|首批|首例|首单|首票|首次|唯一|开放|最|"
     r"同类|双拥|文明|统一大市场|示范|先进|百强|重点)"
 )
+_SENTENCE_MAX = 400
 # A city's short name inside the name of a river, a road or a bay is not the city: 苏州河 runs through Shanghai.
 _NOT_A_CITY_AFTER = frozenset("河路街桥湾湖江")
 
@@ -126,17 +147,22 @@ def mentions(text: str) -> list[Mention]:
         if len(_NAMES[m.group()]) == 3 and text[m.end() : m.end() + 1] in _NOT_A_CITY_AFTER:
             continue
         found.append(Mention(_NAMES[m.group()], m.start(), m.end()))
+    zones: list[Mention] = []
+    absorbed: set[int] = set()
+    ends = [x.end for x in found]  # in order: the names were found left to right
     for m in _ZONE.finditer(text):
         # A zone belongs to the city named just before it; the document's city fills in otherwise (resolve()).
-        city = next((x for x in reversed(found) if x.end <= m.start() and m.start() - x.end <= 12), None)
+        i = bisect_right(ends, m.start()) - 1
+        city = found[i] if i >= 0 and m.start() - found[i].end <= 12 else None
         parent = city.place if city is not None and len(city.place) == 3 else ()
         if city is not None and parent and m.start() - city.end <= 1:
-            found.remove(city)  # 济南起步区: one mention, of the zone
-        found.append(
+            absorbed.add(id(city))  # 济南起步区: one mention, of the zone
+        zones.append(
             Mention((*parent, _zone_key(m.group())) if parent else ("?", _zone_key(m.group())), m.start(), m.end())
         )
-    found.sort(key=lambda x: x.start)
-    return found
+    if not zones:
+        return found
+    return sorted([x for x in found if id(x) not in absorbed] + zones, key=lambda x: x.start)
 
 
 def resolve(place: Place, context: Place | None) -> Place:
@@ -157,9 +183,13 @@ def document_place(text: str, hint: str | None = None) -> Place | None:
         parsed = parse_place(hint)
         if parsed is not None:
             return parsed
+    return place_of_mentions(mentions(text))
+
+
+def place_of_mentions(raw: list[Mention]) -> Place | None:
+    """document_place() for the mentions of a text already found."""
     counts: Counter[Place] = Counter()
     national = 0
-    raw = mentions(text)
     first_city = next((m.place for m in raw if len(m.place) == 3), None)
     for m in raw:
         place = resolve(m.place, first_city)
@@ -202,31 +232,65 @@ def parse_place(name: str | None) -> Place | None:
     return max((m.place for m in found), key=len)
 
 
-def item_place(text: str, start: int, end: int, document: Place | None, at: int | None = None) -> Place | None:
+_SENTENCE_END = re.compile("[。！？；\n]")
+
+
+def sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    """The sentence around text[at]. Sentences are short: a bounded look keeps this linear on a whole document."""
+    floor = max(0, at - _SENTENCE_MAX)
+    start = max(floor - 1, *(text.rfind(ch, floor, max(at, 0)) for ch in "。！？；\n")) + 1
+    m = _SENTENCE_END.search(text, at, at + _SENTENCE_MAX)
+    return start, m.end() if m else min(len(text), at + _SENTENCE_MAX)
+
+
+def mentions_in(text: str, start: int, end: int) -> list[Mention]:
+    """mentions() of text[start:end], at their offsets in `text`."""
+    if not _NAME_PATTERN.search(text, start, end) and not _ZONE.search(text, start, end):
+        return []
+    return [Mention(m.place, m.start + start, m.end + start) for m in mentions(text[start:end])]
+
+
+def _start(m: Mention) -> int:
+    return m.start
+
+
+def item_place(text: str, start: int, end: int, document: Place | None, at: int | None = None,
+               found: list[Mention] | None = None, sentence_start: int | None = None,
+               clause_start: int | None = None) -> Place | None:
     """The place a figure is about; text[start:end] is its quote and `at` (when known) where the figure itself
     stands. A place named in the figure's own clause before it wins; else one that opens a clause of its sentence
     before it (济南起步区全域实现…; 固定资产投资增长… in the same sentence is the zone's too); else the document's.
     全市 / 全省 resolve against the document's place; of the national words only those that speak of a national
-    figure (全国, 我国, 国内生产总值) count, not 中国 in a name or 国务院 approving."""
+    figure (全国, 我国, 国内生产总值) count, not 中国 in a name or 国务院 approving. `found` is mentions(text),
+    when the caller places many items of one text."""
     at = max(end, start) if at is None else at
-    sentence_start = max(text.rfind(ch, 0, max(start, 0)) for ch in "。！？；\n") + 1
-    window = text[sentence_start:at]
-    clause_start = max(window.rfind(ch) for ch in "，,；;：:") + 1
+    if sentence_start is None:
+        sentence_start = sentence_bounds(text, start)[0]
+    if clause_start is None:
+        clause_start = max(sentence_start - 1, *(text.rfind(ch, sentence_start, at) for ch in "，,；;：:")) + 1
+    if found is None:
+        window_mentions = [Mention(m.place, m.start + sentence_start, m.end + sentence_start)
+                           for m in mentions(text[sentence_start:at])]
+    else:
+        lo = bisect_left(found, sentence_start, key=_start)
+        hi = bisect_left(found, at, lo, key=_start)
+        window_mentions = [m for m in found[lo:hi] if m.end <= at]
     own: Place | None = None
     topic: Place | None = None
-    for m in mentions(window):
-        if m.place == NATIONAL and window[m.start : m.end] not in _ITEM_NATIONAL_WORDS:
+    for m in window_mentions:
+        if m.place == NATIONAL and text[m.start : m.end] not in _ITEM_NATIONAL_WORDS:
             continue
         place = resolve(m.place, document)
         if place[0] == "?":
             continue
         if m.start >= clause_start:
             own = place
-        elif m.start == 0 or window[m.start - 1] in "，,；;：:" or (m.start <= 6 and "年" in window[: m.start]):
+        elif (m.start == sentence_start or text[m.start - 1] in "，,；;：:"
+              or (m.start - sentence_start <= 6 and "年" in text[sentence_start : m.start])):
             topic = place
     best = own or topic
     if best is None and document is not None:
-        own_words = window[clause_start:]
+        own_words = text[clause_start:at]
         if any(w in own_words for w in _PROVINCE_WORDS) and len(document) >= 2:
             return document[:2]
         if any(w in own_words for w in _CITY_WORDS) and len(document) >= 3:

@@ -39,18 +39,36 @@ def is_past(when: When | None, pub: Published) -> bool:
     return when is not None and when.end is not None and when.end < pub.start
 
 
-def classify(
-    when: When | None,
-    frame: Frame | None,
-    pub: Published,
-    *,
-    strong: bool,
-    weak: bool,
-    task: bool,
-    past_marker: bool,
-    present_marker: bool,
-    target_list: bool,
-) -> str:
+class Cues:
+    """The words around one figure that the rules may look at, each read only when a rule asks (most figures are
+    decided by their time or their frame alone)."""
+
+    __slots__ = ("_end", "_left_start", "_plan", "_right_end", "_sentence_start", "_start", "_view", "weak")
+
+    def __init__(self, view: str, *, sentence_start: int, left_start: int, cmp_start: int, end: int, right_end: int,
+                 weak: bool, plan: bool):
+        self._view, self._sentence_start, self._left_start = view, sentence_start, left_start
+        self._start, self._end, self._right_end = cmp_start, end, right_end
+        self.weak, self._plan = weak, plan  # weak: a floor or a ceiling (以上, 以内); plan: a plan named before it
+
+    def strong(self) -> bool:
+        v = self._view
+        return bool(self._plan or STRONG_CUE.search(v, self._sentence_start, self._start)
+                    or STRONG_CUE.search(v, self._start, self._end))
+
+    def past(self) -> bool:
+        v = self._view
+        return bool(PAST_MARKER.search(v, self._left_start, self._start) or PAST_MARKER.match(v, self._end,
+                                                                                                   self._right_end))
+
+    def present(self) -> bool:
+        return bool(PRESENT_MARKER.search(self._view, self._left_start, self._start))
+
+    def task(self) -> bool:
+        return bool(TASK_CUE.search(self._view, self._left_start, self._start))
+
+
+def classify(when: When | None, frame: Frame | None, pub: Published, cues: Cues, *, target_list: bool) -> str:
     """'commitment' or 'fact' for one figure; `when` is the time its own sentence names (None if none)."""
     if when is not None:
         if when.kind in ("present", "asof"):
@@ -58,24 +76,24 @@ def classify(
         if is_past(when, pub):
             return "fact"
         if when.kind == "future":
-            return "commitment" if not past_marker else "fact"
+            return "commitment" if not cues.past() else "fact"
         # The time covers the publication date or lies after it.
-        if target_list or strong:
+        if target_list or cues.strong():
             return "commitment"
-        if frame is not None and frame.mood is Mood.PLAN and not present_marker:
+        if frame is not None and frame.mood is Mood.PLAN and not cues.present():
             return "commitment"
-        if past_marker:
+        if cues.past():
             return "fact"
         if when.kind in ("deadline", "range") or (when.end is not None and when.end.year > pub.year):
             return "commitment"
         # The current year: a plain statement (新区有企业300家) is a fact, a floor, a ceiling or a task a target.
-        return "commitment" if weak or task else "fact"
-    if target_list and not past_marker:
+        return "commitment" if cues.weak or cues.task() else "fact"
+    if target_list and not cues.past():
         return "commitment"
     if frame is not None and frame.mood is Mood.REVIEW:
         return "fact"
     if frame is not None and frame.mood is Mood.PLAN:
-        return "fact" if present_marker else "commitment"
-    if strong and not past_marker:
+        return "fact" if cues.present() else "commitment"
+    if cues.strong() and not cues.past():
         return "commitment"
     return "fact"

@@ -20,6 +20,7 @@ _PREFIX_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _PREFIX), key=len, reverse=True)) + r")(?:了|约|到|为)?$"
 )
 _LOOKBACK = 6
+_PREFIX_LONGEST_FIRST = tuple(sorted(_PREFIX, key=len, reverse=True))
 
 
 def suffix_comparator(word: str | None) -> str | None:
@@ -33,7 +34,7 @@ def prefix_comparator(view: str, pos: int) -> tuple[str | None, int]:
     if not m:
         return None, 0
     word = m.group()
-    for w in sorted(_PREFIX, key=len, reverse=True):
+    for w in _PREFIX_LONGEST_FIRST:
         if word.startswith(w):
             # 超 is also the first character of 超额 and 超级; only take it right before the number.
             if w == "超" and len(word) > 1:

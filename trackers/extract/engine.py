@@ -42,6 +42,7 @@ from trackers.extract.text import Segments, Span, clauses, fold, prepare, segmen
 TIME_CLAUSE_MAX = 14
 # A paragraph longer than this ends a list of targets under a heading (the bullets are short).
 TARGET_ITEM_MAX = 100
+_LEAD_REACH = 16
 # A time that opens a clause: at its start, after at most a preposition (到2025年, / 截至去年底,).
 _OPENS = re.compile(r"\s*(?:到|在|至|截至|截止|于|从|自)?")
 # In a report's season, results "of the whole year" place an undated passage in the year just ended.
@@ -80,6 +81,9 @@ class _Walk:
         self.figures, self.times = figures, times
         self.fig_starts = [f.start for f in figures]
         self.time_starts = [t.start for t in times]
+        self.target_lists = list(TARGET_LIST.finditer(view))  # 主要预期目标是: — few in a document
+        self.target_starts = [m.start() for m in self.target_lists]
+        self._resolved: dict[tuple, When | None] = {}
         self.outline = Outline([])
         self.target_block = False  # inside the bullets under a heading of targets (建议全年…预期目标)
         self.sections: list[Section] = []
@@ -99,6 +103,12 @@ class _Walk:
         i = bisect_left(self.time_starts, start)
         j = bisect_left(self.time_starts, end, i)
         return self.times[i:j]
+
+    def _target_list_in(self, sent: Span) -> re.Match | None:
+        i = bisect_left(self.target_starts, sent.start)
+        if i < len(self.target_starts) and self.target_starts[i] < sent.end:
+            return self.target_lists[i]
+        return None
 
     def _context_year(self, when: When | None) -> int:
         for w in (when, self.outline.current()):
@@ -190,12 +200,18 @@ class _Walk:
         for sent in sentences:
             self.items.in_heading = sent.start < heading_end
             carried = self._sentence(sent, carried)
-            announced = announced_frame(view, self._times_in(sent.start, sent.end), sent.start, sent.end, self.pub,
-                                        self._context_year(None), 0)
-            if announced is not None:
-                self.outline.lead(announced)
+            if sent.start < heading_end:
+                continue  # a heading has set its frame already
+            times = self._times_in(sent.start, sent.end)
+            if times:
+                announced = announced_frame(view, times, sent.start, sent.end, self.pub, self._context_year(None), 0)
+                if announced is not None:
+                    self.outline.lead(announced)
 
     def _lead(self, sent: Span) -> Frame | None:
+        # A leading time stands in the first few characters (after 各位代表! or ——): most paragraphs have none.
+        if not self._times_in(sent.start, sent.start + _LEAD_REACH):
+            return None
         parts = clauses(self.view, sent)
         if not parts:
             return None
@@ -211,7 +227,7 @@ class _Walk:
         view = self.view
         sent_figs = self._figures_in(sent.start, sent.end)
         sent_times = self._times_in(sent.start, sent.end)
-        target_at = TARGET_LIST.search(view, sent.start, sent.end)
+        target_at = self._target_list_in(sent)
         if not sent_figs and not sent_times and not self.target_block and target_at is None:
             return carried  # most sentences of an article: nothing to find, nothing to carry
         state = _Sentence(when=carried, own=carried is not None, target=self.target_block)
@@ -252,7 +268,12 @@ class _Walk:
     def _time(self, tm: TimeMatch, clause: Span, figs: list[Figure], state: _Sentence) -> When | None:
         if tm.role == "base":
             return None
-        w = resolve(tm, self._context_year(state.when), self.pub)
+        # The same words in the same year resolve alike (今年, 2025年, 到2030年 recur through a document).
+        cy = self._context_year(state.when)
+        key = (self.view[tm.start : tm.end], tm.role, tm.year_of, cy)
+        if key not in self._resolved:
+            self._resolved[key] = resolve(tm, cy, self.pub)
+        w = self._resolved[key]
         if w is None:
             return None
         state.when, state.own, state.when_at = w, True, tm.start

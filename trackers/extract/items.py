@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from trackers import places
 from trackers.extract import noise
-from trackers.extract.classify import PAST_MARKER, PRELIMINARY, PRESENT_MARKER, STRONG_CUE, classify
+from trackers.extract.classify import PAST_MARKER, PRELIMINARY, Cues, classify
 from trackers.extract.comparators import comparator_in
 from trackers.extract.dates import Published, When
 from trackers.extract.frames import Frame, Mood
@@ -46,8 +47,6 @@ RIGHT_WINDOW = 24
 SENTENCE_WINDOW = 200
 MAX_QUOTE = 160
 PLEDGE_MAX = 80
-# Tasks: with a time of this year or later they are plans (扎实推进2025年320个重点项目建设).
-_TASK = re.compile(r"推进|实施(?!方案)|开工|新建|培育")
 # 从A提高到B / 由A增至B / 分别从A1、A2增加到B1、B2: the figures between 从 and the 到 after them are bases.
 _FROM_WORD = re.compile(r"从|由(?=[\d〇零一二三四五六七八九十两]|\d{4}年)")
 _TO_WORD = re.compile(r"(?:提高|提升|增加|增长|跃升|拓展|扩大|上升|下降|减少|降低|缩小|增)?(?:到|至)")
@@ -56,6 +55,7 @@ _TO_LEVEL = re.compile(r"(?:到|至)(?:[^,;:、]{0,10}?的)?$")
 # Flows over a period (summed or averaged): they carry the period's start.
 _FLOW = re.compile(r"累计|年均|合计|总计|五年|共计")
 _DEDUPE_DICE = 0.5
+_PLACE_PREFIX = 100_000
 
 
 @dataclass(slots=True)
@@ -71,8 +71,9 @@ class _Item:
     percent: bool
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set()))
 
 
 def _dice(a: str, b: str) -> float:
@@ -94,7 +95,8 @@ class ItemMaker:
         self._topics: dict[int, str] = {}
         self._respective: dict[int, tuple[str, str, list[str] | None, bool, bool]] = {}
         self._growth_taken: set[int] = set()  # rates already given to the levels they belong to
-        self._figure_at: dict[int, int] = {}  # id(item) → where its figure stands, for its place
+        # id(item) → (sentence start, sentence end, clause start, figure start), for its place
+        self._where: dict[int, tuple[int, int, int, int]] = {}
         self.in_headline = False  # the walk is reading a headline (the engine sets it)
         self.in_heading = False  # ...or a heading, which names a section and pledges nothing
         self._headline_starts: set[int] = set()
@@ -121,17 +123,15 @@ class ItemMaker:
                 or noise.describes_another_subject(view, fig, clause.end, next_fig)):
             return
         left = view[left_start : fig.cmp_start]
-        right = view[fig.end : min(clause.end, fig.end + RIGHT_WINDOW)]
-        sentence_left = view[max(sent.start, fig.cmp_start - SENTENCE_WINDOW) : fig.cmp_start]
-        plan = plan_in(sentence_left)
+        right_end = min(clause.end, fig.end + RIGHT_WINDOW)
+        right = view[fig.end : right_end]
+        sentence_from = max(sent.start, fig.cmp_start - SENTENCE_WINDOW)
+        plan = plan_in(view[sentence_from : fig.cmp_start]) if "》" in view[sentence_from : fig.cmp_start] else None
         # A plan named in the sentence (《…行动方案》明确了…) makes its figures targets, even after 了.
-        strong = bool(plan or STRONG_CUE.search(sentence_left) or STRONG_CUE.search(view, fig.cmp_start, fig.end))
-        past = bool(PAST_MARKER.search(left)) or bool(PAST_MARKER.match(right))
-        present = bool(PRESENT_MARKER.search(left))
-        weak = fig.comparator is not None and not fig.approx_more
+        cues = Cues(view, sentence_start=sentence_from, left_start=left_start, cmp_start=fig.cmp_start, end=fig.end,
+                    right_end=right_end, weak=fig.comparator is not None and not fig.approx_more, plan=plan is not None)
         when = state.when if state.own else None
-        kind = classify(when, frame, pub, strong=strong, weak=weak, task=bool(_TASK.search(left)), past_marker=past,
-                        present_marker=present, target_list=state.target)
+        kind = classify(when, frame, pub, cues, target_list=state.target)
 
         cleaned = clean_left(left)
         if fig.start in self._growth_taken:
@@ -156,7 +156,7 @@ class ItemMaker:
         plan_short = plan[3] if plan else ""
         subject, base, growth = figure_subject(
             left, right, fig.unit_normalized, previous_base=previous.base if previous else "",
-            topic=self._topic(sent_clauses, k), plan=plan_short, cleaned=cleaned,
+            topic=lambda: self._topic(sent_clauses, k), plan=plan_short, cleaned=cleaned,
             lenient_topic=lambda: self._topic(sent_clauses, k, strict=False),
             same_clause_subject=previous.subject if same_clause else "",
             previous_subject=previous.subject if previous else "",
@@ -192,7 +192,7 @@ class ItemMaker:
                 parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
                 parent_quote=parent_quote, parent_index=parent_index, start=qs, section=self._section(),
             ))
-            self._figure_at[id(self.commitments[-1])] = fig.start
+            self._where[id(self.commitments[-1])] = (sent.start, sent.end, clause.start, fig.start)
             items.append(_Item("commitment", len(self.commitments) - 1, base, qs, subject, fig.end,
                                fig.unit_normalized == "percent"))
             return
@@ -214,7 +214,7 @@ class ItemMaker:
             parent_index=parent_index, start=qs, period_start=period_start,
             preliminary=bool(PRELIMINARY.search(view, sent.start, fig.cmp_start)), section=self._section(),
         ))
-        self._figure_at[id(self.facts[-1])] = fig.start
+        self._where[id(self.facts[-1])] = (sent.start, sent.end, clause.start, fig.start)
         items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end,
                            fig.unit_normalized == "percent"))
 
@@ -287,7 +287,12 @@ class ItemMaker:
         if members is None or not phrase:
             return shared, growth, decline
         member = members[i % len(members)]
-        return (shared.replace(phrase, member) if phrase in shared else member), growth, decline
+        if phrase in shared:
+            return shared.replace(phrase, member), growth, decline
+        # The shared subject named only the last member (高新技术产业增加值增长率): keep what follows it.
+        last = phrase.replace("和", "、").split("、")[-1]
+        suffix = shared[len(last) :] if shared.startswith(last) else ""
+        return (member if member.endswith(suffix) else member + suffix), growth, decline
 
     # -- dates ----------------------------------------------------------------------------------------------
 
@@ -336,10 +341,12 @@ class ItemMaker:
     def pledge(self, clause: Span, state, frame: Frame | None) -> None:
         """A pledge without a figure: an item in a list of targets (生态环境质量持续改善), or an outcome dated by its
         own sentence (到2030年,…大幅跃升; 确保实现“十五五”良好开局)."""
-        body = self.view[clause.start : clause.end]
-        if self.in_heading or len(body) > PLEDGE_MAX or PAST_MARKER.search(body):
-            return
         dated = state.future if state.future is not None and state.own else None
+        if (dated is None and not state.target) or self.in_heading or clause.end - clause.start > PLEDGE_MAX:
+            return
+        body = self.view[clause.start : clause.end]
+        if PAST_MARKER.search(body):
+            return
         if state.target:
             if is_hedge(body) or not is_goal_clause(body):
                 return
@@ -376,11 +383,23 @@ class ItemMaker:
                 c.subject = canonical(c.subject)
         for f in extraction.facts:
             f.subject = canonical(f.subject)
-        document = places.document_place(extraction.text, hint=place_hint)
+        document = places.parse_place(place_hint) if place_hint else None
+        if document is None:
+            # Where a document is about shows in its first pages; a book-length input is not read twice.
+            document = places.place_of_mentions(places.mentions(extraction.text[:_PLACE_PREFIX]))
         extraction.place = places.label(document)
+        text = extraction.text
+        named: dict[int, list[places.Mention]] = {}  # a sentence's start → the places it names
         for item in (*extraction.commitments, *extraction.facts):
-            found = places.item_place(extraction.text, item.start, item.start + len(item.quote), document,
-                                      at=self._figure_at.get(id(item)))
+            where = self._where.get(id(item))
+            if where is None:  # a pledge without a figure: its clause is its quote
+                found = places.item_place(text, item.start, item.start + len(item.quote), document)
+            else:
+                start, end, clause_start, at = where
+                if start not in named:
+                    named[start] = places.mentions_in(text, start, end)
+                found = places.item_place(text, item.start, item.start + len(item.quote), document, at=at,
+                                          found=named[start], sentence_start=start, clause_start=clause_start)
             item.place = places.label(found)
 
 

@@ -19,6 +19,8 @@ from trackers.extract.numbers import COUNTERS, Figure
 
 _OPEN_QUOTES = "“\"‘「『"
 _NAME_MAX = 6  # a quoted name around a figure is short: “千项万亿”, “3个100”
+_OPENED_BEFORE = re.compile(r"[“‘「『\"][^“”‘’「」『』\",;:。]{0,6}$")
+_CLOSED_AFTER = re.compile(r"[^“”‘’「」『』\",;:。]{0,6}[”’」』\"]")
 _CLOSE_QUOTES = "”\"’」』"
 # What a document or a meeting is made of, counted: 十个方面的工作, 6个维度, 17项工作重点, 863名代表.
 _DOCUMENT_PARTS = re.compile(
@@ -46,13 +48,9 @@ _NOUN_THEN_DE = re.compile(r"[^\d,;:、。到至为从提增降达]{0,12}的")
 
 def in_quotes(view: str, fig: Figure) -> bool:
     """稳增长“21条”, “3个100”, “八站两场”: a figure inside a short quoted name is part of the name."""
-    before = view[max(0, fig.cmp_start - _NAME_MAX) : fig.cmp_start]
-    after = view[fig.end : fig.end + _NAME_MAX]
-    opened = max(before.rfind(q) for q in _OPEN_QUOTES)
-    if opened < 0 or any(q in before[opened + 1 :] for q in _CLOSE_QUOTES if q != '"'):
+    if not _OPENED_BEFORE.search(view, max(0, fig.cmp_start - _NAME_MAX), fig.cmp_start):
         return False
-    closes = [i for i in (after.find(q) for q in _CLOSE_QUOTES) if i >= 0]
-    return bool(closes) and not any(q in after[: min(closes)] for q in _OPEN_QUOTES if q != '"')
+    return bool(_CLOSED_AFTER.match(view, fig.end))
 
 
 def describes_document(view: str, fig: Figure, clause_end: int) -> bool:

@@ -126,7 +126,15 @@ def find_figures(view: str) -> list[Figure]:
             out.append(fig)
     out = _ranges(view, out)
     if "、" in view:
-        milestones = [fig for m in MILESTONES_RE.finditer(view) if (fig := _milestones(view, m)) is not None]
+        milestones = []
+        # Only where a magnitude is followed by 、 and another number can a list of milestones start.
+        for hint in _MILESTONE_HINT.finditer(view):
+            m = MILESTONES_RE.search(view, max(0, hint.start() - 16), hint.end() + 160)
+            if (m is not None and m.start() <= hint.start() < m.end()
+                    and (not milestones or m.start() >= milestones[-1].end)):
+                fig = _milestones(view, m)
+                if fig is not None:
+                    milestones.append(fig)
         if milestones:
             out = [f for f in out if not any(ms.start <= f.start < ms.end for ms in milestones)] + milestones
             out.sort(key=lambda f: f.start)
@@ -155,6 +163,7 @@ def _ranges(view: str, figures: list[Figure]) -> list[Figure]:
 MILESTONES_RE = re.compile(
     rf"(?<![\d.])(?P<first>{_ARABIC})(?P<mag1>万亿|亿|万)(?:、(?:{_ARABIC})(?:万亿|亿|万)){{1,8}}元?"
 )
+_MILESTONE_HINT = re.compile(r"(?:万亿|亿|万)、\d")
 _NUM_MAG = re.compile(rf"({_ARABIC})(万亿|亿|万)")
 _STEP_VERB = re.compile(r"(?:跨越|突破|迈上|跃上|站上|越过|登上)(?:了)?$")
 _MONEY_WORDS = re.compile(r"生产总值|收入|投资|规模|产值|总额|营收|消费|贸易|销售|GDP|经济总量|资金|贷款|存款|税")

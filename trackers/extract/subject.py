@@ -94,7 +94,7 @@ _GOAL_END = re.compile(
     r"达到国家要求|完成国家下达(?:的)?(?:目标|任务))$"
 )
 _COMPLETION_START = re.compile(
-    r"^(?:(?:基本|全面|初步|率先|加快|努力|力争|确保|总体|整体|顺利|如期|按期|按照国家要求|按国家要求)+)?"
+    r"^(?:要|必须|须|将)?(?:(?:基本|全面|初步|率先|加快|努力|力争|确保|总体|整体|顺利|如期|按期|按照国家要求|按国家要求)+)?"
     r"(?:建成|建设成为|打造成为|打造|形成|实现|完成|成为|构建|培育|基本形成|跻身|迈入|进入|呈现)"
 )
 # A clause that sets a task rather than states an outcome: 保持社会和谐稳定, 推动经济实现质的有效提升.
@@ -113,6 +113,13 @@ _HEDGE = re.compile(
 _ANAPHORIC = re.compile(r"上述|以上|这一|此项|这些|前述")
 
 
+# What never belongs to a subject, wherever it stands, in one pass: a comparison's base (较2020年), a time with its
+# preposition (到2025年底), plan verbs (力争, 将) and adverbs (进一步).
+_NOT_THE_SUBJECT = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_BASE_PHRASE, _TIME_WITH_PREPOSITION, _INTENT, _ADVERBS))
+)
+
+
 def clean_left(text: str) -> str:
     """The words before a figure, less time, comparison bases, plan verbs and the linking verb."""
     text = text.lstrip("、 ")
@@ -120,10 +127,7 @@ def clean_left(text: str) -> str:
         text = text[text.rindex("》") + 1 :]
     if "——" in text:
         text = text[text.rindex("——") + 2 :]
-    text = _BASE_PHRASE.sub("", text)
-    text = _TIME_WITH_PREPOSITION.sub("", text)
-    text = _INTENT.sub("", text)
-    text = _ADVERBS.sub("", text)
+    text = _NOT_THE_SUBJECT.sub("", text)
     text = _LEAD.sub("", text)
     text = _SCOPE.sub("", text)
     text = _LINK_END.sub("", text)
@@ -208,14 +212,15 @@ def figure_subject(
     unit_normalized: str,
     *,
     previous_base: str,
-    topic: str,
+    topic: Callable[[], str],
     plan: str,
     cleaned: str | None = None,
     lenient_topic: Callable[[], str] | None = None,
     same_clause_subject: str = "",
     previous_subject: str = "",
 ) -> tuple[str, str, bool]:
-    """(subject, base noun phrase for later attributes, is_growth) for one figure.
+    """(subject, base noun phrase for later attributes, is_growth) for one figure; `topic` gives the sentence's
+    topic when a rule needs it (most figures name their subject themselves).
 
     `left` is the clause up to the figure's comparator, `right` what follows the figure in the clause;
     `cleaned` is clean_left(left) when the caller has it already.
@@ -247,7 +252,7 @@ def figure_subject(
                 head = head[: average.start()]
             if not head:
                 # 年均增长5.9% right after the level it belongs to: that level's indicator.
-                head = _METRIC_TAIL.sub("", same_clause_subject or previous_subject or topic)
+                head = _METRIC_TAIL.sub("", same_clause_subject or previous_subject or topic())
             prefix = average.group() if average else ""
             if re.search(r"(?:率|比重|占比)$", head):
                 clean = head
@@ -270,21 +275,21 @@ def figure_subject(
 
     # A bare attribute (总投资, 产值) belongs to the thing counted just before; verb + attribute to the topic.
     attribute = _ATTRIBUTE.search(clean)
-    if anaphor and topic:
-        clean = topic + clean
+    if anaphor and topic():
+        clean = topic() + clean
     elif clean and attribute and not counted:
         rest = clean[: attribute.start()]
         if not rest:
-            clean = (previous_base or topic) + clean
+            clean = (previous_base or topic()) + clean
         elif _VERB_RE.fullmatch(rest) or (_VERB_RE.match(rest) and len(rest) <= 4):
-            clean = topic + clean
-    elif topic and clean and _VERB_RE.match(clean) and not after_title:
-        clean = topic + clean
+            clean = topic() + clean
+    elif clean and _VERB_RE.match(clean) and not after_title and topic():
+        clean = topic() + clean
     elif not clean and not noun:
         # No words of its own: 增长6.1%和7.8% repeats the subject before it; otherwise borrow a name.
         if same_clause_subject:
             return same_clause_subject, previous_base, growth
-        clean = previous_base or topic or (lenient_topic() if lenient_topic else "")
+        clean = previous_base or topic() or (lenient_topic() if lenient_topic else "")
 
     if noun and not counted:
         # 贡献了25亿元产值: the actor before the verb + the noun after the figure.
@@ -294,7 +299,7 @@ def figure_subject(
         if actor:
             clean = actor + noun
         else:
-            clean = (previous_base or topic) + noun
+            clean = (previous_base or topic()) + noun
         base = clean
     if counted:
         if noun and _GENERIC_TASK_END.search(clean):

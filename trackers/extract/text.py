@@ -70,9 +70,15 @@ def strip_html(page: str) -> str:
     return html.unescape(page)
 
 
+_FOLD_CHARS = {chr(k): chr(v) for k, v in _FOLD.items()}
+_FOLDABLE = re.compile("[" + re.escape("".join(_FOLD_CHARS)) + "]")
+
+
 def fold(text: str) -> str:
     """The folded view (see the module docstring); same length as `text`."""
-    return text.translate(_FOLD)
+    # A substitution of only the characters that fold is several times faster than str.translate, which looks
+    # every character of the text up in the table.
+    return _FOLDABLE.sub(lambda m: _FOLD_CHARS[m.group()], text)
 
 
 @dataclass(slots=True)
