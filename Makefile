@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test test-slow lint bench eval eval-links clean
+.PHONY: run test test-slow lint bench eval eval-links reports-check clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ eval-links: $(STAMP)
 	rm -rf eval-out && $(VENV)/bin/luoshi extract "$(CORPUS)" --out eval-out >/dev/null && \
 	$(VENV)/bin/luoshi link "$(CORPUS)" --out eval-out/links.json && \
 	$(PY) ../shared/eval/score.py --gold "$(CORPUS)" --pred eval-out --links eval-out/links.json
+
+# Whole government work reports: every main target found with its year's deadline, and the review dated in the past.
+REPORTS ?= ../shared/corpus/reports
+reports-check: $(STAMP)
+	@if [ ! -d "$(REPORTS)" ]; then echo "reports-check: no reports at $(REPORTS); nothing to check"; exit 0; fi; \
+	rm -rf reports-out && $(VENV)/bin/luoshi extract "$(REPORTS)" --out reports-out >/dev/null && \
+	$(PY) ../shared/eval/reports_check.py "$(REPORTS)" reports-out
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -128,17 +128,18 @@ class Extracted:
     extraction: Extraction
 
 
-async def extract_article(article: ArticleText, *, today: date) -> Extracted:
+async def extract_article(article: ArticleText, *, today: date, place: str | None = None) -> Extracted:
     """Extract before storing, off the event loop. On a long article extraction takes a good part of a second, and a
     transaction held open that long keeps every other writer waiting (on SQLite, the whole bot). An article already
     stored is extracted for nothing; that is rare (feed items are checked against the ones seen first).
 
+    `place` is where the article is about when the caller knows it (a feed's, a file's); otherwise the text says.
     Raises EmptyArticle for a text too short to store, ExtractionError for one that cannot be read."""
     text = article.text.strip()
     if len(text) < MIN_ARTICLE_CHARS:
         raise EmptyArticle(text)
     published = article.published or today
-    return Extracted(published, await asyncio.to_thread(extract, text, published.isoformat()))
+    return Extracted(published, await asyncio.to_thread(extract, text, published.isoformat(), place))
 
 
 async def store_article(

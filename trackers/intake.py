@@ -16,7 +16,7 @@ of articles then makes one message per chat and commitment. Nothing here reads t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,13 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trackers import places
 from trackers.audit import record
 from trackers.extract import Extraction
-from trackers.linking import Decision, Figure, Link, Pledge, Thresholds, from_extraction, links_for, restatement
+from trackers.linking import Decision, Figure, Link, Thresholds, from_extraction, links_for, restatement
 from trackers.models import Article, Commitment, Evidence, EvidenceKind, ReviewItem, ReviewState, Status
 from trackers.review import COMMITMENT, FACT, queue_extraction
+from trackers.tracked import open_pledges
 
 VERDICT, SHIFT = "verdict", "shift"
-# A commitment with a verdict takes no more progress.
-_CLOSED = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED, Status.REVISED})
 
 
 @dataclass
@@ -39,37 +38,6 @@ class Intake:
     progress: list[Evidence] = field(default_factory=list)
     cards: list[ReviewItem] = field(default_factory=list)  # facts to review, verdicts, shifts, new commitments
     links: list[Link] = field(default_factory=list)
-
-
-def pledge_of(commitment: Commitment, announced: date | None) -> Pledge:
-    return Pledge(
-        ref=commitment.id,
-        subject=commitment.subject,
-        quote=commitment.quote or commitment.subject,
-        comparator=str(commitment.comparator) if commitment.comparator else None,
-        value=commitment.value,
-        unit=commitment.unit,
-        value_normalized=commitment.value_normalized,
-        unit_normalized=commitment.unit_normalized,
-        deadline=commitment.deadline,
-        period_start=commitment.period_start,
-        announced=announced,
-        place=places.parse_place(commitment.place),
-    )
-
-
-async def open_pledges(session: AsyncSession) -> list[Pledge]:
-    """Every open commitment with a target, as linking sees it; announced = its source article's date."""
-    rows = await session.execute(
-        select(Commitment, Article.published)
-        .outerjoin(Article, Article.id == Commitment.source_article_id)
-        .where(
-            Commitment.archived_at.is_(None),
-            Commitment.value.is_not(None),
-            Commitment.status.not_in(list(_CLOSED)),
-        )
-    )
-    return [pledge_of(commitment, published) for commitment, published in rows.all()]
 
 
 def _figure_data(figure: Figure, link: Link) -> dict:
@@ -194,7 +162,7 @@ async def take_in(
 
     # The article's own commitments go to the queue as /ingest queues them (facts are handled above).
     own = Extraction(published=extraction.published, text=extraction.text, commitments=extraction.commitments)
-    queued = await queue_extraction(session, article, own, now=now)
+    queued = await queue_extraction(session, article, own, now=now, thresholds=thresholds, place_hint=place_hint)
     by_position = {item.position: item for item in queued if item.kind == COMMITMENT}
     for position, pledge in enumerate(new_pledges):
         item = by_position.get(position)

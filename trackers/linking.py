@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from trackers import places
+from trackers.extract import indicators
 from trackers.models import Comparator, Status
 from trackers.progress import APPROX_TOLERANCE, Target, meets
 
@@ -140,22 +141,6 @@ class Shift:
 
 # -- subjects ---------------------------------------------------------------------------------------------------
 
-# Synonyms folded to one spelling before comparing; order matters (longer phrases first).
-_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.I), replacement)
-    for pattern, replacement in (
-        (r"经济(?:增长|增速)(?:率)?", "生产总值增长"),
-        (r"(?:国内|地区)?生产总值|GDP|经济总量", "生产总值"),
-        (r"居民消费价格(?:指数)?|消费价格(?:指数)?|CPI|物价(?:水平)?", "消费价格"),
-        (r"一般公共预算收入|地方财政收入|财政收入|公共预算收入", "财政收入"),
-        (r"集成电路|芯片|半导体", "集成电路"),
-        (r"产业链群|产业集群|产业链|产业群|相关企业|相关产业|企业|行业", "产业"),
-        (r"货物进出口总额|货物贸易进出口|外贸进出口|进出口总额|对外贸易|外贸", "进出口"),
-        (r"城镇调查失业率|调查失业率", "失业率"),
-        (r"规模以上", "规上"),
-        (r"新增就业岗位|新增就业人数|新增就业", "新增就业"),
-    )
-)
 # Words that qualify a figure without changing what it measures.
 _MODIFIERS = re.compile(
     r"[（(][^）)]*[）)]|累计|全年|年末|年底|年初|平均|年均|同比|首次|实现|达到|预计|初步|主要|相关|全部|总体|整体|的"
@@ -166,36 +151,7 @@ _METRIC_SUFFIX = re.compile(
     r"数量|总数|人数|个数|数|水平|指标|目标|情况)+$"
 )
 _REPEAT = re.compile(r"(..+?)\1+")
-# Words that narrow a measure to a part of it: rural income is not residents' income, exports are not trade.
-_QUALIFIERS = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"农村",
-        r"城镇",
-        r"城市",
-        r"农民",
-        r"城乡",
-        r"规上",
-        r"高技术",
-        r"高新技术",
-        r"战略性新兴",
-        r"数字",
-        r"民营",
-        r"外资",
-        r"国有",
-        r"(?<!进)出口",
-        r"进口(?!出)",
-        r"服务业",
-        r"制造业",
-        r"第[一二三]产业",
-        r"人均",
-        r"中央",
-        r"社会消费品",
-        r"固定资产",
-        r"技术合同",
-        r"研发",
-    )
-)
+# Subjects that differ in a narrowing word (rural income, residents' income) are scored down this much.
 _QUALIFIER_FACTOR = 0.6
 
 
@@ -205,8 +161,9 @@ def normalise_subject(subject: str) -> str:
     text = _MODIFIERS.sub("", text)
     for word in places.place_words():
         text = text.replace(word, "")
-    for pattern, replacement in _SYNONYMS:
-        text = pattern.sub(replacement, text)
+    # The names of one indicator (地方一般公共预算收入, 财政收入; 国有建设用地, 建设用地) are one name here: the table
+    # is data, in trackers/extract/indicators.toml.
+    text = indicators.family_key(indicators.canonical(text))
     previous = None
     while previous != text:
         previous, text = text, _METRIC_SUFFIX.sub("", text)
@@ -235,7 +192,7 @@ def subject_similarity(a: str, b: str) -> float:
         score = max(score, 0.5 + 0.5 * len(short) / len(long_))
     if not x or not y:
         score = max(score, 0.8 * dice("".join(a.split()), "".join(b.split())))
-    if any(bool(q.search(x)) != bool(q.search(y)) for q in _QUALIFIERS):
+    if indicators.qualifiers_in(x) != indicators.qualifiers_in(y):
         score *= _QUALIFIER_FACTOR
     return score
 
@@ -452,11 +409,19 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+def _place_of(item, extraction, document_place: places.Place | None) -> places.Place | None:
+    """The item's place as extraction read it: its own clause's, else the document's. The caller may know the
+    document's place better (a feed's, an admin's): items that only took the document's then take the caller's."""
+    own = places.parse_place(item.place) if item.place else None
+    if own is None or (document_place is not None and item.place == extraction.place):
+        return document_place or own
+    return own
+
+
 def from_extraction(
     extraction, *, document_place: places.Place | None, published: date | None, ref: object = None
 ) -> tuple[list[Pledge], list[Figure]]:
     """The commitments and facts of one extracted article, ready for linking; refs are (ref, "c"|"f", index)."""
-    text = extraction.text
     pledges = [
         Pledge(
             ref=(ref, "c", i),
@@ -470,7 +435,7 @@ def from_extraction(
             deadline=_day(c.deadline),
             period_start=_day(c.period_start),
             announced=published,
-            place=places.item_place(text, c.start, c.start + len(c.quote), document_place),
+            place=_place_of(c, extraction, document_place),
         )
         for i, c in enumerate(extraction.commitments)
     ]
@@ -486,7 +451,7 @@ def from_extraction(
             as_of=_day(f.as_of),
             growth_percent=f.growth_percent,
             comparator=f.comparator,
-            place=places.item_place(text, f.start, f.start + len(f.quote), document_place),
+            place=_place_of(f, extraction, document_place),
             published=published,
         )
         for i, f in enumerate(extraction.facts)

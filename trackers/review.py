@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers import places
 from trackers.audit import record
 from trackers.commitments import (
     Draft,
@@ -27,6 +28,7 @@ from trackers.commitments import (
 )
 from trackers.extract import Extraction
 from trackers.extract.parent import plan_in
+from trackers.linking import Thresholds, from_extraction, links_for
 from trackers.models import (
     Article,
     Commitment,
@@ -38,6 +40,7 @@ from trackers.models import (
     Tag,
 )
 from trackers.targets import Target, parse_date, parse_target
+from trackers.tracked import open_pledges
 
 PLAN, COMMITMENT, FACT = "plan", "commitment", "fact"
 # Cards coverage intake adds (trackers/intake.py): a suggested verdict, a possible goalpost shift.
@@ -49,8 +52,7 @@ EDITABLE = {
     COMMITMENT: ("subject", "target", "deadline", "place", "tags", "parent"),
     FACT: ("subject", "target", "as_of"),
 }
-# A fact is offered as progress on a commitment when their subjects share this much (character-bigram Dice).
-LINK_THRESHOLD = 0.3
+# A fact card names at most this many commitments it may report on.
 MAX_CANDIDATES = 3
 
 
@@ -75,43 +77,24 @@ class Queued:
     items: list[ReviewItem]
 
 
-def _bigrams(text: str) -> set[str]:
-    text = "".join(text.split())
-    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
-
-
-def similarity(a: str, b: str) -> float:
-    """Character-bigram Dice: Chinese subjects share words without spaces between them."""
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
 async def _known_tags(session: AsyncSession) -> set[str]:
     names = set((await session.scalars(select(Tag.name))).all())
     followed = await session.scalars(select(Subscription.target).where(Subscription.kind == SubscriptionKind.TAG))
     return names | set(followed.all())
 
 
-async def _candidates(session: AsyncSession, subject: str, unit: str | None, as_of: str | None) -> list[int]:
-    """Commitments a fact could report progress on: same unit, similar subject, deadline not before the fact."""
-    if not unit:
-        return []
-    query = select(Commitment).where(Commitment.archived_at.is_(None), Commitment.unit_normalized == unit)
-    scored = []
-    for commitment in (await session.scalars(query)).all():
-        if as_of and commitment.deadline and commitment.deadline.isoformat() < as_of[:10]:
-            continue
-        score = similarity(subject, commitment.subject)
-        if score >= LINK_THRESHOLD:
-            scored.append((score, commitment.id))
-    scored.sort(reverse=True)
-    return [cid for _, cid in scored[:MAX_CANDIDATES]]
-
-
 async def queue_extraction(
-    session: AsyncSession, article: Article, extraction: Extraction, *, now: datetime
+    session: AsyncSession,
+    article: Article,
+    extraction: Extraction,
+    *,
+    now: datetime,
+    thresholds: Thresholds,
+    place_hint: str | None = None,
 ) -> list[ReviewItem]:
-    """Review cards for what extraction found; facts only when they look like progress on a tracked commitment."""
+    """Review cards for what extraction found; facts only when they may report progress on a tracked commitment,
+    as the linker decides it for feeds (trackers/linking.py: same place, measure and period, a score at or above
+    the review threshold)."""
     known = await _known_tags(session)
     items: list[ReviewItem] = []
 
@@ -146,12 +129,18 @@ async def queue_extraction(
         data = commitment.to_schema_dict()
         data["parent_plan"] = plan
         add(COMMITMENT, position, data)
-    for position, fact in enumerate(extraction.facts):
-        candidates = await _candidates(session, fact.subject, fact.unit_normalized, fact.as_of)
-        if candidates:
-            data = fact.to_schema_dict()
-            data["candidates"] = candidates
-            add(FACT, position, data, suggested=candidates[0])
+    if extraction.facts:
+        document = places.document_place(extraction.text, hint=place_hint)
+        published = article.published or now.date()
+        _, figures = from_extraction(extraction, document_place=document, published=published)
+        tracked = await open_pledges(session)
+        for position, (fact, figure) in enumerate(zip(extraction.facts, figures, strict=True)):
+            found = links_for(figure, tracked, thresholds)
+            if found:
+                data = fact.to_schema_dict()
+                data["candidates"] = [int(link.pledge.ref) for link in found[:MAX_CANDIDATES]]
+                data["score"] = found[0].score
+                add(FACT, position, data, suggested=int(found[0].pledge.ref))
     await session.flush()
     return items
 

@@ -1,8 +1,11 @@
 """`luoshi extract`: find the commitments and facts in an article, or in a whole corpus folder.
 
-    luoshi extract article.txt --published 2023-03-05          a listing for people
+    luoshi extract article.txt --published 2023-03-05          a listing for people, by section
     luoshi extract article.txt --published 2023-03-05 --json   the SCHEMA.md JSON
-    luoshi extract corpus/dev --out predictions/               one JSON per .txt (date from the sibling .json)
+    luoshi extract corpus/dev --out predictions/               one JSON per .txt (date and place from the sibling .json)
+
+The listing groups the items by the section of the document they were read in (一、2025年工作回顾; 过去一年; 今年…主要
+预期目标), each with its frame: the period it speaks of and whether it reviews or plans it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("path", type=Path, help="a .txt article, or a folder of them (needs --out)")
     parser.add_argument("--published", help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--place", help="the place the article is about (济南, 浙江省); otherwise the text says")
     parser.add_argument("--json", action="store_true", help="print the SCHEMA.md JSON instead of a listing")
     parser.add_argument("--out", type=Path, help="for a folder: where to write one .json per article")
     parser.set_defaults(func=run)
@@ -59,10 +63,10 @@ def _single(args: argparse.Namespace) -> int:
     if args.out is not None:
         raise _UsageError("--out is for a folder; for one file the result goes to standard output")
     raw = _read(args.path)
-    published = args.published or _published_beside(args.path)
+    published = args.published or _beside(args.path, "published")
     if published is None:
         raise _UsageError(f"{args.path}: give --published YYYY-MM-DD (no {args.path.with_suffix('.json').name})")
-    result = _extract(args.path, raw, published)
+    result = _extract(args.path, raw, published, args.place or _beside(args.path, "place"))
     if args.json:
         print(json.dumps(result.to_schema_dict(), ensure_ascii=False, indent=1))
     else:
@@ -82,14 +86,14 @@ def _corpus(args: argparse.Namespace) -> int:
         raise _UsageError(f"cannot create {args.out}: {exc.strerror}") from None
     failures = 0
     for path in texts:
-        published = _published_beside(path) or args.published
+        published = _beside(path, "published") or args.published
         if published is None:
             print(f"luoshi extract: {path.name}: no publication date (no .json beside it and no --published)",
                   file=sys.stderr)
             failures += 1
             continue
         try:
-            result = _extract(path, _read(path), published)
+            result = _extract(path, _read(path), published, _beside(path, "place") or args.place)
         except (_UsageError, ExtractionError) as exc:
             print(f"luoshi extract: {exc}", file=sys.stderr)
             failures += 1
@@ -101,45 +105,107 @@ def _corpus(args: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
-def _extract(path: Path, raw: bytes, published: str) -> Extraction:
+def _extract(path: Path, raw: bytes, published: str, place: str | None) -> Extraction:
     try:
-        return extract(raw, published)
+        return extract(raw, published, place=place)
     except ExtractionError as exc:
         raise _UsageError(f"{path.name}: {exc}") from None
 
 
-def _published_beside(path: Path) -> str | None:
-    """The `published` field of the .json with the same stem, if there is one."""
+def _beside(path: Path, key: str) -> str | None:
+    """A field (published, place) of the .json with the same stem, if there is one."""
     meta = path.with_suffix(".json")
     if not meta.is_file():
         return None
     try:
-        value = json.loads(meta.read_text(encoding="utf-8")).get("published")
+        value = json.loads(meta.read_text(encoding="utf-8")).get(key)
     except (OSError, ValueError, AttributeError):
         return None
     return str(value) if value else None
 
 
 def render(result: Extraction, name: str) -> str:
-    """A listing for people: one block per commitment and fact."""
-    lines = [f"{name} (发布 {result.published}): {len(result.commitments)} 项承诺, {len(result.facts)} 项事实"]
-    for i, c in enumerate(result.commitments, 1):
+    """A listing for people: the items grouped by the section they were read in, each section with its frame."""
+    place = f", {result.place}" if result.place else ""
+    lines = [f"{name} (发布 {result.published}{place}): {len(result.commitments)} 项承诺, {len(result.facts)} 项事实"]
+    numbered = [("承诺", i, c) for i, c in enumerate(result.commitments, 1)]
+    numbered += [("事实", i, f) for i, f in enumerate(result.facts, 1)]
+    numbered.sort(key=lambda entry: (entry[2].start, entry[0]))
+    groups: list[tuple[int, list]] = []
+    for entry in numbered:
+        if not groups or groups[-1][0] != entry[2].section:
+            groups.append((entry[2].section, []))
+        groups[-1][1].append(entry)
+    # Paragraphs that open alike one after another (这五年,… 这五年,…) read as one section.
+    merged: list[tuple[int, list]] = []
+    for index, entries in groups:
+        if merged and _same_frame(result, merged[-1][0], index):
+            merged[-1][1].extend(entries)
+        else:
+            merged.append((index, list(entries)))
+    for section_index, entries in merged:
         lines.append("")
-        lines.append(f"承诺 {i}: {c.subject or '—'}")
-        lines.append(f"  目标: {_figure(c.comparator, c.value, c.value_max, c.unit)}")
-        period = f"{c.period_start} 至 " if c.period_start else ""
-        lines.append(f"  期限: {period}{c.deadline or '未说明'}")
-        if c.parent_plan:
-            lines.append(f"  所属: 《{c.parent_plan}》")
-        lines.append(f"  原文: {c.quote}")
-    for i, f in enumerate(result.facts, 1):
-        lines.append("")
-        lines.append(f"事实 {i}: {f.subject or '—'}")
-        growth = f", 增长 {f.growth_percent}%" if f.growth_percent is not None else ""
-        lines.append(f"  数值: {_figure(f.comparator, f.value, f.value_max, f.unit)}{growth}")
-        lines.append(f"  截至: {f.as_of}")
-        lines.append(f"  原文: {f.quote}")
+        lines.append(_section_header(result, section_index, entries))
+        for kind, number, item in entries:
+            lines.extend(_commitment(number, item) if kind == "承诺" else _fact(number, item))
     return "\n".join(lines)
+
+
+def _same_frame(result: Extraction, a: int, b: int) -> bool:
+    if not (0 <= a < len(result.sections) and 0 <= b < len(result.sections)):
+        return a == b
+    x, y = result.sections[a], result.sections[b]
+    return (x.title, x.mood, x.begin, x.end, x.part) == (y.title, y.mood, y.begin, y.end, y.part)
+
+
+_MOODS = {"review": "回顾", "plan": "规划", "news": "时段"}
+
+
+def _section_header(result: Extraction, index: int, entries: list) -> str:
+    section = result.sections[index] if 0 <= index < len(result.sections) else None
+    counts = []
+    commitments = sum(1 for kind, _, _ in entries if kind == "承诺")
+    if commitments:
+        counts.append(f"{commitments} 项承诺")
+    if len(entries) - commitments:
+        counts.append(f"{len(entries) - commitments} 项事实")
+    if section is None or section.mood is None:
+        part = f"{section.part} › " if section is not None and section.part else ""
+        return f"【{part}全文】未标时段：日期取自各句或发布日 · {', '.join(counts)}"
+    title = section.title if not section.part or section.part == section.title else f"{section.part} › {section.title}"
+    return f"【{title}】{_MOODS[section.mood]} {_period(section.begin, section.end)} · {', '.join(counts)}"
+
+
+def _period(begin: str | None, end: str | None) -> str:
+    if not end:
+        return ""
+    if begin and begin[5:] == "01-01" and end[5:] == "12-31":
+        return f"{begin[:4]}年" if begin[:4] == end[:4] else f"{begin[:4]}—{end[:4]}年"
+    return f"{begin} 至 {end}" if begin else f"至 {end}"
+
+
+def _commitment(number: int, c) -> list[str]:
+    lines = [f"  承诺 {number}: {c.subject or '—'}", f"    目标: {_figure(c.comparator, c.value, c.value_max, c.unit)}"]
+    period = f"{c.period_start} 至 " if c.period_start else ""
+    lines.append(f"    期限: {period}{c.deadline or '未说明'}")
+    if c.parent_plan:
+        lines.append(f"    所属: 《{c.parent_plan}》")
+    if c.place:
+        lines.append(f"    地方: {c.place}")
+    lines.append(f"    原文: {c.quote}")
+    return lines
+
+
+def _fact(number: int, f) -> list[str]:
+    growth = f", 增长 {f.growth_percent}%" if f.growth_percent is not None else ""
+    lines = [f"  事实 {number}: {f.subject or '—'}",
+             f"    数值: {_figure(f.comparator, f.value, f.value_max, f.unit)}{growth}"]
+    period = f"{f.period_start} 至 " if f.period_start else ""
+    lines.append(f"    截至: {period}{f.as_of}{'（初步）' if f.preliminary else ''}")
+    if f.place:
+        lines.append(f"    地方: {f.place}")
+    lines.append(f"    原文: {f.quote}")
+    return lines
 
 
 _COMPARATOR_WORDS = {">=": "不低于 ", ">": "超过 ", "<=": "不超过 ", "<": "低于 ", "~": "约 ", "=": ""}

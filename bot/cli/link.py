@@ -68,7 +68,7 @@ def load_documents(folder: Path) -> list[_Document]:
             continue
         try:
             published = parse_published(str(meta["published"]))
-            extraction = extract(path.read_bytes(), str(published))
+            extraction = extract(path.read_bytes(), str(published), place=meta.get("place"))
         except (ExtractionError, OSError) as exc:
             print(f"luoshi link: {path.name}: {exc}; skipped", file=sys.stderr)
             continue

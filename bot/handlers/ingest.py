@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Context
+from bot.coverage import thresholds
 from bot.handlers import fallback
 from bot.handlers.admin_gate import admit, refuse, role_for
 from bot.handlers.admin_render import review_card
@@ -36,6 +37,7 @@ from trackers.articles import (
 )
 from trackers.extract import ExtractionError
 from trackers.fetch import FetchPolicy, FetchRefused, fetch
+from trackers.linking import Thresholds
 from trackers.models import Article, Commitment, ReviewItem, ReviewState
 from trackers.review import (
     EDITABLE,
@@ -129,20 +131,23 @@ async def _ingest(update: Update, context: Context, article_text: ArticleText, l
         head = t(language, "adm_ingest_unreadable")
     if head is None:
         async with context.bot_data.transaction() as session:
-            head, cards = await _intake(session, article_text, extracted, language)
+            limits = thresholds(context.bot_data.settings)
+            head, cards = await _intake(session, article_text, extracted, language, limits)
     # Sent once committed, so a press on a card always finds it.
     await update.effective_message.reply_text(head)
     await _send_cards(update, context, cards)
 
 
-async def _intake(session, article_text: ArticleText, extracted: Extracted, language: str) -> tuple[str, Cards]:
+async def _intake(
+    session, article_text: ArticleText, extracted: Extracted, language: str, thresholds: Thresholds
+) -> tuple[str, Cards]:
     """The article stored and its candidates queued: what to answer, and the cards to send after it."""
     now = utcnow()
     article, new = await store_article(session, article_text, now=now)
     if new:
         if article.published is None:
             article.published = extracted.published
-        items = await queue_extraction(session, article, extracted.extraction, now=now)
+        items = await queue_extraction(session, article, extracted.extraction, now=now, thresholds=thresholds)
         published = extracted.published.isoformat()
         head = t(language, "adm_ingest_stored", id=article.id, published=published, cards=len(items))
     else:

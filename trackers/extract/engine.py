@@ -87,6 +87,7 @@ class _Walk:
         self.outline = Outline([])
         self.target_block = False  # inside the bullets under a heading of targets (建议全年…预期目标)
         self.sections: list[Section] = []
+        self.part = ""  # the main heading (一、…) being read
         self.items = ItemMaker(text, view, pub, self._section)
         default = self._document_frame()
         if default is not None:
@@ -131,15 +132,16 @@ class _Walk:
     def _section(self) -> int:
         """The index of the section being read (a new one whenever the frame in force changes)."""
         frame = self.outline.current()
-        key = (frame.start, frame.rank) if frame is not None else None
+        key = (frame.start, frame.rank, self.part) if frame is not None else (None, None, self.part)
         if not self.sections or self.sections[-1].key != key:
             if frame is None:
-                self.sections.append(Section(title="", mood=None, begin=None, end=None, start=0, key=key))
+                self.sections.append(Section(title="", mood=None, begin=None, end=None, start=0, part=self.part,
+                                             key=key))
             else:
                 self.sections.append(Section(
                     title=self.text[frame.start : frame.start + len(frame.title)].strip()[:60] or frame.title[:60],
                     mood=str(frame.mood), begin=frame.begin.isoformat() if frame.begin else None,
-                    end=frame.end.isoformat() if frame.end else None, start=frame.start, key=key,
+                    end=frame.end.isoformat() if frame.end else None, start=frame.start, part=self.part, key=key,
                 ))
         return len(self.sections) - 1
 
@@ -183,6 +185,8 @@ class _Walk:
                 if rank >= UNNUMBERED and frame is not None and frame.mood is Mood.NEWS:
                     frame = None  # a subhead naming a year without saying plan or review changes nothing
                 self.outline.heading(rank, frame)
+                if rank <= 1.0:
+                    self.part = self.text[para.start : heading_end].strip()[:60]
                 if TARGET_HEADING.search(words):
                     self.target_block = True
                 elif not is_bullet(view, para.start):

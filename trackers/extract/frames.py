@@ -162,7 +162,7 @@ def lead_frame(view: str, clause_start: int, clause_end: int, times: list[TimeMa
     if when.begin is None or when.begin == when.end:
         return None
     mood = mood_of(when, pub, sentence)
-    return Frame(mood, when.begin, when.end, view[lead.start : clause_end].strip(), lead.start, rank)
+    return Frame(mood, when.begin, when.end, view[clause_start:clause_end].strip(), clause_start, rank)
 
 
 # 今年…主要预期目标是 / 2023年“路线图” / 今后五年的发展目标 / 2025年工作安排: a period named as the subject of a plan.

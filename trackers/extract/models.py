@@ -105,6 +105,7 @@ class Section:
     begin: str | None  # the period it speaks of
     end: str | None
     start: int  # offset of its words in Extraction.text
+    part: str = ""  # the main heading it lies under (一、2025年工作回顾), when the document has them
     key: object = None  # for the walk: which frame opened it
 
 

@@ -77,3 +77,21 @@ def test_binary_file_is_refused_with_one_line(tmp_path, capsys):
 def test_folder_without_out_is_an_error(tmp_path, capsys):
     assert main(["extract", str(tmp_path), "--published", "2023-03-05"]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_a_whole_report_is_listed_by_section_with_each_sections_frame(tmp_path, capsys):
+    report = (
+        "一、2024年工作回顾\n过去一年,全市地区生产总值增长5.6%,新建5G基站3200个。\n"
+        "二、2025年重点工作\n今年全市经济社会发展主要预期目标是:地区生产总值增长5.5%左右。\n"
+        "(一)扩大有效投资\n新开工重点项目120个。\n"
+    )
+    path = tmp_path / "report.txt"
+    path.write_text(report, encoding="utf-8")
+    assert main(["extract", str(path), "--published", "2025-01-20", "--place", "济南"]) == 0
+    out = capsys.readouterr().out
+    headers = [line for line in out.splitlines() if line.startswith("【")]
+    assert headers == [
+        "【一、2024年工作回顾 › 过去一年】回顾 2024年 · 2 项事实",
+        "【二、2025年重点工作 › 今年全市经济社会发展主要预期目标是】规划 2025年 · 2 项承诺",
+    ]
+    assert "地方: 济南" in out

@@ -1,0 +1,57 @@
+"""The admins' review cards link facts with the feeds' linker: place, measure and period decide, not words alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from trackers.articles import ArticleText, store_article
+from trackers.db import create_engine, create_sessionmaker
+from trackers.extract import extract
+from trackers.linking import Thresholds
+from trackers.models import Commitment, Comparator
+from trackers.review import FACT, queue_extraction
+
+NOW = datetime(2026, 2, 20, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def sessionmaker(migrated_url):
+    engine = create_engine(migrated_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+def target(value, deadline, place, start=None) -> Commitment:
+    return Commitment(
+        subject="地区生产总值增长率", comparator=Comparator.APPROX, value=value, unit="%", value_normalized=value,
+        unit_normalized="percent", deadline=deadline, period_start=start, place=place, quote="地区生产总值增长",
+        created_at=NOW, updated_at=NOW,
+    )
+
+
+async def fact_cards(session, text: str, published: str, place: str) -> list[tuple[int, list[int]]]:
+    article, _ = await store_article(session, ArticleText(text, published=date.fromisoformat(published)), now=NOW)
+    extraction = extract(text, published, place=place)
+    cards = await queue_extraction(session, article, extraction, now=NOW, thresholds=Thresholds(), place_hint=place)
+    return [(card.suggested_commitment_id, card.data["candidates"]) for card in cards if card.kind == FACT]
+
+
+async def test_a_result_is_offered_for_its_own_places_target_of_that_year_only(sessionmaker):
+    async with sessionmaker.begin() as session:
+        ours_2025 = target(5.5, date(2025, 12, 31), "江西", date(2025, 1, 1))
+        ours_2026 = target(5, date(2026, 12, 31), "江西", date(2026, 1, 1))
+        theirs_2025 = target(6, date(2025, 12, 31), "湖南", date(2025, 1, 1))
+        session.add_all([ours_2025, ours_2026, theirs_2025])
+        await session.flush()
+        cards = await fact_cards(session, "过去一年,全省地区生产总值增长5.3%。", "2026-01-25", "江西省")
+        # The 2025 result answers the 2025 target of its own province: not the 2026 one, not another province's.
+        assert cards == [(ours_2025.id, [ours_2025.id])]
+
+
+async def test_a_level_is_not_offered_for_a_growth_target(sessionmaker):
+    async with sessionmaker.begin() as session:
+        session.add(target(5.5, date(2025, 12, 31), "江西", date(2025, 1, 1)))
+        await session.flush()
+        assert await fact_cards(session, "过去一年,全省地区生产总值达到3.6万亿元。", "2026-01-25", "江西省") == []
