@@ -24,6 +24,7 @@ from pathlib import Path
 from trackers.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
+RUNS = 3
 
 PLACES = ["全市", "全省", "全区", "我市", "该县", "新区", "高新区", "经开区", "自贸片区", "示范区"]
 INDUSTRIES = ["集成电路", "新能源汽车", "生物医药", "数字经济", "高端装备", "新材料", "现代物流", "文化旅游",
@@ -130,10 +131,12 @@ def main() -> int:
     extract("到2025年全市产值突破500亿元,建成三条产业链。", "2023-01-01")
     # Throughput is per CPU second of this process (one core): on a shared machine wall time also counts the
     # time other processes held the core. Both are printed.
+    # Each side's best of RUNS: a shared machine slows single runs by 10-30 %, and it slows them unevenly.
     wall, cpu = time.perf_counter(), time.process_time()
     result = extract(text, "2023-03-05")
     elapsed = time.process_time() - cpu
     print(f"extract_wall_seconds: {time.perf_counter() - wall:.2f} s")
+    elapsed = min(elapsed, best_of(RUNS - 1, lambda: extract(text, "2023-03-05")))
     ours = n_chinese / elapsed
     print(f"extract_cpu_seconds: {elapsed:.2f} s")
     print(f"extract_throughput: {ours:,.0f} chinese_chars/s".replace(",", ""))
@@ -160,10 +163,13 @@ def main() -> int:
     extract_money = getattr(jionlp, "extract_money", None) or jionlp.ner.extract_money
     # jionlp is much slower: it reads the first stretch of the same text, and both rates are per Chinese character.
     sample = text[: min(len(text), 300_000)]
-    cpu = time.process_time()
-    for line in sample.split("\n"):
-        extract_money(line)
-    jio_elapsed = time.process_time() - cpu
+    lines = sample.split("\n")
+
+    def jionlp_pass() -> None:
+        for line in lines:
+            extract_money(line)
+
+    jio_elapsed = best_of(RUNS, jionlp_pass)
     theirs = chinese_chars(sample) / jio_elapsed
     print(f"jionlp_extract_money_throughput: {theirs:.0f} chinese_chars/s")
     print(f"luoshi_vs_jionlp_ratio: {ours / theirs:.1f} x")

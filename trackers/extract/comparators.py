@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # A suffix is the stronger word: 达到15%以上 is ">=", 控制在5.5%以内 is "<=".
-_SUFFIX = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "~", "上下": "~"}
+SUFFIX = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "~", "上下": "~"}
 
 # Words right before the number, longest first so 不超过 is not read as 超过.
 _PREFIX = {
@@ -24,7 +24,7 @@ _PREFIX_LONGEST_FIRST = tuple(sorted(_PREFIX, key=len, reverse=True))
 
 
 def suffix_comparator(word: str | None) -> str | None:
-    return _SUFFIX.get(word) if word else None
+    return SUFFIX.get(word) if word else None
 
 
 def prefix_comparator(view: str, pos: int) -> tuple[str | None, int]:

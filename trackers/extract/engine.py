@@ -84,6 +84,9 @@ class _Walk:
         self.target_lists = list(TARGET_LIST.finditer(view))  # 主要预期目标是: — few in a document
         self.target_starts = [m.start() for m in self.target_lists]
         self._resolved: dict[tuple, When | None] = {}
+        # Where any figure, time or list of targets starts: a sentence with none of them is skipped at once.
+        self.anything = sorted([*self.fig_starts, *self.time_starts, *self.target_starts])
+        self._clauses_of: tuple[int, list[Span]] = (-1, [])
         self.outline = Outline([])
         self.target_block = False  # inside the bullets under a heading of targets (建议全年…预期目标)
         self.sections: list[Section] = []
@@ -104,6 +107,12 @@ class _Walk:
         i = bisect_left(self.time_starts, start)
         j = bisect_left(self.time_starts, end, i)
         return self.times[i:j]
+
+    def _clauses(self, sent: Span) -> list[Span]:
+        """The clauses of a sentence, split once (a paragraph's first sentence is also read for its opening)."""
+        if self._clauses_of[0] != sent.start:
+            self._clauses_of = (sent.start, clauses(self.view, sent))
+        return self._clauses_of[1]
 
     def _target_list_in(self, sent: Span) -> re.Match | None:
         i = bisect_left(self.target_starts, sent.start)
@@ -216,7 +225,7 @@ class _Walk:
         # A leading time stands in the first few characters (after 各位代表! or ——): most paragraphs have none.
         if not self._times_in(sent.start, sent.start + _LEAD_REACH):
             return None
-        parts = clauses(self.view, sent)
+        parts = self._clauses(sent)
         if not parts:
             return None
         first = parts[0]
@@ -229,13 +238,15 @@ class _Walk:
     def _sentence(self, sent: Span, carried: When | None) -> When | None:
         """Read one sentence; returns the time that carries to the next sentence of the paragraph."""
         view = self.view
+        if not self.target_block:
+            i = bisect_left(self.anything, sent.start)
+            if i == len(self.anything) or self.anything[i] >= sent.end:
+                return carried  # most sentences of an article: nothing to find, nothing to carry
         sent_figs = self._figures_in(sent.start, sent.end)
         sent_times = self._times_in(sent.start, sent.end)
         target_at = self._target_list_in(sent)
-        if not sent_figs and not sent_times and not self.target_block and target_at is None:
-            return carried  # most sentences of an article: nothing to find, nothing to carry
         state = _Sentence(when=carried, own=carried is not None, target=self.target_block)
-        sent_clauses = clauses(view, sent)
+        sent_clauses = self._clauses(sent)
         opened: When | None = None  # a time that opens this sentence carries to the next ones
         fi = ti = 0
         seen_figure = False

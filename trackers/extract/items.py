@@ -55,7 +55,12 @@ _TO_LEVEL = re.compile(r"(?:到|至)(?:[^,;:、]{0,10}?的)?$")
 # Flows over a period (summed or averaged): they carry the period's start.
 _FLOW = re.compile(r"累计|年均|合计|总计|五年|共计")
 _DEDUPE_DICE = 0.5
+# A clause can state an outcome only if it has a completion verb or ends like one (a quick look before the rules).
+_MAY_STATE_AN_OUTCOME = re.compile(
+    r"建|成|实现|完成|形成|打造|构建|培育|跻身|迈|进入|呈现|达|取得|同步|平衡|提质|[善降低高升强化衡稳转大小少加标好跃均美全固速先长定]\W*$"
+)
 _PLACE_PREFIX = 100_000
+_REPEAT_REACH = 8
 
 
 @dataclass(slots=True)
@@ -136,7 +141,8 @@ class ItemMaker:
         cleaned = clean_left(left)
         if fig.start in self._growth_taken:
             return
-        if kind == "fact" and self._growths_of_levels(fig, clause, clause_figs, cleaned):
+        respective = "分别" in left or (len(clause_figs) > 1 and view.find("分别", clause.start, fig.start) >= 0)
+        if kind == "fact" and respective and self._growths_of_levels(fig, clause, clause_figs, cleaned):
             return
         if kind == "fact" and previous is not None and previous.kind == "fact":
             if fig.unit_normalized == "percent" and is_growth_only(cleaned) and not previous.percent:
@@ -150,7 +156,7 @@ class ItemMaker:
             if is_change_only(cleaned) and not _TO_LEVEL.search(left):
                 return
 
-        from_at = self._from_position(clause, fig)
+        from_at = self._from_position(clause, fig) if ("从" in left or "由" in left) else None
         if from_at is not None and kind == "commitment":
             return  # 从A提高到B in a target: A is the baseline, B the target
         plan_short = plan[3] if plan else ""
@@ -162,7 +168,8 @@ class ItemMaker:
             previous_subject=previous.subject if previous else "",
         )
         decline = growth and is_decline(cleaned)
-        subject, growth, decline = self._respective_subject(fig, clause, clause_figs, subject, growth, decline)
+        if respective:
+            subject, growth, decline = self._respective_subject(fig, clause, clause_figs, subject, growth, decline)
         if fig.unit_normalized == "percent" and view[fig.end : fig.end + 1] == "的" and not cleaned:
             # 89.4%的公园实现24小时开放: the share of the parks that do.
             subject = view[fig.end + 1 : clause.end].strip()[:30] + "占比"
@@ -345,7 +352,7 @@ class ItemMaker:
         if (dated is None and not state.target) or self.in_heading or clause.end - clause.start > PLEDGE_MAX:
             return
         body = self.view[clause.start : clause.end]
-        if PAST_MARKER.search(body):
+        if not _MAY_STATE_AN_OUTCOME.search(body) or PAST_MARKER.search(body):
             return
         if state.target:
             if is_hedge(body) or not is_goal_clause(body):
@@ -414,8 +421,10 @@ def _once(items: list, date_field: str, headline: set[int]) -> list:
             continue
         key = (item.value_normalized, item.unit_normalized, getattr(item, date_field))
         candidates = by_figure.setdefault(key, [])
+        # A repeat stands near what it repeats (a headline, its lead, a summary): the latest few are enough, which
+        # keeps a long document's many 增长5% from being compared with one another.
         same = next((
-            i for i in candidates
+            i for i in reversed(candidates[-_REPEAT_REACH:])
             if kept[i].start != item.start and _same_indicator(kept[i].subject, item.subject)
         ), None)
         if same is None:

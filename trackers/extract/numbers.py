@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from trackers.extract.comparators import prefix_comparator, suffix_comparator
+from trackers.extract.comparators import SUFFIX as _SUFFIX_COMPARATOR
+from trackers.extract.comparators import prefix_comparator
 
 # unit as written -> (normalized unit, factor to that unit)
 UNITS: dict[str, tuple[str, float]] = {
@@ -43,6 +44,7 @@ for _top, _top_norm in _PER_TOP.items():
 COUNTERS = "个 项 家 户 座 所 条 辆 台 套 间 张 件 处 栋 艘 架 场 只 头 株 棵 宗 笔 支 种 款 块 根 批 张"
 for _c in COUNTERS.split():
     UNITS.setdefault(_c, ("count", 1))
+_COUNTER_SET = frozenset(COUNTERS.split())
 
 MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 
@@ -193,73 +195,79 @@ _FIGURE_TAIL = re.compile(rf"(?:多|余)?(?:{_UNIT_ALT})")
 
 
 def _figure(view: str, m: re.Match) -> Figure | None:
-    unit = m.group("unit")
-    end = m.end()
-    nxt = view[m.end("unit") : m.end("unit") + 1]
+    # One call for every group: this runs for each number with a unit in the text.
+    num, more1, mag1, dash, num2, more2, mag, more, unit, suffix = m.group(
+        "num", "more1", "mag1", "dash", "num2", "more2", "mag", "more", "unit", "suffix"
+    )
+    start, end = m.span()
+    unit_end = m.end("unit")
+    nxt = view[unit_end : unit_end + 1]
+    after = view[end : end + 1]
     if nxt and nxt in _NOT_A_UNIT_AFTER.get(unit, ""):
         return None
-    if nxt == _SIZE_CLASS_AFTER or view[end : end + 1] == _SIZE_CLASS_AFTER:
+    if nxt == _SIZE_CLASS_AFTER or after == _SIZE_CLASS_AFTER:
         return None
-    if m.group("suffix") in ("以上", "以下") and _starts_noun(view[end : end + 1]) and unit not in COUNTERS:
+    counter = unit in _COUNTER_SET
+    if suffix in ("以上", "以下") and _starts_noun(after) and not counter:
         # 10亿元以上关键配套项目: a size class that describes projects, not a quantity. (10家以上百亿级企业 is a
         # count of enterprises: a counter keeps it.)
         return None
-    if unit in COUNTERS and _SIZE_CLASS_NOUN.match(view, end):
+    if counter and _SIZE_CLASS_NOUN.match(view, end):
         return None  # 两个千亿级台阶: steps of a size class, not a count of things to track
-    if unit in ("位", "名") and view[m.start() - 1 : m.start()] in ("前", "第", "居", "列"):
-        return None  # 跻身全球城市前五位: a rank
-    if UNITS[unit][0] == "person" and _NAMED_AFTER_PEOPLE.match(view, end):
-        return None  # 青年50人论坛, 千人计划: a name
-    if UNITS[unit][0] in ("m", "km") and _WITHIN.match(view, end):
-        return None  # 50米内换乘: a distance that qualifies something else
-    if unit == "%" and _MODIFIES_NOUN.match(view, end):
-        return None  # 1%人口抽样调查: a name, not a share
-    num = m.group("num")
+    norm_unit, unit_factor = UNITS[unit]
+    if after and "\u4e00" <= after <= "\u9fff":  # only a character right after the figure can make it a name
+        if unit in ("位", "名") and view[start - 1 : start] in ("前", "第", "居", "列"):
+            return None  # 跻身全球城市前五位: a rank
+        if norm_unit == "person" and _NAMED_AFTER_PEOPLE.match(view, end):
+            return None  # 青年50人论坛, 千人计划: a name
+        if norm_unit in ("m", "km") and _WITHIN.match(view, end):
+            return None  # 50米内换乘: a distance that qualifies something else
+        if unit == "%" and _MODIFIES_NOUN.match(view, end):
+            return None  # 1%人口抽样调查: a name, not a share
+    elif unit in ("位", "名") and view[start - 1 : start] in ("前", "第", "居", "列"):
+        return None
     chinese = not num[0].isdigit()
     if unit == "成":
         # 三成 is a share only when nothing follows but punctuation or a hedge (一成不变, 建成 are words).
-        if (nxt and "\u4e00" <= nxt <= "\u9fff" and not m.group("suffix")) or (len(num) > 2 and chinese):
+        if (nxt and "\u4e00" <= nxt <= "\u9fff" and not suffix) or (len(num) > 2 and chinese):
             return None
     elif chinese and not _plausible_chinese(view, m, num):
         return None
     value = _read(num)
     if value is None:
         return None
-    mag = m.group("mag") or m.group("mag1") or ""
+    mag = mag or mag1 or ""
     value_max = None
-    if m.group("num2") is not None:
-        value_max = _read(m.group("num2"))
+    if num2 is not None:
+        value_max = _read(num2)
         if value_max is None or value_max <= value:
             # 2023-2025 is not a range of figures; a "range" going down is a date or a code.
-            if m.group("dash") in "—-~":
+            if dash in "—-~":
                 return None
             value_max = None
-    factor = MAGNITUDES.get(mag, 1.0)
-    norm_unit, unit_factor = UNITS[unit]
-    written_unit = mag + unit
-    comparator = suffix_comparator(m.group("suffix"))
-    cmp_start = m.start()
-    pre, pre_len = prefix_comparator(view, m.start())
+    comparator = _SUFFIX_COMPARATOR.get(suffix) if suffix else None
+    cmp_start = start
+    pre, pre_len = prefix_comparator(view, start)
     if pre is not None:
-        cmp_start = m.start() - pre_len
+        cmp_start = start - pre_len
         if comparator is None:
             comparator = pre
-    more = bool(m.group("more") or m.group("more1") or m.group("more2"))
-    if comparator is None and more:
+    approx_more = bool(more or more1 or more2)
+    if comparator is None and approx_more:
         comparator = ">"
     if value_max is not None and comparator is None:
         comparator = ">="
     return Figure(
-        start=m.start(),
+        start=start,
         end=end,
         cmp_start=cmp_start,
         value=_tidy(value),
         value_max=_tidy(value_max) if value_max is not None else None,
-        unit=written_unit,
+        unit=mag + unit,
         unit_normalized=norm_unit,
-        value_normalized=_tidy(value * factor * unit_factor),
+        value_normalized=_tidy(value * MAGNITUDES.get(mag, 1.0) * unit_factor),
         comparator=comparator,
-        approx_more=more,
+        approx_more=approx_more,
         chinese_numeral=chinese,
     )
 
