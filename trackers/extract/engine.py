@@ -72,6 +72,7 @@ class _Sentence:
     future: When | None = None  # a deadline this sentence named, for pledges without a figure
     time_clause: tuple[int, int] | None = None  # the short clause that named the time last
     when_at: int = -1  # where `when` was named in this sentence
+    period: When | None = None  # a span of years the sentence named (2024—2026年), which a deadline may close
 
 
 class _Walk:
@@ -291,6 +292,11 @@ class _Walk:
         w = self._resolved[key]
         if w is None:
             return None
+        if w.kind == "deadline" and state.period is not None and state.period.end == w.end:
+            # 《…三年行动计划(2024—2026年)》提出,到2026年…: the deadline closes the period the sentence named.
+            w = When("range", state.period.begin, w.end)
+        elif w.kind == "range" and w.begin is not None:
+            state.period = w
         state.when, state.own, state.when_at = w, True, tm.start
         if not figs and clause.end - clause.start <= TIME_CLAUSE_MAX:
             state.time_clause = (clause.start, clause.end)

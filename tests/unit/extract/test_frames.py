@@ -92,3 +92,23 @@ def test_sections_name_the_frames_the_document_was_read_in():
     titles = [(result.sections[i.section].title, result.sections[i.section].mood)
               for i in (*result.facts, *result.commitments)]
     assert titles == [("一、2024年工作回顾", "review"), ("二、2025年重点工作", "plan")]
+
+
+def test_a_plans_title_sets_the_period_its_sentence_closes():
+    text = "《数字经济发展三年行动计划(2024—2026年)》提出,到2026年,全市数字经济核心产业增加值突破1000亿元。"
+    assert commitments(text, "2024-03-15") == [(1000, "2026-12-31", "2024-01-01")]
+
+
+def test_a_report_delivered_in_december_sets_next_years_targets_and_reviews_this_year():
+    text = "今年以来,全市新增城镇就业14.2万人。明年主要预期目标:地区生产总值增长6%以上。"
+    result = extract(text, "2022-12-28")
+    assert [(f.value, f.as_of) for f in result.facts] == [(14.2, "2022-12-28")]
+    assert [(c.value, c.deadline) for c in result.commitments] == [(6, "2023-12-31")]
+
+
+def test_mid_year_news_dates_results_at_the_end_of_their_months_and_the_years_target_at_its_end():
+    text = "1-8月,全市规上工业增加值同比增长8.2%,社会消费品零售总额达到1865.4亿元。全年目标是地区生产总值增长6%左右。"
+    result = extract(text, "2025-09-10")
+    assert [(f.value, f.as_of, f.period_start) for f in result.facts] == [
+        (8.2, "2025-08-31", "2025-01-01"), (1865.4, "2025-08-31", "2025-01-01")]
+    assert [(c.subject, c.deadline) for c in result.commitments] == [("地区生产总值增长率", "2025-12-31")]
