@@ -232,6 +232,7 @@ def parse_place(name: str | None) -> Place | None:
     return max((m.place for m in found), key=len)
 
 
+_LEVEL_WORDS = re.compile("|".join((*_PROVINCE_WORDS, *_CITY_WORDS)))
 _SENTENCE_END = re.compile("[。！？；\n]")
 
 
@@ -248,6 +249,11 @@ def mentions_in(text: str, start: int, end: int) -> list[Mention]:
     if not _NAME_PATTERN.search(text, start, end) and not _ZONE.search(text, start, end):
         return []
     return [Mention(m.place, m.start + start, m.end + start) for m in mentions(text[start:end])]
+
+
+def names_own_level(text: str, start: int, end: int) -> bool:
+    """全省 / 全市 in text[start:end]: the province or the city of the document, whichever the words say."""
+    return _LEVEL_WORDS.search(text, start, end) is not None
 
 
 def _start(m: Mention) -> int:

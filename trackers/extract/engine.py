@@ -214,13 +214,6 @@ class _Walk:
         for sent in sentences:
             self.items.in_heading = sent.start < heading_end
             carried = self._sentence(sent, carried)
-            if sent.start < heading_end:
-                continue  # a heading has set its frame already
-            times = self._times_in(sent.start, sent.end)
-            if times:
-                announced = announced_frame(view, times, sent.start, sent.end, self.pub, self._context_year(None), 0)
-                if announced is not None:
-                    self.outline.lead(announced)
 
     def _lead(self, sent: Span) -> Frame | None:
         # A leading time stands in the first few characters (after 各位代表! or ——): most paragraphs have none.
@@ -279,6 +272,10 @@ class _Walk:
                 self.items.pledge(clause, state, self.outline.current())
             if target_at is not None and not state.target and target_at.start() < clause.end:
                 state.target = True
+        if sent_times and not self.items.in_heading:  # a heading has set its frame already
+            announced = announced_frame(view, sent_times, sent.start, sent.end, self.pub, self._context_year(None), 0)
+            if announced is not None:
+                self.outline.lead(announced)
         return opened if opened is not None else carried
 
     def _time(self, tm: TimeMatch, clause: Span, figs: list[Figure], state: _Sentence) -> When | None:

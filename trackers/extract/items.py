@@ -61,6 +61,7 @@ _MAY_STATE_AN_OUTCOME = re.compile(
 )
 _PLACE_PREFIX = 100_000
 _REPEAT_REACH = 8
+_REPEAT_DISTANCE = 5000  # characters: a headline and its lead, a summary and its section
 
 
 @dataclass(slots=True)
@@ -122,10 +123,7 @@ class ItemMaker:
         if same_clause:
             # 增长6.1%和7.8%: the words before this figure start after the one before it.
             left_start = max(left_start, previous.end)
-        if (noise.in_quotes(view, fig) or noise.describes_document(view, fig, clause.end)
-                or noise.is_gap(view, fig, left_start)
-                or noise.target_named_after_the_fact(view, fig, left_start, clause.end)
-                or noise.describes_another_subject(view, fig, clause.end, next_fig)):
+        if noise.not_an_item(view, fig, left_start, clause.end, next_fig):
             return
         left = view[left_start : fig.cmp_start]
         right_end = min(clause.end, fig.end + RIGHT_WINDOW)
@@ -405,6 +403,9 @@ class ItemMaker:
                 start, end, clause_start, at = where
                 if start not in named:
                     named[start] = places.mentions_in(text, start, end)
+                if not named[start] and not places.names_own_level(text, clause_start, at):
+                    item.place = extraction.place  # most sentences name no place: the document's
+                    continue
                 found = places.item_place(text, item.start, item.start + len(item.quote), document, at=at,
                                           found=named[start], sentence_start=start, clause_start=clause_start)
             item.place = places.label(found)
@@ -425,7 +426,8 @@ def _once(items: list, date_field: str, headline: set[int]) -> list:
         # keeps a long document's many 增长5% from being compared with one another.
         same = next((
             i for i in reversed(candidates[-_REPEAT_REACH:])
-            if kept[i].start != item.start and _same_indicator(kept[i].subject, item.subject)
+            if kept[i].start != item.start and abs(item.start - kept[i].start) <= _REPEAT_DISTANCE
+            and _same_indicator(kept[i].subject, item.subject)
         ), None)
         if same is None:
             candidates.append(len(kept))

@@ -57,8 +57,9 @@ def describes_document(view: str, fig: Figure, clause_end: int) -> bool:
     """8个方面的主要目标, 重点做好以下10个方面工作, 设置了29项主要指标, 具体部署了13项任务举措."""
     if fig.unit_normalized not in ("count", "person"):
         return False
-    after = view[fig.end : min(clause_end, fig.end + 10)]
-    if _DOCUMENT_PARTS.match(after) or (fig.unit_normalized == "count" and _DOCUMENT_NOUN.match(after)):
+    end = min(clause_end, fig.end + 10)
+    if _DOCUMENT_PARTS.match(view, fig.end, end) or (
+            fig.unit_normalized == "count" and _DOCUMENT_NOUN.match(view, fig.end, end)):
         return True
     # The counter itself may be the part: 十方面 (no counter) is not a figure at all; 10个方面 is caught above.
     return False
@@ -73,8 +74,7 @@ def is_gap(view: str, fig: Figure, left_start: int) -> bool:
 
 def target_named_after_the_fact(view: str, fig: Figure, left_start: int, clause_end: int) -> bool:
     """超额完成国家下达的110万人年度任务: the figure is the target that was met, not a new result or target."""
-    after = view[fig.end : min(clause_end, fig.end + 8)]
-    if not _TARGET_AFTER.match(after):
+    if not _TARGET_AFTER.match(view, fig.end, min(clause_end, fig.end + 8)):
         return False
     return bool(_DONE_BEFORE.search(view, left_start, fig.cmp_start))
 
@@ -95,3 +95,10 @@ def describes_another_subject(view: str, fig: Figure, clause_end: int, next_figu
     rest = view[fig.end + 1 : clause_end]
     m = _PREDICATE.search(rest)
     return m is not None and 2 <= m.start() <= 14 and fig.unit not in COUNTERS.split()
+
+
+def not_an_item(view: str, fig: Figure, left_start: int, clause_end: int, next_figure: Figure | None) -> bool:
+    """Any of the rules above."""
+    return (in_quotes(view, fig) or describes_document(view, fig, clause_end) or is_gap(view, fig, left_start)
+            or target_named_after_the_fact(view, fig, left_start, clause_end)
+            or describes_another_subject(view, fig, clause_end, next_figure))
