@@ -104,20 +104,18 @@ TIME_RE = re.compile(
     rf"|(?P<ry1>{_YEAR})年?[—~\-至到](?P<ry2>{_YEAR})年(?P<rpart>底|末)?"
     # 2023-03-05, 2023/3/5
     rf"|(?P<iy>(?:19|20)\d{{2}})[-/.](?P<im>1[0-2]|0?[1-9])[-/.](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
-    # 2025年1—4月, 2025年前三季度 (a stretch of months from January)
-    rf"|(?P<yr>{_YEAR})年(?:(?P<yrm1>{_MONTH})月?(?:份)?[—~\-至到](?P<yrm2>{_MONTH})月(?:份)?|(?:首|前|头)(?P<yrn>{_MONTH})个?月)"
-    # 2025年, 2025年底, 2025年6月, 2025年6月30日, 2023年上半年
-    rf"|(?P<y>{_YEAR})年度?(?:(?P<ym>{_MONTH})月(?:(?P<yd>{_DAY})[日号])?(?P<ympart>底|末|初)?|(?P<ypart>{_PART}))?"
+    # 2025年, 2025年底, 2025年6月, 2025年6月30日, 2023年上半年; 2025年1—4月, 2025年前11个月 (months from January)
+    rf"|(?P<y>{_YEAR})年度?(?:(?P<ym>{_MONTH})(?:月?(?:份)?[—~\-至到](?P<yrm2>{_MONTH})月(?:份)?"
+    rf"|月(?:(?P<yd>{_DAY})[日号])?(?P<ympart>底|末|初)?)|(?:首|前|头)(?P<yrn>{_MONTH})个?月|(?P<ypart>{_PART}))?"
     # 今年, 明年底, 今年一季度, 全年, 年内
     rf"|(?P<rel>今年|明年|去年|前年|后年|上年|本年度|本年|当年|全年|年度|年内)(?P<relpart>{_PART})?"
     rf"|(?P<bare>上半年|下半年|前三季度|(?:第)?[一二三四1-4]季度末?|年底|年末|年中|年初)"
     # 上个月, 本月
     r"|(?P<relm>上个月|上月|本月|这个月|当月|下个月|下月)(?P<relmpart>底|末|初)?"
-    # 1至4月, 1—10月份, 前11个月, 首11个月: months from January of the year in context
-    rf"|(?P<mr1>{_MONTH})月?(?:份)?[—~\-至到](?P<mr2>{_MONTH})月(?:份)?"
+    # 3月5日, 6月底; 1至4月, 1—10月份 (months from January of the year in context)
+    rf"|(?P<m>{_MONTH})(?:月?(?:份)?[—~\-至到](?P<mr2>{_MONTH})月(?:份)?|月(?:份)?(?:(?P<d>{_DAY})[日号])?(?P<mpart>底|末|初)?)"
+    # 前11个月, 首11个月
     rf"|(?:首|前|头)(?P<mrn>{_MONTH})个?月(?:份)?"
-    # 3月5日, 6月底
-    rf"|(?P<m>{_MONTH})月(?:份)?(?:(?P<d>{_DAY})[日号])?(?P<mpart>底|末|初)?"
     # 一年来, 五年来, 这五年: the years just reviewed (in a report) or up to now (in news)
     rf"|(?:近|这)?(?P<sincen>{_N})年(?:以)?来|这(?P<thesen>{_N})年"
     # 如今, 目前, 今年以来
@@ -134,8 +132,6 @@ _BASE_BEFORE = re.compile(r"(?:较|比|相比|与|同|对比|相较|较之|比�
 _YEAR_OF = re.compile(r"[”\"’]?[^,;:。“”\"]{0,4}?(?:良好|顺利|胜利|冲刺)?(?P<which>开局|起步|收官)")
 _DEADLINE_BEFORE = re.compile(r"(?:到|至|力争到|争取到|力争在|争取在|确保到|确保在|于)$")
 _ASOF_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)$")
-_DEADLINE_AFTER = re.compile(r"(?:前|以前|之前)")
-_SINCE_AFTER = re.compile(r"(?:以来|来)")
 _DIGITS_CN = "〇零一二三四五六七八九"
 _DIGIT_VALUE = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -165,23 +161,27 @@ def find_times(view: str) -> list[TimeMatch]:
                 year_of = "last" if which.group("which") == "收官" else "first"
             elif m.group("fyp") and not (m.group("fyptail") or m.group("fypq") or prev in "“\"‘"):
                 continue
-        before = view[max(0, s - 4) : s]
         role = "plain"
-        if _BASE_BEFORE.search(before):
-            role = "base"
-        elif _ASOF_BEFORE.search(before):
-            role = "asof"
-        elif _DEADLINE_BEFORE.search(before):
-            role = "deadline"
-        after = view[e : e + 2]
-        if _DEADLINE_AFTER.match(after) and role == "plain":
-            role = "deadline"
-            e += len(_DEADLINE_AFTER.match(after).group())
-        elif _SINCE_AFTER.match(after) and role == "plain":
-            role = "since"
-            e += len(_SINCE_AFTER.match(after).group())
+        if prev and prev in _ROLE_ENDINGS:  # most times follow none of the words that give them a role
+            before = view[max(0, s - 4) : s]
+            if _BASE_BEFORE.search(before):
+                role = "base"
+            elif _ASOF_BEFORE.search(before):
+                role = "asof"
+            elif _DEADLINE_BEFORE.search(before):
+                role = "deadline"
+        if role == "plain":
+            after = _AFTER.match(view, e, e + 3)
+            if after is not None:
+                role = "deadline" if after.lastgroup == "until" else "since"
+                e = after.end()
         out.append(TimeMatch(s, e, m, role, year_of))
     return out
+
+
+# The last character of every word that gives a time its role (较, 比, 截至, 到, 于 …), and what may follow a time.
+_ROLE_ENDINGS = frozenset("较比与同相之至止到于在“\"‘")
+_AFTER = re.compile(r"(?P<until>以前|之前|前)|(?P<since>以来|来)")
 
 
 def resolve(tm: TimeMatch, context_year: int, pub: Published) -> When | None:
@@ -216,15 +216,12 @@ def _resolve_plain(m: re.Match, cy: int, pub: Published) -> When | None:
         if g("iy"):
             d = date(int(g("iy")), int(g("im")), int(g("id")))
             return When("point", d, d)
-        if g("yr"):
-            y = _year(g("yr"))
-            if y is None:
-                return None
-            return _months(y, g("yrm1") or "1", g("yrm2") or g("yrn"))
         if g("y"):
             y = _year(g("y"))
             if y is None:
                 return None
+            if g("yrm2") or g("yrn"):
+                return _months(y, g("ym") or "1", g("yrm2") or g("yrn"))
             if g("ym"):
                 return _month_day(y, g("ym"), g("yd"), g("ympart"))
             if g("ypart"):
@@ -251,8 +248,8 @@ def _resolve_plain(m: re.Match, cy: int, pub: Published) -> When | None:
             elif mo == 13:
                 y, mo = y + 1, 1
             return When("point", date(y, mo, 1), _month_end(y, mo))
-        if g("mr1") or g("mrn"):
-            return _months(cy, g("mr1") or "1", g("mr2") or g("mrn"))
+        if g("mr2") or g("mrn"):
+            return _months(cy, g("m") or "1", g("mr2") or g("mrn"))
         if g("m"):
             return _month_day(cy, g("m"), g("d"), g("mpart"))
         if g("sincen") or g("thesen"):

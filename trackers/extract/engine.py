@@ -15,7 +15,7 @@ Which time a figure belongs to, innermost first:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from trackers.extract.dates import Published, TimeMatch, When, find_times, in_report_season, parse_published, resolve
@@ -92,7 +92,7 @@ class _Walk:
         self.target_block = False  # inside the bullets under a heading of targets (建议全年…预期目标)
         self.sections: list[Section] = []
         self.part = ""  # the main heading (一、…) being read
-        self.items = ItemMaker(text, view, pub, self._section)
+        self.items = ItemMaker(text, view, pub, self._section, times)
         default = self._document_frame()
         if default is not None:
             self.outline.frames.append(default)
@@ -242,34 +242,41 @@ class _Walk:
         state = _Sentence(when=carried, own=carried is not None, target=self.target_block)
         sent_clauses = self._clauses(sent)
         opened: When | None = None  # a time that opens this sentence carries to the next ones
-        fi = ti = 0
+        # Each clause's figures and times, in the order they stand.
+        n = len(sent_clauses)
+        figs_of: list[list[Figure]] = [[] for _ in range(n)]
+        times_of: list[list[TimeMatch]] = [[] for _ in range(n)]
+        starts = [c.start for c in sent_clauses]
+        for f in sent_figs:
+            k = bisect_right(starts, f.start) - 1
+            if k >= 0 and f.start < sent_clauses[k].end:
+                figs_of[k].append(f)
+        for tm in sent_times:
+            k = bisect_right(starts, tm.start) - 1
+            if k >= 0 and tm.start < sent_clauses[k].end:
+                times_of[k].append(tm)
         seen_figure = False
+        items, outline = self.items, self.outline
         for k, clause in enumerate(sent_clauses):
-            while fi < len(sent_figs) and sent_figs[fi].start < clause.start:
-                fi += 1
-            while ti < len(sent_times) and sent_times[ti].start < clause.start:
-                ti += 1
-            f0, t0 = fi, ti
-            while fi < len(sent_figs) and sent_figs[fi].start < clause.end:
-                fi += 1
-            while ti < len(sent_times) and sent_times[ti].start < clause.end:
-                ti += 1
-            figs, tms = sent_figs[f0:fi], sent_times[t0:ti]
+            figs, tms = figs_of[k], times_of[k]
             if tms:
-                events = sorted([(f.start, 1, f) for f in figs] + [(t.start, 0, t) for t in tms], key=lambda e: e[:2])
-            else:
-                events = [(f.start, 1, f) for f in figs]
-            clause_figs = [e[2] for e in events if e[1]]
-            for _, is_fig, ev in events:
-                if not is_fig:
-                    w = self._time(ev, clause, figs, state)
-                    if w is not None and not seen_figure and k <= 1 and _OPENS.fullmatch(view, clause.start, ev.start):
-                        opened = w
-                    continue
+                events = sorted([(f.start, 1, f) for f in figs] + [(t.start, 0, t) for t in tms])
+                for _, is_fig, ev in events:
+                    if not is_fig:
+                        w = self._time(ev, clause, figs, state)
+                        if (w is not None and not seen_figure and k <= 1
+                                and _OPENS.fullmatch(view, clause.start, ev.start)):
+                            opened = w
+                        continue
+                    seen_figure = True
+                    items.figure(ev, sent, clause, k, sent_clauses, state, outline.current(), figs)
+            elif figs:
                 seen_figure = True
-                self.items.figure(ev, sent, clause, k, sent_clauses, state, self.outline.current(), clause_figs)
+                frame = outline.current()
+                for f in figs:
+                    items.figure(f, sent, clause, k, sent_clauses, state, frame, figs)
             if not figs:
-                self.items.pledge(clause, state, self.outline.current())
+                items.pledge(clause, state, outline.current())
             if target_at is not None and not state.target and target_at.start() < clause.end:
                 state.target = True
         if sent_times and not self.items.in_heading:  # a heading has set its frame already

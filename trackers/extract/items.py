@@ -12,6 +12,7 @@ One figure usually makes one commitment or fact. Some clauses hold more (LABELLI
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -92,8 +93,9 @@ def _iso(d: date | None) -> str | None:
 
 
 class ItemMaker:
-    def __init__(self, text: str, view: str, pub: Published, section: Callable[[], int]):
+    def __init__(self, text: str, view: str, pub: Published, section: Callable[[], int], times: list):
         self.text, self.view, self.pub, self._section = text, view, pub, section
+        self._times, self._time_starts = times, [t.start for t in times]
         self.commitments: list[Commitment] = []
         self.facts: list[Fact] = []
         self._sentence = -1
@@ -136,7 +138,7 @@ class ItemMaker:
         when = state.when if state.own else None
         kind = classify(when, frame, pub, cues, target_list=state.target)
 
-        cleaned = clean_left(left)
+        cleaned = clean_left(self._without_times(left_start, fig.cmp_start, left), times_removed=True)
         if fig.start in self._growth_taken:
             return
         respective = "分别" in left or (len(clause_figs) > 1 and view.find("分别", clause.start, fig.start) >= 0)
@@ -222,6 +224,27 @@ class ItemMaker:
         self._where[id(self.facts[-1])] = (sent.start, sent.end, clause.start, fig.start)
         items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end,
                            fig.unit_normalized == "percent"))
+
+    def _without_times(self, start: int, end: int, text: str) -> str:
+        """view[start:end] (that is `text`) with its times cut out, each with the preposition before it (到2025年):
+        the walk found them already, so no second search is needed."""
+        i = bisect_left(self._time_starts, start)
+        if i == len(self._time_starts) or self._time_starts[i] >= end:
+            return text
+        out, at = [], start
+        while i < len(self._time_starts) and self._time_starts[i] < end:
+            tm = self._times[i]
+            cut = tm.start
+            if cut - 2 >= at and self.view[cut - 2 : cut] in ("截至", "截止"):
+                cut -= 2
+            elif cut - 1 >= at and self.view[cut - 1] in "到至":
+                cut -= 1
+            if tm.role != "base":  # 较2020年: the comparison's base goes with its phrase (clean_left)
+                out.append(self.view[at:cut])
+                at = min(tm.end, end)
+            i += 1
+        out.append(self.view[at:end])
+        return "".join(out)
 
     def _growths_of_levels(self, fig: Figure, clause: Span, clause_figs: list[Figure], cleaned: str) -> bool:
         """分别增长8.3%、7.9% after two levels: each level's growth, in order."""

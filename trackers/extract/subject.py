@@ -120,14 +120,18 @@ _NOT_THE_SUBJECT = re.compile(
 )
 
 
-def clean_left(text: str) -> str:
+# The same without times, for a caller that has cut them out already (it knows where they stand).
+_NOT_THE_SUBJECT_BUT_TIMES = re.compile("|".join(f"(?:{p.pattern})" for p in (_BASE_PHRASE, _INTENT, _ADVERBS)))
+
+
+def clean_left(text: str, *, times_removed: bool = False) -> str:
     """The words before a figure, less time, comparison bases, plan verbs and the linking verb."""
     text = text.lstrip("、 ")
     if "》" in text:
         text = text[text.rindex("》") + 1 :]
     if "——" in text:
         text = text[text.rindex("——") + 2 :]
-    text = _NOT_THE_SUBJECT.sub("", text)
+    text = (_NOT_THE_SUBJECT_BUT_TIMES if times_removed else _NOT_THE_SUBJECT).sub("", text)
     text = _LEAD.sub("", text)
     text = _SCOPE.sub("", text)
     text = _LINK_END.sub("", text)
