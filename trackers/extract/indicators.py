@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 _DATA = Path(__file__).with_name("indicators.toml")
+_AND = re.compile(r"、|和|与|及")
 # A member of a list that names a measure of its own (起数, 死亡人数, 满意率, 进出口总额).
 _COMPLETE = re.compile(r"(?:数|率|额|量|值|收入|比重|占比|规模|面积|里程|产值|指数)$")
 
@@ -81,9 +82,9 @@ def split_members(phrase: str, count: int) -> list[str] | None:
         if phrase.startswith(word) and len(parts) == count:
             rest = phrase[len(word) :]
             return [part + rest for part in parts]
-    members = [m.strip("“”\"") for m in re.split(r"、", phrase) if m]
+    members = [m.strip("“”\"") for m in phrase.split("、") if m]
     if len(members) != count:
-        members = [m.strip("“”\"") for m in re.split(r"、|和|与|及", phrase) if m]
+        members = [m.strip("“”\"") for m in _AND.split(phrase) if m]
     if len(members) != count or not all(members):
         return None
     if all(_COMPLETE.search(m) for m in members):

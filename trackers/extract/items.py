@@ -60,7 +60,7 @@ _DEDUPE_DICE = 0.5
 _MAY_STATE_AN_OUTCOME = re.compile(
     r"建|成|实现|完成|形成|打造|构建|培育|跻身|迈|进入|呈现|达|取得|同步|平衡|提质|[善降低高升强化衡稳转大小少加标好跃均美全固速先长定]\W*$"
 )
-_PLACE_PREFIX = 100_000
+_PLACE_PREFIX = 20_000
 _REPEAT_REACH = 8
 _REPEAT_DISTANCE = 5000  # characters: a headline and its lead, a summary and its section
 

@@ -113,6 +113,18 @@ _HEDGE = re.compile(
 _ANAPHORIC = re.compile(r"上述|以上|这一|此项|这些|前述")
 
 
+# Patterns the functions below use on every figure, compiled once.
+_GROWTH_ONLY = re.compile(r"(?:实际)?(?:增长|增速|增幅|上涨|涨幅|增|长|下降|降幅|回落|减少|下跌|跌)")
+_DECLINE_END = re.compile(r"(?:下降|降幅|回落|减少|降低|下跌|跌)$")
+_CONSTRUCTION_OF = re.compile(r"(?<=项目|工程)(?:建设|实施)$")
+_AVERAGE_END = re.compile(r"(?:年均|平均)$")
+_RATE_END = re.compile(r"(?:率|比重|占比)$")
+_RATE_WORD = re.compile(r"率|比重|占比|强度")
+_COUNT_END = re.compile(r"(?:数|数量|总量|产量|人口|人次|规模)$")
+_LENGTH_END = re.compile(r"(?:长|长度|里程|全长|总长)$")
+_STEADY_END = re.compile(r"(?:保稳|促稳|稳中|保持|基本|总体)$")
+
+
 # What never belongs to a subject, wherever it stands, in one pass: a comparison's base (较2020年), a time with its
 # preposition (到2025年底), plan verbs (力争, 将) and adverbs (进一步).
 _NOT_THE_SUBJECT = re.compile(
@@ -143,11 +155,11 @@ def clean_left(text: str, *, times_removed: bool = False) -> str:
 def is_growth_only(left_clean: str) -> bool:
     """增长8.1% / 同比增速36% / 下降7.4% right after a level: its growth, not a new item (年均增长 is a rate of its
     own, over a period)."""
-    return bool(re.fullmatch(r"(?:实际)?(?:增长|增速|增幅|上涨|涨幅|增|长|下降|降幅|回落|减少|下跌|跌)", left_clean))
+    return bool(_GROWTH_ONLY.fullmatch(left_clean))
 
 
 def is_decline(left_clean: str) -> bool:
-    return bool(re.search(r"(?:下降|降幅|回落|减少|降低|下跌|跌)$", left_clean))
+    return bool(_DECLINE_END.search(left_clean))
 
 
 def is_change_only(left_clean: str) -> bool:
@@ -165,7 +177,7 @@ def noun_after(right: str) -> str:
     stop = _NOUN_STOP.search(noun, 1)
     noun = noun[: stop.start()] if stop else noun
     # 重点项目建设: the construction of the projects; the projects are what is counted.
-    return re.sub(r"(?<=项目|工程)(?:建设|实施)$", "", noun)
+    return _CONSTRUCTION_OF.sub("", noun)
 
 
 _ACTOR_END = re.compile(
@@ -251,14 +263,14 @@ def figure_subject(
         if m:
             head, verb = clean[: m.start()], m.group()
             head = _LINK_END.sub("", head)
-            average = re.search(r"(?:年均|平均)$", head)
+            average = _AVERAGE_END.search(head)
             if average:
                 head = head[: average.start()]
             if not head:
                 # 年均增长5.9% right after the level it belongs to: that level's indicator.
                 head = _METRIC_TAIL.sub("", same_clause_subject or previous_subject or topic())
             prefix = average.group() if average else ""
-            if re.search(r"(?:率|比重|占比)$", head):
+            if _RATE_END.search(head):
                 clean = head
             elif verb in _DECLINE:
                 growth = True
@@ -267,7 +279,7 @@ def figure_subject(
                 growth = True
                 clean = head + prefix + "涨幅"
             else:
-                growth = verb not in ("提高", "提升", "增加") or not re.search(r"率|比重|占比|强度", head)
+                growth = verb not in ("提高", "提升", "增加") or not _RATE_WORD.search(head)
                 clean = head + prefix + ("增长率" if growth else "")
             base = head
         else:
@@ -299,7 +311,7 @@ def figure_subject(
         # 贡献了25亿元产值: the actor before the verb + the noun after the figure.
         m = _VERB_RE.search(clean)
         actor = clean[: m.start()] if m else clean
-        actor = re.sub(r"^在", "", actor)
+        actor = actor.removeprefix("在")
         if actor:
             clean = actor + noun
         else:
@@ -312,12 +324,12 @@ def figure_subject(
         suffix = "人数" if unit_normalized == "person" else "数"
         if unit_normalized == "person_time":
             suffix = "人次"
-        if re.search(r"(?:数|数量|总量|产量|人口|人次|规模)$", base):
+        if _COUNT_END.search(base):
             suffix = ""
         subject = base + suffix if base else ""
     else:
         base = previous_base  # only counted things lend their name to a later bare attribute (总投资)
-        named = _ATTRIBUTE.search(clean) or re.search(r"(?:长|长度|里程|全长|总长)$", clean)
+        named = _ATTRIBUTE.search(clean) or _LENGTH_END.search(clean)
         subject = clean + _MEASURE_NAME.get(unit_normalized, "") if clean and not named else clean
     if plan and after_title and subject and not subject.startswith(plan):
         subject = plan + subject
@@ -337,7 +349,7 @@ def qualitative_subject(clause: str) -> str:
     m = _GOAL_END.search(text)
     if m:
         head = text[: m.start()]
-        head = re.sub(r"(?:保稳|促稳|稳中|保持|基本|总体)$", "", head)
+        head = _STEADY_END.sub("", head)
         return head[:40] or text[:40]
     return text[:40]
 
