@@ -17,10 +17,9 @@ _PREFIX = {
 }
 # Optional little words between the comparator and the number: 超过了, 达到约, 控制在.
 _PREFIX_RE = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, _PREFIX), key=len, reverse=True)) + r")(?:了|约|到|为)?$"
+    "(?P<word>" + "|".join(sorted(map(re.escape, _PREFIX), key=len, reverse=True)) + r")(?:了|约|到|为)?$"
 )
 _LOOKBACK = 6
-_PREFIX_LONGEST_FIRST = tuple(sorted(_PREFIX, key=len, reverse=True))
 
 
 def suffix_comparator(word: str | None) -> str | None:
@@ -29,18 +28,14 @@ def suffix_comparator(word: str | None) -> str | None:
 
 def prefix_comparator(view: str, pos: int) -> tuple[str | None, int]:
     """The comparator that ends right at `pos` and its length, or (None, 0)."""
-    window = view[max(0, pos - _LOOKBACK) : pos]
-    m = _PREFIX_RE.search(window)
+    m = _PREFIX_RE.search(view, max(0, pos - _LOOKBACK), pos)
     if not m:
         return None, 0
-    word = m.group()
-    for w in _PREFIX_LONGEST_FIRST:
-        if word.startswith(w):
-            # 超 is also the first character of 超额 and 超级; only take it right before the number.
-            if w == "超" and len(word) > 1:
-                return None, 0
-            return _PREFIX[w], len(word)
-    return None, 0
+    word = m.group("word")
+    # 超 is also the first character of 超额 and 超级; only take it right before the number.
+    if word == "超" and m.end() - m.start() > 1:
+        return None, 0
+    return _PREFIX[word], m.end() - m.start()
 
 
 def comparator_in(text: str) -> str | None:

@@ -336,6 +336,6 @@ def read_chinese_numeral(span: str) -> float | None:
 
 def _tidy(x: float) -> float | int:
     """Whole numbers as int so JSON shows 1301, not 1301.0; others rounded off binary noise."""
-    if x == int(x) and abs(x) < 1e18:
+    if x.is_integer() and -1e18 < x < 1e18:
         return int(x)
     return round(x, 10) if abs(x) < 1e6 else float(f"{x:.12g}")
