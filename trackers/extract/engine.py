@@ -109,6 +109,14 @@ class _Walk:
         j = bisect_left(self.time_starts, end, i)
         return self.times[i:j]
 
+    def _resolve(self, tm: TimeMatch, context_year: int) -> When | None:
+        """resolve(), once per wording and year: 今年, 2025年, 到2030年 recur through a document."""
+        key = (self.view[tm.start : tm.end], tm.role, tm.year_of, context_year)
+        found = self._resolved.get(key, self)
+        if found is self:
+            found = self._resolved[key] = resolve(tm, context_year, self.pub)
+        return found
+
     def _clauses(self, sent: Span) -> list[Span]:
         """The clauses of a sentence, split once (a paragraph's first sentence is also read for its opening)."""
         if self._clauses_of[0] != sent.start:
@@ -227,7 +235,7 @@ class _Walk:
         if not times:
             return None
         return lead_frame(self.view, first.start, first.end, times, self.view[sent.start : sent.end], self.pub,
-                          self._context_year(None), 0)
+                          self._context_year(None), 0, resolver=self._resolve)
 
     def _sentence(self, sent: Span, carried: When | None) -> When | None:
         """Read one sentence; returns the time that carries to the next sentence of the paragraph."""
@@ -288,12 +296,7 @@ class _Walk:
     def _time(self, tm: TimeMatch, clause: Span, figs: list[Figure], state: _Sentence) -> When | None:
         if tm.role == "base":
             return None
-        # The same words in the same year resolve alike (今年, 2025年, 到2030年 recur through a document).
-        cy = self._context_year(state.when)
-        key = (self.view[tm.start : tm.end], tm.role, tm.year_of, cy)
-        if key not in self._resolved:
-            self._resolved[key] = resolve(tm, cy, self.pub)
-        w = self._resolved[key]
+        w = self._resolve(tm, self._context_year(state.when))
         if w is None:
             return None
         if w.kind == "deadline" and state.period is not None and state.period.end == w.end:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -141,7 +142,8 @@ def frame_from_times(times: list[TimeMatch], words: str, pub: Published, context
 
 
 def lead_frame(view: str, clause_start: int, clause_end: int, times: list[TimeMatch], sentence: str,
-               pub: Published, context_year: int, rank: float) -> Frame | None:
+               pub: Published, context_year: int, rank: float,
+               resolver: Callable[[TimeMatch, int], When | None] | None = None) -> Frame | None:
     """A paragraph that opens with a period (过去一年, / “十四五”时期是… / 2026年是…之年) frames what follows it.
 
     Only a period frames: a single day (2021年4月25日,国务院批复…) dates an event, not the figures after it.
@@ -151,11 +153,12 @@ def lead_frame(view: str, clause_start: int, clause_end: int, times: list[TimeMa
     lead = next((tm for tm in times if tm.start == at and tm.role != "base"), None)
     if lead is None:
         return None
-    when = resolve(lead, context_year, pub)
+    read = resolver or (lambda tm, year: resolve(tm, year, pub))
+    when = read(lead, context_year)
     refined = next((tm for tm in times if tm.start == lead.end), None)
     if refined is not None and when is not None and when.end is not None:
         # 今年1至4月: the second time narrows the first.
-        when = resolve(refined, when.end.year, pub) or when
+        when = read(refined, when.end.year) or when
         lead = refined
     if when is None or when.end is None or when.kind == "future":
         return None

@@ -51,10 +51,14 @@ _GENERIC_TASK_END = re.compile(r"(?:推进|实施|推动|加快|开展|抓好|�
 # 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured.
 _ACHIEVE = re.compile(r"可?(?:实现|完成(?=[^率]))")
 # The verb that joins the subject and the figure: 规模[突破]500亿元, 失业率[控制在]5.5%以内.
+_LINK_WORDS = (
+    "实现 达到 达 突破 超过 完成 为 是 共 共计 总计 合计 约为 约 拥有 共有 有 保持在 稳定在 控制在 降到 降至 下降到 提高到 "
+    "提升到 提高至 提升至 增加到 增至 上升到 上升至 跃升到 跃升至 增加至 减少到 缩小到 缩小至 增长到 增长至 拓展到 拓展至 扩大到 "
+    "扩大至 跨越 平均为 折合 从 由 在 至 到 了 的 可 能 将"
+).split()
 _LINK_END = re.compile(
-    r"(?:实现|达到|达|突破|超过|完成|为|是|共|共计|总计|合计|约为|约|拥有|共有|有|保持在|稳定在|控制在|"
-    r"降到|降至|下降到|提高到|提升到|提高至|提升至|增加到|增至|上升到|上升至|跃升到|跃升至|增加至|减少到|缩小到|缩小至|"
-    r"增长到|增长至|拓展到|拓展至|扩大到|扩大至|跨越|平均为|折合|从|由|在|至|到|了|的|可|能|将)+$"
+    "(?=[" + "".join(sorted({w[0] for w in _LINK_WORDS})) + "])(?:"
+    + "|".join(sorted(_LINK_WORDS, key=len, reverse=True)) + ")+$"
 )
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
 _ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独|分别|连续")
@@ -130,10 +134,14 @@ _STEADY_END = re.compile(r"(?:保稳|促稳|稳中|保持|基本|总体)$")
 _NOT_THE_SUBJECT = re.compile(
     "|".join(f"(?:{p.pattern})" for p in (_BASE_PHRASE, _TIME_WITH_PREPOSITION, _INTENT, _ADVERBS))
 )
+# The characters those words start with, looked at first: most positions of a subject start none of them.
+_STARTS_NOT_SUBJECT = "较比相与同主预目力争确计将拟努谋有了已就仅全基初进持继稳大积总单分连"
 
 
 # The same without times, for a caller that has cut them out already (it knows where they stand).
-_NOT_THE_SUBJECT_BUT_TIMES = re.compile("|".join(f"(?:{p.pattern})" for p in (_BASE_PHRASE, _INTENT, _ADVERBS)))
+_NOT_THE_SUBJECT_BUT_TIMES = re.compile(
+    f"(?=[{_STARTS_NOT_SUBJECT}])(?:" + "|".join(f"(?:{p.pattern})" for p in (_BASE_PHRASE, _INTENT, _ADVERBS)) + ")"
+)
 
 
 def clean_left(text: str, *, times_removed: bool = False) -> str:
