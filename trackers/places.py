@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from trackers.trie import alternation
+
 Place = tuple[str, ...]
 NATIONAL: Place = ("全国",)
 
@@ -97,28 +99,8 @@ def _build() -> tuple[dict[str, Place], re.Pattern[str]]:
             names.setdefault(province + suffix, names[province])
     for word in _NATIONAL_WORDS:
         names[word] = NATIONAL
-    # The names as a trie (济(?:南市?|宁市?)…): the engine follows one branch instead of trying four hundred names
-    # at every position, and the longest name still wins.
-    return names, re.compile(_trie_pattern(names))
-
-
-def _trie_pattern(words) -> str:
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def walk(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return walk(trie)
+    # The names as a trie: the engine follows one branch instead of trying four hundred names at every position.
+    return names, re.compile(alternation(names))
 
 
 _NAMES, _NAME_PATTERN = _build()

@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from trackers.extract.comparators import SUFFIX as _SUFFIX_COMPARATOR
 from trackers.extract.comparators import prefix_comparator
+from trackers.trie import alternation
 
 # unit as written -> (normalized unit, factor to that unit)
 UNITS: dict[str, tuple[str, float]] = {
@@ -48,27 +49,8 @@ _COUNTER_SET = frozenset(COUNTERS.split())
 
 MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 
-def _trie(words) -> str:
-    """An alternation of words as a trie (亿(?:元|千瓦)…): the engine follows one branch per character instead of
-    trying two hundred units after every number, and the longest unit still wins."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def walk(node: dict) -> str:
-        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return walk(root)
-
-
-_UNIT_ALT = _trie(UNITS)
+# The units as a trie: the engine follows one branch instead of trying two hundred units after every number.
+_UNIT_ALT = alternation(UNITS)
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 # Chinese numerals without 万/亿: those are read as magnitudes so 三百万人 is 300 万人, as the text writes it.
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from trackers.extract.dates import TIME_RE
+from trackers.trie import alternation
 
 # Verbs that end a topic noun phrase or start a verb phrase in policy coverage.
 VERBS = (
@@ -28,10 +29,10 @@ VERBS = (
     "位居 排在 获得 获批 争取 力争 确保 涉及 包括 累计 新开工 竣工 招商 签署 收获 增长 下降 上涨 提高 提升 "
     "保持 稳定 控制 降到 降至 突破 拓展 扩大 增加到 增加至 跃升 增至 达 为 是 占"
 ).split()
-_VERB_RE = re.compile("|".join(sorted(set(VERBS), key=len, reverse=True)))
+_VERB_RE = re.compile(alternation(VERBS))
 # Where a topic phrase ends: a verb, a preposition or an adverb.
 _TOPIC_STOP = re.compile(
-    _VERB_RE.pattern + r"|在|于|对|将|已|把|被|从|向|以|按|要|同样|也|都|还|正|更|均|仍|又|颇|十分|非常|"
+    "(?:" + _VERB_RE.pattern + r")|在|于|对|将|已|把|被|从|向|以|按|要|同样|也|都|还|正|更|均|仍|又|颇|十分|非常|"
     r"正在|已经|持续|不断|积极|全面|进一步|就|首月|通过|围绕|作为|成为|共|和|连续|[\d两]"
 )
 
