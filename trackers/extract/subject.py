@@ -57,7 +57,8 @@ _LINK_WORDS = (
     "提高到 提升到 提高至 提升至 增加到 增至 上升到 上升至 跃升到 跃升至 增加至 减少到 缩小到 缩小至 增长到 增长至 "
     "拓展到 拓展至 扩大到 扩大至 跨越 平均为 折合 从 由 在 至 到 了 的 可 能 将"
 ).split()
-_LINK_END = re.compile("(?=[" + "".join(sorted({w[0] for w in _LINK_WORDS})) + "])(?:" + alternation(_LINK_WORDS) + ")+$")
+_LINK_FIRST = "".join(sorted({w[0] for w in _LINK_WORDS}))
+_LINK_END = re.compile(f"(?=[{_LINK_FIRST}])(?:" + alternation(_LINK_WORDS) + ")+$")
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
 _ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独|分别|连续")
 _BASE_PHRASE = re.compile(
