@@ -96,7 +96,9 @@ _N = r"[一二两三四五六七八九十]|\d{1,2}"
 
 TIME_RE = re.compile(
     # A quick look at the first character spares the engine trying every alternative at every position.
-    r"(?=[\d〇零一二三四五六七八九十两今明去前后上本当全年下这如目现眼迄至近日首过未第头])(?:"
+    r"(?=[\d〇零一二三四五六七八九十两今明去前后上本当全年下这如目现眼迄至近日首过未第头])"
+    # ...and every time expression holds one of these within its first few characters (年, 月, 季度, 十四五, 如今…).
+    r"(?=.{0,9}?[年月季五今明去如目现眼迄至近日首过未当上下/.\-])(?:"
     # "十四五"期间, 十四五时期, “十四五”末; 第十五个五年规划 (the plan written out)
     rf"(?P<fyp>十(?P<fypn>[一二三四五六])五)(?P<fypq>[”\"’]?)(?P<fyptail>规划期内|规划期间|规划|期间|时期末|时期|期末|期内|末)?"
     r"|第(?P<fypw>十[一二三四五六])个五年(?:规划|计划)"
