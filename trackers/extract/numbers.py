@@ -51,6 +51,7 @@ MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 
 # The units as a trie: the engine follows one branch instead of trying two hundred units after every number.
 _UNIT_ALT = alternation(UNITS)
+_UNIT_FIRST = re.escape("".join(sorted({unit[0] for unit in UNITS})))
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 # Chinese numerals without 万/亿: those are read as magnitudes so 三百万人 is 300 万人, as the text writes it.
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -62,6 +63,8 @@ _MAG = r"(?:万亿|亿|万|千(?![瓦米克])|百(?!分点))"
 FIGURE_RE = re.compile(
     # The lookahead first: it rejects most positions at once, before the costlier lookbehind.
     rf"(?=[\d{_CN_DIGITS}])(?<![\d.第{_CN_DIGITS}])"
+    # ...then whether a unit follows the run of number characters at all (most digits in text have none).
+    rf"(?=[\d.,{_CN_DIGITS}万亿多余—~\-至到]{{0,24}}[{_UNIT_FIRST}])"
     rf"(?P<num>{_NUM})(?P<more1>多|余)?(?P<mag1>{_MAG})?"
     rf"(?:(?P<dash>[—~\-至到])(?P<num2>{_NUM})(?P<more2>多|余)?)?"
     rf"(?P<mag>{_MAG})?(?P<more>多|余)?"

@@ -98,7 +98,8 @@ class Segments:
     sentences: list[Span]
 
 
-_SENTENCE_BOUNDARY = re.compile(r"\n|[。!?…]+")
+_SENTENCE_MARKS = frozenset("。!?…")
+_BOUNDARY_CHAR = re.compile(r"[\n。!?…]")
 # After folding, full-width ，；：（） are ASCII. A comma between digits is a thousands separator.
 # 、 lists items inside one clause and is not a boundary; the subject finder splits on it where it needs to.
 _CLAUSE_BOUNDARY = re.compile(r"[,;:()《》\[\]【】]")
@@ -113,19 +114,26 @@ def segment(view: str) -> Segments:
     paragraphs: list[Span] = []
     sentences: list[Span] = []
     para_start = sent_start = 0
-    for m in _SENTENCE_BOUNDARY.finditer(view):
+    n = len(view)
+    run_end = -1  # the end of a run of sentence marks already read (。。 or !?)
+    # One character class is searched several times faster than an alternation; runs are joined here.
+    for m in _BOUNDARY_CHAR.finditer(view):
         pos = m.start()
-        if m.group() == "\n":
+        if view[pos] == "\n":
             if _has_content(view, sent_start, pos):
                 sentences.append(Span(sent_start, pos, len(paragraphs)))
             if _has_content(view, para_start, pos):
                 paragraphs.append(Span(para_start, pos, -1))
             para_start = sent_start = pos + 1
-        else:
-            if _has_content(view, sent_start, pos):
-                sentences.append(Span(sent_start, m.end(), len(paragraphs)))
-            sent_start = m.end()
-    n = len(view)
+            continue
+        if pos < run_end:
+            continue
+        run_end = pos + 1
+        while run_end < n and view[run_end] in _SENTENCE_MARKS:
+            run_end += 1
+        if _has_content(view, sent_start, pos):
+            sentences.append(Span(sent_start, run_end, len(paragraphs)))
+        sent_start = run_end
     if _has_content(view, sent_start, n):
         sentences.append(Span(sent_start, n, len(paragraphs)))
     if _has_content(view, para_start, n):
