@@ -233,9 +233,16 @@ def mentions_in(text: str, start: int, end: int) -> list[Mention]:
     return [Mention(m.place, m.start + start, m.end + start) for m in mentions(text[start:end])]
 
 
-def names_own_level(text: str, start: int, end: int) -> bool:
-    """全省 / 全市 in text[start:end]: the province or the city of the document, whichever the words say."""
-    return _LEVEL_WORDS.search(text, start, end) is not None
+def level_place(text: str, start: int, end: int, document: Place | None) -> Place | None:
+    """The document's place at the level text[start:end] names: 全省 its province, 全市 its city; else itself."""
+    m = _LEVEL_WORDS.search(text, start, end)
+    if m is None or document is None:
+        return document
+    if m.group() in _PROVINCE_WORDS and len(document) >= 2:
+        return document[:2]
+    if m.group() in _CITY_WORDS and len(document) >= 3:
+        return document[:3]
+    return document
 
 
 def _start(m: Mention) -> int:

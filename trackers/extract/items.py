@@ -426,8 +426,8 @@ class ItemMaker:
                 start, end, clause_start, at = where
                 if start not in named:
                     named[start] = places.mentions_in(text, start, end)
-                if not named[start] and not places.names_own_level(text, clause_start, at):
-                    item.place = extraction.place  # most sentences name no place: the document's
+                if not named[start]:  # most sentences name no place: the document's, at the level they say
+                    item.place = places.label(places.level_place(text, clause_start, at, document))
                     continue
                 found = places.item_place(text, item.start, item.start + len(item.quote), document, at=at,
                                           found=named[start], sentence_start=start, clause_start=clause_start)
