@@ -131,8 +131,10 @@ async def poll_feed(
     settings: Settings,
     now: Callable[[], datetime] = utcnow,
     report: PollReport,
+    place: str | None = None,
 ) -> None:
-    """One feed: fetch, parse, take in each new item, then store the validators and the next poll time."""
+    """One feed: fetch, parse, take in each new item (about the feed's `place`, when it has one), then store the
+    validators and the next poll time."""
     feeds = settings.feeds
     try:
         page = await fetch(
@@ -168,12 +170,16 @@ async def poll_feed(
         extracted = None
         if article_text is not None:
             try:
-                extracted = await extract_article(article_text, today=local_today(now(), settings.bot.timezone))
+                extracted = await extract_article(
+                    article_text, today=local_today(now(), settings.bot.timezone), place=place
+                )
             except (EmptyArticle, ExtractionError) as exc:
                 error = f"{type(exc).__name__}: {exc}"
         async with sessionmaker.begin() as session:
             if extracted is not None:
-                intake = await ingest_text(session, article_text, extracted, settings=settings, now=now())
+                intake = await ingest_text(
+                    session, article_text, extracted, settings=settings, now=now(), place_hint=place
+                )
                 if intake is not None:
                     article_id = intake.article.id
                     report.articles += 1
@@ -192,9 +198,11 @@ async def poll_feeds(
     """Every feed that is due, one after another (feeds are few; their articles are the slow part)."""
     report = PollReport()
     async with sessionmaker.begin() as session:
-        due = [(f.id, f.url, (f.etag, f.last_modified)) for f in await due_feeds(session, now=now())]
-    for feed_id, url, validators in due:
-        await poll_feed(sessionmaker, feed_id, url, validators, settings=settings, now=now, report=report)
+        due = [(f.id, f.url, (f.etag, f.last_modified), f.place) for f in await due_feeds(session, now=now())]
+    for feed_id, url, validators, place in due:
+        await poll_feed(
+            sessionmaker, feed_id, url, validators, settings=settings, now=now, report=report, place=place
+        )
     return report
 
 

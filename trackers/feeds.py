@@ -41,7 +41,14 @@ class FeedEntry:
 
 
 async def add_feed(
-    session: AsyncSession, url: str, *, name: str | None, interval_minutes: int, actor_id: int, now: datetime
+    session: AsyncSession,
+    url: str,
+    *,
+    name: str | None,
+    interval_minutes: int,
+    actor_id: int,
+    now: datetime,
+    place: str | None = None,
 ) -> Feed:
     existing = await session.scalar(select(Feed).where(Feed.url == url))
     if existing is not None:
@@ -50,13 +57,17 @@ async def add_feed(
         name=(name or url)[:200],
         url=url,
         interval_minutes=max(MIN_INTERVAL_MINUTES, interval_minutes),
+        place=place,
         active=True,
         created_at=now,
         created_by=actor_id,
     )
     session.add(feed)
     await session.flush()
-    await record(session, actor_id=actor_id, action="feed_add", target=f"feed:{feed.id}", now=now, detail={"url": url})
+    await record(
+        session, actor_id=actor_id, action="feed_add", target=f"feed:{feed.id}", now=now,
+        detail={"url": url, "place": place},
+    )
     return feed
 
 

@@ -410,6 +410,8 @@ class Feed(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     next_poll_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     error_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The place its coverage is about (migration 0008): extraction's document place, unless an item names another.
+    place: Mapped[str | None] = mapped_column(String(100))
 
 
 # -- Alerts and delivery (migration 0002) ---------------------------------------------------------------------

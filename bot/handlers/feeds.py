@@ -13,6 +13,7 @@ from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.common import current_chat, language_for, utcnow
 from bot.handlers.ingest import fetch_policy
 from bot.texts import t
+from trackers import places
 from trackers.articles import canonical_url, known_urls
 from trackers.feeds import (
     DEFAULT_INTERVAL_MINUTES,
@@ -30,7 +31,7 @@ PREVIEW_ENTRIES = 10
 
 
 async def feeds(update: Update, context: Context) -> None:
-    """/feeds add URL [name] [interval minutes] · list · remove ID · test URL."""
+    """/feeds add URL [name] [interval minutes] [@place] · list · remove ID · test URL."""
     args = context.args or []
     action = args[0].lower() if args else "list"
     testing = action == "test" and len(args) == 2
@@ -65,12 +66,17 @@ async def _change(session: AsyncSession, update: Update, language: str, action: 
                     url=html.escape(feed.url),
                     interval=feed.interval_minutes,
                 )
+                + (t(language, "adm_feed_place", place=html.escape(feed.place)) if feed.place else "")
                 + error
             )
         return "\n".join(lines)
     if action == "add" and len(args) >= 2 and args[1].startswith(("http://", "https://")):
         interval = DEFAULT_INTERVAL_MINUTES
-        words = args[2:]
+        # @place: where the feed's coverage is about (extraction takes it as each article's place).
+        place = next((word[1:] for word in args[2:] if word.startswith("@") and len(word) > 1), None)
+        words = [word for word in args[2:] if not word.startswith("@")]
+        if place is not None and places.parse_place(place) is None:
+            return t(language, "adm_feed_bad_place", place=html.escape(place))
         if words and words[-1].isdigit():
             interval, words = int(words[-1]), words[:-1]
         try:
@@ -81,10 +87,14 @@ async def _change(session: AsyncSession, update: Update, language: str, action: 
                 interval_minutes=interval,
                 actor_id=update.effective_user.id,
                 now=utcnow(),
+                place=place,
             )
         except FeedExists as exc:
             return t(language, "adm_feed_exists", id=exc.feed.id)
-        return t(language, "adm_feed_added", id=feed.id, name=html.escape(feed.name), interval=feed.interval_minutes)
+        answer = t(language, "adm_feed_added", id=feed.id, name=html.escape(feed.name), interval=feed.interval_minutes)
+        if feed.place:
+            answer += t(language, "adm_feed_place", place=html.escape(feed.place))
+        return answer
     if action == "remove" and len(args) == 2 and args[1].isdigit():
         try:
             await remove_feed(session, int(args[1]), actor_id=update.effective_user.id, now=utcnow())

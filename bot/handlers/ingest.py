@@ -24,6 +24,7 @@ from bot.handlers.common import current_chat, language_for, utcnow
 from bot.handlers.editing import DOMAIN_ERRORS, _error_text
 from bot.handlers.followers import tell_followers_of_new
 from bot.texts import t
+from trackers import places
 from trackers.admins import Role
 from trackers.articles import (
     ArticleText,
@@ -118,13 +119,16 @@ async def _send_cards(update: Update, context: Context, cards: Cards) -> None:
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
 
 
-async def _ingest(update: Update, context: Context, article_text: ArticleText, language: str) -> None:
-    """Extract, then store and queue, and show the cards; the same article twice shows its cards from the first time."""
+async def _ingest(
+    update: Update, context: Context, article_text: ArticleText, language: str, place: str | None = None
+) -> None:
+    """Extract, then store and queue, and show the cards; the same article twice shows its cards from the first time.
+    `place` is where the article is about when the admin said (/ingest URL @济南); otherwise the text says."""
     head, cards = None, []
     try:
         # Before the transaction: extraction can take a good part of a second (trackers.articles.extract_article).
         today = local_today(utcnow(), context.bot_data.settings.bot.timezone)
-        extracted = await extract_article(article_text, today=today)
+        extracted = await extract_article(article_text, today=today, place=place)
     except EmptyArticle:
         head = t(language, "adm_ingest_empty")
     except ExtractionError:
@@ -132,14 +136,15 @@ async def _ingest(update: Update, context: Context, article_text: ArticleText, l
     if head is None:
         async with context.bot_data.transaction() as session:
             limits = thresholds(context.bot_data.settings)
-            head, cards = await _intake(session, article_text, extracted, language, limits)
+            head, cards = await _intake(session, article_text, extracted, language, limits, place)
     # Sent once committed, so a press on a card always finds it.
     await update.effective_message.reply_text(head)
     await _send_cards(update, context, cards)
 
 
 async def _intake(
-    session, article_text: ArticleText, extracted: Extracted, language: str, thresholds: Thresholds
+    session, article_text: ArticleText, extracted: Extracted, language: str, thresholds: Thresholds,
+    place: str | None = None,
 ) -> tuple[str, Cards]:
     """The article stored and its candidates queued: what to answer, and the cards to send after it."""
     now = utcnow()
@@ -147,7 +152,9 @@ async def _intake(
     if new:
         if article.published is None:
             article.published = extracted.published
-        items = await queue_extraction(session, article, extracted.extraction, now=now, thresholds=thresholds)
+        items = await queue_extraction(
+            session, article, extracted.extraction, now=now, thresholds=thresholds, place_hint=place
+        )
         published = extracted.published.isoformat()
         head = t(language, "adm_ingest_stored", id=article.id, published=published, cards=len(items))
     else:
@@ -164,10 +171,15 @@ async def ingest_url(update: Update, context: Context) -> None:
     if not allowed:
         await refuse(update, language)
         return
-    if not context.args:
+    urls = [arg for arg in context.args or [] if not arg.startswith("@")]
+    place = next((arg[1:] for arg in context.args or [] if arg.startswith("@") and len(arg) > 1), None)
+    if len(urls) != 1:
         await update.effective_message.reply_text(t(language, "adm_ingest_usage"))
         return
-    url = context.args[0]
+    if place is not None and places.parse_place(place) is None:
+        await update.effective_message.reply_text(t(language, "adm_feed_bad_place", place=html.escape(place)))
+        return
+    url = urls[0]
     try:
         page = await fetch(url, fetch_policy(context))
         if page.content_type == "text/plain":
@@ -183,7 +195,7 @@ async def ingest_url(update: Update, context: Context) -> None:
     except EmptyArticle:
         await update.effective_message.reply_text(t(language, "adm_ingest_empty"))
         return
-    await _ingest(update, context, article_text, language)
+    await _ingest(update, context, article_text, language, place)
 
 
 async def ingest_message(update: Update, context: Context) -> None:

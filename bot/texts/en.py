@@ -349,7 +349,7 @@ TEXTS = {
         "{new}, by {new_deadline}"
     ),
     "adm_ingest_usage": (
-        "Usage: /ingest URL. You can also paste or forward an article, or upload "
+        "Usage: /ingest URL [@place]. You can also paste or forward an article, or upload "
         "a .txt / .html file."
     ),
     "adm_ingest_stored": "📰 Article #{id} stored (published {published}). {cards} items to review:",
@@ -388,9 +388,11 @@ TEXTS = {
     "adm_confirmed_progress": "✅ Confirmed as progress on #{id}.",
     "adm_rejected": "🗑 Rejected.",
     "adm_feeds_usage": (
-        "Usage: /feeds add URL [name] [interval minutes] · /feeds list · /feeds remove ID "
+        "Usage: /feeds add URL [name] [interval minutes] [@place] · /feeds list · /feeds remove ID "
         "· /feeds test URL"
     ),
+    "adm_feed_place": " (coverage of {place})",
+    "adm_feed_bad_place": "I don't know the place «{place}»: write a province, city or county, e.g. @济南 or @浙江省.",
     "adm_feeds_empty": "No feeds yet.",
     "adm_feeds_head": "<b>Feeds</b>",
     "adm_feed_line": "#{id} {name} — {url} (every {interval} min)",

@@ -324,7 +324,7 @@ TEXTS = {
         "⚠️ 承诺 #{id}「{subject}」的目标改了：\n原来：{old}，截止 {old_deadline}\n现在："
         "{new}，截止 {new_deadline}"
     ),
-    "adm_ingest_usage": "用法：/ingest 链接。也可以直接粘贴、转发文章，或上传 .txt / .html 文件。",
+    "adm_ingest_usage": "用法：/ingest 链接 [@地方]。也可以直接粘贴、转发文章，或上传 .txt / .html 文件。",
     "adm_ingest_stored": "📰 文章 #{id} 已保存（发布日期 {published}）。找到 {cards} 项待审核：",
     "adm_ingest_known": "这篇文章之前已经保存过（#{id}），仍有 {cards} 项待审核：",
     "adm_ingest_empty": "这里没有可读的正文。",
@@ -357,7 +357,11 @@ TEXTS = {
     "adm_confirmed_commitment": "✅ 已确认，成为承诺 #{id}。",
     "adm_confirmed_progress": "✅ 已确认，记为承诺 #{id} 的进展。",
     "adm_rejected": "🗑 已驳回。",
-    "adm_feeds_usage": "用法：/feeds add 链接 [名称] [间隔分钟] · /feeds list · /feeds remove ID · /feeds test 链接",
+    "adm_feeds_usage": (
+        "用法：/feeds add 链接 [名称] [间隔分钟] [@地方] · /feeds list · /feeds remove ID · /feeds test 链接"
+    ),
+    "adm_feed_place": "（报道所在地：{place}）",
+    "adm_feed_bad_place": "不认识地方「{place}」：请写省、市或区县的名称，例如 @济南 或 @浙江省。",
     "adm_feeds_empty": "还没有订阅源。",
     "adm_feeds_head": "<b>订阅源</b>",
     "adm_feed_line": "#{id} {name} — {url}（每 {interval} 分钟）",

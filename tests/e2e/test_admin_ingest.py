@@ -259,10 +259,12 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 async def test_feeds_are_added_listed_tested_and_removed(admin_bot, client, news_site):
     base = f"http://127.0.0.1:{news_site.port}"
     news_site.routes["/rss.xml"] = lambda: web.Response(text=RSS.format(base=base), content_type="application/rss+xml")
-    assert "#1" in await reply_to(client, f"/feeds add {base}/rss.xml 泉城日报 30")
+    assert "不认识地方「月球」" in await reply_to(client, f"/feeds add {base}/rss.xml 泉城日报 30 @月球")
+    added = await reply_to(client, f"/feeds add {base}/rss.xml 泉城日报 30 @济南")
+    assert "#1" in added and "报道所在地：济南" in added
     assert "已经有了" in await reply_to(client, f"/feeds add {base}/rss.xml")
     listing = await reply_to(client, "/feeds list")
-    assert "泉城日报" in listing and "30 分钟" in listing
+    assert "泉城日报" in listing and "30 分钟" in listing and "济南" in listing
     await say(client, f"/ingest {base}/news/1.html", count=2)
     tested = await reply_to(client, f"/feeds test {base}/rss.xml")
     assert "2 篇" in tested and "1 篇新文章" in tested and "西湖区新建学校" in tested and "东湖区" not in tested

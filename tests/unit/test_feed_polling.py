@@ -15,7 +15,7 @@ from tests.feed_server import ATOM, HTML, IC_PLAN, IC_PROGRESS, RSS, UNRELATED, 
 from trackers.articles import ArticleText, canonical_url, store_article
 from trackers.db import create_engine, create_sessionmaker
 from trackers.feeds_poll import UnsafeFeed, backoff, check_safe, parse_items
-from trackers.models import Article, Feed, FeedItem
+from trackers.models import Article, Feed, FeedItem, ReviewItem
 
 NOW = datetime(2025, 1, 20, 2, 0, tzinfo=UTC)
 
@@ -218,3 +218,18 @@ async def test_a_50_mb_feed_is_refused_within_bounded_time_and_memory(server, se
     assert peak < 4 * settings.feeds.max_bytes
     feed = await get_feed(sessionmaker, feed_id)
     assert "too_large" in feed.last_error
+
+
+async def test_a_feeds_place_is_the_place_of_its_articles_items(server, settings, sessionmaker):
+    # An article that names no city: only the feed says whose targets these are.
+    plan = ["市政府印发工作方案。", "方案明确,到2026年,全市新建城市公园30座,新增公共停车泊位2万个。"]
+    server.put("/p.html", HTML, article_page("城市更新工作方案印发", plan, "2025-01-18"))
+    server.put("/rss.xml", RSS, rss([("g1", server.url("/p.html"), "工作方案")]))
+    async with sessionmaker.begin() as session:
+        session.add(Feed(name="绍兴新闻", url=server.url("/rss.xml"), interval_minutes=30, active=True,
+                         created_at=NOW, place="绍兴"))
+    report = await poll_feeds(sessionmaker, settings=settings, now=Clock(NOW))
+    assert report.articles == 1
+    async with sessionmaker() as session:
+        cards = (await session.scalars(select(ReviewItem).where(ReviewItem.kind == "commitment"))).all()
+    assert sorted((card.data["value"], card.data["place"]) for card in cards) == [(2, "绍兴"), (30, "绍兴")]
