@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from trackers.extract import noise
 from trackers.extract.dates import Published, TimeMatch, When, find_times, in_report_season, parse_published, resolve
 from trackers.extract.frames import (
     TARGET_HEADING,
@@ -247,6 +248,8 @@ class _Walk:
         sent_figs = self._figures_in(sent.start, sent.end)
         sent_times = self._times_in(sent.start, sent.end)
         target_at = self._target_list_in(sent)
+        if sent_figs and noise.is_forecast(view, sent.start, sent.end):
+            return carried  # 业内人士预计…已成定局: no one's target, no result
         state = _Sentence(when=carried, own=carried is not None, target=self.target_block)
         sent_clauses = self._clauses(sent)
         opened: When | None = None  # a time that opens this sentence carries to the next ones

@@ -8,7 +8,8 @@ around the figure:
 - a figure that describes the subject of another statement: 纳入国家102项重大工程的285个项目, 惠及3400万人的工程启动
   建设 — the statement is about the project, the figure only says which one;
 - a gap to another entity or to a schedule: 高于全国0.4个百分点, 超时序进度1.4个百分点, 跌幅比首10月扩大1.3个百分点;
-- a target named after the fact: 超额完成国家下达的110万人年度任务 — the 110万 is the old target, not a result.
+- a target named after the fact: 超额完成国家下达的110万人年度任务 — the 110万 is the old target, not a result;
+- someone else's forecast (业内人士预计…, …已成定局): neither a government's target nor a result.
 """
 
 from __future__ import annotations
@@ -102,3 +103,15 @@ def not_an_item(view: str, fig: Figure, left_start: int, clause_end: int, next_f
     return (in_quotes(view, fig) or describes_document(view, fig, clause_end) or is_gap(view, fig, left_start)
             or target_named_after_the_fact(view, fig, left_start, clause_end)
             or describes_another_subject(view, fig, clause_end, next_figure))
+
+
+# A forecast by the press or the market, not a pledge: 记者预计…, 业内人士预测…, …已成定局.
+_FORECAST = re.compile(
+    r"(?:记者|笔者|业内人士|业内|分析人士|分析师|专家|机构|市场人士|业界|券商|研究院|智库)(?:普遍)?(?:预计|预测|估计|预期|认为)"
+    r"|已成定局|板上钉钉|毫无悬念|不出意外"
+)
+
+
+def is_forecast(view: str, start: int, end: int) -> bool:
+    """The sentence view[start:end] reports someone's forecast: its figures are no one's target or result."""
+    return _FORECAST.search(view, start, end) is not None

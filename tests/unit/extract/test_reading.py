@@ -135,3 +135,11 @@ def test_every_item_carries_its_place_and_a_citys_figure_in_a_provincial_report_
 def test_a_river_named_after_a_city_is_not_the_city():
     result = extract("过去一年,新建苏州河滨水驿站30座。", "2026-01-20", place="上海市")
     assert [f.place for f in result.facts] == ["上海"]
+
+
+def test_a_forecast_by_the_press_or_the_market_is_neither_target_nor_result():
+    text = ("今年全市新能源汽车产量力争达到30万辆。业内人士预计,全年产量将突破35万辆。"
+            "全年销量翻番已成定局,有望达到40万辆。")
+    result = items(text, "2025-06-01")
+    assert [c.value for c in result.commitments] == [30]
+    assert result.facts == []
