@@ -195,6 +195,10 @@ def resolve(tm: TimeMatch, context_year: int, pub: Published) -> When | None:
         y = when.begin.year if tm.year_of == "first" else when.end.year
         when = When("point", date(y, 1, 1), date(y, 12, 31), True)
     if tm.role == "since":
+        reviewed_end = date(reviewed_year(pub), 12, 31)
+        if in_report_season(pub) and when.begin is not None and when.begin <= reviewed_end < pub.start:
+            # “十四五”以来 in a report of January 2026: up to the end of the year it reviews.
+            return When("range", when.begin, reviewed_end)
         return When("present", when.begin, pub.end)
     if tm.role == "asof":
         return When("asof", None, when.end)

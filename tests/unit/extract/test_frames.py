@@ -112,3 +112,8 @@ def test_mid_year_news_dates_results_at_the_end_of_their_months_and_the_years_ta
     assert [(f.value, f.as_of, f.period_start) for f in result.facts] == [
         (8.2, "2025-08-31", "2025-01-01"), (1865.4, "2025-08-31", "2025-01-01")]
     assert [(c.subject, c.deadline) for c in result.commitments] == [("地区生产总值增长率", "2025-12-31")]
+
+
+def test_since_the_plan_began_in_a_january_report_runs_to_the_end_of_the_year_reviewed():
+    result = extract("“十四五”以来,全市累计新增城镇就业45万人。", "2023-01-16")
+    assert [(f.as_of, f.period_start) for f in result.facts] == [("2022-12-31", "2021-01-01")]
