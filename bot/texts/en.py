@@ -392,7 +392,7 @@ TEXTS = {
         "· /feeds test URL"
     ),
     "adm_feed_place": " (coverage of {place})",
-    "adm_feed_bad_place": "I don't know the place «{place}»: write a province, city or county, e.g. @济南 or @浙江省.",
+    "adm_feed_bad_place": "I don't know the place «{place}»: write a province or a city, e.g. @济南 or @浙江省.",
     "adm_feeds_empty": "No feeds yet.",
     "adm_feeds_head": "<b>Feeds</b>",
     "adm_feed_line": "#{id} {name} — {url} (every {interval} min)",

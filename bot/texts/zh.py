@@ -361,7 +361,7 @@ TEXTS = {
         "用法：/feeds add 链接 [名称] [间隔分钟] [@地方] · /feeds list · /feeds remove ID · /feeds test 链接"
     ),
     "adm_feed_place": "（报道所在地：{place}）",
-    "adm_feed_bad_place": "不认识地方「{place}」：请写省、市或区县的名称，例如 @济南 或 @浙江省。",
+    "adm_feed_bad_place": "不认识地方「{place}」：请写省或地级市的名称，例如 @济南 或 @浙江省。",
     "adm_feeds_empty": "还没有订阅源。",
     "adm_feeds_head": "<b>订阅源</b>",
     "adm_feed_line": "#{id} {name} — {url}（每 {interval} 分钟）",

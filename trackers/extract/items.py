@@ -217,7 +217,7 @@ class ItemMaker:
         self.facts.append(Fact(
             quote=quote, subject=subject, value=value, unit=fig.unit, value_normalized=value_normalized,
             unit_normalized=fig.unit_normalized, as_of=as_of, growth_percent=value if growth else None,
-            comparator=fig.comparator or "=", value_max=fig.value_max, parent_quote=parent_quote,
+            comparator=_reported_comparator(view, fig), value_max=fig.value_max, parent_quote=parent_quote,
             parent_index=parent_index, start=qs, period_start=period_start,
             preliminary=bool(PRELIMINARY.search(view, sent.start, fig.cmp_start)), section=self._section(),
         ))
@@ -432,6 +432,14 @@ class ItemMaker:
                 found = places.item_place(text, item.start, item.start + len(item.quote), document, at=at,
                                           found=named[start], sentence_start=start, clause_start=clause_start)
             item.place = places.label(found)
+
+
+def _reported_comparator(view: str, fig: Figure) -> str:
+    """A result reached (达到5.67万亿元) is that much: 达到 is a floor only in a target. 突破, 超过 and 以上 still say
+    "more than", 约 and 左右 "about"."""
+    if fig.comparator == ">=" and fig.value_max is None and view[fig.end - 2 : fig.end] != "以上":
+        return "="
+    return fig.comparator or "="
 
 
 def _once(items: list, date_field: str, headline: set[int]) -> list:

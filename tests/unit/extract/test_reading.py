@@ -143,3 +143,8 @@ def test_a_forecast_by_the_press_or_the_market_is_neither_target_nor_result():
     result = items(text, "2025-06-01")
     assert [c.value for c in result.commitments] == [30]
     assert result.facts == []
+
+
+def test_a_result_reached_is_that_much_and_one_passed_is_more():
+    result = items("2024年,全市生产总值达到5670亿元,出口规模突破4000亿元,新增企业3000家以上。", "2025-01-20")
+    assert [f.comparator for f in result.facts] == ["=", ">", ">="]
