@@ -11,9 +11,14 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+if TYPE_CHECKING:  # the policies are imported where built: settings load before (and without) the domain
+    from trackers.fetch import FetchPolicy
+    from trackers.linking import Thresholds
+    from trackers.preferences import AlertDefaults
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config" / "default.toml"
@@ -124,10 +129,27 @@ class FetchSettings(_Section):
     max_redirects: int = Field(ge=0, le=20)
     user_agent: str = Field(min_length=1)
 
+    def policy(self, *, max_bytes: int | None = None) -> FetchPolicy:
+        """What the safe fetcher may fetch and how (`max_bytes` lower for feeds)."""
+        from trackers.fetch import FetchPolicy
+
+        return FetchPolicy(
+            allow_hosts=frozenset(self.allow_hosts),
+            timeout_seconds=self.timeout_seconds,
+            max_bytes=max_bytes or self.max_bytes,
+            max_redirects=self.max_redirects,
+            user_agent=self.user_agent,
+        )
+
 
 class LinkingSettings(_Section):
     confident: float = Field(gt=0, le=1)
     review: float = Field(gt=0, le=1)
+
+    def thresholds(self) -> Thresholds:
+        from trackers.linking import Thresholds
+
+        return Thresholds(confident=self.confident, review=self.review)
 
     @model_validator(mode="after")
     def _review_below_confident(self) -> LinkingSettings:
@@ -162,6 +184,17 @@ class Settings(_Section):
     # Secrets: only from the environment (see SECRET_ENV); SecretStr keeps them out of reprs and logs.
     token: SecretStr | None = None
     webhook_secret: SecretStr | None = None
+
+    def alert_defaults(self) -> AlertDefaults:
+        """What a chat that never chose gets: the lead days, zone, hour and language of these settings."""
+        from trackers.preferences import AlertDefaults
+
+        return AlertDefaults(
+            lead_days=tuple(self.alerts.lead_days),
+            timezone=self.bot.timezone,
+            local_hour=self.alerts.local_hour,
+            language=self.bot.language,
+        )
 
     def with_changes(self, **sections: Mapping[str, Any]) -> Settings:
         """A copy with some keys replaced, validated again (e.g. the shell's own database)."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
-from bot.coverage import fetch_policy, ingest_text
+from bot.coverage import ingest_text
 from bot.handlers.common import utcnow
 from bot.settings import Settings
 from trackers.articles import ArticleText, EmptyArticle, extract_article, text_from_page, text_from_upload
@@ -85,7 +85,7 @@ async def _ingest_all(settings: Settings, sources: list[str]) -> int:
             place = None
             try:
                 if source.startswith(("http://", "https://")):
-                    page = await fetch(source, fetch_policy(settings))
+                    page = await fetch(source, settings.fetch.policy())
                     article = await text_from_page(page.body, page.url)
                 else:
                     article, place = _from_file(Path(source))

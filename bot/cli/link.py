@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"luoshi link: {args.folder} is not a folder", file=sys.stderr)
         return 2
     settings = settings_from(args)
-    thresholds = Thresholds(confident=settings.linking.confident, review=settings.linking.review)
+    thresholds = settings.linking.thresholds()
     links = predict(load_documents(args.folder), thresholds, with_review=args.review)
     if args.show or not args.out:
         for link in links:

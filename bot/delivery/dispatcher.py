@@ -51,7 +51,7 @@ from telegram.error import (
 )
 
 from bot.delivery.limits import FloodLimiter, flood_limiter
-from bot.delivery.split import split_html
+from bot.render.split import split_html
 from bot.request import never_sent
 from bot.settings import DeliverySettings
 from trackers.models import DeliveryState

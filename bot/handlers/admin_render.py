@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 
+from bot.render.format import amount
 from bot.texts import t
 from trackers.commitments import Draft
 from trackers.models import Commitment, ReviewItem
 
-COMPARATOR_WORDS = {">": "adm_cmp_gt", ">=": "adm_cmp_ge", "<": "adm_cmp_lt", "<=": "adm_cmp_le", "~": "adm_cmp_approx"}
+COMPARATORS = frozenset({">", ">=", "<", "<=", "~", "="})
 
 
 def number(value: float | int | None) -> str:
@@ -18,11 +19,11 @@ def number(value: float | int | None) -> str:
 
 
 def target_text(language: str, comparator: str | None, value: float | None, unit: str | None) -> str:
-    """'超过 500亿元' / 'more than 500亿元'; a pledge without a figure says so."""
+    """'超过500亿元' / 'over 500亿元', in the words every card uses (cmp_*); a pledge without a figure says so."""
     if value is None:
         return t(language, "adm_no_figure")
-    word = t(language, COMPARATOR_WORDS[comparator]) if comparator in COMPARATOR_WORDS else ""
-    return html.escape(f"{word}{number(value)}{unit or ''}".strip())
+    key = f"cmp_{comparator}" if comparator in COMPARATORS else "cmp_="
+    return t(language, key, value=amount(value, unit))
 
 
 def tags_text(tags: list[str]) -> str:

@@ -11,7 +11,6 @@ from telegram.ext import CommandHandler
 from bot.context import Context
 from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.common import current_chat, language_for, utcnow
-from bot.handlers.ingest import fetch_policy
 from bot.texts import t
 from trackers import places
 from trackers.articles import canonical_url, known_urls
@@ -22,9 +21,9 @@ from trackers.feeds import (
     UnknownFeed,
     add_feed,
     list_feeds,
-    parse_feed,
     remove_feed,
 )
+from trackers.feeds_poll import parse_items
 from trackers.fetch import FEED_TYPES, HTML_TYPES, FetchRefused, fetch
 
 PREVIEW_ENTRIES = 10
@@ -105,10 +104,12 @@ async def _change(session: AsyncSession, update: Update, language: str, action: 
 
 
 async def _test(update: Update, context: Context, url: str, language: str) -> None:
-    """What the next poll would ingest: the feed's entries not stored yet."""
+    """What the next poll would ingest: the feed read as the poller reads it (trackers/feeds_poll.py), less the
+    articles stored already."""
+    limits = context.bot_data.settings.feeds
     try:
-        page = await fetch(url, fetch_policy(context), accept=FEED_TYPES | HTML_TYPES)
-        entries = parse_feed(page.body)
+        page = await fetch(url, context.bot_data.settings.fetch.policy(), accept=FEED_TYPES | HTML_TYPES)
+        items = parse_items(page.body, max_bytes=limits.max_bytes)
     except FetchRefused as exc:
         await update.effective_message.reply_text(
             t(language, f"adm_fetch_{exc.reason}", detail=html.escape(exc.detail))
@@ -118,11 +119,11 @@ async def _test(update: Update, context: Context, url: str, language: str) -> No
         await update.effective_message.reply_text(t(language, "adm_not_a_feed"))
         return
     async with context.bot_data.transaction() as session:
-        known = await known_urls(session, [canonical_url(e.url) for e in entries])
-    fresh = [e for e in entries if canonical_url(e.url) not in known]
-    lines = [t(language, "adm_feed_test_head", total=len(entries), fresh=len(fresh))]
-    for entry in fresh[:PREVIEW_ENTRIES]:
-        lines.append(f"• {html.escape(entry.title)} — {html.escape(entry.url)}")
+        known = await known_urls(session, [canonical_url(item.url) for item in items])
+    fresh = [item for item in items if canonical_url(item.url) not in known]
+    lines = [t(language, "adm_feed_test_head", total=len(items), fresh=len(fresh))]
+    for item in fresh[: min(PREVIEW_ENTRIES, limits.max_items)]:
+        lines.append(f"• {html.escape(item.title)} — {html.escape(item.url)}")
     await update.effective_message.reply_text("\n".join(lines))
 
 

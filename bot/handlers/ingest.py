@@ -16,7 +16,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Context
-from bot.coverage import thresholds
 from bot.handlers import fallback
 from bot.handlers.admin_gate import admit, refuse, role_for
 from bot.handlers.admin_render import review_card
@@ -37,7 +36,7 @@ from trackers.articles import (
     text_from_upload,
 )
 from trackers.extract import ExtractionError
-from trackers.fetch import FetchPolicy, FetchRefused, fetch
+from trackers.fetch import FetchRefused, fetch
 from trackers.linking import Thresholds
 from trackers.models import Article, Commitment, ReviewItem, ReviewState
 from trackers.review import (
@@ -64,17 +63,6 @@ UPLOAD_TYPES = (".txt", ".html", ".htm")
 # The card whose Edit button was pressed: the admin's next text is "field value" for it.
 EDITING_CARD = "review_editing"
 REVIEW_PAGE = 10
-
-
-def fetch_policy(context: Context) -> FetchPolicy:
-    settings = context.bot_data.settings.fetch
-    return FetchPolicy(
-        allow_hosts=frozenset(settings.allow_hosts),
-        timeout_seconds=settings.timeout_seconds,
-        max_bytes=settings.max_bytes,
-        max_redirects=settings.max_redirects,
-        user_agent=settings.user_agent,
-    )
 
 
 def _keyboard(item: ReviewItem, language: str) -> InlineKeyboardMarkup | None:
@@ -135,7 +123,7 @@ async def _ingest(
         head = t(language, "adm_ingest_unreadable")
     if head is None:
         async with context.bot_data.transaction() as session:
-            limits = thresholds(context.bot_data.settings)
+            limits = context.bot_data.settings.linking.thresholds()
             head, cards = await _intake(session, article_text, extracted, language, limits, place)
     # Sent once committed, so a press on a card always finds it.
     await update.effective_message.reply_text(head)
@@ -181,7 +169,7 @@ async def ingest_url(update: Update, context: Context) -> None:
         return
     url = urls[0]
     try:
-        page = await fetch(url, fetch_policy(context))
+        page = await fetch(url, context.bot_data.settings.fetch.policy())
         if page.content_type == "text/plain":
             article_text = text_from_upload(page.body, "page.txt")
             article_text = ArticleText(text=article_text.text, url=page.url, published=article_text.published)

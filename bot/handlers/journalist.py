@@ -41,16 +41,6 @@ QUIET_CHOICES = ((22, 7), (23, 8), (0, 8))
 ALERTS_PATTERN = r"^a:(l|o|q|g|w):(\d{1,3}|[01]|\d{1,2}-\d{1,2}|none|instant|daily|weekly)$"
 
 
-def alert_defaults(context: Context) -> AlertDefaults:
-    settings = context.bot_data.settings
-    return AlertDefaults(
-        lead_days=tuple(settings.alerts.lead_days),
-        timezone=settings.bot.timezone,
-        local_hour=settings.alerts.local_hour,
-        language=settings.bot.language,
-    )
-
-
 def _days(language: str, days: int) -> str:
     return t(language, "days_zero") if days == 0 else t(language, "days_n", n=days)
 
@@ -136,7 +126,7 @@ async def alerts(update: Update, context: Context) -> None:
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        prefs = await preferences.get_preferences(session, chat.id, alert_defaults(context))
+        prefs = await preferences.get_preferences(session, chat.id, context.bot_data.settings.alert_defaults())
     text, keyboard = _alerts_view(language, prefs)
     await reply(update, text, keyboard)
 
@@ -150,7 +140,7 @@ async def change_alert(update: Update, context: Context) -> None:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
         if allowed:
-            prefs = await _change_alert(session, chat.id, what, value, alert_defaults(context))
+            prefs = await _change_alert(session, chat.id, what, value, context.bot_data.settings.alert_defaults())
     if not allowed:
         await query.answer(t(language, "group_admins_only"), show_alert=True)
         return
@@ -190,7 +180,7 @@ async def calendar(update: Update, context: Context) -> None:
     async with context.bot_data.transaction() as session:
         chat = await current_chat(session, update)
         language = language_for(chat, update, context)
-        prefs = await preferences.get_preferences(session, chat.id, alert_defaults(context))
+        prefs = await preferences.get_preferences(session, chat.id, context.bot_data.settings.alert_defaults())
         followed = [c for c in await catalog.followed_commitments(session, chat.id) if c.deadline is not None]
         events = [
             DeadlineEvent(

@@ -7,12 +7,13 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 
 from bot.context import Context
-from bot.render.format import split_message
+from bot.render.split import split_html
 
 
 async def reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    """Send `text`, split at line ends when it is longer than a message may be; buttons go under the last part."""
-    parts = split_message(text)
+    """Send `text`, split where the outbox splits it when it is longer than a message may be (bot/render/split.py);
+    buttons go under the last part."""
+    parts = split_html(text)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await update.effective_message.reply_text(

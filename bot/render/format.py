@@ -78,24 +78,3 @@ def deadline(language: str, commitment: Commitment, now: datetime) -> str:
 
 def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
-
-
-def split_message(text: str, limit: int = 4096) -> list[str]:
-    """Cut a long HTML text into messages at line ends, never inside a line (each line closes its own tags)."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # a single overlong line: cut it at a space if there is one
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            parts.append(line[:cut])
-            line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts

@@ -276,13 +276,3 @@ async def test_markup_in_a_subject_or_quote_is_shown_literally_and_long_replies_
     assert f"#{odd_id} <b>x</i> & <script>" in text and "📍 地区：<i>" in text and "_*[ & </a>" in text
     assert "另有23条更早的记录" in text
     assert "<b>x</i> & <script>" in await ada.text("/search script")
-
-
-def test_long_texts_are_split_at_line_ends_under_the_limit():
-    from bot.render.format import split_message
-
-    lines = [f"<b>{i}</b> " + "字" * 90 for i in range(100)]
-    parts = split_message("\n".join(lines))
-    assert len(parts) == 3 and all(len(part) <= 4096 for part in parts)
-    assert "\n".join(parts) == "\n".join(lines)
-    assert all(part.count("<b>") == part.count("</b>") for part in parts)

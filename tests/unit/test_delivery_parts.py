@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.delivery.split import split_html, visible_length
+from bot.render.split import split_html, visible_length
 from bot.sandbox.html import parse_html
 from trackers.db import create_engine, create_sessionmaker
 from trackers.leadership import Leadership
@@ -168,3 +168,11 @@ def test_quiet_hours_in_the_daytime_keep_the_same_day():
     delayed = after_quiet_hours(moment, "Asia/Shanghai", 8 * 60, 12 * 60)
     assert delayed.astimezone(UTC) == datetime(2025, 5, 1, 4, 0, tzinfo=UTC)
     assert delayed.astimezone(ZoneInfo("Asia/Shanghai")).time() == time(12)
+
+
+def test_a_long_reply_is_cut_at_line_ends_and_leaves_no_empty_tags():
+    lines = [f"<b>{i}</b> " + "字" * 90 for i in range(100)]
+    parts = split_html("\n".join(lines))
+    assert len(parts) == 3 and all(visible_length(part) <= 4096 for part in parts)
+    assert "\n".join(parts) == "\n".join(lines)
+    assert all(part.count("<b>") == part.count("</b>") and "<b></b>" not in part for part in parts)

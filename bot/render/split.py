@@ -75,9 +75,12 @@ def split_html(html: str, limit: int = LIMIT) -> list[str]:
         best: dict[int, int] = {}  # rank -> last cut position with that rank
         tail = ""
         while end < len(tokens) and length + _visible(tokens[end]) <= limit:
-            length += _visible(tokens[end])
-            tail = (tail + tokens[end])[-2:] if _visible(tokens[end]) else tail
+            visible = _visible(tokens[end])
+            length += visible
             end += 1
+            if not visible:
+                continue  # a tag: a cut right before it is as good, and leaves no empty <b></b> behind
+            tail = (tail + tokens[end - 1])[-2:]
             rank = _break_rank(tail)
             if rank is not None:
                 best[rank] = end
