@@ -114,14 +114,17 @@ async def fan_out(url: str) -> tuple[float, int]:
 def _bare_insert_seconds(folder: str, rows: int) -> float:
     import sqlite3
 
-    from trackers.outbox import _SQLITE_INSERT
+    from trackers.outbox import _COLUMNS
+
+    # The floor: plain sqlite3 executemany of the same rows, one tuple per chat.
+    insert = f"INSERT INTO notification ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
 
     path = f"{folder}/bare.db"
     upgrade(f"sqlite+aiosqlite:///{path}")
     moment = "2025-08-31 01:00:00.000000"
     text = render_alert("zh", _sample_alert())
     values = [
-        (chat, None, "1", "deadline", "lead:30", text, None, "pending", moment, moment, 0, 0, None, moment, None)
+        (chat, None, "1", "deadline", "lead:30", text, "pending", moment, moment, 0, 0, None, moment, None)
         for chat in range(1, rows + 1)
     ]
     connection = sqlite3.connect(path, isolation_level=None)
@@ -129,7 +132,7 @@ def _bare_insert_seconds(folder: str, rows: int) -> float:
     connection.execute("PRAGMA synchronous=NORMAL")
     started = time.perf_counter()
     connection.execute("BEGIN IMMEDIATE")
-    connection.executemany(_SQLITE_INSERT, values)
+    connection.executemany(insert, values)
     connection.execute("COMMIT")
     elapsed = time.perf_counter() - started
     connection.close()

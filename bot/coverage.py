@@ -20,7 +20,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import SimpleNamespace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
@@ -211,9 +210,10 @@ async def poll_feeds(
 
 def render_coverage(language: str, news: CoverageNews) -> str:
     """The "new coverage" message: the commitment, each new figure with its quote and link, then the arithmetic."""
+    goal = news.target
     target = (
-        t(language, f"cmp_{news.comparator or '='}", value=amount(news.target_value, news.target_unit))
-        if news.target_value is not None
+        t(language, f"cmp_{goal.comparator or '='}", value=amount(goal.value, goal.unit))
+        if goal is not None
         else t(language, "no_target")
     )
     deadline = t(language, "cov_news_deadline", deadline=news.deadline.isoformat()) if news.deadline else ""
@@ -242,11 +242,10 @@ def render_coverage(language: str, news: CoverageNews) -> str:
                     title=esc(shorten(point.title or point.url, 60)),
                 )
             )
-    if news.assessment is not None and news.assessment.share is not None and news.target_unit != "%":
-        lines.append(t(language, "cov_news_share", share=percent(news.assessment.share)))
-    if news.assessment is not None:
-        shape = SimpleNamespace(value=news.target_value, unit=news.target_unit, deadline=news.deadline)
-        lines.extend(assessment_lines(language, shape, news.assessment))
+    if goal is not None and news.assessment is not None:
+        if news.assessment.share is not None and goal.unit != "%":
+            lines.append(t(language, "cov_news_share", share=percent(news.assessment.share)))
+        lines.extend(assessment_lines(language, goal, news.assessment))
     lines.append(t(language, "cov_news_more", id=news.commitment_id))
     return "\n".join(lines)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -34,15 +37,21 @@ async def _pg_execute(admin_url: str, statement: str) -> None:
         await connection.close()
 
 
-@pytest.fixture
-def postgres_url() -> str:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def _postgres_base() -> str:
+    """The server's URL, or the test is skipped (failed where CI requires PostgreSQL)."""
     base = os.environ.get(PG_ENV)
     if not base:
         message = f"no PostgreSQL server configured ({PG_ENV} is not set)"
         if os.environ.get(PG_REQUIRED_ENV):
             pytest.fail(message)
         pytest.skip(message)
+    return base
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    base = _postgres_base()
     name = f"luoshi_test_{uuid.uuid4().hex[:12]}"
     try:
         asyncio.run(_pg_execute(base, f'CREATE DATABASE "{name}"'))
@@ -58,13 +67,56 @@ def postgres_url() -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request) -> str:
-    """The same test on SQLite and on PostgreSQL."""
+    """The same test on SQLite and on PostgreSQL, each database empty."""
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("postgres_url")
 
 
+# Migrating a database takes a few tenths of a second; a test suite of hundreds would spend a minute on it. The
+# schema is built once per run, in a template, and each test gets a copy: a file copy on SQLite, CREATE DATABASE …
+# TEMPLATE on PostgreSQL.
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "luoshi.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def migrated_url(database_url) -> str:
-    upgrade(database_url)
-    return database_url
+def migrated_sqlite_url(sqlite_template, tmp_path) -> str:
+    """A fresh SQLite database at the newest schema."""
+    path = tmp_path / "luoshi.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL database at the newest schema, for copies (dropped at the end of the run)."""
+    base = _postgres_base()
+    name = f"luoshi_template_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_execute(base, f'CREATE DATABASE "{name}"'))
+    upgrade(make_url(base).set(database=name).render_as_string(hide_password=False))
+    yield name
+    asyncio.run(_pg_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_template) -> Iterator[str]:
+    """A fresh PostgreSQL database at the newest schema, dropped afterwards."""
+    base = _postgres_base()
+    name = f"luoshi_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_execute(base, f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_pg_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def migrated_url(request) -> str:
+    """The same test on SQLite and on PostgreSQL, each database at the newest schema."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("migrated_sqlite_url")
+    return request.getfixturevalue("migrated_postgres_url")

@@ -13,8 +13,8 @@ is simply longer, so what fell due meanwhile is caught up; what is too late to m
 - digest: chats on a daily or weekly digest get their alerts held, and one message bundling them at the local
   hour (weekly: on the chat's chosen day, Monday unless it chose another).
 
-Quiet hours delay an alert to their end; they never drop it. Texts are rendered in the chat's language by a
-renderer the bot layer passes in, so this module knows nothing of Telegram.
+Quiet hours delay an alert to their end; they never drop it. Texts are rendered by a renderer the bot layer
+passes in, so this module knows nothing of Telegram; the outbox asks it for each language the chats read.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from trackers.models import (
     Notification,
     Status,
 )
-from trackers.outbox import enqueue_for_chats, enqueue_many, outbox_row
+from trackers.outbox import Owed, owe
 from trackers.preferences import AlertDefaults, after_quiet_hours, local_date, local_moment, parse_lead_days
 from trackers.subscriptions import Follower, chats_as_followers, followers_of
 from trackers.sweep_state import record_run, watermark
@@ -152,11 +152,11 @@ async def mark_overdue(session: AsyncSession, *, now: datetime) -> list[int]:
 
 
 class _Planner:
-    """Turns (commitment, milestone, follower) into outbox rows.
+    """Turns (commitment, milestone, follower) into messages owed (trackers.outbox.owe).
 
-    Followers with the same zone, quiet hours, digest mode and language get the same row but for the chat, so
-    the row is made once for each such group and the followers' chats are collected under it: a fan-out to
-    100,000 chats makes a handful of rows and 100,000 chat ids.
+    Followers with the same zone, quiet hours and digest mode are owed the same message at the same moment, so it
+    is made once for each such group and the followers' chats are collected under it: a fan-out to 100,000
+    chats makes a handful of messages and 100,000 chat ids (the outbox writes each in the chat's language).
     """
 
     def __init__(self, rules: AlertRules, render: Renderer, now: datetime, start: datetime) -> None:
@@ -166,10 +166,10 @@ class _Planner:
         self._texts: dict[tuple, str] = {}
         self._moments: dict[tuple, datetime] = {}
         self._leads: dict[str | None, frozenset[int]] = {}
-        # (alert, milestone, day, follower's zone, quiet hours, digest, language) -> (the row, or None when the
-        # alert's moment for that zone lies outside this sweep's window; the alert).
-        self._shared: dict[tuple, tuple[dict | None, AlertText]] = {}
-        # Rows waiting for `flush`: key of `_shared` -> the chats that get it.
+        # (alert, milestone, day, follower's zone, quiet hours, digest) -> (the message, or None when the alert's
+        # moment for that zone lies outside this sweep's window; the alert).
+        self._shared: dict[tuple, tuple[Owed | None, AlertText]] = {}
+        # Messages waiting for `flush`: key of `_shared` -> the chats that get it.
         self._waiting: dict[tuple, list[int]] = {}
 
     def lead_days(self, follower: Follower) -> frozenset[int]:
@@ -205,23 +205,22 @@ class _Planner:
             follower.quiet_start,
             follower.quiet_end,
             follower.digest,
-            follower.language,
         )
         shared = self._shared.get(key)
         if shared is None:
-            shared = self._shared[key] = (self._row(follower, day=day, milestone=milestone, alert=alert), alert)
-        row = shared[0]
-        if row is None:
+            shared = self._shared[key] = (self._owed(follower, day=day, milestone=milestone, alert=alert), alert)
+        owed = shared[0]
+        if owed is None:
             return
-        if row["state"] is DeliveryState.SKIPPED:
+        if owed.state is DeliveryState.SKIPPED:
             self.skipped += 1
         chats = self._waiting.get(key)
         if chats is None:
             chats = self._waiting[key] = []
         chats.append(follower.chat_id)
 
-    def _row(self, follower: Follower, *, day: date, milestone: str, alert: AlertText) -> dict | None:
-        """The row `add` enqueues for followers like this one (its chat id is filled in per follower)."""
+    def _owed(self, follower: Follower, *, day: date, milestone: str, alert: AlertText) -> Owed | None:
+        """What `add` owes followers like this one."""
         timezone = follower.timezone or self.rules.defaults.timezone
         fire = self.moment(day, timezone)
         if not self.start < fire <= self.now:
@@ -234,15 +233,12 @@ class _Planner:
             error = f"fell due at {due:%Y-%m-%d %H:%M} UTC while the bot was not running; too late to send"
         elif digest is not DigestMode.INSTANT:
             state = DeliveryState.HELD
-        language = follower.language or self.rules.defaults.language
-        return outbox_row(
-            chat_id=0,
-            commitment_id=alert.commitment_id,
+        return Owed(
             kind=alert.kind,
             milestone=milestone,
-            text=self.text(language, alert),
+            text=lambda language: self.text(language, alert),
             due_at=due,
-            now=self.now,
+            commitment_id=alert.commitment_id,
             state=state,
             error=error,
         )
@@ -250,7 +246,9 @@ class _Planner:
     async def flush(self, session: AsyncSession) -> None:
         waiting, self._waiting = self._waiting, {}
         for key, chat_ids in waiting.items():
-            self.enqueued += await enqueue_for_chats(session, self._shared[key][0], chat_ids)
+            self.enqueued += await owe(
+                session, self._shared[key][0], chat_ids, now=self.now, default_language=self.rules.defaults.language
+            )
 
 
 def _date_range_condition(column, ranges: list[tuple[date, date]]):
@@ -387,7 +385,6 @@ async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRu
         await session.execute(
             select(
                 Chat.id,
-                Chat.language,
                 Chat.timezone,
                 AlertPreference.digest,
                 AlertPreference.digest_weekday,
@@ -399,7 +396,7 @@ async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRu
         )
     ).all()
     digests = 0
-    for chat_id, language, timezone, mode, weekday, quiet_start, quiet_end in chats:
+    for chat_id, timezone, mode, weekday, quiet_start, quiet_end in chats:
         timezone = timezone or rules.defaults.timezone
         mode = DigestMode(mode or DigestMode.INSTANT)
         if mode is DigestMode.INSTANT:
@@ -425,8 +422,7 @@ async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRu
         ).all()
         if not held:
             continue
-        language = language or rules.defaults.language
-        text = render(language, AlertText(kind=DIGEST, items=tuple(t for _, t in held), digest=mode.value))
+        digest = AlertText(kind=DIGEST, items=tuple(t for _, t in held), digest=mode.value)
         due = after_quiet_hours(moment, timezone, quiet_start, quiet_end)
         state, error = DeliveryState.PENDING, None
         if now - due > rules.max_lateness:
@@ -434,19 +430,16 @@ async def bundle_digests(session: AsyncSession, *, now: datetime, rules: AlertRu
             error = f"digest fell due at {due:%Y-%m-%d %H:%M} UTC while the bot was not running; too late to send"
         # The first bundled row's id makes the key: running this again after a crash builds the same digest.
         milestone = f"{mode.value}:{local_date(moment, timezone)}:{held[0][0]}"
-        row = outbox_row(
-            chat_id=chat_id,
-            commitment_id=None,
+        owed = Owed(
             kind=DIGEST,
             milestone=milestone,
-            text=text,
+            text=lambda language, digest=digest: render(language, digest),
             due_at=due,
-            now=now,
             state=state,
             error=error,
             available_at=max(due, now) if state is DeliveryState.PENDING else due,
         )
-        await enqueue_many(session, [row])
+        await owe(session, owed, [chat_id], now=now, default_language=rules.defaults.language)
         digest_id = (
             await session.execute(
                 select(Notification.id).where(

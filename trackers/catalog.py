@@ -23,13 +23,12 @@ from trackers.models import (
     Commitment,
     CommitmentTag,
     Evidence,
-    EvidenceKind,
     Status,
     Subscription,
     SubscriptionKind,
     Tag,
 )
-from trackers.progress import Assessment, Point, Target, assess, in_target_unit, is_rate_unit
+from trackers.progress import Assessment, Point, assessment_for, progress_points
 
 # Verdicts that close a commitment: it no longer has a deadline to watch.
 FINAL_STATUSES = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED})
@@ -197,44 +196,6 @@ async def get_commitment(session: AsyncSession, commitment_id: int, *, allow_arc
     if commitment.archived_at is not None and not allow_archived:
         raise ArchivedCommitment(commitment_id)
     return commitment
-
-
-def progress_points(commitment: Commitment, evidence: list[Evidence]) -> tuple[list[Point], dict[date, Evidence]]:
-    """The progress figures that can be set against the target, in its unit, oldest first."""
-    points: list[Point] = []
-    behind: dict[date, Evidence] = {}
-    for item in evidence:
-        if item.kind not in (EvidenceKind.PROGRESS, EvidenceKind.OFFICIAL_CLAIM) or item.as_of is None:
-            continue
-        value = in_target_unit(
-            item.value,
-            item.unit,
-            item.value_normalized,
-            target_value=commitment.value,
-            target_unit=commitment.unit,
-            target_value_normalized=commitment.value_normalized,
-        )
-        if value is None:
-            continue
-        points.append(Point(item.as_of, value, item.growth_percent))
-        behind[item.as_of] = item
-    points.sort(key=lambda p: p.as_of)
-    return points, behind
-
-
-def assessment_for(commitment: Commitment, points: list[Point]) -> Assessment | None:
-    if commitment.value is None:
-        return None
-    target = Target(
-        value=commitment.value,
-        deadline=commitment.deadline,
-        comparator=commitment.comparator,
-        is_rate=is_rate_unit(commitment.unit),
-    )
-    baseline = None
-    if commitment.baseline_value is not None and commitment.baseline_as_of is not None:
-        baseline = Point(commitment.baseline_as_of, commitment.baseline_value)
-    return assess(target, points, baseline=baseline)
 
 
 async def get_card(session: AsyncSession, commitment_id: int) -> Card:

@@ -2,12 +2,14 @@
 
 Progress points not yet announced (Evidence.announced_at is NULL: recorded automatically by intake, confirmed from
 the review queue, or typed by an admin) are grouped by commitment. Each commitment's followers get one message
-holding every new point, with the arithmetic of trackers/progress.py (share of the target, growth needed versus
-reported, projection), through the outbox. The outbox key's milestone is the first new point's id, so running the
-sweep again (after a crash, on a second instance) adds no copy; the points are marked announced in the same
-transaction. Chats on a daily or weekly digest get the message held for it; quiet hours delay it.
+holding every new point, with the arithmetic of the commitment's card (trackers/progress.py: figures in the
+target's unit, the baseline, share of the target, growth needed versus reported, projection), through the
+outbox. The outbox key's milestone is the first new point's id, so running the sweep again (after a crash, on a
+second instance) adds no copy; the points are marked announced in the same transaction. Chats on a daily or
+weekly digest get the message held for it; quiet hours delay it.
 
-The text is rendered by the bot layer (a `Renderer` passed in), in the follower's language.
+The text is rendered by the bot layer (a `Renderer` passed in), in the language each follower reads (the outbox
+decides which).
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import Article, Commitment, DeliveryState, DigestMode, Evidence, EvidenceKind
-from trackers.outbox import enqueue_many, outbox_row
+from trackers.outbox import Owed, owe
 from trackers.preferences import after_quiet_hours
-from trackers.progress import Assessment, Point, Target, assess, is_rate_unit
+from trackers.progress import FIGURE_KINDS, Assessment, Target, assessment_for, progress_points, progress_target
 from trackers.subscriptions import followers_of
 
 KIND = "coverage"
@@ -47,32 +50,13 @@ class CoverageNews:
 
     commitment_id: int
     subject: str
-    comparator: str | None
-    target_value: float | None
-    target_unit: str | None
+    target: Target | None  # None: the commitment has no figure to reach
     deadline: date | None
-    points: tuple[NewPoint, ...]
-    assessment: Assessment | None
+    points: tuple[NewPoint, ...]  # as reported, each in its own unit
+    assessment: Assessment | None  # None: no figure comparable with the target yet
 
 
 Renderer = Callable[[str, CoverageNews], str]
-
-
-def _assessment(commitment: Commitment, evidence: list[Evidence]) -> Assessment | None:
-    if commitment.value is None:
-        return None
-    points = [
-        Point(as_of=e.as_of, value=e.value, growth_percent=e.growth_percent)
-        for e in evidence
-        if e.as_of is not None and e.value is not None
-    ]
-    target = Target(
-        value=commitment.value,
-        deadline=commitment.deadline,
-        comparator=commitment.comparator,
-        is_rate=is_rate_unit(commitment.unit),
-    )
-    return assess(target, points) if points else None
 
 
 async def announce_new_coverage(
@@ -126,7 +110,7 @@ async def _tell(
     history = list(
         (
             await session.scalars(
-                select(Evidence).where(Evidence.commitment_id == commitment.id, Evidence.kind == EvidenceKind.PROGRESS)
+                select(Evidence).where(Evidence.commitment_id == commitment.id, Evidence.kind.in_(FIGURE_KINDS))
             )
         ).all()
     )
@@ -137,42 +121,32 @@ async def _tell(
             )
         ).all()
     )
+    # The card's arithmetic: figures in the target's unit, the baseline counted.
+    points, _ = progress_points(commitment, history)
     news = CoverageNews(
         commitment_id=commitment.id,
         subject=commitment.subject,
-        comparator=str(commitment.comparator) if commitment.comparator else None,
-        target_value=commitment.value,
-        target_unit=commitment.unit,
+        target=progress_target(commitment),
         deadline=commitment.deadline,
         points=tuple(
             NewPoint(e.quote or "", e.value, e.unit, e.as_of, e.growth_percent, e.source_url, titles.get(e.article_id))
             for e in new
         ),
-        assessment=_assessment(commitment, history),
+        assessment=assessment_for(commitment, points) if points else None,
     )
     milestone = f"coverage:{new[0].id}"
-    texts: dict[str, str] = {}
+    # Rendered once per language, however many batches of followers read it.
+    text = cache(lambda language: render(language, news))
     enqueued = 0
     async for followers in followers_of(session, commitment):
-        rows = []
+        # Followers due at the same moment, held or not, share one row but for the chat.
+        groups: dict[tuple[datetime, DeliveryState], list[int]] = {}
         for follower in followers:
-            language = follower.language or default_language
-            if language not in texts:
-                texts[language] = render(language, news)
             timezone = follower.timezone or default_timezone
             due = after_quiet_hours(now, timezone, follower.quiet_start, follower.quiet_end)
             held = (follower.digest or DigestMode.INSTANT) is not DigestMode.INSTANT
-            rows.append(
-                outbox_row(
-                    chat_id=follower.chat_id,
-                    commitment_id=commitment.id,
-                    kind=KIND,
-                    milestone=milestone,
-                    text=texts[language],
-                    due_at=due,
-                    now=now,
-                    state=DeliveryState.HELD if held else DeliveryState.PENDING,
-                )
-            )
-        enqueued += await enqueue_many(session, rows)
+            groups.setdefault((due, DeliveryState.HELD if held else DeliveryState.PENDING), []).append(follower.chat_id)
+        for (due, state), chat_ids in groups.items():
+            owed = Owed(kind=KIND, milestone=milestone, text=text, due_at=due, commitment_id=commitment.id, state=state)
+            enqueued += await owe(session, owed, chat_ids, now=now, default_language=default_language)
     return enqueued

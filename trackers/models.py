@@ -216,8 +216,11 @@ class Chat(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     type: Mapped[str] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(200))
-    # None until the chat chooses: the user's Telegram language decides meanwhile.
+    # None until the chat chooses (/lang): the user's Telegram language decides meanwhile.
     language: Mapped[str | None] = mapped_column(String(5))
+    # That Telegram language when we speak it (zh, en), as last seen from the user writing in the chat (migration
+    # 0010): what the outbox writes in for a chat that never chose (trackers.chats.reading_language).
+    telegram_language: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
@@ -272,7 +275,6 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(30))
     milestone: Mapped[str] = mapped_column(String(60))
     text: Mapped[str] = mapped_column(Text)
-    payload: Mapped[dict | None] = mapped_column(JSON)
     state: Mapped[DeliveryState] = mapped_column(_enum(DeliveryState), default=DeliveryState.PENDING)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -3,10 +3,13 @@
     pending -> sending (lease, attempt) -> sent | blocked | failed | unknown | skipped
     held -> bundled (carried by a digest)
 
-The unique key (chat, commitment, kind, milestone) makes enqueueing idempotent: a second sweep, a second instance
-or a restart inserts nothing new (INSERT ... ON CONFLICT DO NOTHING). A sender claims rows under a lease; on
-PostgreSQL claims take row locks with SKIP LOCKED, so two senders never claim the same row. A sender that dies
-leaves its rows in `sending`; the reaper gives them back once the lease expires.
+Every message goes in through `owe`, one row per chat, its text in the language that chat reads (the rule of
+trackers.chats.reading_language, as for the handlers' replies). Texts come from the bot layer as a function of the
+language, so this module knows none. The unique key (chat, commitment, kind, milestone) makes enqueueing
+idempotent: a second sweep, a second instance or a restart inserts nothing new (INSERT ... ON CONFLICT DO
+NOTHING). A sender claims rows under a lease; on PostgreSQL claims take row locks with SKIP LOCKED, so two senders
+never claim the same row. A sender that dies leaves its rows in `sending`; the reaper gives them back once the
+lease expires.
 
 Every function takes the session and `now` and leaves committing to the caller.
 """
@@ -14,14 +17,15 @@ Every function takes the session and `now` and leaves committing to the caller.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import BigInteger, and_, bindparam, func, literal, select, update
+from sqlalchemy import BigInteger, and_, any_, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers.chats import reading_language
 from trackers.models import AlertPreference, Chat, DeliveryState, Notification, Subscription
 
 FINAL_STATES = (
@@ -32,8 +36,6 @@ FINAL_STATES = (
     DeliveryState.SKIPPED,
     DeliveryState.BUNDLED,
 )
-# Bulk inserts go in chunks this big: large enough to amortise a statement, small enough for SQLite's limits.
-INSERT_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -62,42 +64,108 @@ class Outcome:
     available_at: datetime | None = None
 
 
-def outbox_row(
-    *,
-    chat_id: int,
-    commitment_id: int | None,
-    kind: str,
-    milestone: str,
-    text: str,
-    due_at: datetime,
-    now: datetime,
-    payload: dict | None = None,
-    state: DeliveryState = DeliveryState.PENDING,
-    available_at: datetime | None = None,
-    error: str | None = None,
-) -> dict:
-    """One row for `enqueue_many`, with every column the insert names."""
-    final = state in FINAL_STATES
+# -- owing messages -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A message owed to chats: its outbox key but for the chat, when it is due, and its text in any language.
+
+    `text` turns a language ("zh", "en") into the message's HTML; `owe` asks it once for each language its chats
+    read. `state` is PENDING, HELD (for a digest) or SKIPPED (too late, with the reason in `error`)."""
+
+    kind: str
+    milestone: str
+    text: Callable[[str], str]
+    due_at: datetime
+    commitment_id: int | None = None
+    state: DeliveryState = DeliveryState.PENDING
+    error: str | None = None
+    # When the row may first be tried, if not when it is due.
+    available_at: datetime | None = None
+
+
+async def owe(
+    session: AsyncSession, owed: Owed, chat_ids: Sequence[int], *, now: datetime, default_language: str
+) -> int:
+    """Owe each of `chat_ids` the message, in the language that chat reads; returns rows written.
+
+    This is the one way into the outbox. Each chat's language is decided by `reading_language`, as for the
+    handlers' replies: the chat's /lang, else its user's Telegram language, else `default_language` (the
+    bot.language setting). A row is written once per (chat, commitment, kind, milestone): a key enqueued before
+    writes nothing. A chat that blocked the bot gets nothing: its row is recorded as blocked at once. The
+    dispatcher sends the rest within Telegram's limits, splitting long texts.
+    """
+    if not chat_ids:
+        return 0
+    readers = await _readers(session, chat_ids, default_language)
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for chat_id in chat_ids:
+        groups.setdefault(readers.get(chat_id, (default_language, None)), []).append(chat_id)
+    texts: dict[str, str] = {}
+    written = 0
+    for (language, inactive), chats in groups.items():
+        if language not in texts:
+            texts[language] = owed.text(language)
+            if not texts[language].strip():
+                raise ValueError(f"a notification needs a text ({owed.kind}, {language})")
+        state, error = owed.state, owed.error
+        if inactive is not None and state in (DeliveryState.PENDING, DeliveryState.HELD):
+            state, error = DeliveryState.BLOCKED, f"chat inactive: {inactive}"
+        row = _row(owed, text=texts[language], state=state, error=error, now=now)
+        written += await _insert_for_chats(session, row, chats)
+    return written
+
+
+async def _readers(
+    session: AsyncSession, chat_ids: Sequence[int], default_language: str
+) -> dict[int, tuple[str, str | None]]:
+    """For each known chat: the language it reads, and why it is inactive (None while it is active)."""
+    ids = list(dict.fromkeys(chat_ids))
+    await session.flush()  # the statement below goes past the ORM: a chat changed in this session must be written
+    connection = await session.connection()
+    # Plain rows through the connection, the ids bound as one array: a fan-out looks up 100,000 chats, and
+    # binding each id (or loading rows through the ORM) would cost more than writing their rows.
+    if session.bind.dialect.name == "sqlite":
+        rows = await connection.exec_driver_sql(_SQLITE_READERS, (json.dumps(ids),))
+    else:
+        rows = await connection.execute(_POSTGRES_READERS, {"ids": ids})
+    readers: dict[int, tuple[str, str | None]] = {}
+    for chat_id, chosen, telegram, active, reason in rows:
+        inactive = None if active else (reason or "unknown reason")
+        readers[chat_id] = (reading_language(chosen, telegram, default_language), inactive)
+    return readers
+
+
+_POSTGRES_READERS = select(Chat.id, Chat.language, Chat.telegram_language, Chat.active, Chat.inactive_reason).where(
+    Chat.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger)))
+)
+_SQLITE_READERS = (
+    "SELECT id, language, telegram_language, active, inactive_reason FROM chat "
+    "WHERE id IN (SELECT value FROM json_each(?))"
+)
+
+
+def _row(owed: Owed, *, text: str, state: DeliveryState, error: str | None, now: datetime) -> dict:
+    """The row `_insert_for_chats` writes for every chat (it fills in the chat id)."""
     return {
-        "chat_id": chat_id,
-        "commitment_id": commitment_id,
-        "commitment_key": "" if commitment_id is None else str(commitment_id),
-        "kind": kind,
-        "milestone": milestone,
+        "commitment_id": owed.commitment_id,
+        "commitment_key": "" if owed.commitment_id is None else str(owed.commitment_id),
+        "kind": owed.kind,
+        "milestone": owed.milestone,
         "text": text,
-        "payload": payload,
         "state": state,
-        "due_at": due_at,
-        "available_at": available_at or due_at,
+        "due_at": owed.due_at,
+        "available_at": owed.available_at or owed.due_at,
         "attempts": 0,
         "parts_sent": 0,
         "last_error": error,
         "created_at": now,
-        "finished_at": now if final else None,
+        "finished_at": now if state in FINAL_STATES else None,
     }
 
 
-# The outbox's columns as a bulk insert names them, in order.
+# The outbox's columns as an insert names them, in order.
 _COLUMNS = (
     "chat_id",
     "commitment_id",
@@ -105,7 +173,6 @@ _COLUMNS = (
     "kind",
     "milestone",
     "text",
-    "payload",
     "state",
     "due_at",
     "available_at",
@@ -118,47 +185,17 @@ _COLUMNS = (
 # The outbox key: one row per chat, commitment, kind and milestone, however often it is enqueued.
 _KEY = ["chat_id", "commitment_key", "kind", "milestone"]
 _CONFLICT = f"ON CONFLICT ({', '.join(_KEY)}) DO NOTHING"
-_SQLITE_INSERT = (
-    f"INSERT INTO notification ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) {_CONFLICT}"
-)
 # The same row for many chats in one statement: the chat ids go as one JSON array, which SQLite unpacks itself
-# (faster than binding every row's fifteen values). "WHERE true" lets SQLite parse ON CONFLICT after a SELECT.
+# (faster than binding every row's values). "WHERE true" lets SQLite parse ON CONFLICT after a SELECT.
 _SQLITE_INSERT_FOR_CHATS = (
     f"INSERT INTO notification ({', '.join(_COLUMNS)}) "
     f"SELECT value, {', '.join('?' for _ in _COLUMNS[1:])} FROM json_each(?) WHERE true {_CONFLICT}"
 )
 
 
-async def enqueue_many(session: AsyncSession, rows: Sequence[dict]) -> int:
-    """Insert rows made by `outbox_row`; a row whose key exists already is left out. Returns rows inserted.
-
-    On SQLite the rows go straight to the driver's executemany, with each distinct time formatted once
-    (SQLAlchemy's per-value type processing would cost more than the insert); on PostgreSQL SQLAlchemy batches
-    them into multi-row INSERT ... RETURNING statements, which counts what was inserted. A fan-out, whose rows
-    differ only in the chat, goes through `enqueue_for_chats`.
-    """
-    if not rows:
-        return 0
-    if session.bind.dialect.name != "sqlite":
-        statement = (
-            postgresql.insert(Notification.__table__)
-            .on_conflict_do_nothing(index_elements=_KEY)
-            .returning(Notification.id)
-        )
-        inserted = 0
-        for start in range(0, len(rows), INSERT_CHUNK):
-            result = await session.execute(statement, list(rows[start : start + INSERT_CHUNK]))
-            inserted += len(result.all())
-        return inserted
-    stamp = _Stamps()
-    connection = await session.connection()
-    result = await connection.exec_driver_sql(_SQLITE_INSERT, [_sqlite_values(row, stamp) for row in rows])
-    return max(result.rowcount or 0, 0)
-
-
-async def enqueue_for_chats(session: AsyncSession, row: dict, chat_ids: Sequence[int]) -> int:
-    """`row` (made by `outbox_row`) once for each of `chat_ids`: a fan-out whose followers share everything but
-    the chat. The row's columns are prepared once, not once per chat. Returns rows inserted."""
+async def _insert_for_chats(session: AsyncSession, row: dict, chat_ids: Sequence[int]) -> int:
+    """`row` (made by `_row`) once for each of `chat_ids`: a fan-out whose followers share everything but the
+    chat. The row's columns are prepared once, not once per chat. Returns rows inserted."""
     if not chat_ids:
         return 0
     if session.bind.dialect.name != "sqlite":
@@ -174,7 +211,7 @@ async def enqueue_for_chats(session: AsyncSession, row: dict, chat_ids: Sequence
             .on_conflict_do_nothing(index_elements=_KEY)
         )
         return max((await session.execute(statement)).rowcount or 0, 0)
-    shared = _sqlite_values(row, _Stamps())[1:]
+    shared = _sqlite_values(row, _Stamps())
     connection = await session.connection()
     result = await connection.exec_driver_sql(_SQLITE_INSERT_FOR_CHATS, (*shared, json.dumps(list(chat_ids))))
     return max(result.rowcount or 0, 0)
@@ -196,15 +233,13 @@ class _Stamps(dict):
 
 
 def _sqlite_values(row: dict, stamp: _Stamps) -> tuple:
-    """The row's values in `_COLUMNS` order, as the sqlite3 driver takes them."""
+    """The row's values in `_COLUMNS` order but for the chat id, as the sqlite3 driver takes them."""
     return (
-        row["chat_id"],
         row["commitment_id"],
         row["commitment_key"],
         row["kind"],
         row["milestone"],
         row["text"],
-        None if row["payload"] is None else json.dumps(row["payload"], ensure_ascii=False),
         DeliveryState(row["state"]).value,
         stamp(row["due_at"]),
         stamp(row["available_at"]),
@@ -214,45 +249,6 @@ def _sqlite_values(row: dict, stamp: _Stamps) -> tuple:
         stamp(row["created_at"]),
         stamp(row["finished_at"]),
     )
-
-
-async def enqueue_message(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    commitment_id: int | None,
-    kind: str,
-    milestone: str,
-    text: str,
-    due_at: datetime,
-    now: datetime,
-    payload: dict | None = None,
-) -> bool:
-    """Owe `chat_id` one message (HTML) at `due_at`, once per (chat, commitment, kind, milestone).
-
-    Returns False when that key was enqueued before (nothing changes then). The dispatcher sends it within
-    Telegram's limits, splitting long texts. A chat that blocked the bot gets nothing: its row is recorded
-    as blocked at once.
-    """
-    if not text.strip():
-        raise ValueError("a notification needs a text")
-    chat = await session.get(Chat, chat_id)
-    state, error = DeliveryState.PENDING, None
-    if chat is not None and not chat.active:
-        state, error = DeliveryState.BLOCKED, f"chat inactive: {chat.inactive_reason or 'unknown reason'}"
-    row = outbox_row(
-        chat_id=chat_id,
-        commitment_id=commitment_id,
-        kind=kind,
-        milestone=milestone,
-        text=text,
-        due_at=due_at,
-        now=now,
-        payload=payload,
-        state=state,
-        error=error,
-    )
-    return await enqueue_many(session, [row]) == 1
 
 
 # -- claiming and recording ---------------------------------------------------------------------------------------
@@ -398,6 +394,7 @@ async def move_chat(session: AsyncSession, old_id: int, new_id: int, *, now: dat
             type="supergroup",
             title=old.title if old else None,
             language=old.language if old else None,
+            telegram_language=old.telegram_language if old else None,
             timezone=old.timezone if old else None,
             active=True,
             created_at=now,

@@ -1,20 +1,23 @@
 """Progress arithmetic: how far a commitment has come and whether it will get there in time.
 
-Pure functions over plain numbers and dates, so the card, the chart and the coverage matcher all agree:
+Pure functions over numbers and dates (and a commitment's row, for its target: no database, no I/O), so the card,
+the chart, the "new coverage" message and the coverage matcher all agree:
 
     120.3亿元 at the end of 2022 → 500亿元 by the end of 2025 needs about 61% a year;
     the reported 36% a year reaches about 302.6亿元 → at risk.
 
-Values must already be comparable (the same unit, or both normalized); `comparable_points` helps with that.
+Values must already be comparable (the same unit, or both normalized): `progress_points` puts a commitment's
+figures in its target's unit, and `assessment_for` assesses them against its target and baseline.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from trackers.models import Comparator, Status
+from trackers.models import Commitment, Comparator, Evidence, EvidenceKind, Status
 
 DAYS_PER_YEAR = 365.2425
 # Units whose figure is itself a rate (GDP growth of 5%): compounding and projection make no sense for them.
@@ -40,6 +43,8 @@ class Target:
     deadline: date | None
     comparator: Comparator | None = Comparator.GE
     is_rate: bool = False
+    # As written (亿元): figures set against the target are shown in it.
+    unit: str | None = None
 
     @property
     def is_cap(self) -> bool:
@@ -193,3 +198,58 @@ def in_target_unit(
     if same_base and value_normalized is not None and target_value and target_value_normalized:
         return value_normalized * target_value / target_value_normalized
     return None
+
+
+# -- a commitment's progress --------------------------------------------------------------------------------------
+
+# Evidence that reports a figure on the way to the target.
+FIGURE_KINDS = (EvidenceKind.PROGRESS, EvidenceKind.OFFICIAL_CLAIM)
+
+
+def progress_target(commitment: Commitment) -> Target | None:
+    """The commitment's target as the arithmetic takes it; None when it has no figure to reach."""
+    if commitment.value is None:
+        return None
+    return Target(
+        value=commitment.value,
+        deadline=commitment.deadline,
+        comparator=commitment.comparator,
+        is_rate=is_rate_unit(commitment.unit),
+        unit=commitment.unit,
+    )
+
+
+def progress_points(commitment: Commitment, evidence: Iterable[Evidence]) -> tuple[list[Point], dict[date, Evidence]]:
+    """The figures that can be set against the target, in its unit, oldest first; and the evidence behind each
+    date. A figure in another unit of the same base (万亿元 against 亿元) is converted; one that cannot be
+    compared (个 against 亿元) is left out."""
+    points: list[Point] = []
+    behind: dict[date, Evidence] = {}
+    for item in evidence:
+        if item.kind not in FIGURE_KINDS or item.as_of is None:
+            continue
+        value = in_target_unit(
+            item.value,
+            item.unit,
+            item.value_normalized,
+            target_value=commitment.value,
+            target_unit=commitment.unit,
+            target_value_normalized=commitment.value_normalized,
+        )
+        if value is None:
+            continue
+        points.append(Point(item.as_of, value, item.growth_percent))
+        behind[item.as_of] = item
+    points.sort(key=lambda p: p.as_of)
+    return points, behind
+
+
+def assessment_for(commitment: Commitment, points: list[Point]) -> Assessment | None:
+    """`assess` for a commitment: its target, its baseline when it has one, and `points` from `progress_points`."""
+    target = progress_target(commitment)
+    if target is None:
+        return None
+    baseline = None
+    if commitment.baseline_value is not None and commitment.baseline_as_of is not None:
+        baseline = Point(commitment.baseline_as_of, commitment.baseline_value)
+    return assess(target, points, baseline=baseline)

@@ -121,7 +121,9 @@ async def _save(session: AsyncSession, update: Update, context: Context, draft: 
         raise AddError("adm_deadline_past", deadline=exc.deadline.isoformat()) from None
     except InvalidValue:
         raise AddError("adm_bad_subject") from None
-    await tell_followers_of_new(session, commitment, now=utcnow())
+    await tell_followers_of_new(
+        session, commitment, now=utcnow(), default_language=context.bot_data.settings.bot.language
+    )
     return t(language, "adm_saved", id=commitment.id) + "\n\n" + draft_card(language, draft)
 
 

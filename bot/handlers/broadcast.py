@@ -33,7 +33,13 @@ async def broadcast(update: Update, context: Context) -> None:
                 session, actor_id=update.effective_user.id, action="broadcast", now=now, detail={"text": text[:500]}
             )
             # The owner's words are shown as typed, never read as markup.
-            queued = await enqueue_broadcast(session, html.escape(text), milestone=f"broadcast:{entry.id}", now=now)
+            queued = await enqueue_broadcast(
+                session,
+                html.escape(text),
+                milestone=f"broadcast:{entry.id}",
+                now=now,
+                default_language=context.bot_data.settings.bot.language,
+            )
     if not allowed:
         await refuse(update, language, need=Role.OWNER)
     elif not text:

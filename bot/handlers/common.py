@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.texts import language_from_telegram
-from trackers.chats import get_or_create_chat
+from trackers.chats import get_or_create_chat, reading_language
 from trackers.models import Chat
 
 
@@ -17,14 +17,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def telegram_language(update: Update) -> str | None:
+    """The Telegram language of the user behind the update, when we speak it."""
+    user = update.effective_user
+    return language_from_telegram(user.language_code if user else None)
+
+
 async def current_chat(session: AsyncSession, update: Update) -> Chat:
+    """The chat's row, with the Telegram language of the user writing in it (for what the outbox sends later)."""
     chat = update.effective_chat
-    return await get_or_create_chat(session, chat.id, type=chat.type, title=chat.title, now=utcnow())
+    return await get_or_create_chat(
+        session, chat.id, type=chat.type, title=chat.title, now=utcnow(), telegram_language=telegram_language(update)
+    )
 
 
 def language_for(chat: Chat | None, update: Update, context: Context) -> str:
-    """The chat's own choice, else the user's Telegram language when we speak it, else the default."""
-    if chat is not None and chat.language:
-        return chat.language
-    user = update.effective_user
-    return language_from_telegram(user.language_code if user else None) or context.bot_data.settings.bot.language
+    """The chat's own choice, else the user's Telegram language when we speak it, else the default: the rule the
+    outbox follows too (trackers.chats.reading_language)."""
+    return reading_language(
+        chat.language if chat is not None else None, telegram_language(update), context.bot_data.settings.bot.language
+    )

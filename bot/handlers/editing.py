@@ -110,7 +110,13 @@ async def _edit(session: AsyncSession, update: Update, context: Context, languag
         return _error_text(language, exc)
     text = t(language, "adm_edited", id=cid, field=html.escape(args[1].lower()))
     if edited.revision is not None:
-        told = await tell_followers_of_revision(session, edited.commitment, edited.revision, now=utcnow())
+        told = await tell_followers_of_revision(
+            session,
+            edited.commitment,
+            edited.revision,
+            now=utcnow(),
+            default_language=context.bot_data.settings.bot.language,
+        )
         text += "\n" + t(language, "adm_revision_kept", followers=told)
     return text
 

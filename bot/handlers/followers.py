@@ -1,12 +1,16 @@
 """Telling followers about what admins did (a new commitment, a moved target) and broadcasting, via the outbox.
 
-Each message is rendered in the follower's language and written to the outbox in the same transaction as the
-change itself; the dispatcher delivers it within Telegram's limits, once per (chat, commitment, kind, milestone).
+Each message is written to the outbox (trackers.outbox.owe) in the same transaction as the change itself, in the
+language each chat reads; the dispatcher delivers it within Telegram's limits, once per (chat, commitment, kind,
+milestone).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,38 +18,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.handlers.admin_render import commitment_line, target_text
 from bot.texts import t
 from trackers.models import Chat, Commitment, CommitmentRevision
-from trackers.outbox import enqueue_many, outbox_row
+from trackers.outbox import Owed, owe
 from trackers.subscriptions import followers_of
 
-DEFAULT_LANGUAGE = "zh"
 BROADCAST_BATCH = 2000
 
 
-async def _fan_out(session: AsyncSession, commitment: Commitment, kind: str, milestone: str, render, now) -> int:
-    sent = 0
-    texts: dict[str, str] = {}
+async def _fan_out(
+    session: AsyncSession,
+    commitment: Commitment,
+    kind: str,
+    milestone: str,
+    text: Callable[[str], str],
+    *,
+    now: datetime,
+    default_language: str,
+) -> int:
+    # `cache`: rendered once per language, however many batches of followers read it.
+    owed = Owed(kind=kind, milestone=milestone, text=cache(text), due_at=now, commitment_id=commitment.id)
+    queued = 0
     async for batch in followers_of(session, commitment):
-        rows = []
-        for follower in batch:
-            language = follower.language or DEFAULT_LANGUAGE
-            if language not in texts:
-                texts[language] = render(language)
-            rows.append(
-                outbox_row(
-                    chat_id=follower.chat_id,
-                    commitment_id=commitment.id,
-                    kind=kind,
-                    milestone=milestone,
-                    text=texts[language],
-                    due_at=now,
-                    now=now,
-                )
-            )
-        sent += await enqueue_many(session, rows)
-    return sent
+        queued += await owe(session, owed, [f.chat_id for f in batch], now=now, default_language=default_language)
+    return queued
 
 
-async def tell_followers_of_new(session: AsyncSession, commitment: Commitment, *, now) -> int:
+async def tell_followers_of_new(
+    session: AsyncSession, commitment: Commitment, *, now: datetime, default_language: str
+) -> int:
     """Followers of its tags, place, plan or of everything hear about a new commitment."""
     await session.refresh(commitment, ["tags"])
     return await _fan_out(
@@ -54,16 +53,22 @@ async def tell_followers_of_new(session: AsyncSession, commitment: Commitment, *
         "new_commitment",
         "new",
         lambda language: t(language, "adm_notice_new", line=commitment_line(language, commitment)),
-        now,
+        now=now,
+        default_language=default_language,
     )
 
 
 async def tell_followers_of_revision(
-    session: AsyncSession, commitment: Commitment, revision: CommitmentRevision, *, now
+    session: AsyncSession,
+    commitment: Commitment,
+    revision: CommitmentRevision,
+    *,
+    now: datetime,
+    default_language: str,
 ) -> int:
     """A moved target: followers see the old target and the new one."""
 
-    def render(language: str) -> str:
+    def text(language: str) -> str:
         old, new = revision.old, revision.new
         return t(
             language,
@@ -76,29 +81,24 @@ async def tell_followers_of_revision(
             new_deadline=new.get("deadline") or "—",
         )
 
-    return await _fan_out(session, commitment, "target_revised", f"revision:{revision.id}", render, now)
+    return await _fan_out(
+        session,
+        commitment,
+        "target_revised",
+        f"revision:{revision.id}",
+        text,
+        now=now,
+        default_language=default_language,
+    )
 
 
-async def broadcast(session: AsyncSession, text: str, *, milestone: str, now) -> int:
-    """One message to every active chat, streamed in batches."""
+async def broadcast(session: AsyncSession, text: str, *, milestone: str, now: datetime, default_language: str) -> int:
+    """One message (the owner's words, in whatever language they wrote) to every active chat, in batches."""
+    owed = Owed(kind="broadcast", milestone=milestone, text=lambda _language: text, due_at=now)
     result = await session.stream(
         select(Chat.id).where(Chat.active.is_(True)).order_by(Chat.id).execution_options(yield_per=BROADCAST_BATCH)
     )
     queued = 0
     async for rows in result.partitions(BROADCAST_BATCH):
-        queued += await enqueue_many(
-            session,
-            [
-                outbox_row(
-                    chat_id=chat_id,
-                    commitment_id=None,
-                    kind="broadcast",
-                    milestone=milestone,
-                    text=text,
-                    due_at=now,
-                    now=now,
-                )
-                for (chat_id,) in rows
-            ],
-        )
+        queued += await owe(session, owed, [chat_id for (chat_id,) in rows], now=now, default_language=default_language)
     return queued

@@ -310,17 +310,17 @@ async def _confirm(update: Update, context: Context, *, link_to: int | None) -> 
             except (UnknownItem, AlreadyDecided, NothingToLink, *DOMAIN_ERRORS) as exc:
                 alert = _review_error(language, exc)
             else:
-                note = await _confirmed(session, item, language)
+                note = await _confirmed(session, item, language, context.bot_data.settings.bot.language)
                 card = await _card(session, item, language)
     await _decided(update, language, allowed=allowed, alert=alert, card=card, note=note)
 
 
-async def _confirmed(session, item: ReviewItem, language: str) -> str:
+async def _confirmed(session, item: ReviewItem, language: str, default_language: str) -> str:
     """A new commitment's followers are told; the note for the confirmed card."""
     if item.kind == "fact":
         return t(language, "adm_confirmed_progress", id=item.result_commitment_id)
     commitment = await session.get(Commitment, item.result_commitment_id)
-    await tell_followers_of_new(session, commitment, now=utcnow())
+    await tell_followers_of_new(session, commitment, now=utcnow(), default_language=default_language)
     return t(language, "adm_confirmed_commitment", id=item.result_commitment_id)
 
 

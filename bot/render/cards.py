@@ -17,7 +17,7 @@ from bot.render.format import (
 from bot.texts import t
 from trackers.catalog import Card, days_left
 from trackers.models import Commitment, Evidence
-from trackers.progress import Assessment, GrowthSource, Reason
+from trackers.progress import Assessment, GrowthSource, Reason, Target, progress_target
 
 SUBJECT_IN_LIST = 24
 QUOTE_IN_CARD = 160
@@ -42,15 +42,15 @@ def button_label(commitment: Commitment) -> str:
     return f"#{commitment.id} {shorten(commitment.subject, 20)}"
 
 
-def assessment_lines(language: str, commitment: Commitment, assessment: Assessment) -> list[str]:
-    """The arithmetic in one line, then the suggested mark."""
-    unit = commitment.unit
+def assessment_lines(language: str, goal: Target, assessment: Assessment) -> list[str]:
+    """The arithmetic in one line, then the suggested mark: the card's and the "new coverage" message's."""
+    unit = goal.unit
     latest = assessment.latest
-    values = {"target": amount(commitment.value, unit) if commitment.value is not None else ""}
+    values = {"target": amount(goal.value, unit)}
     if latest is not None:
         values |= {"latest": amount(latest.value, unit), "year0": latest.as_of.year}
-    if commitment.deadline is not None:
-        values["year1"] = commitment.deadline.year
+    if goal.deadline is not None:
+        values["year1"] = goal.deadline.year
     values["share"] = percent(assessment.share) if assessment.share is not None else "—"
     values["needed"] = percent(assessment.needed_growth) if assessment.needed_growth is not None else "—"
     match assessment.reason:
@@ -140,8 +140,9 @@ def card_text(language: str, card: Card, now: datetime) -> str:
             lines.append(t(language, "card_latest_noshare", value=value, date=day(latest.as_of)))
     else:
         lines.append(t(language, "card_no_progress"))
-    if assessment is not None:
-        lines.extend(assessment_lines(language, c, assessment))
+    goal = progress_target(c)
+    if assessment is not None and goal is not None:
+        lines.extend(assessment_lines(language, goal, assessment))
     if c.quote:
         lines.append(t(language, "card_quote", quote=esc(shorten(c.quote, QUOTE_IN_CARD))))
 

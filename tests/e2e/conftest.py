@@ -27,10 +27,11 @@ async def client(sandbox) -> AsyncIterator[SandboxClient]:
 
 
 @pytest.fixture
-def settings(sandbox, sqlite_url) -> Settings:
-    """Default settings, pointed at the sandbox and a fresh database."""
+def settings(sandbox, migrated_sqlite_url) -> Settings:
+    """Default settings, pointed at the sandbox and a fresh database (migrated already: the bot's own upgrade at
+    start then finds nothing to do)."""
     base = load_settings(environ={})
-    return settings_for_local_api(base, sandbox.bot_api_base, sandbox.bot_file_base, sqlite_url)
+    return settings_for_local_api(base, sandbox.bot_api_base, sandbox.bot_file_base, migrated_sqlite_url)
 
 
 @pytest.fixture

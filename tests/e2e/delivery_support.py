@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from trackers.models import Chat, DeliveryState, Notification
-from trackers.outbox import enqueue_many, outbox_row
+from trackers.outbox import Owed, owe
 
 WAITING = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.HELD)
 
@@ -28,23 +28,12 @@ async def add_chats(sessions, chat_ids, *, chat_type: str = "private") -> None:
         )
 
 
-async def enqueue(sessions, chat_ids, *, kind: str = "test", text: str = "通知 {chat} #{n}", milestone: str = "m"):
-    """One notification per chat, due now; the text names the chat so copies can be told apart."""
+async def enqueue(sessions, chat_ids, *, kind: str = "test", text: str = "<b>通知</b>", milestone: str = "m"):
+    """One notification per chat, due now, through the outbox's one way in."""
     moment = now()
-    rows = [
-        outbox_row(
-            chat_id=chat_id,
-            commitment_id=None,
-            kind=kind,
-            milestone=milestone,
-            text=text.format(chat=chat_id, n=n),
-            due_at=moment,
-            now=moment,
-        )
-        for n, chat_id in enumerate(chat_ids)
-    ]
+    owed = Owed(kind=kind, milestone=milestone, text=lambda _language: text, due_at=moment)
     async with sessions.begin() as session:
-        return await enqueue_many(session, rows)
+        return await owe(session, owed, chat_ids, now=moment, default_language="zh")
 
 
 async def states(sessions) -> Counter:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from bot.delivery.split import visible_length
+from bot.render.split import visible_length
 from tests.e2e.delivery_support import (
     add_chats,
     delivered_per_chat,

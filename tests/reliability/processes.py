@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.running import throwaway_token
 from bot.sandbox.client import SandboxClient
 from trackers.models import Chat, DeliveryState, Notification
-from trackers.outbox import enqueue_many, outbox_row
+from trackers.outbox import Owed, owe
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,20 +51,9 @@ async def seed_outbox(sessions, chat_ids: list[int], moment) -> None:
         session.add_all(
             Chat(id=chat, type="private", active=True, created_at=moment, updated_at=moment) for chat in chat_ids
         )
-    rows = [
-        outbox_row(
-            chat_id=chat,
-            commitment_id=None,
-            kind="test",
-            milestone="crash",
-            text=f"第{n}条通知",
-            due_at=moment,
-            now=moment,
-        )
-        for n, chat in enumerate(chat_ids)
-    ]
+    owed = Owed(kind="test", milestone="crash", text=lambda _language: "一条通知", due_at=moment)
     async with sessions.begin() as session:
-        await enqueue_many(session, rows)
+        await owe(session, owed, chat_ids, now=moment, default_language="zh")
 
 
 async def waiting_rows(sessions) -> int:

@@ -14,7 +14,7 @@ from bot.sandbox.html import parse_html
 from trackers.db import create_engine, create_sessionmaker
 from trackers.leadership import Leadership
 from trackers.models import Chat, Commitment, DeliveryState, Notification, Tag
-from trackers.outbox import claim, enqueue_message, reap_leases
+from trackers.outbox import Owed, claim, owe, reap_leases
 from trackers.preferences import after_quiet_hours
 from trackers.subscriptions import (
     AlreadyFollowing,
@@ -120,14 +120,9 @@ async def test_concurrent_claims_never_take_the_same_row_and_a_dead_senders_rows
         for chat_id in range(1, 201):
             session.add(Chat(id=chat_id, type="private", created_at=NOW, updated_at=NOW))
         await session.flush()
-        for chat_id in range(1, 201):
-            await enqueue_message(
-                session, chat_id=chat_id, commitment_id=None, kind="t", milestone="m", text="hi", due_at=NOW, now=NOW
-            )
-        again = await enqueue_message(
-            session, chat_id=1, commitment_id=None, kind="t", milestone="m", text="hi", due_at=NOW, now=NOW
-        )
-        assert again is False
+        hi = Owed(kind="t", milestone="m", text=lambda _language: "hi", due_at=NOW)
+        assert await owe(session, hi, range(1, 201), now=NOW, default_language="zh") == 200
+        assert await owe(session, hi, [1], now=NOW, default_language="zh") == 0
 
     async def claimer(name: str) -> list[int]:
         taken = []
