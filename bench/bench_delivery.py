@@ -44,13 +44,16 @@ from bot.running import running_bot, settings_for_local_api, throwaway_token
 from bot.sandbox import SandboxClient, SandboxProcess
 from bot.settings import load_settings
 from trackers.alerts import AlertRules, run_alert_rules
+from trackers.clock import local_moment
 from trackers.db import create_engine, create_sessionmaker
 from trackers.migrate import upgrade
 from trackers.models import Chat, Commitment, Subscription, SubscriptionKind
-from trackers.preferences import AlertDefaults, local_moment
+from trackers.preferences import AlertDefaults
 
 DEADLINE = date(2025, 9, 30)
-RULES = AlertRules(defaults=AlertDefaults())
+RULES = AlertRules(
+    defaults=AlertDefaults(lead_days=(90, 30, 7, 1, 0), timezone="Asia/Shanghai", local_hour=9, language="zh")
+)
 # The 30-day alert's moment, one second later: the sweep that fans it out.
 FAN_OUT_AT = local_moment(DEADLINE - timedelta(days=30), 9, "Asia/Shanghai") + timedelta(seconds=1)
 

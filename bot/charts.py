@@ -25,7 +25,8 @@ from matplotlib.figure import Figure
 
 from bot.render.format import amount, percent, shorten, target
 from bot.texts import t
-from trackers.catalog import Card, local_today
+from trackers.catalog import Card
+from trackers.clock import local_date
 from trackers.progress import project, years_between
 
 FONT_PACKAGE = "mplfonts"
@@ -83,7 +84,7 @@ def _render(card: Card, language: str, now: datetime) -> bytes:
     axes = figure.add_subplot()
     figure.suptitle(f"#{c.id} {shorten(c.subject, 28)}", fontsize=14)
 
-    today = local_today(now, c.timezone)
+    today = local_date(now, c.timezone)
     points = card.points
     assessment = card.assessment
     dates = [p.as_of for p in points]

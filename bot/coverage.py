@@ -25,13 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
 from bot.context import Context
-from bot.handlers.common import utcnow
 from bot.render.cards import assessment_lines
 from bot.render.format import amount, esc, percent, shorten
 from bot.settings import Settings
 from bot.sweeps import repeat
 from bot.texts import t
 from trackers.articles import ArticleText, EmptyArticle, Extracted, extract_article, store_article, text_from_page
+from trackers.clock import local_date, utcnow
 from trackers.coverage_news import CoverageNews, announce_new_coverage
 from trackers.extract import ExtractionError
 from trackers.feeds import NotAFeed
@@ -47,31 +47,11 @@ from trackers.feeds_poll import (
 )
 from trackers.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, FetchRefused, fetch
 from trackers.intake import Intake, take_in
-from trackers.linking import Thresholds
-from trackers.targets import local_today
 
 log = logging.getLogger(__name__)
 
 QUOTE_IN_MESSAGE = 120
 POINTS_IN_MESSAGE = 5
-
-
-# -- policies from settings ----------------------------------------------------------------------------------------
-
-
-def fetch_policy(settings: Settings, *, max_bytes: int | None = None) -> FetchPolicy:
-    fetch_settings = settings.fetch
-    return FetchPolicy(
-        allow_hosts=frozenset(fetch_settings.allow_hosts),
-        timeout_seconds=fetch_settings.timeout_seconds,
-        max_bytes=max_bytes or fetch_settings.max_bytes,
-        max_redirects=fetch_settings.max_redirects,
-        user_agent=fetch_settings.user_agent,
-    )
-
-
-def thresholds(settings: Settings) -> Thresholds:
-    return Thresholds(confident=settings.linking.confident, review=settings.linking.review)
 
 
 # -- taking in one article -----------------------------------------------------------------------------------------
@@ -94,7 +74,7 @@ async def ingest_text(
     if article.published is None:
         article.published = extracted.published
     return await take_in(
-        session, article, extracted.extraction, now=now, thresholds=thresholds(settings), place_hint=place_hint
+        session, article, extracted.extraction, now=now, thresholds=settings.linking.thresholds(), place_hint=place_hint
     )
 
 
@@ -138,7 +118,7 @@ async def poll_feed(
     try:
         page = await fetch(
             url,
-            fetch_policy(settings, max_bytes=feeds.max_bytes),
+            settings.fetch.policy(max_bytes=feeds.max_bytes),
             accept=FEED_TYPES | HTML_TYPES,
             validators=validators,
         )
@@ -158,7 +138,7 @@ async def poll_feed(
     async with sessionmaker.begin() as session:
         fresh = await unseen(session, feed_id, items)
     batch, more = fresh[: feeds.max_items], len(fresh) > feeds.max_items
-    policy = fetch_policy(settings)
+    policy = settings.fetch.policy()
     for item in batch:
         article_id, error, intake = None, None, None
         try:
@@ -170,7 +150,7 @@ async def poll_feed(
         if article_text is not None:
             try:
                 extracted = await extract_article(
-                    article_text, today=local_today(now(), settings.bot.timezone), place=place
+                    article_text, today=local_date(now(), settings.bot.timezone), place=place
                 )
             except (EmptyArticle, ExtractionError) as exc:
                 error = f"{type(exc).__name__}: {exc}"

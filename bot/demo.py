@@ -5,14 +5,14 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from bot.context import BotData
-from bot.handlers.common import utcnow
+from trackers.clock import utcnow
 from trackers.demo import DEMO, DemoLoad, load_demo
 
 
 async def load_demo_into(application: Application) -> DemoLoad:
     bot_data: BotData = application.bot_data
     async with bot_data.transaction() as session:
-        return await load_demo(session, now=utcnow())
+        return await load_demo(session, now=utcnow(), timezone=bot_data.settings.bot.timezone)
 
 
 def shell_note() -> str:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from bot.context import Context
-from bot.handlers.common import utcnow
+from trackers.clock import utcnow
 from trackers.inbox import forget_updates_before
 
 # Telegram keeps an unconfirmed update for at most 24 hours; ids older than twice that cannot come back.

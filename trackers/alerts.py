@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers.clock import local_date, local_moment
 from trackers.models import (
     AdminGrant,
     AlertPreference,
@@ -39,7 +40,7 @@ from trackers.models import (
     Status,
 )
 from trackers.outbox import Owed, owe
-from trackers.preferences import AlertDefaults, after_quiet_hours, local_date, local_moment, parse_lead_days
+from trackers.preferences import AlertDefaults, after_quiet_hours, parse_lead_days
 from trackers.subscriptions import Follower, chats_as_followers, followers_of
 from trackers.sweep_state import record_run, watermark
 

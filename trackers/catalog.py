@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,7 +16,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
+from trackers.clock import local_date
 from trackers.errors import UnknownCommitment
+from trackers.extract.text import bigrams
 from trackers.models import (
     Article,
     Commitment,
@@ -81,20 +82,11 @@ class Card:
     sources: dict[int, Article] | None = None  # the articles the evidence cites, by id
 
 
-def local_today(now: datetime, timezone: str | None) -> date:
-    """Today's date where the deadline is read (a deadline is a date in a zone, not an instant)."""
-    try:
-        zone = zoneinfo.ZoneInfo(timezone or "Asia/Shanghai")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("Asia/Shanghai")
-    return now.astimezone(zone).date()
-
-
 def days_left(commitment: Commitment, now: datetime) -> int | None:
     """Days until the deadline in the commitment's own zone; negative once it has passed."""
     if commitment.deadline is None:
         return None
-    return (commitment.deadline - local_today(now, commitment.timezone)).days
+    return (commitment.deadline - local_date(now, commitment.timezone)).days
 
 
 def place_key(place: str) -> str:
@@ -190,7 +182,12 @@ async def place_named(session: AsyncSession, name: str) -> str | None:
 
 
 async def get_commitment(session: AsyncSession, commitment_id: int, *, allow_archived: bool = False) -> Commitment:
-    commitment = await session.get(Commitment, commitment_id)
+    """One commitment with its tags and plan; an archived one only for `allow_archived` (admins' commands)."""
+    commitment = await session.scalar(
+        select(Commitment)
+        .where(Commitment.id == commitment_id)
+        .options(selectinload(Commitment.tags), selectinload(Commitment.parent))
+    )
     if commitment is None:
         raise UnknownCommitment(commitment_id)
     if commitment.archived_at is not None and not allow_archived:
@@ -264,10 +261,6 @@ def _searchable(term: str) -> list[ColumnElement[bool]]:
     ]
 
 
-def _bigrams(term: str) -> list[str]:
-    return [term[i : i + 2] for i in range(len(term) - 1)] or [term]
-
-
 async def search(session: AsyncSession, words: str, *, limit: int = 20) -> list[Commitment]:
     """Commitments matching every word; Chinese needs no spaces (集成电路 finds 集成电路产业链群规模).
 
@@ -284,7 +277,7 @@ async def search(session: AsyncSession, words: str, *, limit: int = 20) -> list[
     if found:
         return found
 
-    pieces = sorted({piece for term in terms for piece in _bigrams(term)})
+    pieces = sorted({piece for term in terms for piece in bigrams(term)})
     if len(pieces) < 2:
         return []
     scores: dict[int, int] = {}
@@ -362,7 +355,7 @@ async def upcoming(session: AsyncSession, chat_id: int, *, now: datetime, days: 
 
     The chat's follows when it has any, else every commitment, so a newcomer sees something useful at once.
     """
-    today = local_today(now, timezone)
+    today = local_date(now, timezone)
     condition = await followed_condition(session, chat_id)
     scope = [_visible(), Commitment.status.not_in(FINAL_STATUSES)]
     if condition is not None:

@@ -12,15 +12,14 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from trackers.audit import commitment_target, record
-from trackers.errors import UnknownCommitment
+from trackers.catalog import get_commitment
+from trackers.clock import local_date
 from trackers.models import Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
 from trackers.targets import (
     DeadlineInPast,
     Target,
-    local_today,
     parse_amount,
     parse_date,
     parse_deadline,
@@ -101,17 +100,6 @@ def parse_tags(text: str) -> list[str]:
     return tags
 
 
-async def get_commitment(session: AsyncSession, commitment_id: int) -> Commitment:
-    commitment = await session.scalar(
-        select(Commitment)
-        .where(Commitment.id == commitment_id)
-        .options(selectinload(Commitment.tags), selectinload(Commitment.parent))
-    )
-    if commitment is None:
-        raise UnknownCommitment(commitment_id)
-    return commitment
-
-
 async def resolve_parent(session: AsyncSession, ref: str) -> Commitment:
     """A parent plan by id ('12', '#12') or by its exact subject."""
     ref = ref.strip()
@@ -185,7 +173,7 @@ async def create_commitment(
     subject = draft.subject.strip()
     if not subject or len(subject) > 300:
         raise InvalidValue(subject)
-    if draft.deadline and not allow_past_deadline and draft.deadline < local_today(now, timezone):
+    if draft.deadline and not allow_past_deadline and draft.deadline < local_date(now, timezone):
         raise DeadlineInPast(draft.deadline)
     if draft.parent_id is not None and await session.get(Commitment, draft.parent_id) is None:
         raise UnknownParent(str(draft.parent_id))
@@ -233,7 +221,7 @@ async def edit_commitment(
     """Change one field from what an admin typed; a target change is kept as a revision."""
     if field_name not in EDITABLE_FIELDS:
         raise UnknownField(field_name)
-    commitment = await get_commitment(session, commitment_id)
+    commitment = await get_commitment(session, commitment_id, allow_archived=True)
     value = value.strip()
     if not value and field_name in ("subject", "target", "deadline"):
         raise InvalidValue(value)
@@ -289,7 +277,7 @@ async def edit_commitment(
 async def archive_commitment(
     session: AsyncSession, commitment_id: int, *, actor_id: int | None, now: datetime
 ) -> Commitment:
-    commitment = await get_commitment(session, commitment_id)
+    commitment = await get_commitment(session, commitment_id, allow_archived=True)
     if commitment.archived_at is not None:
         raise AlreadyArchived(commitment_id)
     commitment.archived_at = commitment.updated_at = now
@@ -319,7 +307,7 @@ async def set_status(
     """The tracker's verdict; achieved / partly achieved / missed need a URL or a quote as evidence."""
     if status == Status.OVERDUE:
         raise StatusNotSettable(status)
-    commitment = await get_commitment(session, commitment_id)
+    commitment = await get_commitment(session, commitment_id, allow_archived=True)
     url, quote = _evidence_source(evidence)
     if status in VERDICTS and not (url or quote):
         raise EvidenceRequired(status)
@@ -334,7 +322,7 @@ async def set_status(
             status=status,
             quote=quote,
             source_url=url,
-            as_of=local_today(now, commitment.timezone),
+            as_of=local_date(now, commitment.timezone),
             recorded_by=actor_id,
             recorded_at=now,
         )
@@ -366,7 +354,7 @@ async def record_progress(
     action: str = "progress",
 ) -> Evidence:
     """A progress point: a figure as of a date, with its source (URL or quote)."""
-    commitment = await get_commitment(session, commitment_id)
+    commitment = await get_commitment(session, commitment_id, allow_archived=True)
     amount = parse_amount(value, like=target_of(commitment))
     if isinstance(as_of, str):
         as_of = parse_date(as_of, now=now, timezone=commitment.timezone)

@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.catalog import FINAL_STATUSES, local_today
+from trackers.catalog import FINAL_STATUSES
+from trackers.clock import local_date
 from trackers.models import Article, Commitment, Comparator, Evidence, EvidenceKind, Status, Tag
 
 DEMO_SOURCE = "示例数据"
@@ -280,9 +281,9 @@ def _status(item: DemoCommitment, deadline: date | None, today: date) -> Status:
     return item.status
 
 
-async def load_demo(session: AsyncSession, *, now: datetime) -> DemoLoad:
+async def load_demo(session: AsyncSession, *, now: datetime, timezone: str) -> DemoLoad:
     """Add the demo commitments that are missing and move the relative deadlines to match today."""
-    today = local_today(now, "Asia/Shanghai")
+    today = local_date(now, timezone)
     existing = {c.subject: c for c in await session.scalars(select(Commitment).where(Commitment.is_demo.is_(True)))}
     created = updated = 0
     for item in DEMO:
@@ -306,7 +307,7 @@ async def load_demo(session: AsyncSession, *, now: datetime) -> DemoLoad:
             unit_normalized=item.unit_normalized,
             deadline=deadline,
             period_start=item.period_start,
-            timezone="Asia/Shanghai",
+            timezone=timezone,
             place=item.place,
             issuer=item.issuer,
             parent_id=parent.id if parent else None,

@@ -34,6 +34,7 @@ from datetime import date
 
 from trackers import places
 from trackers.extract import indicators
+from trackers.extract.text import dice
 from trackers.models import Comparator, Status
 from trackers.progress import APPROX_TOLERANCE, Target, meets
 
@@ -169,17 +170,6 @@ def normalise_subject(subject: str) -> str:
         previous, text = text, _METRIC_SUFFIX.sub("", text)
     text = _REPEAT.sub(r"\1", text)  # 产业产业 → 产业
     return text
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
-
-
-def dice(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    if not x or not y:
-        return 0.0
-    return 2 * len(x & y) / (len(x) + len(y))
 
 
 def subject_similarity(a: str, b: str) -> float:

@@ -130,7 +130,7 @@ class Commitment(Base):
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
     period_start: Mapped[date | None] = mapped_column(Date)
     # Deadlines are dates in this zone; alerts are timed against it.
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(String(64))
     place: Mapped[str | None] = mapped_column(String(100), index=True)
     issuer: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("commitment.id", ondelete="SET NULL"), index=True)

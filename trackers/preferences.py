@@ -6,21 +6,16 @@ time zone lives on the chat itself (`Chat.timezone`), where other features read 
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers.clock import zone
 from trackers.errors import UnknownChat
 from trackers.models import AlertPreference, Chat, DigestMode
 
 MAX_LEAD_DAYS = 3660
-
-
-class UnknownTimeZone(ValueError):
-    """Not an IANA time zone name (e.g. Asia/Shanghai, Europe/Berlin)."""
 
 
 class InvalidLeadDays(ValueError):
@@ -39,10 +34,10 @@ class InvalidQuietHours(ValueError):
 class AlertDefaults:
     """What a chat gets until it chooses otherwise; built from settings by the bot layer."""
 
-    lead_days: tuple[int, ...] = (90, 30, 7, 1, 0)
-    timezone: str = "Asia/Shanghai"
-    local_hour: int = 9
-    language: str = "zh"
+    lead_days: tuple[int, ...]
+    timezone: str
+    local_hour: int
+    language: str
 
 
 @dataclass(frozen=True)
@@ -60,14 +55,6 @@ class Preferences:
         if self.quiet_start is None or self.quiet_end is None:
             return None
         return _minutes_to_time(self.quiet_start), _minutes_to_time(self.quiet_end)
-
-
-@lru_cache(maxsize=512)
-def zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise UnknownTimeZone(name) from exc
 
 
 def parse_lead_days(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -164,15 +151,6 @@ async def set_timezone(session: AsyncSession, chat_id: int, name: str | None, *,
 
 def _minutes_to_time(minutes: int) -> time:
     return time(minutes // 60, minutes % 60)
-
-
-def local_moment(day: date, hour: int, timezone: str) -> datetime:
-    """`hour`:00 on `day` in `timezone`, as aware UTC."""
-    return datetime.combine(day, time(hour), tzinfo=zone(timezone)).astimezone(UTC)
-
-
-def local_date(moment: datetime, timezone: str) -> date:
-    return moment.astimezone(zone(timezone)).date()
 
 
 def after_quiet_hours(moment: datetime, timezone: str, quiet_start: int | None, quiet_end: int | None) -> datetime:

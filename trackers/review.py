@@ -18,7 +18,6 @@ from trackers.audit import record
 from trackers.commitments import (
     Draft,
     InvalidValue,
-    UnknownCommitment,
     UnknownField,
     create_commitment,
     parse_tags,
@@ -26,6 +25,7 @@ from trackers.commitments import (
     resolve_parent,
     set_status,
 )
+from trackers.errors import UnknownCommitment
 from trackers.extract import Extraction
 from trackers.extract.parent import plan_in
 from trackers.linking import Thresholds, from_extraction, links_for

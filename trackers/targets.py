@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+from trackers.clock import local_date, local_time
 from trackers.extract import parse_admin_date
 from trackers.extract.numbers import find_figures
 from trackers.extract.text import fold
@@ -93,16 +93,12 @@ def parse_amount(text: str, *, like: Target | None) -> Target:
     return Target("=", number, like.unit, number * factor, like.unit_normalized)
 
 
-def local_today(now: datetime, timezone: str) -> date:
-    return now.astimezone(ZoneInfo(timezone)).date()
-
-
 def parse_date(text: str, *, now: datetime, timezone: str) -> date:
     """A date an admin typed, read in the tracker's time zone; relative forms count from `now`."""
     cleaned = _DATE_LEAD.sub("", text.strip())
     if not cleaned:
         raise UnparseableDate(text)
-    local_now = now.astimezone(ZoneInfo(timezone))
+    local_now = local_time(now, timezone)
     try:
         parsed = parse_admin_date(cleaned, local_now)
     except (ValueError, OverflowError):
@@ -115,6 +111,6 @@ def parse_date(text: str, *, now: datetime, timezone: str) -> date:
 def parse_deadline(text: str, *, now: datetime, timezone: str) -> date:
     """A deadline for a new or edited commitment: a date that has not passed yet."""
     deadline = parse_date(text, now=now, timezone=timezone)
-    if deadline < local_today(now, timezone):
+    if deadline < local_date(now, timezone):
         raise DeadlineInPast(deadline)
     return deadline

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
+from trackers.clock import utcnow
 from trackers.db import create_engine, create_sessionmaker
 from trackers.demo import load_demo, remove_demo
 
@@ -37,20 +37,20 @@ def demo_command(args) -> int:
     url = args.database or settings.database.url
     upgrade_or_exit(url)
     if args.demo_action == "load":
-        result = asyncio.run(_run(url, load=True))
+        result = asyncio.run(_run(url, load=True, timezone=settings.bot.timezone))
         print(f"demo data: {result.created} commitments added, {result.updated} updated in {_safe(url)}")
     else:
-        removed = asyncio.run(_run(url, load=False))
+        removed = asyncio.run(_run(url, load=False, timezone=settings.bot.timezone))
         print(f"demo data: {removed} commitments removed from {_safe(url)}")
     return 0
 
 
-async def _run(url: str, *, load: bool):
+async def _run(url: str, *, load: bool, timezone: str):
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine).begin() as session:
             if load:
-                return await load_demo(session, now=datetime.now(UTC))
+                return await load_demo(session, now=utcnow(), timezone=timezone)
             return await remove_demo(session)
     finally:
         await engine.dispose()

@@ -22,13 +22,12 @@ from pathlib import Path
 from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
 from bot.coverage import ingest_text
-from bot.handlers.common import utcnow
 from bot.settings import Settings
 from trackers.articles import ArticleText, EmptyArticle, extract_article, text_from_page, text_from_upload
+from trackers.clock import local_date, utcnow
 from trackers.db import create_engine, create_sessionmaker
 from trackers.extract import ExtractionError, parse_published
 from trackers.fetch import FetchRefused, fetch
-from trackers.targets import local_today
 
 SUFFIXES = (".txt", ".html", ".htm")
 
@@ -89,7 +88,7 @@ async def _ingest_all(settings: Settings, sources: list[str]) -> int:
                     article = await text_from_page(page.body, page.url)
                 else:
                     article, place = _from_file(Path(source))
-                extracted = await extract_article(article, today=local_today(utcnow(), settings.bot.timezone))
+                extracted = await extract_article(article, today=local_date(utcnow(), settings.bot.timezone))
                 async with sessionmaker.begin() as session:
                     intake = await ingest_text(
                         session, article, extracted, settings=settings, now=utcnow(), place_hint=place

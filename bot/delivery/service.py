@@ -23,14 +23,13 @@ from telegram.ext import Application
 from bot.context import BotData, Context
 from bot.delivery.alert_texts import render_alert
 from bot.delivery.dispatcher import Dispatcher, RunReport
-from bot.handlers.common import utcnow
 from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import repeat
 from trackers.alerts import SWEEP_NAME as ALERTS_SWEEP
 from trackers.alerts import AlertRules, SweepReport, run_alert_rules
+from trackers.clock import utcnow
 from trackers.leadership import Leadership
-from trackers.preferences import AlertDefaults
 from trackers.sweep_state import record_error
 
 log = logging.getLogger(__name__)
@@ -42,12 +41,7 @@ RUN_MARGIN = 0.05
 def alert_rules(settings: Settings) -> AlertRules:
     alerts = settings.alerts
     return AlertRules(
-        defaults=AlertDefaults(
-            lead_days=alerts.lead_days,
-            timezone=settings.bot.timezone,
-            local_hour=alerts.local_hour,
-            language=settings.bot.language,
-        ),
+        defaults=settings.alert_defaults(),
         overdue_days=alerts.overdue_days,
         stale_after_days=alerts.stale_after_days,
         max_lateness=timedelta(hours=settings.delivery.max_lateness_hours),

@@ -19,9 +19,10 @@ from telegram.warnings import PTBUserWarning
 from bot.context import Context
 from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.admin_render import draft_card
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.handlers.followers import tell_followers_of_new
 from bot.texts import t
+from trackers.clock import utcnow
 from trackers.commitments import Draft, InvalidValue, UnknownParent, create_commitment, parse_tags, resolve_parent
 from trackers.targets import DeadlineInPast, UnparseableDate, UnparseableTarget, parse_deadline, parse_target
 

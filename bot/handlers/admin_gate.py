@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.texts import t
 from trackers.admins import Role, role_of
 from trackers.audit import record
+from trackers.clock import utcnow
 
 
 async def role_for(session: AsyncSession, update: Update, context: Context) -> Role:

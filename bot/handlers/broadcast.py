@@ -10,11 +10,12 @@ from telegram.ext import CommandHandler
 
 from bot.context import Context
 from bot.handlers.admin_gate import admit, refuse
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.handlers.followers import broadcast as enqueue_broadcast
 from bot.texts import t
 from trackers.admins import Role
 from trackers.audit import record
+from trackers.clock import utcnow
 from trackers.commitments import count_by_status
 from trackers.models import Article, Chat, Subscription
 from trackers.review import pending_count

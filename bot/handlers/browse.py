@@ -11,13 +11,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import MenuCommand
 from bot.context import Context
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.handlers.replies import redraw, reply
 from bot.render.cards import button_label, card_text, list_line
 from bot.render.format import esc, shorten, status_label
 from bot.texts import t
 from trackers import catalog
 from trackers.catalog import ArchivedCommitment, Filters, UnknownCommitment
+from trackers.clock import utcnow
 from trackers.models import Status
 
 COMMANDS = [

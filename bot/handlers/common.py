@@ -1,8 +1,6 @@
-"""What most handlers need: now, the chat's row and the language to answer in."""
+"""What most handlers need: the chat's row and the language to answer in."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -10,11 +8,8 @@ from telegram import Update
 from bot.context import Context
 from bot.texts import language_from_telegram
 from trackers.chats import get_or_create_chat, reading_language
+from trackers.clock import utcnow
 from trackers.models import Chat
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def telegram_language(update: Update) -> str | None:

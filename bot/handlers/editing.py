@@ -11,26 +11,26 @@ from telegram.ext import CommandHandler
 from bot.context import Context
 from bot.handlers.admin_gate import answer_admin_command
 from bot.handlers.admin_render import number, target_text
-from bot.handlers.common import utcnow
 from bot.handlers.followers import tell_followers_of_revision
 from bot.texts import LANGUAGES, t
 from trackers.audit import commitment_target, entries_for
+from trackers.catalog import get_commitment
+from trackers.clock import local_time, utcnow
 from trackers.commitments import (
     EDITABLE_FIELDS,
     AlreadyArchived,
     EvidenceRequired,
     InvalidValue,
     StatusNotSettable,
-    UnknownCommitment,
     UnknownField,
     UnknownParent,
     archive_commitment,
     edit_commitment,
-    get_commitment,
     record_progress,
     revisions_of,
     set_status,
 )
+from trackers.errors import UnknownCommitment
 from trackers.models import Status
 from trackers.targets import DeadlineInPast, UnparseableDate, UnparseableTarget
 
@@ -191,7 +191,7 @@ async def _history(session: AsyncSession, update: Update, context: Context, lang
     if cid is None:
         return t(language, "adm_history_usage")
     try:
-        commitment = await get_commitment(session, cid)
+        commitment = await get_commitment(session, cid, allow_archived=True)
     except UnknownCommitment as exc:
         return _error_text(language, exc)
     entries = await entries_for(session, commitment_target(cid))
@@ -230,9 +230,7 @@ async def _history(session: AsyncSession, update: Update, context: Context, lang
 
 
 def _local(moment, zone: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    return local_time(moment, zone).strftime("%Y-%m-%d %H:%M")
 
 
 HANDLERS = [

@@ -10,10 +10,11 @@ from telegram.ext import CommandHandler
 
 from bot.context import Context
 from bot.handlers.admin_gate import admit, refuse
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.texts import t
 from trackers import places
 from trackers.articles import canonical_url, known_urls
+from trackers.clock import utcnow
 from trackers.feeds import (
     DEFAULT_INTERVAL_MINUTES,
     FeedExists,

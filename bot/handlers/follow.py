@@ -11,11 +11,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.commands import MenuCommand
 from bot.context import Context
 from bot.handlers.browse import card_keyboard
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.handlers.replies import may_change_chat_settings, redraw, redraw_buttons, reply
 from bot.render.format import esc, shorten
 from bot.texts import t
 from trackers import catalog, subscriptions
+from trackers.clock import utcnow
 from trackers.models import Commitment, Subscription, SubscriptionKind
 
 COMMANDS = [

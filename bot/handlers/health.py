@@ -9,8 +9,9 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.texts import t
+from trackers.clock import utcnow
 from trackers.outbox import outbox_health
 from trackers.sweep_state import all_sweeps
 

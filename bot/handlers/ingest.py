@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.handlers import fallback
 from bot.handlers.admin_gate import admit, refuse, role_for
 from bot.handlers.admin_render import review_card
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.handlers.editing import DOMAIN_ERRORS, _error_text
 from bot.handlers.followers import tell_followers_of_new
 from bot.texts import t
@@ -35,6 +35,7 @@ from trackers.articles import (
     text_from_page,
     text_from_upload,
 )
+from trackers.clock import local_date, utcnow
 from trackers.extract import ExtractionError
 from trackers.fetch import FetchRefused, fetch
 from trackers.linking import Thresholds
@@ -52,7 +53,6 @@ from trackers.review import (
     queue_extraction,
     reject_item,
 )
-from trackers.targets import local_today
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ async def _ingest(
     head, cards = None, []
     try:
         # Before the transaction: extraction can take a good part of a second (trackers.articles.extract_article).
-        today = local_today(utcnow(), context.bot_data.settings.bot.timezone)
+        today = local_date(utcnow(), context.bot_data.settings.bot.timezone)
         extracted = await extract_article(article_text, today=today, place=place)
     except EmptyArticle:
         head = t(language, "adm_ingest_empty")

@@ -14,12 +14,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import MenuCommand
 from bot.context import Context
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.handlers.replies import may_change_chat_settings, redraw, reply
 from bot.render.format import esc, shorten, status_label, target
 from bot.texts import t
 from trackers import catalog, preferences
 from trackers.calendar import DeadlineEvent, build_calendar
+from trackers.clock import UnknownTimeZone, utcnow, zone
 from trackers.export import csv_bytes, followed_rows
 from trackers.models import DigestMode
 from trackers.preferences import AlertDefaults, Preferences
@@ -271,8 +272,8 @@ def _known_zone(text: str) -> str | None:
         return None
     for candidate in (text, "/".join(part[:1].upper() + part[1:] for part in text.split("/"))):
         try:
-            preferences.zone(candidate)
-        except preferences.UnknownTimeZone:
+            zone(candidate)
+        except UnknownTimeZone:
             continue
         return candidate
     return None

@@ -10,10 +10,11 @@ from telegram.ext import CommandHandler
 from bot.commands import MenuCommand, help_text
 from bot.context import Context
 from bot.handlers.admin_gate import role_for
-from bot.handlers.common import current_chat, language_for, utcnow
+from bot.handlers.common import current_chat, language_for
 from bot.texts import LANGUAGES, t
 from trackers.admins import Role
 from trackers.chats import set_language
+from trackers.clock import utcnow
 
 COMMANDS = [
     MenuCommand("start", "cmd_start"),

@@ -145,7 +145,13 @@ async def test_a_deadline_countdown_reaches_the_chat_at_nine_in_the_morning_its_
             sessions = app.bot_data.sessionmaker
             async with sessions.begin() as session:
                 session.add(Chat(id=ADA, type="private", active=True, created_at=base, updated_at=base))
-                commitment = Commitment(subject="地铁四号线<通车>", deadline=deadline, created_at=base, updated_at=base)
+                commitment = Commitment(
+                    timezone="Asia/Shanghai",
+                    subject="地铁四号线<通车>",
+                    deadline=deadline,
+                    created_at=base,
+                    updated_at=base,
+                )
                 session.add(commitment)
                 await session.flush()
                 await follow(session, ADA, "commitment", commitment.id, now=base)

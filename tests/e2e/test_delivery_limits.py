@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import insert
 
 from tests.e2e.delivery_support import add_chats, enqueue, wait_until_drained
+from trackers.clock import local_date
 from trackers.db import create_engine, create_sessionmaker
 from trackers.migrate import upgrade
 from trackers.models import Commitment, Subscription, SubscriptionKind
-from trackers.preferences import local_date
 
 OWNER = 4242
 
@@ -33,7 +33,15 @@ async def _fan_out(
     sessions = create_sessionmaker(engine)
     await add_chats(sessions, chats)
     async with sessions.begin() as session:
-        session.add(Commitment(subject="全市新建5G基站1万个", deadline=deadline, created_at=now, updated_at=now))
+        session.add(
+            Commitment(
+                timezone="Asia/Shanghai",
+                subject="全市新建5G基站1万个",
+                deadline=deadline,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         follows = [{"chat_id": c, "kind": SubscriptionKind.ALL, "target": "", "created_at": now} for c in chats]
         await session.execute(insert(Subscription.__table__), follows)
     await engine.dispose()

@@ -42,6 +42,7 @@ async def wait_until(condition) -> None:
 async def track_ic_commitment(database) -> int:
     async with database.begin() as session:
         commitment = Commitment(
+            timezone="Asia/Shanghai",
             subject="集成电路产业规模",
             comparator=Comparator.GT,
             value=600,

@@ -75,7 +75,13 @@ async def test_an_english_follower_gets_a_deadline_alert_in_english(start_bot, c
     with time_machine.travel(base, tick=True) as traveller:
         async with start_bot(delivery=FAST, alerts={"sweep_seconds": 0.5}) as app:
             async with app.bot_data.sessionmaker.begin() as session:
-                metro = Commitment(subject="地铁四号线通车", deadline=deadline, created_at=base, updated_at=base)
+                metro = Commitment(
+                    timezone="Asia/Shanghai",
+                    subject="地铁四号线通车",
+                    deadline=deadline,
+                    created_at=base,
+                    updated_at=base,
+                )
                 session.add(metro)
                 await session.flush()
             ann = Reader(app, client, ANN, language="en")

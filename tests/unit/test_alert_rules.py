@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,8 +11,8 @@ import time_machine
 from sqlalchemy import select
 
 from bot.delivery.alert_texts import render_alert
-from bot.handlers.common import utcnow
 from trackers.alerts import AlertRules, run_alert_rules
+from trackers.clock import utcnow
 from trackers.db import create_engine, create_sessionmaker
 from trackers.migrate import upgrade
 from trackers.models import (
@@ -40,7 +41,8 @@ from trackers.subscriptions import follow
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-RULES = AlertRules(defaults=AlertDefaults(), overdue_days=(1, 30), stale_after_days=90)
+DEFAULTS = AlertDefaults(lead_days=(90, 30, 7, 1, 0), timezone="Asia/Shanghai", local_hour=9, language="zh")
+RULES = AlertRules(defaults=DEFAULTS, overdue_days=(1, 30), stale_after_days=90)
 
 
 @pytest.fixture
@@ -75,6 +77,7 @@ async def add_commitment(session, deadline: date | None, **fields) -> Commitment
     commitment = Commitment(
         subject=fields.pop("subject", "集成电路产业规模突破500亿元"),
         deadline=deadline,
+        timezone=fields.pop("timezone", "Asia/Shanghai"),
         created_at=fields.pop("created_at", START),
         updated_at=START,
         **fields,
@@ -276,7 +279,7 @@ async def test_a_weekly_digest_comes_on_the_day_the_chat_chose(sessions):
 
 
 async def test_admins_hear_once_about_a_commitment_with_no_coverage(sessions):
-    rules = AlertRules(defaults=AlertDefaults(), stale_after_days=90, admin_ids=(50, 52))
+    rules = AlertRules(defaults=DEFAULTS, stale_after_days=90, admin_ids=(50, 52))
     async with sessions.begin() as session:
         for chat_id in (7, 50, 51, 52):
             await add_chat(session, chat_id)
@@ -291,7 +294,7 @@ async def test_admins_hear_once_about_a_commitment_with_no_coverage(sessions):
 
 async def test_on_daylight_saving_days_an_alert_at_2am_in_berlin_comes_once_at_the_hour_that_exists(sessions):
     # 02:00 does not exist in Berlin on 2025-03-30 (clocks go 02:00 -> 03:00) and happens twice on 2025-10-26.
-    rules = AlertRules(defaults=AlertDefaults(local_hour=2), overdue_days=(), stale_after_days=10_000)
+    rules = AlertRules(defaults=replace(DEFAULTS, local_hour=2), overdue_days=(), stale_after_days=10_000)
     async with sessions.begin() as session:
         await add_chat(session, 5, language="en")
         await set_timezone(session, 5, "Europe/Berlin", now=START)

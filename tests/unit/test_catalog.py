@@ -20,7 +20,7 @@ IC, PLAN, SOON, LATE = 3, 1, 7, 8
 async def session(migrated_url):
     engine = create_engine(migrated_url)
     async with create_sessionmaker(engine).begin() as session:
-        await load_demo(session, now=NOW)
+        await load_demo(session, now=NOW, timezone="Asia/Shanghai")
         yield session
     await engine.dispose()
 
@@ -34,7 +34,7 @@ async def _follow(session, chat_id: int, kind: SubscriptionKind, target: str = "
 
 
 async def test_the_demo_set_loads_once_and_marks_every_row(session):
-    again = await load_demo(session, now=NOW)
+    again = await load_demo(session, now=NOW, timezone="Asia/Shanghai")
     assert again.created == 0
     page = await catalog.list_commitments(session, catalog.Filters(), page_size=50)
     assert page.total == len(DEMO) and all(c.is_demo for c in page.items)
@@ -45,7 +45,7 @@ async def test_the_demo_set_loads_once_and_marks_every_row(session):
 
 async def test_the_relative_deadlines_move_with_today(session):
     later = NOW.replace(day=30)
-    result = await load_demo(session, now=later)
+    result = await load_demo(session, now=later, timezone="Asia/Shanghai")
     assert result.updated == 2 and catalog.days_left(await session.get(Commitment, SOON), later) == 5
 
 

@@ -91,10 +91,12 @@ async def test_follows_have_clear_errors_and_the_fan_out_finds_each_chat_once(se
     async with sessions.begin() as session:
         for chat_id in (1, 2, 3, 4):
             session.add(Chat(id=chat_id, type="private", created_at=NOW, updated_at=NOW))
-        plan = Commitment(subject="三年行动计划", created_at=NOW, updated_at=NOW)
+        plan = Commitment(timezone="Asia/Shanghai", subject="三年行动计划", created_at=NOW, updated_at=NOW)
         session.add(plan)
         await session.flush()
-        project = Commitment(subject="项目", parent_id=plan.id, place="济南", created_at=NOW, updated_at=NOW)
+        project = Commitment(
+            timezone="Asia/Shanghai", subject="项目", parent_id=plan.id, place="济南", created_at=NOW, updated_at=NOW
+        )
         project.tags = [Tag(name="集成电路")]
         session.add(project)
         await session.flush()

@@ -38,6 +38,7 @@ def commitment(subject, value, unit, norm, unit_norm, comparator, deadline, plac
         unit_normalized=unit_norm,
         deadline=deadline,
         period_start=start,
+        timezone="Asia/Shanghai",
         place=place,
         quote=subject,
         created_at=NOW,

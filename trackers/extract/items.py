@@ -16,7 +16,6 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from trackers import places
 from trackers.extract import noise
@@ -40,7 +39,7 @@ from trackers.extract.subject import (
     qualitative_subject,
     topic_of,
 )
-from trackers.extract.text import Span, trim
+from trackers.extract.text import Span, dice, trim
 
 # How far the rules look around a figure (characters). Clauses are rarely longer; a longer one is cut.
 LEFT_WINDOW = 60
@@ -76,16 +75,6 @@ class _Item:
     subject: str
     end: int  # where its figure ends
     percent: bool
-
-
-@lru_cache(maxsize=4096)
-def _bigrams(text: str) -> frozenset[str]:
-    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set()))
-
-
-def _dice(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
 def _iso(d: date | None) -> str | None:
@@ -481,8 +470,8 @@ def _restates(fact: Fact, commitments: list[Commitment]) -> bool:
     )
 
 
-def _same_indicator(a: str, b: str, dice: float = _DEDUPE_DICE) -> bool:
+def _same_indicator(a: str, b: str, least: float = _DEDUPE_DICE) -> bool:
     """Two subjects for one indicator: similar, or one is the other with more words (重点项目投资 and
     川渝共建…重点项目投资)."""
     short, long_ = sorted((a, b), key=len)
-    return _dice(a, b) >= dice or (len(short) >= 4 and short in long_) or _dice(short, long_[-len(short) - 2 :]) >= 0.8
+    return dice(a, b) >= least or (len(short) >= 4 and short in long_) or dice(short, long_[-len(short) - 2 :]) >= 0.8

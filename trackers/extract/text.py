@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trackers.extract.errors import ExtractionError
 
@@ -204,3 +205,19 @@ def trim(view: str, start: int, end: int) -> tuple[int, int]:
     while end > start and view[end - 1] in lead:
         end -= 1
     return start, end
+
+
+# -- likeness -----------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def bigrams(text: str) -> frozenset[str]:
+    """Overlapping two-character pieces (集成电路 → 集成, 成电, 电路): Chinese runs words together, so names and
+    queries are compared piece by piece rather than word by word. One character is its own piece."""
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set()))
+
+
+def dice(a: str, b: str) -> float:
+    """How alike two texts are, 0 to 1: twice the shared pieces over all pieces (Dice's coefficient)."""
+    x, y = bigrams(a), bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
