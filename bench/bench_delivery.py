@@ -43,12 +43,12 @@ from bot.delivery.alert_texts import render_alert
 from bot.running import running_bot, settings_for_local_api, throwaway_token
 from bot.sandbox import SandboxClient, SandboxProcess
 from bot.settings import load_settings
-from trackers.alerts import AlertRules, run_alert_rules
-from trackers.clock import local_moment
-from trackers.db import create_engine, create_sessionmaker
-from trackers.migrate import upgrade
 from trackers.models import Chat, Commitment, Subscription, SubscriptionKind
-from trackers.preferences import AlertDefaults
+from trackers.notifications.alerts import AlertRules, run_alert_rules
+from trackers.people.preferences import AlertDefaults
+from trackers.runtime.clock import local_moment
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.migrate import upgrade
 
 DEADLINE = date(2025, 9, 30)
 RULES = AlertRules(
@@ -102,7 +102,7 @@ async def fan_out(url: str) -> tuple[float, int]:
     sessions = create_sessionmaker(engine)
     started = time.perf_counter()
     async with sessions.begin() as session:
-        from trackers.sweep_state import record_run
+        from trackers.runtime.sweep_state import record_run
 
         # The previous sweep ran a minute before the alert's moment.
         before = FAN_OUT_AT - timedelta(minutes=1)
@@ -117,7 +117,7 @@ async def fan_out(url: str) -> tuple[float, int]:
 def _bare_insert_seconds(folder: str, rows: int) -> float:
     import sqlite3
 
-    from trackers.outbox import _COLUMNS
+    from trackers.notifications.outbox import _COLUMNS
 
     # The floor: plain sqlite3 executemany of the same rows, one tuple per chat.
     insert = f"INSERT INTO notification ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
@@ -143,7 +143,7 @@ def _bare_insert_seconds(folder: str, rows: int) -> float:
 
 
 def _sample_alert():
-    from trackers.alerts import AlertText
+    from trackers.notifications.alerts import AlertText
 
     return AlertText(kind="deadline", subject="承诺0", deadline=DEADLINE, days=30, commitment_id=1)
 

@@ -33,7 +33,7 @@ from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import schedule_sweeps
 from bot.throttle import UserThrottle
-from trackers.db import create_engine, create_sessionmaker
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
 FEATURES = [start]

@@ -25,9 +25,9 @@ from matplotlib.figure import Figure
 
 from bot.render.format import amount, percent, shorten, target
 from bot.texts import t
-from trackers.catalog import Card
-from trackers.clock import local_date
-from trackers.progress import project, years_between
+from trackers.commitments.catalog import Card
+from trackers.commitments.progress import project, years_between
+from trackers.runtime.clock import local_date
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"

@@ -3,9 +3,9 @@
 Two repeating sweeps, both reading the database (nothing lives in memory between runs):
 
 - `feed_sweep`: feeds whose next poll has come are fetched (conditional GET with the stored ETag and
-  Last-Modified), parsed safely (trackers/feeds_poll.py), and each new item's page fetched through the safe
-  fetcher, its main text stored once (trackers/articles.py) and taken in (trackers/intake.py: extraction,
-  linking, progress points and review cards). Network calls happen outside transactions; each article is one
+  Last-Modified), parsed safely (trackers/coverage/polling.py), and each new item's page fetched through the safe
+  fetcher, its main text stored once (trackers/coverage/articles.py) and taken in (trackers/coverage/intake.py:
+  extraction, linking, progress points and review cards). Network calls happen outside transactions; each article is one
   transaction, and the feed's validators are stored only after its items are in.
 - `coverage_sweep`: progress points not yet announced become one "new coverage" message per chat and commitment.
 
@@ -30,12 +30,18 @@ from bot.render.format import amount, esc, percent, shorten
 from bot.settings import Settings
 from bot.sweeps import repeat
 from bot.texts import t
-from trackers.articles import ArticleText, EmptyArticle, Extracted, extract_article, store_article, text_from_page
-from trackers.clock import local_date, utcnow
-from trackers.coverage_news import CoverageNews, announce_new_coverage
-from trackers.extract import ExtractionError
-from trackers.feeds import NotAFeed
-from trackers.feeds_poll import (
+from trackers.coverage.articles import (
+    ArticleText,
+    EmptyArticle,
+    Extracted,
+    extract_article,
+    store_article,
+    text_from_page,
+)
+from trackers.coverage.feeds import NotAFeed
+from trackers.coverage.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, FetchRefused, fetch
+from trackers.coverage.intake import Intake, take_in
+from trackers.coverage.polling import (
     Item,
     UnsafeFeed,
     due_feeds,
@@ -45,8 +51,9 @@ from trackers.feeds_poll import (
     remember_item,
     unseen,
 )
-from trackers.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, FetchRefused, fetch
-from trackers.intake import Intake, take_in
+from trackers.extract import ExtractionError
+from trackers.notifications.news import CoverageNews, announce_new_coverage
+from trackers.runtime.clock import local_date, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from bot.context import BotData
-from trackers.clock import utcnow
-from trackers.demo import DEMO, DemoLoad, load_demo
+from trackers.commitments.demo import DEMO, DemoLoad, load_demo
+from trackers.runtime.clock import utcnow
 
 
 async def load_demo_into(application: Application) -> DemoLoad:

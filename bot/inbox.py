@@ -36,7 +36,7 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import ExtBot
 
-from trackers.inbox import (
+from trackers.runtime.updates import (
     MARK_ONE_DONE,
     MAX_ATTEMPTS,
     mark_done,

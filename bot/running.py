@@ -15,7 +15,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.settings import Settings
-from trackers.migrate import upgrade
+from trackers.runtime.migrate import upgrade
 
 
 def throwaway_token() -> str:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 if TYPE_CHECKING:  # the policies are imported where built: settings load before (and without) the domain
-    from trackers.fetch import FetchPolicy
-    from trackers.linking import Thresholds
-    from trackers.preferences import AlertDefaults
+    from trackers.coverage.fetch import FetchPolicy
+    from trackers.coverage.linking import Thresholds
+    from trackers.people.preferences import AlertDefaults
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config" / "default.toml"
@@ -131,7 +131,7 @@ class FetchSettings(_Section):
 
     def policy(self, *, max_bytes: int | None = None) -> FetchPolicy:
         """What the safe fetcher may fetch and how (`max_bytes` lower for feeds)."""
-        from trackers.fetch import FetchPolicy
+        from trackers.coverage.fetch import FetchPolicy
 
         return FetchPolicy(
             allow_hosts=frozenset(self.allow_hosts),
@@ -147,7 +147,7 @@ class LinkingSettings(_Section):
     review: float = Field(gt=0, le=1)
 
     def thresholds(self) -> Thresholds:
-        from trackers.linking import Thresholds
+        from trackers.coverage.linking import Thresholds
 
         return Thresholds(confident=self.confident, review=self.review)
 
@@ -187,7 +187,7 @@ class Settings(_Section):
 
     def alert_defaults(self) -> AlertDefaults:
         """What a chat that never chose gets: the lead days, zone, hour and language of these settings."""
-        from trackers.preferences import AlertDefaults
+        from trackers.people.preferences import AlertDefaults
 
         return AlertDefaults(
             lead_days=tuple(self.alerts.lead_days),

@@ -20,7 +20,7 @@ from bot.running import running_bot, settings_for_local_api
 from bot.sandbox.client import SandboxClient, SandboxError
 from bot.sandbox.server import Sandbox
 from bot.settings import Settings
-from trackers.outbox import outbox_health
+from trackers.notifications.outbox import outbox_health
 
 SHELL_HELP = """\
 Shell commands (anything else is sent to the bot as your message):

@@ -7,8 +7,8 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from bot.context import Context
-from trackers.clock import utcnow
-from trackers.inbox import forget_updates_before
+from trackers.runtime.clock import utcnow
+from trackers.runtime.updates import forget_updates_before
 
 # Telegram keeps an unconfirmed update for at most 24 hours; ids older than twice that cannot come back.
 INBOX_RETENTION = timedelta(hours=48)

@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from trackers.db import create_engine
 from trackers.models import Base
+from trackers.runtime.db import create_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from trackers.migrate import upgrade
+from trackers.runtime.migrate import upgrade
 
 PG_ENV = "LUOSHI_TEST_DATABASE_URL"
 # Set by CI: a missing PostgreSQL server is then a failure, not a skip.

@@ -219,7 +219,7 @@ class Chat(Base):
     # None until the chat chooses (/lang): the user's Telegram language decides meanwhile.
     language: Mapped[str | None] = mapped_column(String(5))
     # That Telegram language when we speak it (zh, en), as last seen from the user writing in the chat (migration
-    # 0010): what the outbox writes in for a chat that never chose (trackers.chats.reading_language).
+    # 0010): what the outbox writes in for a chat that never chose (trackers.people.chats.reading_language).
     telegram_language: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cli.common import CONFIG_OPTION, fail, settings_from
-from trackers.migrate import upgrade
+from trackers.runtime.migrate import upgrade
 
 
 def register(subparsers) -> None:

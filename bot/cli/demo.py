@@ -9,9 +9,9 @@ import asyncio
 
 from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
-from trackers.clock import utcnow
-from trackers.db import create_engine, create_sessionmaker
-from trackers.demo import load_demo, remove_demo
+from trackers.commitments.demo import load_demo, remove_demo
+from trackers.runtime.clock import utcnow
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 
 def register(subparsers) -> None:

@@ -23,11 +23,11 @@ from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
 from bot.coverage import ingest_text
 from bot.settings import Settings
-from trackers.articles import ArticleText, EmptyArticle, extract_article, text_from_page, text_from_upload
-from trackers.clock import local_date, utcnow
-from trackers.db import create_engine, create_sessionmaker
+from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page, text_from_upload
+from trackers.coverage.fetch import FetchRefused, fetch
 from trackers.extract import ExtractionError, parse_published
-from trackers.fetch import FetchRefused, fetch
+from trackers.runtime.clock import local_date, utcnow
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 SUFFIXES = (".txt", ".html", ".htm")
 

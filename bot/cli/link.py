@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.cli.common import CONFIG_OPTION, settings_from
-from trackers import places
-from trackers.extract import Extraction, ExtractionError, extract, parse_published
-from trackers.linking import Decision, Figure, Link, Pledge, Thresholds, best_links, from_extraction
+from trackers.coverage.linking import Decision, Figure, Link, Pledge, Thresholds, best_links, from_extraction
+from trackers.extract import Extraction, ExtractionError, extract, parse_published, places
 
 
 @dataclass

@@ -55,7 +55,7 @@ from bot.render.split import split_html
 from bot.request import never_sent
 from bot.settings import DeliverySettings
 from trackers.models import DeliveryState
-from trackers.outbox import (
+from trackers.notifications.outbox import (
     Claimed,
     Outcome,
     block_chat,
@@ -66,7 +66,7 @@ from trackers.outbox import (
     record_outcomes,
     skip_stale,
 )
-from trackers.sweep_state import record_run
+from trackers.runtime.sweep_state import record_run
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@
   `delivery.sweep_seconds` and the alert rules every `alerts.sweep_seconds`. Jobs hold no state: every
   reminder is a database row, and a restart loses nothing.
 - `open_delivery` / `close_delivery` (from post_init / post_shutdown) build and close the dispatcher's own Bot.
-- Only the process holding the delivery lock (trackers.leadership) runs the sweeps; the first run after taking
+- Only the process holding the delivery lock (trackers.runtime.leadership) runs the sweeps; the first run after taking
   it recovers every row a previous holder left mid-send. The alert rules catch up from their watermark.
 """
 
@@ -26,11 +26,11 @@ from bot.delivery.dispatcher import Dispatcher, RunReport
 from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import repeat
-from trackers.alerts import SWEEP_NAME as ALERTS_SWEEP
-from trackers.alerts import AlertRules, SweepReport, run_alert_rules
-from trackers.clock import utcnow
-from trackers.leadership import Leadership
-from trackers.sweep_state import record_error
+from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
+from trackers.notifications.alerts import AlertRules, SweepReport, run_alert_rules
+from trackers.runtime.clock import utcnow
+from trackers.runtime.leadership import Leadership
+from trackers.runtime.sweep_state import record_error
 
 log = logging.getLogger(__name__)
 

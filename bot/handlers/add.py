@@ -22,9 +22,22 @@ from bot.handlers.admin_render import draft_card
 from bot.handlers.common import current_chat, language_for
 from bot.handlers.followers import tell_followers_of_new
 from bot.texts import t
-from trackers.clock import utcnow
-from trackers.commitments import Draft, InvalidValue, UnknownParent, create_commitment, parse_tags, resolve_parent
-from trackers.targets import DeadlineInPast, UnparseableDate, UnparseableTarget, parse_deadline, parse_target
+from trackers.commitments.editing import (
+    Draft,
+    InvalidValue,
+    UnknownParent,
+    create_commitment,
+    parse_tags,
+    resolve_parent,
+)
+from trackers.commitments.targets import (
+    DeadlineInPast,
+    UnparseableDate,
+    UnparseableTarget,
+    parse_deadline,
+    parse_target,
+)
+from trackers.runtime.clock import utcnow
 
 SUBJECT, TARGET, DEADLINE, EXTRAS, PREVIEW, EDITING = range(6)
 DRAFT = "add_draft"

@@ -13,9 +13,9 @@ from telegram import Update
 from bot.context import Context
 from bot.handlers.common import current_chat, language_for
 from bot.texts import t
-from trackers.admins import Role, role_of
-from trackers.audit import record
-from trackers.clock import utcnow
+from trackers.people.admins import Role, role_of
+from trackers.runtime.audit import record
+from trackers.runtime.clock import utcnow
 
 
 async def role_for(session: AsyncSession, update: Update, context: Context) -> Role:

@@ -6,7 +6,7 @@ import html
 
 from bot.render.format import amount
 from bot.texts import t
-from trackers.commitments import Draft
+from trackers.commitments.editing import Draft
 from trackers.models import Commitment, ReviewItem
 
 COMPARATORS = frozenset({">", ">=", "<", "<=", "~", "="})

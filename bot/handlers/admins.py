@@ -12,8 +12,8 @@ from bot.context import Context
 from bot.handlers.admin_gate import admit, answer_admin_command, refuse
 from bot.handlers.common import current_chat, language_for
 from bot.texts import t
-from trackers.admins import CannotGrant, NotAnAdmin, Role, grant, granted_admins, revoke
-from trackers.clock import utcnow
+from trackers.people.admins import CannotGrant, NotAnAdmin, Role, grant, granted_admins, revoke
+from trackers.runtime.clock import utcnow
 
 
 def _target_user(update: Update, context: Context) -> int | None:

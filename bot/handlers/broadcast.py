@@ -13,12 +13,12 @@ from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.common import current_chat, language_for
 from bot.handlers.followers import broadcast as enqueue_broadcast
 from bot.texts import t
-from trackers.admins import Role
-from trackers.audit import record
-from trackers.clock import utcnow
-from trackers.commitments import count_by_status
+from trackers.commitments.editing import count_by_status
+from trackers.coverage.review import pending_count
 from trackers.models import Article, Chat, Subscription
-from trackers.review import pending_count
+from trackers.people.admins import Role
+from trackers.runtime.audit import record
+from trackers.runtime.clock import utcnow
 
 
 async def broadcast(update: Update, context: Context) -> None:

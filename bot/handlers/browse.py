@@ -16,10 +16,10 @@ from bot.handlers.replies import redraw, reply
 from bot.render.cards import button_label, card_text, list_line
 from bot.render.format import esc, shorten, status_label
 from bot.texts import t
-from trackers import catalog
-from trackers.catalog import ArchivedCommitment, Filters, UnknownCommitment
-from trackers.clock import utcnow
+from trackers.commitments import catalog
+from trackers.commitments.catalog import ArchivedCommitment, Filters, UnknownCommitment
 from trackers.models import Status
+from trackers.runtime.clock import utcnow
 
 COMMANDS = [
     MenuCommand("list", "cmd_list"),

@@ -7,9 +7,9 @@ from telegram import Update
 
 from bot.context import Context
 from bot.texts import language_from_telegram
-from trackers.chats import get_or_create_chat, reading_language
-from trackers.clock import utcnow
 from trackers.models import Chat
+from trackers.people.chats import get_or_create_chat, reading_language
+from trackers.runtime.clock import utcnow
 
 
 def telegram_language(update: Update) -> str | None:
@@ -28,7 +28,7 @@ async def current_chat(session: AsyncSession, update: Update) -> Chat:
 
 def language_for(chat: Chat | None, update: Update, context: Context) -> str:
     """The chat's own choice, else the user's Telegram language when we speak it, else the default: the rule the
-    outbox follows too (trackers.chats.reading_language)."""
+    outbox follows too (trackers.people.chats.reading_language)."""
     return reading_language(
         chat.language if chat is not None else None, telegram_language(update), context.bot_data.settings.bot.language
     )

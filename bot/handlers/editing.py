@@ -13,10 +13,8 @@ from bot.handlers.admin_gate import answer_admin_command
 from bot.handlers.admin_render import number, target_text
 from bot.handlers.followers import tell_followers_of_revision
 from bot.texts import LANGUAGES, t
-from trackers.audit import commitment_target, entries_for
-from trackers.catalog import get_commitment
-from trackers.clock import local_time, utcnow
-from trackers.commitments import (
+from trackers.commitments.catalog import get_commitment
+from trackers.commitments.editing import (
     EDITABLE_FIELDS,
     AlreadyArchived,
     EvidenceRequired,
@@ -30,9 +28,11 @@ from trackers.commitments import (
     revisions_of,
     set_status,
 )
+from trackers.commitments.targets import DeadlineInPast, UnparseableDate, UnparseableTarget
 from trackers.errors import UnknownCommitment
 from trackers.models import Status
-from trackers.targets import DeadlineInPast, UnparseableDate, UnparseableTarget
+from trackers.runtime.audit import commitment_target, entries_for
+from trackers.runtime.clock import local_time, utcnow
 
 
 def _status_named(word: str) -> Status | None:

@@ -12,10 +12,8 @@ from bot.context import Context
 from bot.handlers.admin_gate import admit, refuse
 from bot.handlers.common import current_chat, language_for
 from bot.texts import t
-from trackers import places
-from trackers.articles import canonical_url, known_urls
-from trackers.clock import utcnow
-from trackers.feeds import (
+from trackers.coverage.articles import canonical_url, known_urls
+from trackers.coverage.feeds import (
     DEFAULT_INTERVAL_MINUTES,
     FeedExists,
     NotAFeed,
@@ -24,8 +22,10 @@ from trackers.feeds import (
     list_feeds,
     remove_feed,
 )
-from trackers.feeds_poll import parse_items
-from trackers.fetch import FEED_TYPES, HTML_TYPES, FetchRefused, fetch
+from trackers.coverage.fetch import FEED_TYPES, HTML_TYPES, FetchRefused, fetch
+from trackers.coverage.polling import parse_items
+from trackers.extract import places
+from trackers.runtime.clock import utcnow
 
 PREVIEW_ENTRIES = 10
 
@@ -105,7 +105,7 @@ async def _change(session: AsyncSession, update: Update, language: str, action: 
 
 
 async def _test(update: Update, context: Context, url: str, language: str) -> None:
-    """What the next poll would ingest: the feed read as the poller reads it (trackers/feeds_poll.py), less the
+    """What the next poll would ingest: the feed read as the poller reads it (trackers/coverage/polling.py), less the
     articles stored already."""
     limits = context.bot_data.settings.feeds
     try:

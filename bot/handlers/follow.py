@@ -1,6 +1,6 @@
 """Following: /follow, /unfollow, /following with buttons to drop each, and the follow buttons on cards.
 
-The follows themselves are kept by trackers.subscriptions; in a group only its admins may change them.
+The follows themselves are kept by trackers.people.follows; in a group only its admins may change them.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from bot.handlers.common import current_chat, language_for
 from bot.handlers.replies import may_change_chat_settings, redraw, redraw_buttons, reply
 from bot.render.format import esc, shorten
 from bot.texts import t
-from trackers import catalog, subscriptions
-from trackers.clock import utcnow
+from trackers.commitments import catalog
 from trackers.models import Commitment, Subscription, SubscriptionKind
+from trackers.people import follows
+from trackers.runtime.clock import utcnow
 
 COMMANDS = [
     MenuCommand("follow", "cmd_follow"),
@@ -103,15 +104,15 @@ async def _follow(session, chat_id: int, language: str, argument: str) -> str:
     kind, target = resolved
     what = await _describe(session, language, kind, target)
     try:
-        await subscriptions.follow(session, chat_id, kind, target, now=utcnow())
-    except subscriptions.AlreadyFollowing:
+        await follows.follow(session, chat_id, kind, target, now=utcnow())
+    except follows.AlreadyFollowing:
         return t(language, "already_following", what=what)
     return t(language, "followed", what=what)
 
 
-def _matching(follows: list[Subscription], text: str) -> Subscription | None:
+def _matching(followed: list[Subscription], text: str) -> Subscription | None:
     word = text.strip().lstrip("#").lower()
-    for sub in follows:
+    for sub in followed:
         if sub.kind == SubscriptionKind.ALL and word in ALL_WORDS:
             return sub
         if sub.kind != SubscriptionKind.ALL and sub.target.lower() == word:
@@ -131,21 +132,21 @@ async def unfollow(update: Update, context: Context) -> None:
 
 
 async def _unfollow(session, chat_id: int, language: str, argument: str) -> str:
-    sub = _matching(await subscriptions.follows_of(session, chat_id), argument)
+    sub = _matching(await follows.follows_of(session, chat_id), argument)
     if sub is None:
         return t(language, "not_following", what=esc(shorten(argument, 40)))
     what = await _describe(session, language, sub.kind, sub.target)
-    await subscriptions.unfollow(session, chat_id, sub.kind, sub.target)
+    await follows.unfollow(session, chat_id, sub.kind, sub.target)
     return t(language, "unfollowed", what=what)
 
 
 async def _following_view(session, language: str, chat_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    follows = await subscriptions.follows_of(session, chat_id)
-    if not follows:
+    followed = await follows.follows_of(session, chat_id)
+    if not followed:
         return t(language, "following_empty"), None
-    lines = [t(language, "following_header", count=len(follows)), ""]
+    lines = [t(language, "following_header", count=len(followed)), ""]
     buttons = []
-    for sub in follows:
+    for sub in followed:
         what = await _describe(session, language, sub.kind, sub.target)
         lines.append(f"• {what}")
         # Button labels are plain text: the description without its HTML escapes, shortened.
@@ -177,7 +178,7 @@ async def drop_follow(update: Update, context: Context) -> None:
             if sub is None or sub.chat_id != chat.id:
                 toast = t(language, "toast_gone")
             else:
-                await subscriptions.unfollow(session, chat.id, sub.kind, sub.target)
+                await follows.unfollow(session, chat.id, sub.kind, sub.target)
                 toast = t(language, "toast_unfollowed")
             text, keyboard = await _following_view(session, language, chat.id)
     if not allowed:
@@ -214,14 +215,14 @@ async def _toggle(session, chat_id: int, language: str, commitment_id: int, *, f
     kind = SubscriptionKind.PLAN if card.children else SubscriptionKind.COMMITMENT
     try:
         if follow_it:
-            await subscriptions.follow(session, chat_id, kind, str(commitment_id), now=utcnow())
+            await follows.follow(session, chat_id, kind, str(commitment_id), now=utcnow())
         else:
             for any_kind in (SubscriptionKind.COMMITMENT, SubscriptionKind.PLAN):
                 try:
-                    await subscriptions.unfollow(session, chat_id, any_kind, str(commitment_id))
-                except subscriptions.NotFollowing:
+                    await follows.unfollow(session, chat_id, any_kind, str(commitment_id))
+                except follows.NotFollowing:
                     pass
-    except subscriptions.AlreadyFollowing:
+    except follows.AlreadyFollowing:
         pass  # pressed twice: the result is what was wanted
     following_now = await catalog.is_following_commitment(session, chat_id, commitment_id)
     return card_keyboard(language, card, following_now)

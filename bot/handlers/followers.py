@@ -1,8 +1,8 @@
 """Telling followers about what admins did (a new commitment, a moved target) and broadcasting, via the outbox.
 
-Each message is written to the outbox (trackers.outbox.owe) in the same transaction as the change itself, in the
-language each chat reads; the dispatcher delivers it within Telegram's limits, once per (chat, commitment, kind,
-milestone).
+Each message is written to the outbox (trackers.notifications.outbox.owe) in the same transaction as the change
+itself, in the language each chat reads; the dispatcher delivers it within Telegram's limits, once per (chat,
+commitment, kind, milestone).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.handlers.admin_render import commitment_line, target_text
 from bot.texts import t
 from trackers.models import Chat, Commitment, CommitmentRevision
-from trackers.outbox import Owed, owe
-from trackers.subscriptions import followers_of
+from trackers.notifications.outbox import Owed, owe
+from trackers.people.follows import followers_of
 
 BROADCAST_BATCH = 2000
 

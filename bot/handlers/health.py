@@ -11,9 +11,9 @@ from telegram.ext import CommandHandler
 from bot.context import Context
 from bot.handlers.common import current_chat, language_for
 from bot.texts import t
-from trackers.clock import utcnow
-from trackers.outbox import outbox_health
-from trackers.sweep_state import all_sweeps
+from trackers.notifications.outbox import outbox_health
+from trackers.runtime.clock import utcnow
+from trackers.runtime.sweep_state import all_sweeps
 
 
 def _age(delta: timedelta) -> str:

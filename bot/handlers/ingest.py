@@ -23,9 +23,7 @@ from bot.handlers.common import current_chat, language_for
 from bot.handlers.editing import DOMAIN_ERRORS, _error_text
 from bot.handlers.followers import tell_followers_of_new
 from bot.texts import t
-from trackers import places
-from trackers.admins import Role
-from trackers.articles import (
+from trackers.coverage.articles import (
     ArticleText,
     EmptyArticle,
     Extracted,
@@ -35,12 +33,9 @@ from trackers.articles import (
     text_from_page,
     text_from_upload,
 )
-from trackers.clock import local_date, utcnow
-from trackers.extract import ExtractionError
-from trackers.fetch import FetchRefused, fetch
-from trackers.linking import Thresholds
-from trackers.models import Article, Commitment, ReviewItem, ReviewState
-from trackers.review import (
+from trackers.coverage.fetch import FetchRefused, fetch
+from trackers.coverage.linking import Thresholds
+from trackers.coverage.review import (
     EDITABLE,
     AlreadyDecided,
     NothingToLink,
@@ -53,6 +48,10 @@ from trackers.review import (
     queue_extraction,
     reject_item,
 )
+from trackers.extract import ExtractionError, places
+from trackers.models import Article, Commitment, ReviewItem, ReviewState
+from trackers.people.admins import Role
+from trackers.runtime.clock import local_date, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +113,8 @@ async def _ingest(
     `place` is where the article is about when the admin said (/ingest URL @济南); otherwise the text says."""
     head, cards = None, []
     try:
-        # Before the transaction: extraction can take a good part of a second (trackers.articles.extract_article).
+        # Before the transaction: extraction can take a good part of a second
+        # (trackers.coverage.articles.extract_article).
         today = local_date(utcnow(), context.bot_data.settings.bot.timezone)
         extracted = await extract_article(article_text, today=today, place=place)
     except EmptyArticle:

@@ -1,7 +1,7 @@
 """A journalist's tools: /alerts (lead times, overdue prompts, quiet hours, digest) with buttons, /calendar (.ics),
 /export (CSV) and /tz.
 
-Preferences are kept by trackers.preferences; in a group only its admins change them.
+Preferences are kept by trackers.people.preferences; in a group only its admins change them.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from bot.handlers.common import current_chat, language_for
 from bot.handlers.replies import may_change_chat_settings, redraw, reply
 from bot.render.format import esc, shorten, status_label, target
 from bot.texts import t
-from trackers import catalog, preferences
-from trackers.calendar import DeadlineEvent, build_calendar
-from trackers.clock import UnknownTimeZone, utcnow, zone
-from trackers.export import csv_bytes, followed_rows
+from trackers.commitments import catalog
+from trackers.commitments.calendar import DeadlineEvent, build_calendar
+from trackers.commitments.export import csv_bytes, followed_rows
 from trackers.models import DigestMode
-from trackers.preferences import AlertDefaults, Preferences
+from trackers.people import preferences
+from trackers.people.preferences import AlertDefaults, Preferences
+from trackers.runtime.clock import UnknownTimeZone, utcnow, zone
 
 COMMANDS = [
     MenuCommand("alerts", "cmd_alerts"),

@@ -12,9 +12,9 @@ from bot.context import Context
 from bot.handlers.admin_gate import role_for
 from bot.handlers.common import current_chat, language_for
 from bot.texts import LANGUAGES, t
-from trackers.admins import Role
-from trackers.chats import set_language
-from trackers.clock import utcnow
+from trackers.people.admins import Role
+from trackers.people.chats import set_language
+from trackers.runtime.clock import utcnow
 
 COMMANDS = [
     MenuCommand("start", "cmd_start"),

@@ -15,9 +15,9 @@ from bot.render.format import (
     target,
 )
 from bot.texts import t
-from trackers.catalog import Card, days_left
+from trackers.commitments.catalog import Card, days_left
+from trackers.commitments.progress import Assessment, GrowthSource, Reason, Target, progress_target
 from trackers.models import Commitment, Evidence
-from trackers.progress import Assessment, GrowthSource, Reason, Target, progress_target
 
 SUBJECT_IN_LIST = 24
 QUOTE_IN_CARD = 160

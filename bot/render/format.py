@@ -6,7 +6,7 @@ import html
 from datetime import date, datetime
 
 from bot.texts import t
-from trackers.catalog import days_left
+from trackers.commitments.catalog import days_left
 from trackers.models import Commitment, Status
 
 # One glyph per status, so a list can be scanned at a glance.

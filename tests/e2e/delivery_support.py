@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from trackers.models import Chat, DeliveryState, Notification
-from trackers.outbox import Owed, owe
+from trackers.notifications.outbox import Owed, owe
 
 WAITING = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.HELD)
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.admin_helpers import ANONYMOUS_GROUP_ADMIN, EDITOR, OWNER, STRANGER, reply_to, say
-from trackers.db import create_engine, create_sessionmaker
 from trackers.models import AuditEntry, Commitment, CommitmentRevision, Notification
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 ONE_LINE = "/add 集成电路产业链群规模 >500亿元 到2030年底 #集成电路 @济南 source=https://news.example.cn/a/1"
 

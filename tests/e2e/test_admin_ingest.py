@@ -12,8 +12,8 @@ from aiohttp import web
 from sqlalchemy import select
 
 from tests.e2e.admin_helpers import ARTICLE, OWNER, STRANGER, reply_to, say
-from trackers.db import create_engine, create_sessionmaker
 from trackers.models import Article, Commitment, Evidence, ReviewItem, Subscription, SubscriptionKind
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 PAGE = """<html><head><title>东湖区 &lt;script&gt;新闻&lt;/script&gt;</title>
 <meta property="article:published_time" content="2024-05-10"></head>

@@ -173,8 +173,8 @@ async def test_show_explains_bad_input_in_the_readers_language(ada, bob, demo_bo
 
 
 async def test_an_archived_commitment_says_so(ada, bob, demo_bot):
-    from trackers.clock import utcnow
     from trackers.models import Commitment
+    from trackers.runtime.clock import utcnow
 
     async with demo_bot.bot_data.transaction() as session:
         (await session.get(Commitment, SOON)).archived_at = utcnow()
@@ -245,8 +245,8 @@ async def test_help_and_the_command_menu_list_what_readers_can_do_in_both_langua
 
 
 async def test_markup_in_a_subject_or_quote_is_shown_literally_and_long_replies_are_split(ada, demo_bot):
-    from trackers.clock import utcnow
     from trackers.models import Commitment, Evidence, EvidenceKind
+    from trackers.runtime.clock import utcnow
 
     async with demo_bot.bot_data.transaction() as session:
         odd = Commitment(

@@ -22,8 +22,8 @@ from tests.e2e.delivery_support import (
     wait_until_drained,
 )
 from trackers.models import Chat, Commitment, DeliveryState
-from trackers.subscriptions import follow
-from trackers.sweep_state import all_sweeps
+from trackers.people.follows import follow
+from trackers.runtime.sweep_state import all_sweeps
 
 ADA = 1001
 FAST = {"sweep_seconds": 0.25, "retry_base_seconds": 0.2, "retry_max_seconds": 1.0}

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import insert
 
 from tests.e2e.delivery_support import add_chats, enqueue, wait_until_drained
-from trackers.clock import local_date
-from trackers.db import create_engine, create_sessionmaker
-from trackers.migrate import upgrade
 from trackers.models import Commitment, Subscription, SubscriptionKind
+from trackers.runtime.clock import local_date
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.migrate import upgrade
 
 OWNER = 4242
 

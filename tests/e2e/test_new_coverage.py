@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.feed_server import HTML, IC_PROGRESS, RSS, UNRELATED, FeedServer, article_page, rss
-from trackers.db import create_engine, create_sessionmaker
 from trackers.models import Commitment, Comparator, Evidence, Feed, FeedItem, SubscriptionKind
-from trackers.subscriptions import follow
+from trackers.people.follows import follow
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 ADA = 1001
 NOW = datetime.now(UTC)

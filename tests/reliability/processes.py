@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.running import throwaway_token
 from bot.sandbox.client import SandboxClient
 from trackers.models import Chat, DeliveryState, Notification
-from trackers.outbox import Owed, owe
+from trackers.notifications.outbox import Owed, owe
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.process import SandboxProcess
 from tests.reliability.processes import new_token, start_bot_process, stop
-from trackers.db import create_engine, create_sessionmaker
-from trackers.migrate import upgrade
 from trackers.models import Commitment, ProcessedUpdate
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.migrate import upgrade
 
 OWNER = 1001
 COMMANDS = 200

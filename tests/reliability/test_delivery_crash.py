@@ -22,9 +22,9 @@ from tests.reliability.processes import (
     stop,
     wait_for_drain,
 )
-from trackers.db import create_engine, create_sessionmaker
-from trackers.migrate import upgrade
 from trackers.models import DeliveryState, Notification
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.migrate import upgrade
 
 FAST = {"delivery_sweep_seconds": "0.25", "delivery_global_per_second": "1000", "alerts_sweep_seconds": "3600"}
 

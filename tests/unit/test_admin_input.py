@@ -6,7 +6,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from trackers.targets import DeadlineInPast, UnparseableDate, UnparseableTarget, parse_deadline, parse_target
+from trackers.commitments.targets import (
+    DeadlineInPast,
+    UnparseableDate,
+    UnparseableTarget,
+    parse_deadline,
+    parse_target,
+)
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 ZONE = "Asia/Shanghai"

@@ -11,10 +11,6 @@ import time_machine
 from sqlalchemy import select
 
 from bot.delivery.alert_texts import render_alert
-from trackers.alerts import AlertRules, run_alert_rules
-from trackers.clock import utcnow
-from trackers.db import create_engine, create_sessionmaker
-from trackers.migrate import upgrade
 from trackers.models import (
     AdminGrant,
     AuditEntry,
@@ -27,7 +23,9 @@ from trackers.models import (
     Notification,
     Status,
 )
-from trackers.preferences import (
+from trackers.notifications.alerts import AlertRules, run_alert_rules
+from trackers.people.follows import follow
+from trackers.people.preferences import (
     AlertDefaults,
     set_digest,
     set_digest_weekday,
@@ -36,7 +34,9 @@ from trackers.preferences import (
     set_quiet_hours,
     set_timezone,
 )
-from trackers.subscriptions import follow
+from trackers.runtime.clock import utcnow
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.migrate import upgrade
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -184,7 +184,7 @@ async def test_a_second_sweep_at_the_same_moment_adds_nothing(both_sessions):
         first = await run_alert_rules(session, now=moment, rules=RULES, render=render_alert)
     # A second instance whose watermark read was older, or a replayed sweep: the outbox key stops the copy.
     async with sessions.begin() as session:
-        from trackers.sweep_state import record_run
+        from trackers.runtime.sweep_state import record_run
 
         await record_run(session, "alerts", started=moment, finished=moment, instance="x", new_watermark=START)
     async with sessions.begin() as session:

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar
 
-from trackers.calendar import DeadlineEvent, alarm_trigger, build_calendar
-from trackers.export import csv_bytes
+from trackers.commitments.calendar import DeadlineEvent, alarm_trigger, build_calendar
+from trackers.commitments.export import csv_bytes
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 

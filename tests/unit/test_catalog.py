@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from trackers import catalog
-from trackers.db import create_engine, create_sessionmaker
-from trackers.demo import DEMO, load_demo, remove_demo
+from trackers.commitments import catalog
+from trackers.commitments.demo import DEMO, load_demo, remove_demo
 from trackers.models import Chat, Commitment, Status, Subscription, SubscriptionKind
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 IC, PLAN, SOON, LATE = 3, 1, 7, 8

@@ -10,9 +10,9 @@ from matplotlib import font_manager
 from PIL import Image
 
 from bot.charts import cjk_font_name, cjk_font_path, render_chart
-from trackers.catalog import Card
+from trackers.commitments.catalog import Card
+from trackers.commitments.progress import Point, assessment_for
 from trackers.models import Commitment, Comparator, Status
-from trackers.progress import Point, assessment_for
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 

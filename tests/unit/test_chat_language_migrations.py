@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from alembic import command
 from sqlalchemy import inspect, text
 
-from trackers.db import create_engine
-from trackers.migrate import alembic_config, upgrade
+from trackers.runtime.db import create_engine
+from trackers.runtime.migrate import alembic_config, upgrade
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -11,12 +11,9 @@ from sqlalchemy import select
 
 from bot.render.split import split_html, visible_length
 from bot.sandbox.html import parse_html
-from trackers.db import create_engine, create_sessionmaker
-from trackers.leadership import Leadership
 from trackers.models import Chat, Commitment, DeliveryState, Notification, Tag
-from trackers.outbox import Owed, claim, owe, reap_leases
-from trackers.preferences import after_quiet_hours
-from trackers.subscriptions import (
+from trackers.notifications.outbox import Owed, claim, owe, reap_leases
+from trackers.people.follows import (
     AlreadyFollowing,
     NotFollowing,
     UnknownCommitment,
@@ -26,6 +23,9 @@ from trackers.subscriptions import (
     follows_of,
     unfollow,
 )
+from trackers.people.preferences import after_quiet_hours
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.leadership import Leadership
 
 NOW = datetime(2025, 5, 1, 2, 0, tzinfo=UTC)
 

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from bot.coverage import poll_feeds
 from bot.settings import load_settings
 from tests.feed_server import ATOM, HTML, IC_PLAN, IC_PROGRESS, RSS, UNRELATED, FeedServer, article_page, atom, rss
-from trackers.articles import ArticleText, canonical_url, store_article
-from trackers.db import create_engine, create_sessionmaker
-from trackers.feeds_poll import UnsafeFeed, backoff, check_safe, parse_items
+from trackers.coverage.articles import ArticleText, canonical_url, store_article
+from trackers.coverage.polling import UnsafeFeed, backoff, check_safe, parse_items
 from trackers.models import Article, Feed, FeedItem, ReviewItem
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2025, 1, 20, 2, 0, tzinfo=UTC)
 

@@ -61,7 +61,7 @@ def _works_on_the_session(call: ast.Call) -> bool:
 
 
 def test_no_telegram_call_while_a_transaction_is_open():
-    # On SQLite every transaction of the process takes its turn (trackers.db): a Telegram round trip inside one
+    # On SQLite every transaction of the process takes its turn (trackers.runtime.db): a Telegram round trip inside one
     # holds up every other database user. So inside a transaction, and in the helpers it hands its session to,
     # each await works on that session; Telegram is called before the transaction opens or after it commits, and
     # slow work sent to a thread (extraction, charts) runs before it opens too.

@@ -8,15 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.coverage import render_coverage
-from trackers.articles import ArticleText, store_article
-from trackers.coverage_news import announce_new_coverage
-from trackers.db import create_engine, create_sessionmaker
+from trackers.coverage.articles import ArticleText, store_article
+from trackers.coverage.intake import SHIFT, VERDICT, take_in
+from trackers.coverage.linking import Thresholds
+from trackers.coverage.review import FACT, confirm_item
 from trackers.extract import extract
-from trackers.intake import SHIFT, VERDICT, take_in
-from trackers.linking import Thresholds
 from trackers.models import Chat, Commitment, Comparator, Evidence, Notification, Status, SubscriptionKind
-from trackers.review import FACT, confirm_item
-from trackers.subscriptions import follow
+from trackers.notifications.news import announce_new_coverage
+from trackers.people.follows import follow
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2025, 3, 20, 2, 0, tzinfo=UTC)
 

@@ -6,9 +6,7 @@ from datetime import date
 
 import pytest
 
-from trackers import places
-from trackers.extract import extract
-from trackers.linking import (
+from trackers.coverage.linking import (
     Decision,
     Figure,
     Measure,
@@ -22,6 +20,7 @@ from trackers.linking import (
     score,
     subject_similarity,
 )
+from trackers.extract import extract, places
 from trackers.models import Status
 
 JINAN = places.parse_place("济南")

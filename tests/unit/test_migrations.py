@@ -10,10 +10,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from trackers.db import create_engine, create_sessionmaker
-from trackers.inbox import MAX_ATTEMPTS, forget_updates_before, mark_done, record_updates, take_unfinished
-from trackers.migrate import current_heads, upgrade
 from trackers.models import Base, Chat
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.migrate import current_heads, upgrade
+from trackers.runtime.updates import MAX_ATTEMPTS, forget_updates_before, mark_done, record_updates, take_unfinished
 
 
 async def _inspect(url: str, fn):

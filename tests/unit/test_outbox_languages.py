@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from trackers.chats import get_or_create_chat
-from trackers.db import create_engine, create_sessionmaker
 from trackers.models import Chat, DeliveryState, Notification
-from trackers.outbox import Owed, owe
+from trackers.notifications.outbox import Owed, owe
+from trackers.people.chats import get_or_create_chat
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 TEXTS = {"zh": "你好", "en": "Hello"}

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from trackers.models import Comparator, Status
-from trackers.progress import (
+from trackers.commitments.progress import (
     GrowthSource,
     Point,
     Reason,
@@ -18,6 +17,7 @@ from trackers.progress import (
     meets,
     observed_growth,
 )
+from trackers.models import Comparator, Status
 
 IC_TARGET = Target(500, date(2025, 12, 31), Comparator.GT)
 

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from trackers.articles import ArticleText, store_article
-from trackers.db import create_engine, create_sessionmaker
+from trackers.coverage.articles import ArticleText, store_article
+from trackers.coverage.linking import Thresholds
+from trackers.coverage.review import FACT, queue_extraction
 from trackers.extract import extract
-from trackers.linking import Thresholds
 from trackers.models import Commitment, Comparator
-from trackers.review import FACT, queue_extraction
+from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2026, 2, 20, 2, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiohttp import web
 
-from trackers.fetch import FetchPolicy, FetchRefused, address_allowed, fetch
+from trackers.coverage.fetch import FetchPolicy, FetchRefused, address_allowed, fetch
 
 
 def policy(*allow: str) -> FetchPolicy:

@@ -17,8 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from trackers import places
-from trackers.extract import noise
+from trackers.extract import noise, places
 from trackers.extract.classify import PAST_MARKER, PRELIMINARY, Cues, classify
 from trackers.extract.comparators import comparator_in
 from trackers.extract.dates import Published, When

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from trackers.extract.comparators import SUFFIX as _SUFFIX_COMPARATOR
 from trackers.extract.comparators import prefix_comparator
-from trackers.trie import alternation
+from trackers.extract.trie import alternation
 
 # unit as written -> (normalized unit, factor to that unit)
 UNITS: dict[str, tuple[str, float]] = {

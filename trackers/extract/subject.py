@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from trackers.extract.dates import TIME_RE
-from trackers.trie import alternation
+from trackers.extract.trie import alternation
 
 # Verbs that end a topic noun phrase or start a verb phrase in policy coverage.
 VERBS = (

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.audit import record
 from trackers.models import AdminGrant
+from trackers.runtime.audit import record
 
 # The id Telegram shows for a group admin posting anonymously: it says nothing about who the person is.
 ANONYMOUS_GROUP_ADMIN = 1087968824

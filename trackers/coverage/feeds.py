@@ -1,5 +1,5 @@
 """Feeds: the sources the coverage poller reads. Admins add, list and remove them; reading a feed (safely) and
-polling live in trackers/feeds_poll.py, which `/feeds test` uses too, so it shows what the poller would take in.
+polling live in trackers/coverage/polling.py, which `/feeds test` uses too, so it shows what the poller would take in.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.audit import record
 from trackers.models import Feed
+from trackers.runtime.audit import record
 
 DEFAULT_INTERVAL_MINUTES = 60
 MIN_INTERVAL_MINUTES = 5

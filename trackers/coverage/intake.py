@@ -9,7 +9,7 @@
     in, plus a "possible goalpost shift" card for any that restates a tracked target with another value or a later
     deadline.
 
-Followers hear of new progress points from the coverage sweep (trackers/coverage_news.py), not from here: a burst
+Followers hear of new progress points from the coverage sweep (trackers/notifications/news.py), not from here: a burst
 of articles then makes one message per chat and commitment. Nothing here reads the clock or commits.
 """
 
@@ -21,13 +21,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers import places
-from trackers.audit import record
-from trackers.extract import Extraction
-from trackers.linking import Decision, Figure, Link, Thresholds, from_extraction, links_for, restatement
+from trackers.coverage.linking import Decision, Figure, Link, Thresholds, from_extraction, links_for, restatement
+from trackers.coverage.review import COMMITMENT, FACT, queue_extraction
+from trackers.coverage.tracked import open_pledges
+from trackers.extract import Extraction, places
 from trackers.models import Article, Commitment, Evidence, EvidenceKind, ReviewItem, ReviewState, Status
-from trackers.review import COMMITMENT, FACT, queue_extraction
-from trackers.tracked import open_pledges
+from trackers.runtime.audit import record
 
 VERDICT, SHIFT = "verdict", "shift"
 

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
-from trackers.clock import local_date
+from trackers.commitments.progress import Assessment, Point, assessment_for, progress_points
 from trackers.errors import UnknownCommitment
 from trackers.extract.text import bigrams
 from trackers.models import (
@@ -29,7 +29,7 @@ from trackers.models import (
     SubscriptionKind,
     Tag,
 )
-from trackers.progress import Assessment, Point, assessment_for, progress_points
+from trackers.runtime.clock import local_date
 
 # Verdicts that close a commitment: it no longer has a deadline to watch.
 FINAL_STATUSES = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED})

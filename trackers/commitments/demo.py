@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.catalog import FINAL_STATUSES
-from trackers.clock import local_date
+from trackers.commitments.catalog import FINAL_STATUSES
 from trackers.models import Article, Commitment, Comparator, Evidence, EvidenceKind, Status, Tag
+from trackers.runtime.clock import local_date
 
 DEMO_SOURCE = "示例数据"
 JINAN_PLAN = "三年行动计划（2023—2025年）第一批重点项目"

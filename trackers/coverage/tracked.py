@@ -1,7 +1,8 @@
 """The tracked commitments as linking sees them: every open commitment with a target, as a linking.Pledge.
 
-Coverage intake (trackers/intake.py) and the admins' review cards (trackers/review.py) link new figures to the
-same pledges with the same code (trackers/linking.py), so what an admin is shown is what a feed records.
+Coverage intake (trackers/coverage/intake.py) and the admins' review cards (trackers/coverage/review.py) link new
+figures to the same pledges with the same code (trackers/coverage/linking.py), so what an admin is shown is what a
+feed records.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers import places
-from trackers.linking import Pledge
+from trackers.coverage.linking import Pledge
+from trackers.extract import places
 from trackers.models import Article, Commitment, Status
 
 # A commitment with a verdict takes no more progress.

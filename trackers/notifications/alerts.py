@@ -26,7 +26,6 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.clock import local_date, local_moment
 from trackers.models import (
     AdminGrant,
     AlertPreference,
@@ -39,10 +38,11 @@ from trackers.models import (
     Notification,
     Status,
 )
-from trackers.outbox import Owed, owe
-from trackers.preferences import AlertDefaults, after_quiet_hours, parse_lead_days
-from trackers.subscriptions import Follower, chats_as_followers, followers_of
-from trackers.sweep_state import record_run, watermark
+from trackers.notifications.outbox import Owed, owe
+from trackers.people.follows import Follower, chats_as_followers, followers_of
+from trackers.people.preferences import AlertDefaults, after_quiet_hours, parse_lead_days
+from trackers.runtime.clock import local_date, local_moment
+from trackers.runtime.sweep_state import record_run, watermark
 
 SWEEP_NAME = "alerts"
 # Statuses that are a verdict: no countdown, no prompt, no status change.
@@ -153,7 +153,7 @@ async def mark_overdue(session: AsyncSession, *, now: datetime) -> list[int]:
 
 
 class _Planner:
-    """Turns (commitment, milestone, follower) into messages owed (trackers.outbox.owe).
+    """Turns (commitment, milestone, follower) into messages owed (trackers.notifications.outbox.owe).
 
     Followers with the same zone, quiet hours and digest mode are owed the same message at the same moment, so it
     is made once for each such group and the followers' chats are collected under it: a fan-out to 100,000

@@ -13,11 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.audit import commitment_target, record
-from trackers.catalog import get_commitment
-from trackers.clock import local_date
-from trackers.models import Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
-from trackers.targets import (
+from trackers.commitments.catalog import get_commitment
+from trackers.commitments.targets import (
     DeadlineInPast,
     Target,
     parse_amount,
@@ -25,6 +22,9 @@ from trackers.targets import (
     parse_deadline,
     parse_target,
 )
+from trackers.models import Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
+from trackers.runtime.audit import commitment_target, record
+from trackers.runtime.clock import local_date
 
 
 class UnknownParent(LookupError):

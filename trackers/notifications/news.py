@@ -2,7 +2,7 @@
 
 Progress points not yet announced (Evidence.announced_at is NULL: recorded automatically by intake, confirmed from
 the review queue, or typed by an admin) are grouped by commitment. Each commitment's followers get one message
-holding every new point, with the arithmetic of the commitment's card (trackers/progress.py: figures in the
+holding every new point, with the arithmetic of the commitment's card (trackers/commitments/progress.py: figures in the
 target's unit, the baseline, share of the target, growth needed versus reported, projection), through the
 outbox. The outbox key's milestone is the first new point's id, so running the sweep again (after a crash, on a
 second instance) adds no copy; the points are marked announced in the same transaction. Chats on a daily or
@@ -22,11 +22,18 @@ from functools import cache
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers.commitments.progress import (
+    FIGURE_KINDS,
+    Assessment,
+    Target,
+    assessment_for,
+    progress_points,
+    progress_target,
+)
 from trackers.models import Article, Commitment, DeliveryState, DigestMode, Evidence, EvidenceKind
-from trackers.outbox import Owed, owe
-from trackers.preferences import after_quiet_hours
-from trackers.progress import FIGURE_KINDS, Assessment, Target, assessment_for, progress_points, progress_target
-from trackers.subscriptions import followers_of
+from trackers.notifications.outbox import Owed, owe
+from trackers.people.follows import followers_of
+from trackers.people.preferences import after_quiet_hours
 
 KIND = "coverage"
 # Commitments announced per sweep; the rest wait for the next one.

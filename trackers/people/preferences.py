@@ -11,9 +11,9 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.clock import zone
 from trackers.errors import UnknownChat
 from trackers.models import AlertPreference, Chat, DigestMode
+from trackers.runtime.clock import zone
 
 MAX_LEAD_DAYS = 3660
 

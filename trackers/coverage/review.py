@@ -13,9 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers import places
-from trackers.audit import record
-from trackers.commitments import (
+from trackers.commitments.editing import (
     Draft,
     InvalidValue,
     UnknownField,
@@ -25,10 +23,12 @@ from trackers.commitments import (
     resolve_parent,
     set_status,
 )
+from trackers.commitments.targets import Target, parse_date, parse_target
+from trackers.coverage.linking import Thresholds, from_extraction, links_for
+from trackers.coverage.tracked import open_pledges
 from trackers.errors import UnknownCommitment
-from trackers.extract import Extraction
+from trackers.extract import Extraction, places
 from trackers.extract.parent import plan_in
-from trackers.linking import Thresholds, from_extraction, links_for
 from trackers.models import (
     Article,
     Commitment,
@@ -39,11 +39,10 @@ from trackers.models import (
     SubscriptionKind,
     Tag,
 )
-from trackers.targets import Target, parse_date, parse_target
-from trackers.tracked import open_pledges
+from trackers.runtime.audit import record
 
 PLAN, COMMITMENT, FACT = "plan", "commitment", "fact"
-# Cards coverage intake adds (trackers/intake.py): a suggested verdict, a possible goalpost shift.
+# Cards coverage intake adds (trackers/coverage/intake.py): a suggested verdict, a possible goalpost shift.
 VERDICT, SHIFT = "verdict", "shift"
 EDITABLE = {
     VERDICT: (),
@@ -93,8 +92,8 @@ async def queue_extraction(
     place_hint: str | None = None,
 ) -> list[ReviewItem]:
     """Review cards for what extraction found; facts only when they may report progress on a tracked commitment,
-    as the linker decides it for feeds (trackers/linking.py: same place, measure and period, a score at or above
-    the review threshold)."""
+    as the linker decides it for feeds (trackers/coverage/linking.py: same place, measure and period, a score at or
+    above the review threshold)."""
     known = await _known_tags(session)
     items: list[ReviewItem] = []
 

@@ -32,11 +32,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from trackers import places
-from trackers.extract import indicators
+from trackers.commitments.progress import APPROX_TOLERANCE, Target, meets
+from trackers.extract import indicators, places
 from trackers.extract.text import dice
 from trackers.models import Comparator, Status
-from trackers.progress import APPROX_TOLERANCE, Target, meets
 
 
 class Measure(enum.StrEnum):

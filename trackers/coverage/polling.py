@@ -29,8 +29,8 @@ from xml.parsers import expat
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.articles import canonical_url
-from trackers.feeds import NotAFeed
+from trackers.coverage.articles import canonical_url
+from trackers.coverage.feeds import NotAFeed
 from trackers.models import Feed, FeedItem
 
 # When a poll left items for later, the next one comes this soon.

@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 
-from trackers.catalog import Card, days_left
+from trackers.commitments.catalog import Card, days_left
 from trackers.models import Status
 
 # A cell starting with one of these is read as a formula by spreadsheet programs; text from articles must not be.

@@ -4,7 +4,8 @@
     held -> bundled (carried by a digest)
 
 Every message goes in through `owe`, one row per chat, its text in the language that chat reads (the rule of
-trackers.chats.reading_language, as for the handlers' replies). Texts come from the bot layer as a function of the
+trackers.people.chats.reading_language, as for the handlers'
+replies). Texts come from the bot layer as a function of the
 language, so this module knows none. The unique key (chat, commitment, kind, milestone) makes enqueueing
 idempotent: a second sweep, a second instance or a restart inserts nothing new (INSERT ... ON CONFLICT DO
 NOTHING). A sender claims rows under a lease; on PostgreSQL claims take row locks with SKIP LOCKED, so two senders
@@ -25,8 +26,8 @@ from sqlalchemy import BigInteger, and_, any_, bindparam, func, literal, select,
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.chats import reading_language
 from trackers.models import AlertPreference, Chat, DeliveryState, Notification, Subscription
+from trackers.people.chats import reading_language
 
 FINAL_STATES = (
     DeliveryState.SENT,

@@ -12,10 +12,10 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from trackers.clock import local_date, local_time
 from trackers.extract import parse_admin_date
 from trackers.extract.numbers import find_figures
 from trackers.extract.text import fold
+from trackers.runtime.clock import local_date, local_time
 
 
 class UnparseableTarget(ValueError):

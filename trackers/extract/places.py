@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trackers.trie import alternation
+from trackers.extract.trie import alternation
 
 Place = tuple[str, ...]
 NATIONAL: Place = ("全国",)

@@ -1,0 +1,3 @@
+"""Coverage: fetching pages and feeds, taking articles in, linking what they report to commitments, the review
+queue.
+"""

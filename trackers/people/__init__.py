@@ -1,0 +1,2 @@
+"""People: chats, what they follow, their alert preferences, the admins.
+"""
