@@ -1,0 +1,51 @@
+"""The domain's tables: commitments with their structured targets, coverage, evidence, chats, follows,
+the delivery outbox and the records that make delivery exactly-once.
+
+Changing a table means a new Alembic migration in `migrations/versions/`; a released migration is never edited.
+"""
+
+from trackers.models.base import Base, UtcDateTime, enum_type
+from trackers.models.commitments import (
+    Commitment,
+    CommitmentRevision,
+    CommitmentTag,
+    Comparator,
+    Evidence,
+    EvidenceKind,
+    Status,
+    Tag,
+)
+from trackers.models.coverage import Article, Feed, FeedItem, ReviewItem, ReviewState
+from trackers.models.notifications import DeliveryState, Notification
+from trackers.models.people import AdminGrant, AlertPreference, Chat, DigestMode, Subscription, SubscriptionKind
+from trackers.models.runtime import AuditEntry, ProcessedUpdate, SweepState
+
+__all__ = [
+    "AdminGrant",
+    "AlertPreference",
+    "Article",
+    "AuditEntry",
+    "Base",
+    "Chat",
+    "Commitment",
+    "CommitmentRevision",
+    "CommitmentTag",
+    "Comparator",
+    "DeliveryState",
+    "DigestMode",
+    "Evidence",
+    "EvidenceKind",
+    "Feed",
+    "FeedItem",
+    "Notification",
+    "ProcessedUpdate",
+    "ReviewItem",
+    "ReviewState",
+    "Status",
+    "Subscription",
+    "SubscriptionKind",
+    "SweepState",
+    "Tag",
+    "UtcDateTime",
+    "enum_type",
+]
