@@ -44,7 +44,8 @@ from bot.running import running_bot, settings_for_local_api, throwaway_token
 from bot.sandbox import SandboxClient, SandboxProcess
 from bot.settings import load_settings
 from trackers.models import Chat, Commitment, Subscription, SubscriptionKind
-from trackers.notifications.alerts import AlertRules, run_alert_rules
+from trackers.notifications.alerts import run_alert_rules
+from trackers.notifications.rules import AlertRules
 from trackers.people.preferences import AlertDefaults
 from trackers.runtime.clock import local_moment
 from trackers.runtime.db import create_engine, create_sessionmaker
@@ -143,7 +144,7 @@ def _bare_insert_seconds(folder: str, rows: int) -> float:
 
 
 def _sample_alert():
-    from trackers.notifications.alerts import AlertText
+    from trackers.notifications.rules import AlertText
 
     return AlertText(kind="deadline", subject="承诺0", deadline=DEADLINE, days=30, commitment_id=1)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class Verdict(Enum):
+class Admission(Enum):
     PASS = "pass"
     DROP_AND_TELL = "drop_and_tell"  # the first update dropped in a row: the user hears why, once
     DROP = "drop"
@@ -29,7 +29,7 @@ class UserThrottle:
         self.burst, self.per_second, self.max_users = float(burst), per_second, max_users
         self._buckets: dict[int, _Bucket] = {}
 
-    def check(self, user_id: int, now: float) -> Verdict:
+    def check(self, user_id: int, now: float) -> Admission:
         """Spend one token of `user_id`'s bucket at monotonic time `now`, if there is one."""
         bucket = self._buckets.get(user_id)
         if bucket is None:
@@ -41,11 +41,11 @@ class UserThrottle:
         if bucket.tokens >= 1:
             bucket.tokens -= 1
             bucket.told = False
-            return Verdict.PASS
+            return Admission.PASS
         if bucket.told:
-            return Verdict.DROP
+            return Admission.DROP
         bucket.told = True
-        return Verdict.DROP_AND_TELL
+        return Admission.DROP_AND_TELL
 
     def _forget_idle(self, now: float) -> None:
         # A full bucket holds nothing a new one would not: forgetting it keeps memory bounded by busy users.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.cli.common import CONFIG_OPTION, settings_from
-from trackers.coverage.linking import Decision, Figure, Link, Pledge, Thresholds, best_links, from_extraction
+from trackers.coverage.linking import Decision, Link, Pledge, ReportedFigure, Thresholds, best_links, from_extraction
 from trackers.extract import Extraction, ExtractionError, extract, parse_published, places
 
 
@@ -27,7 +27,7 @@ class _Document:
     published_key: tuple
     extraction: Extraction
     pledges: list[Pledge]
-    figures: list[Figure]
+    figures: list[ReportedFigure]
 
 
 def register(subparsers) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from bot.texts import t
-from trackers.notifications.alerts import DEADLINE, DIGEST, OVERDUE, STALE, AlertText
+from trackers.notifications.rules import DEADLINE, DIGEST, OVERDUE, STALE, AlertText
 
 
 def render_alert(language: str, alert: AlertText) -> str:

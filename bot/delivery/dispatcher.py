@@ -55,17 +55,8 @@ from bot.render.split import split_html
 from bot.request import never_sent
 from bot.settings import DeliverySettings
 from trackers.models import DeliveryState
-from trackers.notifications.outbox import (
-    Claimed,
-    Outcome,
-    block_chat,
-    claim,
-    inactive_chats,
-    move_chat,
-    reap_leases,
-    record_outcomes,
-    skip_stale,
-)
+from trackers.notifications.outbox import Claimed, Outcome, claim, reap_leases, record_outcomes, skip_stale
+from trackers.people.chats import block_chat, inactive_chats, move_chat
 from trackers.runtime.sweep_state import record_run
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,8 @@ from bot.request import make_request
 from bot.settings import Settings
 from bot.sweeps import repeat
 from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
-from trackers.notifications.alerts import AlertRules, SweepReport, run_alert_rules
+from trackers.notifications.alerts import SweepReport, run_alert_rules
+from trackers.notifications.rules import AlertRules
 from trackers.runtime.clock import utcnow
 from trackers.runtime.leadership import Leadership
 from trackers.runtime.sweep_state import record_error

@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.context import Context
 from bot.handlers.common import language_for
 from bot.texts import t
-from bot.throttle import Verdict
+from bot.throttle import Admission
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,11 @@ async def throttle_user(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
-    verdict = context.bot_data.throttle.check(user.id, time.monotonic())
-    if verdict is Verdict.PASS:
+    admission = context.bot_data.throttle.check(user.id, time.monotonic())
+    if admission is Admission.PASS:
         return
     log.info("update %s from user %s dropped: too many updates", update.update_id, user.id)
-    if verdict is Verdict.DROP_AND_TELL:
+    if admission is Admission.DROP_AND_TELL:
         text = t(language_for(None, update, context), "too_fast")
         try:
             if update.callback_query:

@@ -16,7 +16,7 @@ from bot.render.format import (
 )
 from bot.texts import t
 from trackers.commitments.catalog import Card, days_left
-from trackers.commitments.progress import Assessment, GrowthSource, Reason, Target, progress_target
+from trackers.commitments.progress import Assessment, Goal, GrowthSource, Reason, progress_goal
 from trackers.models import Commitment, Evidence
 
 SUBJECT_IN_LIST = 24
@@ -42,7 +42,7 @@ def button_label(commitment: Commitment) -> str:
     return f"#{commitment.id} {shorten(commitment.subject, 20)}"
 
 
-def assessment_lines(language: str, goal: Target, assessment: Assessment) -> list[str]:
+def assessment_lines(language: str, goal: Goal, assessment: Assessment) -> list[str]:
     """The arithmetic in one line, then the suggested mark: the card's and the "new coverage" message's."""
     unit = goal.unit
     latest = assessment.latest
@@ -140,7 +140,7 @@ def card_text(language: str, card: Card, now: datetime) -> str:
             lines.append(t(language, "card_latest_noshare", value=value, date=day(latest.as_of)))
     else:
         lines.append(t(language, "card_no_progress"))
-    goal = progress_target(c)
+    goal = progress_goal(c)
     if assessment is not None and goal is not None:
         lines.extend(assessment_lines(language, goal, assessment))
     if c.quote:

@@ -23,7 +23,8 @@ from trackers.models import (
     Notification,
     Status,
 )
-from trackers.notifications.alerts import AlertRules, run_alert_rules
+from trackers.notifications.alerts import run_alert_rules
+from trackers.notifications.rules import AlertRules
 from trackers.people.follows import follow
 from trackers.people.preferences import (
     AlertDefaults,

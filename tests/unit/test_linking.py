@@ -6,20 +6,18 @@ from datetime import date
 
 import pytest
 
+from trackers.coverage.goalposts import ShiftKind, restatement
 from trackers.coverage.linking import (
     Decision,
-    Figure,
     Measure,
     Pledge,
-    ShiftKind,
+    ReportedFigure,
     Thresholds,
     best_links,
     from_extraction,
-    normalise_subject,
-    restatement,
     score,
-    subject_similarity,
 )
+from trackers.coverage.subjects import normalise_subject, subject_similarity
 from trackers.extract import extract, places
 from trackers.models import Status
 
@@ -76,8 +74,8 @@ def figure(
     growth=28.0,
     place=JINAN,
     quote=None,
-) -> Figure:
-    return Figure(
+) -> ReportedFigure:
+    return ReportedFigure(
         ref="f",
         subject=subject,
         quote=quote or f"{subject}{value}{unit}",

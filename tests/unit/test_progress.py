@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from trackers.commitments.progress import (
+    Goal,
     GrowthSource,
     Point,
     Reason,
-    Target,
     assess,
     compound_growth,
     in_target_unit,
@@ -19,7 +19,7 @@ from trackers.commitments.progress import (
 )
 from trackers.models import Comparator, Status
 
-IC_TARGET = Target(500, date(2025, 12, 31), Comparator.GT)
+IC_TARGET = Goal(500, date(2025, 12, 31), Comparator.GT)
 
 
 def test_the_jinan_ic_target_needs_about_61_percent_a_year_and_36_percent_reaches_about_302():
@@ -73,27 +73,27 @@ def test_a_target_already_reached_before_the_deadline_is_on_track():
 
 
 def test_a_figure_at_the_deadline_is_the_result():
-    met = assess(Target(1200, date(2024, 12, 31), Comparator.GE), [Point(date(2024, 12, 31), 1256)])
+    met = assess(Goal(1200, date(2024, 12, 31), Comparator.GE), [Point(date(2024, 12, 31), 1256)])
     assert met.suggestion is Status.ACHIEVED and met.reason is Reason.FINAL_MET
-    missed = assess(Target(1200, date(2024, 12, 31), Comparator.GE), [Point(date(2024, 12, 31), 1100)])
+    missed = assess(Goal(1200, date(2024, 12, 31), Comparator.GE), [Point(date(2024, 12, 31), 1100)])
     assert missed.suggestion is Status.MISSED and missed.reason is Reason.FINAL_MISSED
 
 
 def test_an_about_target_is_met_close_below_it():
-    about_five = Target(5, date(2024, 12, 31), Comparator.APPROX, is_rate=True)
+    about_five = Goal(5, date(2024, 12, 31), Comparator.APPROX, is_rate=True)
     assert assess(about_five, [Point(date(2024, 12, 31), 4.9)]).suggestion is Status.ACHIEVED
     assert assess(about_five, [Point(date(2024, 12, 31), 4.5)]).suggestion is Status.MISSED
 
 
 def test_a_rate_target_is_compared_not_compounded():
-    growth_rate = Target(5, date(2026, 12, 31), Comparator.GE, is_rate=True)
+    growth_rate = Goal(5, date(2026, 12, 31), Comparator.GE, is_rate=True)
     result = assess(growth_rate, [Point(date(2026, 6, 30), 4.2)])
     assert result.needed_growth is None and result.projected is None
     assert result.suggestion is Status.AT_RISK and result.reason is Reason.BEHIND_PACE
 
 
 def test_a_ceiling_is_on_track_while_the_projection_stays_under_it():
-    ceiling = Target(100, date(2026, 12, 31), Comparator.LE)
+    ceiling = Goal(100, date(2026, 12, 31), Comparator.LE)
     falling = assess(ceiling, [Point(date(2024, 12, 31), 110.0, growth_percent=-8)])
     assert falling.suggestion is Status.ON_TRACK and falling.projected < 100
     rising = assess(ceiling, [Point(date(2024, 12, 31), 110.0, growth_percent=2)])
@@ -101,13 +101,13 @@ def test_a_ceiling_is_on_track_while_the_projection_stays_under_it():
 
 
 def test_without_a_deadline_there_is_no_growth_needed():
-    result = assess(Target(26, None, Comparator.EQ), [Point(date(2023, 3, 5), 10)])
+    result = assess(Goal(26, None, Comparator.EQ), [Point(date(2023, 3, 5), 10)])
     assert result.reason is Reason.NO_DEADLINE and result.needed_growth is None
 
 
 def test_comparators():
-    assert meets(500, Target(500, None, Comparator.GE)) and not meets(500, Target(500, None, Comparator.GT))
-    assert meets(99, Target(100, None, Comparator.LT)) and not meets(101, Target(100, None, Comparator.LE))
+    assert meets(500, Goal(500, None, Comparator.GE)) and not meets(500, Goal(500, None, Comparator.GT))
+    assert meets(99, Goal(100, None, Comparator.LT)) and not meets(101, Goal(100, None, Comparator.LE))
 
 
 def test_compound_growth_is_undefined_for_zero_or_negative_values_and_no_time():

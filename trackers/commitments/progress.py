@@ -38,7 +38,7 @@ class Point:
 
 
 @dataclass(frozen=True)
-class Target:
+class Goal:
     value: float
     deadline: date | None
     comparator: Comparator | None = Comparator.GE
@@ -97,7 +97,7 @@ def project(value: float, growth: float, years: float) -> float:
     return value * (1 + growth) ** max(years, 0.0)
 
 
-def meets(value: float, target: Target) -> bool:
+def meets(value: float, target: Goal) -> bool:
     """Whether a figure satisfies the target's comparator."""
     match target.comparator:
         case Comparator.LE:
@@ -124,7 +124,7 @@ def observed_growth(points: list[Point], baseline: Point | None = None) -> float
     return compound_growth(first.value, last.value, years)
 
 
-def assess(target: Target, points: list[Point], *, baseline: Point | None = None) -> Assessment:
+def assess(target: Goal, points: list[Point], *, baseline: Point | None = None) -> Assessment:
     """Share of target, growth needed versus growth seen, projection at the deadline, and a suggested mark."""
     if not points:
         return Assessment(None, None, None, None, None, None, None, Reason.NO_PROGRESS)
@@ -206,11 +206,11 @@ def in_target_unit(
 FIGURE_KINDS = (EvidenceKind.PROGRESS, EvidenceKind.OFFICIAL_CLAIM)
 
 
-def progress_target(commitment: Commitment) -> Target | None:
+def progress_goal(commitment: Commitment) -> Goal | None:
     """The commitment's target as the arithmetic takes it; None when it has no figure to reach."""
     if commitment.value is None:
         return None
-    return Target(
+    return Goal(
         value=commitment.value,
         deadline=commitment.deadline,
         comparator=commitment.comparator,
@@ -246,7 +246,7 @@ def progress_points(commitment: Commitment, evidence: Iterable[Evidence]) -> tup
 
 def assessment_for(commitment: Commitment, points: list[Point]) -> Assessment | None:
     """`assess` for a commitment: its target, its baseline when it has one, and `points` from `progress_points`."""
-    target = progress_target(commitment)
+    target = progress_goal(commitment)
     if target is None:
         return None
     baseline = None

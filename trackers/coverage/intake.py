@@ -21,7 +21,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.coverage.linking import Decision, Figure, Link, Thresholds, from_extraction, links_for, restatement
+from trackers.coverage.goalposts import restatement
+from trackers.coverage.linking import Decision, Link, ReportedFigure, Thresholds, from_extraction, links_for
 from trackers.coverage.review import COMMITMENT, FACT, queue_extraction
 from trackers.coverage.tracked import open_pledges
 from trackers.extract import Extraction, places
@@ -39,7 +40,7 @@ class Intake:
     links: list[Link] = field(default_factory=list)
 
 
-def _figure_data(figure: Figure, link: Link) -> dict:
+def _figure_data(figure: ReportedFigure, link: Link) -> dict:
     return {
         "subject": figure.subject,
         "quote": figure.quote,

@@ -19,8 +19,6 @@ level is implausibly far from the target. Above `confident` the link is recorded
 the target is a suggested verdict (achieved / missed), respecting the comparator (以上, 以内, 左右 within a
 tolerance); an earlier figure is progress only.
 
-A later article restating a tracked target with another value or a later deadline is a possible goalpost shift.
-
 Pure functions: no database, no clock.
 """
 
@@ -32,9 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from trackers.commitments.progress import APPROX_TOLERANCE, Target, meets
-from trackers.extract import indicators, places
-from trackers.extract.text import dice
+from trackers.commitments.progress import APPROX_TOLERANCE, Goal, meets
+from trackers.coverage.subjects import subject_similarity
+from trackers.extract import places
 from trackers.models import Comparator, Status
 
 
@@ -77,7 +75,7 @@ class Pledge:
 
 
 @dataclass(frozen=True)
-class Figure:
+class ReportedFigure:
     """A reported fact, as extraction found it, with its place and its article's date."""
 
     ref: object
@@ -105,7 +103,7 @@ class Verdict:
 @dataclass(frozen=True)
 class Link:
     pledge: Pledge
-    figure: Figure
+    figure: ReportedFigure
     score: float
     subject_score: float
     place: str  # places.relation(): same | unknown
@@ -120,70 +118,6 @@ class Link:
         if self.score >= thresholds.review:
             return Decision.REVIEW
         return Decision.NONE
-
-
-class ShiftKind(enum.StrEnum):
-    LOWER = "lower"  # less ambitious: a lower level, or a higher ceiling
-    HIGHER = "higher"
-    LATER = "later"  # the deadline moved out
-    EARLIER = "earlier"
-
-
-@dataclass(frozen=True)
-class Shift:
-    """A later article states a tracked target differently: for an admin to look at, never applied by itself."""
-
-    old: Pledge
-    new: Pledge
-    kinds: tuple[ShiftKind, ...]
-    subject_score: float
-
-
-# -- subjects ---------------------------------------------------------------------------------------------------
-
-# Words that qualify a figure without changing what it measures.
-_MODIFIERS = re.compile(
-    r"[（(][^）)]*[）)]|累计|全年|年末|年底|年初|平均|年均|同比|首次|实现|达到|预计|初步|主要|相关|全部|总体|整体|的"
-)
-# Metric words at the end of a subject: 集成电路产业链群规模 and 集成电路相关企业收入 measure the same industry.
-_METRIC_SUFFIX = re.compile(
-    r"(?:规模|总量|总额|收入|营业收入|营收|增加值|增长率|增长|增速|增幅|涨幅|上涨|上升|下降|降低|减少|"
-    r"数量|总数|人数|个数|数|水平|指标|目标|情况)+$"
-)
-_REPEAT = re.compile(r"(..+?)\1+")
-# Subjects that differ in a narrowing word (rural income, residents' income) are scored down this much.
-_QUALIFIER_FACTOR = 0.6
-
-
-def normalise_subject(subject: str) -> str:
-    """The part of a subject that names what is measured: no places, no metric words, synonyms folded."""
-    text = "".join((subject or "").split())
-    text = _MODIFIERS.sub("", text)
-    for word in places.place_words():
-        text = text.replace(word, "")
-    # The names of one indicator (地方一般公共预算收入, 财政收入; 国有建设用地, 建设用地) are one name here: the table
-    # is data, in trackers/extract/indicators.toml.
-    text = indicators.family_key(indicators.canonical(text))
-    previous = None
-    while previous != text:
-        previous, text = text, _METRIC_SUFFIX.sub("", text)
-    text = _REPEAT.sub(r"\1", text)  # 产业产业 → 产业
-    return text
-
-
-def subject_similarity(a: str, b: str) -> float:
-    """Dice over the normalised subjects; one wholly inside the other (新增就业 in 城镇新增就业) counts nearly as much
-    as the share of the longer it covers. The raw subjects' Dice is a floor, for subjects normalising to nothing."""
-    x, y = normalise_subject(a), normalise_subject(b)
-    score = dice(x, y)
-    short, long_ = sorted((x, y), key=len)
-    if len(short) >= 3 and short in long_:
-        score = max(score, 0.5 + 0.5 * len(short) / len(long_))
-    if not x or not y:
-        score = max(score, 0.8 * dice("".join(a.split()), "".join(b.split())))
-    if indicators.qualifiers_in(x) != indicators.qualifiers_in(y):
-        score *= _QUALIFIER_FACTOR
-    return score
 
 
 # -- measures ---------------------------------------------------------------------------------------------------
@@ -208,7 +142,7 @@ def pledge_measure(pledge: Pledge) -> Measure:
     return Measure.LEVEL
 
 
-def figure_views(figure: Figure) -> list[tuple[Measure, float, str | None]]:
+def figure_views(figure: ReportedFigure) -> list[tuple[Measure, float, str | None]]:
     """The ways a figure can be read: (measure, value, normalized unit). A level that carries its growth
     (达到114万亿元,增长8.1%) is also a growth figure, unless that growth is against a named base year."""
     views: list[tuple[Measure, float, str | None]] = []
@@ -242,7 +176,7 @@ def target_met(reported: float, target: float, comparator: str | None, subject: 
     if comparator == Comparator.APPROX and lower_is_better(subject):
         return reported <= target * (1 + APPROX_TOLERANCE) if target >= 0 else reported <= target
     kind = Comparator(comparator) if comparator in set(Comparator) else Comparator.GE
-    return meets(reported, Target(value=target, deadline=None, comparator=kind))
+    return meets(reported, Goal(value=target, deadline=None, comparator=kind))
 
 
 def verdict_for(pledge: Pledge, reported: float) -> Verdict:
@@ -267,7 +201,7 @@ _PLAUSIBLE_RATIO = 10.0
 _IMPLAUSIBLE_FACTOR = 0.6
 
 
-def _in_time(figure: Figure, pledge: Pledge) -> tuple[bool, bool]:
+def _in_time(figure: ReportedFigure, pledge: Pledge) -> tuple[bool, bool]:
     """(within the commitment's time, closes its period)."""
     as_of = figure.as_of or figure.published
     if as_of is None:
@@ -280,7 +214,7 @@ def _in_time(figure: Figure, pledge: Pledge) -> tuple[bool, bool]:
     return True, pledge.deadline is not None and as_of >= pledge.deadline
 
 
-def score(figure: Figure, pledge: Pledge) -> Link | None:
+def score(figure: ReportedFigure, pledge: Pledge) -> Link | None:
     """The link between a figure and a commitment, or None when they cannot be related at all."""
     if pledge.value is None and pledge.value_normalized is None:
         return None  # a qualitative pledge (建成…) has no figure to measure against
@@ -329,14 +263,14 @@ def _in_target_unit(reported: float, pledge: Pledge, measure: Measure) -> float:
     return reported
 
 
-def links_for(figure: Figure, pledges: Iterable[Pledge], thresholds: Thresholds) -> list[Link]:
+def links_for(figure: ReportedFigure, pledges: Iterable[Pledge], thresholds: Thresholds) -> list[Link]:
     """The figure's links at or above the review threshold, best first."""
     found = [link for pledge in pledges if (link := score(figure, pledge)) and link.score >= thresholds.review]
     found.sort(key=lambda link: link.score, reverse=True)
     return found
 
 
-def best_links(figures: Iterable[Figure], pledges: list[Pledge], thresholds: Thresholds) -> list[Link]:
+def best_links(figures: Iterable[ReportedFigure], pledges: list[Pledge], thresholds: Thresholds) -> list[Link]:
     """For each figure, its best link, and others equally good (a figure may report on two commitments that
     measure the same thing, say an annual target and a plan's)."""
     out: list[Link] = []
@@ -346,44 +280,6 @@ def best_links(figures: Iterable[Figure], pledges: list[Pledge], thresholds: Thr
             top = found[0].score
             out.extend(link for link in found if link.score >= top - 1e-9)
     return out
-
-
-# -- goalposts --------------------------------------------------------------------------------------------------
-
-_SAME_VALUE = 0.005
-
-
-def restatement(new: Pledge, old: Pledge, thresholds: Thresholds | None = None) -> Shift | None:
-    """A shift when `new` restates `old` (same place, measure and subject, while `old` still runs) with another
-    value or a later deadline. A new period's target (2023's growth target after 2022's) is not a shift."""
-    thresholds = thresholds or Thresholds()
-    if new.value is None or old.value is None:
-        return None
-    if places.relation(new.place, old.place) not in ("same", "unknown"):
-        return None
-    if pledge_measure(new) is not pledge_measure(old) or new.unit_normalized != old.unit_normalized:
-        return None
-    if old.deadline is not None:
-        starts = new.period_start or new.announced
-        if starts is not None and starts > old.deadline:
-            return None
-    similarity = subject_similarity(new.subject, old.subject)
-    if similarity < thresholds.confident:
-        return None
-    kinds: list[ShiftKind] = []
-    a = float(old.value_normalized if old.value_normalized is not None else old.value)
-    b = float(new.value_normalized if new.value_normalized is not None else new.value)
-    if abs(a - b) > _SAME_VALUE * max(abs(a), abs(b)):
-        ceiling = old.comparator in (Comparator.LE, Comparator.LT) or (
-            old.comparator == Comparator.APPROX and lower_is_better(old.subject)
-        )
-        less_ambitious = b > a if ceiling else b < a
-        kinds.append(ShiftKind.LOWER if less_ambitious else ShiftKind.HIGHER)
-    if old.deadline and new.deadline and new.deadline != old.deadline:
-        kinds.append(ShiftKind.LATER if new.deadline > old.deadline else ShiftKind.EARLIER)
-    if not kinds:
-        return None
-    return Shift(old=old, new=new, kinds=tuple(kinds), subject_score=round(similarity, 4))
 
 
 # -- from extraction ----------------------------------------------------------------------------------------------
@@ -409,7 +305,7 @@ def _place_of(item, extraction, document_place: places.Place | None) -> places.P
 
 def from_extraction(
     extraction, *, document_place: places.Place | None, published: date | None, ref: object = None
-) -> tuple[list[Pledge], list[Figure]]:
+) -> tuple[list[Pledge], list[ReportedFigure]]:
     """The commitments and facts of one extracted article, ready for linking; refs are (ref, "c"|"f", index)."""
     pledges = [
         Pledge(
@@ -429,7 +325,7 @@ def from_extraction(
         for i, c in enumerate(extraction.commitments)
     ]
     figures = [
-        Figure(
+        ReportedFigure(
             ref=(ref, "f", i),
             subject=f.subject,
             quote=f.quote,

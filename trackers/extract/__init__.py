@@ -10,13 +10,13 @@ Pure functions only: no I/O, no clock; the publication date is passed in.
 from trackers.extract.dates import Published, parse_admin_date, parse_published
 from trackers.extract.engine import extract
 from trackers.extract.errors import ExtractionError
-from trackers.extract.models import Commitment, Extraction, Fact
+from trackers.extract.models import ExtractedCommitment, ExtractedFact, Extraction
 
 __all__ = [
-    "Commitment",
+    "ExtractedCommitment",
+    "ExtractedFact",
     "Extraction",
     "ExtractionError",
-    "Fact",
     "Published",
     "extract",
     "parse_admin_date",

@@ -36,7 +36,7 @@ from trackers.extract.frames import (
 )
 from trackers.extract.items import ItemMaker
 from trackers.extract.models import Extraction, Section
-from trackers.extract.numbers import Figure, find_figures
+from trackers.extract.numbers import Quantity, find_figures
 from trackers.extract.text import Segments, Span, clauses, fold, prepare, segment
 
 # A clause this short that holds the time (2022年, / 到2025年,) joins the quote of the figure after it.
@@ -77,7 +77,7 @@ class _Sentence:
 
 
 class _Walk:
-    def __init__(self, text: str, view: str, pub: Published, segs: Segments, figures: list[Figure],
+    def __init__(self, text: str, view: str, pub: Published, segs: Segments, figures: list[Quantity],
                  times: list[TimeMatch]):
         self.text, self.view, self.pub, self.segs = text, view, pub, segs
         self.figures, self.times = figures, times
@@ -100,7 +100,7 @@ class _Walk:
 
     # -- helpers ---------------------------------------------------------------------------------------------
 
-    def _figures_in(self, start: int, end: int) -> list[Figure]:
+    def _figures_in(self, start: int, end: int) -> list[Quantity]:
         i = bisect_left(self.fig_starts, start)
         j = bisect_left(self.fig_starts, end, i)
         return self.figures[i:j]
@@ -255,7 +255,7 @@ class _Walk:
         opened: When | None = None  # a time that opens this sentence carries to the next ones
         # Each clause's figures and times, in the order they stand.
         n = len(sent_clauses)
-        figs_of: list[list[Figure]] = [[] for _ in range(n)]
+        figs_of: list[list[Quantity]] = [[] for _ in range(n)]
         times_of: list[list[TimeMatch]] = [[] for _ in range(n)]
         starts = [c.start for c in sent_clauses]
         for f in sent_figs:
@@ -296,7 +296,7 @@ class _Walk:
                 self.outline.lead(announced)
         return opened if opened is not None else carried
 
-    def _time(self, tm: TimeMatch, clause: Span, figs: list[Figure], state: _Sentence) -> When | None:
+    def _time(self, tm: TimeMatch, clause: Span, figs: list[Quantity], state: _Sentence) -> When | None:
         if tm.role == "base":
             return None
         w = self._resolve(tm, self._context_year(state.when))

@@ -23,8 +23,8 @@ from trackers.extract.comparators import comparator_in
 from trackers.extract.dates import Published, When
 from trackers.extract.frames import Frame, Mood
 from trackers.extract.indicators import canonical, split_members
-from trackers.extract.models import Commitment, Extraction, Fact
-from trackers.extract.numbers import Figure
+from trackers.extract.models import ExtractedCommitment, ExtractedFact, Extraction
+from trackers.extract.numbers import Quantity
 from trackers.extract.parent import plan_in, points_back
 from trackers.extract.subject import (
     clean_left,
@@ -84,8 +84,8 @@ class ItemMaker:
     def __init__(self, text: str, view: str, pub: Published, section: Callable[[], int], times: list):
         self.text, self.view, self.pub, self._section = text, view, pub, section
         self._times, self._time_starts = times, [t.start for t in times]
-        self.commitments: list[Commitment] = []
-        self.facts: list[Fact] = []
+        self.commitments: list[ExtractedCommitment] = []
+        self.facts: list[ExtractedFact] = []
         self._sentence = -1
         self._items: list[_Item] = []
         self._topics: dict[int, str] = {}
@@ -99,8 +99,8 @@ class ItemMaker:
 
     # -- one figure -----------------------------------------------------------------------------------------
 
-    def figure(self, fig: Figure, sent: Span, clause: Span, k: int, sent_clauses: list[Span], state,
-               frame: Frame | None, clause_figs: list[Figure]) -> None:
+    def figure(self, fig: Quantity, sent: Span, clause: Span, k: int, sent_clauses: list[Span], state,
+               frame: Frame | None, clause_figs: list[Quantity]) -> None:
         view, pub = self.view, self.pub
         if sent.start != self._sentence:
             self._sentence, self._items, self._topics = sent.start, [], {}
@@ -180,7 +180,7 @@ class ItemMaker:
             deadline, period_start = self._deadline(when, frame)
             if decline and subject.endswith("增长率"):
                 subject = subject[: -len("增长率")] + "降幅"
-            self.commitments.append(Commitment(
+            self.commitments.append(ExtractedCommitment(
                 quote=quote, subject=subject, comparator=comparator, value=fig.value, unit=fig.unit,
                 value_normalized=fig.value_normalized, unit_normalized=fig.unit_normalized, deadline=deadline,
                 period_start=period_start, value_max=fig.value_max,
@@ -202,7 +202,7 @@ class ItemMaker:
         value, value_normalized = fig.value, fig.value_normalized
         if decline:
             value, value_normalized = -value, -value_normalized
-        self.facts.append(Fact(
+        self.facts.append(ExtractedFact(
             quote=quote, subject=subject, value=value, unit=fig.unit, value_normalized=value_normalized,
             unit_normalized=fig.unit_normalized, as_of=as_of, growth_percent=value if growth else None,
             comparator=_reported_comparator(view, fig), value_max=fig.value_max, parent_quote=parent_quote,
@@ -234,7 +234,7 @@ class ItemMaker:
         out.append(self.view[at:end])
         return "".join(out)
 
-    def _growths_of_levels(self, fig: Figure, clause: Span, clause_figs: list[Figure], cleaned: str) -> bool:
+    def _growths_of_levels(self, fig: Quantity, clause: Span, clause_figs: list[Quantity], cleaned: str) -> bool:
         """分别增长8.3%、7.9% after two levels: each level's growth, in order."""
         p = self.view.find("分别", clause.start, fig.start)
         if p < 0 or fig.unit_normalized != "percent" or not is_growth_only(cleaned):
@@ -256,7 +256,7 @@ class ItemMaker:
             last.quote = self.text[last.start : end]
         return True
 
-    def _from_position(self, clause: Span, fig: Figure) -> int | None:
+    def _from_position(self, clause: Span, fig: Quantity) -> int | None:
         """Where 从 stands when the figure is a starting point (从A提高到B), else None."""
         view = self.view
         found = None
@@ -281,7 +281,7 @@ class ItemMaker:
             self._topics[key] = found
         return self._topics[key]
 
-    def _respective_subject(self, fig: Figure, clause: Span, clause_figs: list[Figure], subject: str, growth: bool,
+    def _respective_subject(self, fig: Quantity, clause: Span, clause_figs: list[Quantity], subject: str, growth: bool,
                             decline: bool) -> tuple[str, bool, bool]:
         """城乡居民人均可支配收入分别增长4.4%、5.6%: each value gets its member's name, and the first one's verb
         (分别下降3.6%和1.3%: both fell)."""
@@ -375,7 +375,7 @@ class ItemMaker:
             return
         deadline, period_start = self._deadline(when, frame)
         qs, qe = trim(self.view, clause.start, clause.end)
-        self.commitments.append(Commitment(
+        self.commitments.append(ExtractedCommitment(
             quote=self.text[qs:qe], subject=qualitative_subject(body), comparator=None, value=None, unit=None,
             value_normalized=None, unit_normalized=None, deadline=deadline, period_start=period_start, start=qs,
             section=self._section(),
@@ -388,7 +388,7 @@ class ItemMaker:
         headline = self._headline_starts
         extraction.commitments = _once(extraction.commitments, "deadline", headline)
         facts = _once(extraction.facts, "as_of", headline)
-        by_value: dict[tuple, list[Commitment]] = {}
+        by_value: dict[tuple, list[ExtractedCommitment]] = {}
         for c in extraction.commitments:
             by_value.setdefault((c.value_normalized, c.unit_normalized), []).append(c)
         extraction.facts = [
@@ -422,7 +422,7 @@ class ItemMaker:
             item.place = places.label(found)
 
 
-def _reported_comparator(view: str, fig: Figure) -> str:
+def _reported_comparator(view: str, fig: Quantity) -> str:
     """A result reached (达到5.67万亿元) is that much: 达到 is a floor only in a target. 突破, 超过 and 以上 still say
     "more than", 约 and 左右 "about"."""
     if fig.comparator == ">=" and fig.value_max is None and view[fig.end - 2 : fig.end] != "以上":
@@ -456,7 +456,7 @@ def _once(items: list, date_field: str, headline: set[int]) -> list:
     return kept
 
 
-def _restates(fact: Fact, commitments: list[Commitment]) -> bool:
+def _restates(fact: ExtractedFact, commitments: list[ExtractedCommitment]) -> bool:
     """A count of the plan's projects repeated in a report of their progress is the plan, not a new result."""
     return any(
         c.value_normalized is not None

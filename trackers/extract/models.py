@@ -7,7 +7,7 @@ from typing import Any
 
 
 @dataclass(slots=True)
-class Commitment:
+class ExtractedCommitment:
     quote: str
     subject: str
     comparator: str | None
@@ -44,7 +44,7 @@ class Commitment:
 
 
 @dataclass(slots=True)
-class Fact:
+class ExtractedFact:
     quote: str
     subject: str
     value: float | int | None
@@ -113,8 +113,8 @@ class Section:
 class Extraction:
     published: str
     text: str  # the text the quotes are taken from (the input, less any HTML markup)
-    commitments: list[Commitment] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
+    commitments: list[ExtractedCommitment] = field(default_factory=list)
+    facts: list[ExtractedFact] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     place: str | None = None  # the place the document is about, when known
 

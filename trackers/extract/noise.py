@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from trackers.extract.numbers import COUNTERS, Figure
+from trackers.extract.numbers import COUNTERS, Quantity
 
 _OPEN_QUOTES = "“\"‘「『"
 _NAME_MAX = 6  # a quoted name around a figure is short: “千项万亿”, “3个100”
@@ -47,14 +47,14 @@ _PREDICATE = re.compile(
 _NOUN_THEN_DE = re.compile(r"[^\d,;:、。到至为从提增降达]{0,12}的")
 
 
-def in_quotes(view: str, fig: Figure) -> bool:
+def in_quotes(view: str, fig: Quantity) -> bool:
     """稳增长“21条”, “3个100”, “八站两场”: a figure inside a short quoted name is part of the name."""
     if not _OPENED_BEFORE.search(view, max(0, fig.cmp_start - _NAME_MAX), fig.cmp_start):
         return False
     return bool(_CLOSED_AFTER.match(view, fig.end))
 
 
-def describes_document(view: str, fig: Figure, clause_end: int) -> bool:
+def describes_document(view: str, fig: Quantity, clause_end: int) -> bool:
     """8个方面的主要目标, 重点做好以下10个方面工作, 设置了29项主要指标, 具体部署了13项任务举措."""
     if fig.unit_normalized not in ("count", "person"):
         return False
@@ -66,21 +66,21 @@ def describes_document(view: str, fig: Figure, clause_end: int) -> bool:
     return False
 
 
-def is_gap(view: str, fig: Figure, left_start: int) -> bool:
+def is_gap(view: str, fig: Quantity, left_start: int) -> bool:
     """A difference in percentage points against another entity or a schedule (not the figure's own level)."""
     if fig.unit_normalized != "pp":
         return False
     return bool(_GAP.search(view, left_start, fig.cmp_start))
 
 
-def target_named_after_the_fact(view: str, fig: Figure, left_start: int, clause_end: int) -> bool:
+def target_named_after_the_fact(view: str, fig: Quantity, left_start: int, clause_end: int) -> bool:
     """超额完成国家下达的110万人年度任务: the figure is the target that was met, not a new result or target."""
     if not _TARGET_AFTER.match(view, fig.end, min(clause_end, fig.end + 8)):
         return False
     return bool(_DONE_BEFORE.search(view, left_start, fig.cmp_start))
 
 
-def describes_another_subject(view: str, fig: Figure, clause_end: int, next_figure: Figure | None) -> bool:
+def describes_another_subject(view: str, fig: Quantity, clause_end: int, next_figure: Quantity | None) -> bool:
     """纳入国家102项重大工程的285个计划新开工项目, 惠及3400万人的引大济岷工程启动建设.
 
     A figure followed by 的 and a noun that is itself counted, or that is the subject of its own predicate, only
@@ -98,7 +98,7 @@ def describes_another_subject(view: str, fig: Figure, clause_end: int, next_figu
     return m is not None and 2 <= m.start() <= 14 and fig.unit not in COUNTERS.split()
 
 
-def not_an_item(view: str, fig: Figure, left_start: int, clause_end: int, next_figure: Figure | None) -> bool:
+def not_an_item(view: str, fig: Quantity, left_start: int, clause_end: int, next_figure: Quantity | None) -> bool:
     """Any of the rules above."""
     return (in_quotes(view, fig) or describes_document(view, fig, clause_end) or is_gap(view, fig, left_start)
             or target_named_after_the_fact(view, fig, left_start, clause_end)

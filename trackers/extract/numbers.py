@@ -110,7 +110,7 @@ _ABSTRACT_NOUNS = re.compile(
 
 
 @dataclass(slots=True)
-class Figure:
+class Quantity:
     start: int  # first character of the number (a prefix comparator lies before it)
     end: int  # after the unit and any 以上/左右 suffix
     cmp_start: int  # where a prefix comparator (超过, 约 …) starts, else == start
@@ -124,9 +124,9 @@ class Figure:
     chinese_numeral: bool
 
 
-def find_figures(view: str) -> list[Figure]:
+def find_figures(view: str) -> list[Quantity]:
     """Every figure in the folded view, in order."""
-    out: list[Figure] = []
+    out: list[Quantity] = []
     for m in FIGURE_RE.finditer(view):
         fig = _figure(view, m)
         if fig is not None:
@@ -148,14 +148,14 @@ def find_figures(view: str) -> list[Figure]:
     return out
 
 
-def _ranges(view: str, figures: list[Figure]) -> list[Figure]:
+def _ranges(view: str, figures: list[Quantity]) -> list[Quantity]:
     """5%—5.5%, 4.5%-5%: a range written with the unit at both ends is one figure (>= the low end)."""
-    out: list[Figure] = []
+    out: list[Quantity] = []
     for fig in figures:
         prev = out[-1] if out else None
         if (prev is not None and prev.value_max is None and fig.start == prev.end + 1 and view[prev.end] in "—~-至到"
                 and prev.unit == fig.unit and fig.value > prev.value and prev.comparator is None):
-            out[-1] = Figure(
+            out[-1] = Quantity(
                 start=prev.start, end=fig.end, cmp_start=prev.cmp_start, value=prev.value, value_max=fig.value,
                 unit=prev.unit, unit_normalized=prev.unit_normalized, value_normalized=prev.value_normalized,
                 comparator=">=", approx_more=False, chinese_numeral=prev.chinese_numeral,
@@ -176,7 +176,7 @@ _STEP_VERB = re.compile(r"(?:跨越|突破|迈上|跃上|站上|越过|登上)(?
 _MONEY_WORDS = re.compile(r"生产总值|收入|投资|规模|产值|总额|营收|消费|贸易|销售|GDP|经济总量|资金|贷款|存款|税")
 
 
-def _milestones(view: str, m: re.Match) -> Figure | None:
+def _milestones(view: str, m: re.Match) -> Quantity | None:
     values = [(float(num.replace(",", "")) * MAGNITUDES[mag], mag) for num, mag in _NUM_MAG.findall(m.group())]
     if len(values) < 2 or any(b[0] <= a[0] for a, b in pairwise(values)):
         return None  # milestones rise: anything else is a list of separate figures
@@ -188,7 +188,7 @@ def _milestones(view: str, m: re.Match) -> Figure | None:
     money = bool(_MONEY_WORDS.search(left)) or m.group().endswith("元")
     pre = _STEP_VERB.search(left)
     last = _NUM_MAG.findall(m.group())[-1][0]
-    return Figure(
+    return Quantity(
         start=m.start(), end=end, cmp_start=m.start() - len(pre.group()) if pre else m.start(),
         value=_tidy(float(last.replace(",", ""))), value_max=None, unit=mag + ("元" if money else ""),
         unit_normalized="CNY" if money else "count", value_normalized=_tidy(top),
@@ -199,7 +199,7 @@ def _milestones(view: str, m: re.Match) -> Figure | None:
 _FIGURE_TAIL = re.compile(rf"(?:多|余)?(?:{_UNIT_ALT})")
 
 
-def _figure(view: str, m: re.Match) -> Figure | None:
+def _figure(view: str, m: re.Match) -> Quantity | None:
     # One call for every group: this runs for each number with a unit in the text.
     num, more1, mag1, dash, num2, more2, mag, more, unit, suffix = m.group(
         "num", "more1", "mag1", "dash", "num2", "more2", "mag", "more", "unit", "suffix"
@@ -262,7 +262,7 @@ def _figure(view: str, m: re.Match) -> Figure | None:
         comparator = ">"
     if value_max is not None and comparator is None:
         comparator = ">="
-    return Figure(
+    return Quantity(
         start=start,
         end=end,
         cmp_start=cmp_start,

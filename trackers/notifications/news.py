@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trackers.commitments.progress import (
     FIGURE_KINDS,
     Assessment,
-    Target,
+    Goal,
     assessment_for,
+    progress_goal,
     progress_points,
-    progress_target,
 )
 from trackers.models import Article, Commitment, DeliveryState, DigestMode, Evidence, EvidenceKind
 from trackers.notifications.outbox import Owed, owe
@@ -57,7 +57,7 @@ class CoverageNews:
 
     commitment_id: int
     subject: str
-    target: Target | None  # None: the commitment has no figure to reach
+    target: Goal | None  # None: the commitment has no figure to reach
     deadline: date | None
     points: tuple[NewPoint, ...]  # as reported, each in its own unit
     assessment: Assessment | None  # None: no figure comparable with the target yet
@@ -133,7 +133,7 @@ async def _tell(
     news = CoverageNews(
         commitment_id=commitment.id,
         subject=commitment.subject,
-        target=progress_target(commitment),
+        target=progress_goal(commitment),
         deadline=commitment.deadline,
         points=tuple(
             NewPoint(e.quote or "", e.value, e.unit, e.as_of, e.growth_percent, e.source_url, titles.get(e.article_id))

@@ -1,12 +1,15 @@
-"""Chats the bot talks to, what each has chosen (language, time zone), and the language each reads."""
+"""Chats the bot talks to, what each has chosen (language, time zone), and the language each reads; a chat that
+blocked the bot, and a group that became a supergroup (its follows, preferences and waiting messages move)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.models import Chat
+from trackers.models import AlertPreference, Chat, DeliveryState, Notification, Subscription
 
 
 def reading_language(chosen: str | None, telegram: str | None, default: str) -> str:
@@ -55,3 +58,104 @@ async def get_or_create_chat(
 async def set_language(session: AsyncSession, chat: Chat, language: str, *, now: datetime) -> None:
     chat.language = language
     chat.updated_at = now
+
+
+# -- blocked and moved chats ------------------------------------------------------------------------------------
+
+
+async def inactive_chats(session: AsyncSession, chat_ids: Iterable[int]) -> set[int]:
+    ids = list(set(chat_ids))
+    if not ids:
+        return set()
+    statement = select(Chat.id).where(Chat.id.in_(ids), Chat.active.is_(False))
+    return set((await session.execute(statement)).scalars())
+
+
+async def block_chat(session: AsyncSession, chat_id: int, reason: str, *, now: datetime) -> int:
+    """The chat blocked the bot or is gone (403): mark it inactive and record its waiting rows as blocked."""
+    chat = await session.get(Chat, chat_id)
+    if chat is not None:
+        chat.active, chat.inactive_reason, chat.updated_at = False, reason[:200], now
+    result = await session.execute(
+        update(Notification)
+        .where(
+            Notification.chat_id == chat_id,
+            Notification.state.in_([DeliveryState.PENDING, DeliveryState.HELD]),
+        )
+        .values(state=DeliveryState.BLOCKED, finished_at=now, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+async def move_chat(session: AsyncSession, old_id: int, new_id: int, *, now: datetime) -> None:
+    """A group became a supergroup with a new id: follows, preferences and waiting rows move with it."""
+    old = await session.get(Chat, old_id)
+    new = await session.get(Chat, new_id)
+    if new is None:
+        new = Chat(
+            id=new_id,
+            type="supergroup",
+            title=old.title if old else None,
+            language=old.language if old else None,
+            telegram_language=old.telegram_language if old else None,
+            timezone=old.timezone if old else None,
+            active=True,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(new)
+        await session.flush()
+    if old is not None:
+        old.active, old.inactive_reason, old.updated_at = False, f"migrated to {new_id}", now
+        await _move_follows(session, old_id, new_id, now)
+        preference = await session.get(AlertPreference, old_id)
+        if preference is not None and await session.get(AlertPreference, new_id) is None:
+            session.add(
+                AlertPreference(
+                    chat_id=new_id,
+                    lead_days=preference.lead_days,
+                    prompts=preference.prompts,
+                    quiet_start=preference.quiet_start,
+                    quiet_end=preference.quiet_end,
+                    digest=preference.digest,
+                    updated_at=now,
+                )
+            )
+    waiting = (
+        await session.execute(
+            select(Notification).where(
+                Notification.chat_id == old_id,
+                Notification.state.in_([DeliveryState.PENDING, DeliveryState.HELD, DeliveryState.SENDING]),
+            )
+        )
+    ).scalars()
+    for row in waiting:
+        clash = await session.execute(
+            select(Notification.id).where(
+                Notification.chat_id == new_id,
+                Notification.commitment_key == row.commitment_key,
+                Notification.kind == row.kind,
+                Notification.milestone == row.milestone,
+            )
+        )
+        if clash.first() is None:
+            row.chat_id = new_id
+        else:
+            row.state, row.finished_at = DeliveryState.SKIPPED, now
+            row.last_error = f"chat migrated to {new_id}, which has this message already"
+    await session.flush()
+
+
+async def _move_follows(session: AsyncSession, old_id: int, new_id: int, now: datetime) -> None:
+    have = {
+        (kind, target)
+        for kind, target in (
+            await session.execute(select(Subscription.kind, Subscription.target).where(Subscription.chat_id == new_id))
+        ).all()
+    }
+    for subscription in (await session.execute(select(Subscription).where(Subscription.chat_id == old_id))).scalars():
+        if (subscription.kind, subscription.target) in have:
+            await session.delete(subscription)
+        else:
+            subscription.chat_id = new_id
