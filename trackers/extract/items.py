@@ -26,6 +26,7 @@ from trackers.extract.indicators import canonical, split_members
 from trackers.extract.models import ExtractedCommitment, ExtractedFact, Extraction
 from trackers.extract.numbers import Quantity
 from trackers.extract.parent import plan_in, points_back
+from trackers.extract.repeats import once, restates_a_plan
 from trackers.extract.subject import (
     clean_left,
     figure_subject,
@@ -38,7 +39,7 @@ from trackers.extract.subject import (
     qualitative_subject,
     topic_of,
 )
-from trackers.extract.text import Span, dice, trim
+from trackers.extract.text import Span, trim
 
 # How far the rules look around a figure (characters). Clauses are rarely longer; a longer one is cut.
 LEFT_WINDOW = 60
@@ -53,14 +54,11 @@ _TO_WORD = re.compile(r"(?:提高|提升|增加|增长|跃升|拓展|扩大|上�
 _TO_LEVEL = re.compile(r"(?:到|至)(?:[^,;:、]{0,10}?的)?$")
 # Flows over a period (summed or averaged): they carry the period's start.
 _FLOW = re.compile(r"累计|年均|合计|总计|五年|共计")
-_DEDUPE_DICE = 0.5
 # A clause can state an outcome only if it has a completion verb or ends like one (a quick look before the rules).
 _MAY_STATE_AN_OUTCOME = re.compile(
     r"建|成|实现|完成|形成|打造|构建|培育|跻身|迈|进入|呈现|达|取得|同步|平衡|提质|[善降低高升强化衡稳转大小少加标好跃均美全固速先长定]\W*$"
 )
 _PLACE_PREFIX = 20_000
-_REPEAT_REACH = 8
-_REPEAT_DISTANCE = 5000  # characters: a headline and its lead, a summary and its section
 
 
 @dataclass(slots=True)
@@ -386,13 +384,13 @@ class ItemMaker:
     def finish(self, extraction: Extraction, place_hint: str | None) -> None:
         """Drop repeated statements, name indicators alike, and give every item its place."""
         headline = self._headline_starts
-        extraction.commitments = _once(extraction.commitments, "deadline", headline)
-        facts = _once(extraction.facts, "as_of", headline)
+        extraction.commitments = once(extraction.commitments, "deadline", headline)
+        facts = once(extraction.facts, "as_of", headline)
         by_value: dict[tuple, list[ExtractedCommitment]] = {}
         for c in extraction.commitments:
             by_value.setdefault((c.value_normalized, c.unit_normalized), []).append(c)
         extraction.facts = [
-            f for f in facts if not _restates(f, by_value.get((f.value_normalized, f.unit_normalized), ()))
+            f for f in facts if not restates_a_plan(f, by_value.get((f.value_normalized, f.unit_normalized), ()))
         ]
         for c in extraction.commitments:
             if c.value is not None:
@@ -428,49 +426,3 @@ def _reported_comparator(view: str, fig: Quantity) -> str:
     if fig.comparator == ">=" and fig.value_max is None and view[fig.end - 2 : fig.end] != "以上":
         return "="
     return fig.comparator or "="
-
-
-def _once(items: list, date_field: str, headline: set[int]) -> list:
-    """A statement made twice (a headline and its lead) is one item: same figure, date and indicator. The body's
-    wording is kept over a headline's."""
-    kept: list = []
-    by_figure: dict[tuple, list[int]] = {}  # (value, unit, date) → indexes in kept
-    for item in items:
-        if item.value_normalized is None:
-            kept.append(item)
-            continue
-        key = (item.value_normalized, item.unit_normalized, getattr(item, date_field))
-        candidates = by_figure.setdefault(key, [])
-        # A repeat stands near what it repeats (a headline, its lead, a summary): the latest few are enough, which
-        # keeps a long document's many 增长5% from being compared with one another.
-        same = next((
-            i for i in reversed(candidates[-_REPEAT_REACH:])
-            if kept[i].start != item.start and abs(item.start - kept[i].start) <= _REPEAT_DISTANCE
-            and _same_indicator(kept[i].subject, item.subject)
-        ), None)
-        if same is None:
-            candidates.append(len(kept))
-            kept.append(item)
-        elif kept[same].start in headline and item.start not in headline:
-            kept[same] = item
-    return kept
-
-
-def _restates(fact: ExtractedFact, commitments: list[ExtractedCommitment]) -> bool:
-    """A count of the plan's projects repeated in a report of their progress is the plan, not a new result."""
-    return any(
-        c.value_normalized is not None
-        and c.value_normalized == fact.value_normalized
-        and c.unit_normalized == fact.unit_normalized
-        and c.deadline is not None
-        and (c.period_start or "") <= fact.as_of <= c.deadline
-        and _same_indicator(c.subject, fact.subject, 0.4)
-        for c in commitments
-    )
-
-
-def _same_indicator(a: str, b: str, least: float = _DEDUPE_DICE) -> bool:
-    """Two subjects for one indicator: similar, or one is the other with more words (重点项目投资 and
-    川渝共建…重点项目投资)."""
-    short, long_ = sorted((a, b), key=len)
-    return dice(a, b) >= least or (len(short) >= 4 and short in long_) or dice(short, long_[-len(short) - 2 :]) >= 0.8
