@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot import coverage
 from bot.commands import register_menu
 from bot.concurrency import PerChatUpdateProcessor
 from bot.context import CONTEXT_TYPES, BotData
@@ -29,9 +28,9 @@ from bot.handlers import (
     start,
 )
 from bot.inbox import Inbox, InboxBot, InboxQueue
+from bot.jobs import schedule_jobs
 from bot.request import make_request
 from bot.settings import Settings
-from bot.sweeps import schedule_sweeps
 from bot.throttle import UserThrottle
 from trackers.runtime.db import create_engine, create_sessionmaker
 
@@ -42,7 +41,7 @@ FEATURES += [browse, follow, journalist]
 # Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
 FEATURES += [admins, add, editing, broadcast, feeds, ingest]
 
-# Delivery: /health for admins (the sweeps are scheduled by delivery.install).
+# Delivery: /health for admins (the sweeps are scheduled in bot/jobs.py).
 FEATURES += [health]
 
 
@@ -102,9 +101,8 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     # Last in group 0, so they answer only what no feature matched (PTB runs the first match of a group).
     application.add_handlers(fallback.HANDLERS)
     application.add_error_handler(report_error)
-    schedule_sweeps(application)
     delivery.install(application)
-    coverage.install(application)
+    schedule_jobs(application)
     return application
 
 

@@ -10,6 +10,7 @@ import os
 import tomllib
 import zoneinfo
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 if TYPE_CHECKING:  # the policies are imported where built: settings load before (and without) the domain
     from trackers.coverage.fetch import FetchPolicy
     from trackers.coverage.linking import Thresholds
+    from trackers.coverage.polling import PollPolicy
+    from trackers.notifications.rules import AlertRules
     from trackers.people.preferences import AlertDefaults
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -184,6 +187,31 @@ class Settings(_Section):
     # Secrets: only from the environment (see SECRET_ENV); SecretStr keeps them out of reprs and logs.
     token: SecretStr | None = None
     webhook_secret: SecretStr | None = None
+
+    def polling(self) -> PollPolicy:
+        """How feeds are polled: fetch policies for feeds (their own size cap) and pages, and what to take in."""
+        from trackers.coverage.polling import PollPolicy
+
+        return PollPolicy(
+            feed_fetch=self.fetch.policy(max_bytes=self.feeds.max_bytes),
+            page_fetch=self.fetch.policy(),
+            max_items=self.feeds.max_items,
+            backoff_max_minutes=self.feeds.backoff_max_minutes,
+            thresholds=self.linking.thresholds(),
+            timezone=self.bot.timezone,
+        )
+
+    def alert_rules(self) -> AlertRules:
+        """The alert rules: lead days, prompts, staleness, how late is too late, and who hears as an admin."""
+        from trackers.notifications.rules import AlertRules
+
+        return AlertRules(
+            defaults=self.alert_defaults(),
+            overdue_days=self.alerts.overdue_days,
+            stale_after_days=self.alerts.stale_after_days,
+            max_lateness=timedelta(hours=self.delivery.max_lateness_hours),
+            admin_ids=self.bot.owner_ids + self.bot.admin_ids,
+        )
 
     def alert_defaults(self) -> AlertDefaults:
         """What a chat that never chose gets: the lead days, zone, hour and language of these settings."""

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
-from bot.coverage import ingest_text
 from bot.settings import Settings
 from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page, text_from_upload
 from trackers.coverage.fetch import FetchRefused, fetch
+from trackers.coverage.intake import take_in_article
 from trackers.extract import ExtractionError, parse_published
 from trackers.runtime.clock import local_date, utcnow
 from trackers.runtime.db import create_engine, create_sessionmaker
@@ -88,10 +88,16 @@ async def _ingest_all(settings: Settings, sources: list[str]) -> int:
                     article = await text_from_page(page.body, page.url)
                 else:
                     article, place = _from_file(Path(source))
-                extracted = await extract_article(article, today=local_date(utcnow(), settings.bot.timezone))
+                today = local_date(utcnow(), settings.bot.timezone)
+                extracted = await extract_article(article, today=today, place=place)
                 async with sessionmaker.begin() as session:
-                    intake = await ingest_text(
-                        session, article, extracted, settings=settings, now=utcnow(), place_hint=place
+                    intake = await take_in_article(
+                        session,
+                        article,
+                        extracted,
+                        thresholds=settings.linking.thresholds(),
+                        now=utcnow(),
+                        place_hint=place,
                     )
             except (OSError, FetchRefused, EmptyArticle, ExtractionError) as exc:
                 print(f"luoshi ingest: {source}: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -1,8 +1,8 @@
 """Wiring delivery into the Application: the two sweeps, the elected dispatcher, start-up recovery.
 
-- `install(application)` (from build_application) schedules the sweeps on the JobQueue: the dispatcher every
-  `delivery.sweep_seconds` and the alert rules every `alerts.sweep_seconds`. Jobs hold no state: every
-  reminder is a database row, and a restart loses nothing.
+- `install(application)` (from build_application) gives the process its `Delivery`; the JobQueue runs its two
+  sweeps (bot/jobs.py): the dispatcher every `delivery.sweep_seconds` and the alert rules every
+  `alerts.sweep_seconds`. Jobs hold no state: every reminder is a database row, and a restart loses nothing.
 - `open_delivery` / `close_delivery` (from post_init / post_shutdown) build and close the dispatcher's own Bot.
 - Only the process holding the delivery lock (trackers.runtime.leadership) runs the sweeps; the first run after taking
   it recovers every row a previous holder left mid-send. The alert rules catch up from their watermark.
@@ -14,40 +14,23 @@ import logging
 import os
 import secrets
 import socket
-import time
-from datetime import timedelta
 
 from telegram import Bot
 from telegram.ext import Application
 
-from bot.context import BotData, Context
+from bot.context import BotData
 from bot.delivery.alert_texts import render_alert
 from bot.delivery.dispatcher import Dispatcher, RunReport
 from bot.request import make_request
 from bot.settings import Settings
-from bot.sweeps import repeat
-from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
 from trackers.notifications.alerts import SweepReport, run_alert_rules
-from trackers.notifications.rules import AlertRules
 from trackers.runtime.clock import utcnow
 from trackers.runtime.leadership import Leadership
-from trackers.runtime.sweep_state import record_error
 
 log = logging.getLogger(__name__)
 
 # A run stops this long before the next one is due, so runs do not overlap.
 RUN_MARGIN = 0.05
-
-
-def alert_rules(settings: Settings) -> AlertRules:
-    alerts = settings.alerts
-    return AlertRules(
-        defaults=settings.alert_defaults(),
-        overdue_days=alerts.overdue_days,
-        stale_after_days=alerts.stale_after_days,
-        max_lateness=timedelta(hours=settings.delivery.max_lateness_hours),
-        admin_ids=settings.bot.owner_ids + settings.bot.admin_ids,
-    )
 
 
 class Delivery:
@@ -56,7 +39,7 @@ class Delivery:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
-        self.rules = alert_rules(settings)
+        self.rules = settings.alert_rules()
         self.leadership: Leadership | None = None
         self.dispatcher: Dispatcher | None = None
         self.bot: Bot | None = None
@@ -127,54 +110,10 @@ class Delivery:
             )
 
 
-# -- the jobs ----------------------------------------------------------------------------------------------------
-
-
-async def dispatch_sweep(context: Context) -> None:
-    """Send what the outbox holds, until just before the next run."""
-    delivery: Delivery = context.bot_data.delivery
-    next_run = context.job.next_t if context.job else None
-    interval = delivery.settings.delivery.sweep_seconds
-    budget = interval - RUN_MARGIN
-    if next_run is not None:
-        budget = max(min(next_run.timestamp() - time.time() - RUN_MARGIN, interval * 3), 0.2)
-    try:
-        if delivery.catch_up_pending:
-            # The first sweep after start-up (or after taking over): alerts that fell due while no one was
-            # sending are enqueued before anything is sent, so the JobQueue's start-up timing cannot skip them.
-            await delivery.alerts_once(context.bot_data)
-            delivery.catch_up_pending = False
-        await delivery.dispatch_once(budget)
-    except Exception as error:
-        log.exception("the dispatcher failed; it runs again shortly")
-        await _record_failure(context.bot_data, "dispatch", error, delivery.instance)
-
-
-async def alert_sweep(context: Context) -> None:
-    """Enqueue every alert that fell due since the last run (deadlines, prompts, digests)."""
-    delivery: Delivery = context.bot_data.delivery
-    try:
-        await delivery.alerts_once(context.bot_data)
-    except Exception as error:
-        log.exception("the alert rules failed; they run again at the next sweep and catch up")
-        await _record_failure(context.bot_data, ALERTS_SWEEP, error, delivery.instance)
-
-
-async def _record_failure(bot_data: BotData, name: str, error: Exception, instance: str) -> None:
-    try:
-        async with bot_data.transaction() as session:
-            await record_error(session, name, f"{type(error).__name__}: {error}", instance=instance)
-    except Exception:
-        log.warning("could not record the %s failure", name, exc_info=True)
-
-
 def install(application: Application) -> None:
-    """Schedule the delivery sweeps (called by build_application)."""
+    """The process's delivery, for the sweeps (bot/jobs.py) to run (called by build_application)."""
     bot_data: BotData = application.bot_data
-    settings = bot_data.settings
-    bot_data.delivery = Delivery(settings)
-    repeat(application, dispatch_sweep, every=settings.delivery.sweep_seconds, first=0.2, name="dispatch")
-    repeat(application, alert_sweep, every=settings.alerts.sweep_seconds, first=0.1, name="alert_rules")
+    bot_data.delivery = Delivery(bot_data.settings)
 
 
 async def open_delivery(application: Application) -> None:

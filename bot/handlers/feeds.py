@@ -20,10 +20,10 @@ from trackers.coverage.feeds import (
     UnknownFeed,
     add_feed,
     list_feeds,
+    parse_items,
     remove_feed,
 )
 from trackers.coverage.fetch import FEED_TYPES, HTML_TYPES, FetchRefused, fetch
-from trackers.coverage.polling import parse_items
 from trackers.extract import places
 from trackers.runtime.clock import utcnow
 
@@ -105,7 +105,7 @@ async def _change(session: AsyncSession, update: Update, language: str, action: 
 
 
 async def _test(update: Update, context: Context, url: str, language: str) -> None:
-    """What the next poll would ingest: the feed read as the poller reads it (trackers/coverage/polling.py), less the
+    """What the next poll would ingest: the feed read as the poller reads it (trackers/coverage/feeds.py), less the
     articles stored already."""
     limits = context.bot_data.settings.feeds
     try:

@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trackers.coverage.articles import ArticleText, Extracted, store_article
 from trackers.coverage.goalposts import restatement
 from trackers.coverage.linking import Decision, Link, ReportedFigure, Thresholds, from_extraction, links_for
 from trackers.coverage.review import COMMITMENT, FACT, queue_extraction
@@ -114,6 +115,25 @@ def _card(article: Article, kind: str, position: int, data: dict, suggested: int
         suggested_commitment_id=suggested,
         created_at=now,
     )
+
+
+async def take_in_article(
+    session: AsyncSession,
+    article_text: ArticleText,
+    extracted: Extracted,
+    *,
+    thresholds: Thresholds,
+    now: datetime,
+    place_hint: str | None = None,
+) -> Intake | None:
+    """Store the article and take in its extraction (made beforehand by `extract_article`, outside the
+    transaction); None when the article was stored before (it was taken in then)."""
+    article, new = await store_article(session, article_text, now=now)
+    if not new:
+        return None
+    if article.published is None:
+        article.published = extracted.published
+    return await take_in(session, article, extracted.extraction, now=now, thresholds=thresholds, place_hint=place_hint)
 
 
 async def take_in(

@@ -1,16 +1,10 @@
-"""Polling feeds: which feeds are due, reading an RSS or Atom document safely, and what a poll leaves behind.
+"""Polling feeds: which feeds are due, each new item's page fetched and taken in, and what a poll leaves behind.
 
-Safety first: a feed is XML from a stranger. Before feedparser sees a byte:
-
-- the document is refused above a size cap (the fetcher stops reading there too, so a 50 MB feed never fills
-  memory);
-- expat reads the prolog up to the root element, with parameter entities off: a DOCTYPE with an internal subset
-  (where entities are declared: billion laughs, quadratic blowup, external entities) is refused outright; a bare
-  DOCTYPE naming an external DTD (old RSS 0.91 feeds) is cut out, so nothing ever loads it;
-- a document in an encoding expat does not know (GB2312 and GBK are common in Chinese feeds) is converted to
-  UTF-8 first, with its declaration rewritten.
-
-feedparser then gets the bytes as a stream (never a string, which it could take for a URL or a file name).
+A poll fetches the feed (a conditional GET with the stored ETag and Last-Modified), reads it safely
+(trackers/coverage/feeds.py), and fetches each new item's page through the safe fetcher; its main text is stored
+once (trackers/coverage/articles.py) and taken in (trackers/coverage/intake.py: extraction, linking, progress points
+and review cards). Network calls and extraction happen outside transactions; each article is one transaction, and
+the feed's validators are stored only after its items are in.
 
 A failing feed waits twice as long after each error (its interval, then 2x, 4x … up to a cap), and its last error
 is kept on the row where /feeds list shows it. A poll reads at most `max_items` new items; the rest wait for the
@@ -19,124 +13,147 @@ next poll, which then comes soon and unconditionally.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from xml.parsers import expat
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from trackers.coverage.articles import canonical_url
-from trackers.coverage.feeds import NotAFeed
+from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page
+from trackers.coverage.feeds import Item, NotAFeed, UnsafeFeed, parse_items
+from trackers.coverage.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, FetchRefused, fetch
+from trackers.coverage.intake import take_in_article
+from trackers.coverage.linking import Thresholds
+from trackers.extract import ExtractionError
 from trackers.models import Feed, FeedItem
+from trackers.runtime.clock import local_date
+
+log = logging.getLogger(__name__)
 
 # When a poll left items for later, the next one comes this soon.
 CATCH_UP = timedelta(minutes=1)
-_XML_DECLARATION = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
-_EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
-_DECLARATION_TEXT = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>", re.I)
-
-
-class UnsafeFeed(NotAFeed):
-    """The document was refused before parsing: too large, or it declares entities."""
 
 
 @dataclass(frozen=True)
-class Item:
-    key: str  # sha256 of the guid, or of the canonical link
-    url: str
-    title: str
-    published: date | None
+class PollPolicy:
+    """How feeds are polled; built from settings (`Settings.polling`)."""
+
+    feed_fetch: FetchPolicy  # for the feed document (its own size cap)
+    page_fetch: FetchPolicy  # for each item's page
+    max_items: int
+    backoff_max_minutes: int
+    thresholds: Thresholds
+    timezone: str  # where "today" is, for an article that shows no date
 
 
-class _RootReached(Exception):
-    pass
+@dataclass
+class PollReport:
+    polled: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    articles: int = 0
+    progress: int = 0
+    cards: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
-def _to_utf8(body: bytes) -> bytes:
-    """The same document in UTF-8 when its declared encoding is one expat cannot read."""
-    m = _XML_DECLARATION.match(body)
-    if not m or m.group(2).decode("ascii").lower() in _EXPAT_ENCODINGS:
-        return body
-    name = m.group(2).decode("ascii")
-    encoding = "gb18030" if name.lower() in ("gb2312", "gbk", "gb18030") else name
+async def poll_feeds(
+    sessionmaker: async_sessionmaker[AsyncSession], *, policy: PollPolicy, now: Callable[[], datetime]
+) -> PollReport:
+    """Every feed that is due, one after another (feeds are few; their articles are the slow part)."""
+    report = PollReport()
+    async with sessionmaker.begin() as session:
+        due = [(f.id, f.url, (f.etag, f.last_modified), f.place) for f in await due_feeds(session, now=now())]
+    for feed_id, url, validators, place in due:
+        await poll_feed(sessionmaker, feed_id, url, validators, policy=policy, now=now, report=report, place=place)
+    return report
+
+
+async def poll_feed(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    feed_id: int,
+    url: str,
+    validators: tuple[str | None, str | None],
+    *,
+    policy: PollPolicy,
+    now: Callable[[], datetime],
+    report: PollReport,
+    place: str | None = None,
+) -> None:
+    """One feed: fetch, parse, take in each new item (about the feed's `place`, when it has one), then store the
+    validators and the next poll time."""
+    max_bytes = policy.feed_fetch.max_bytes
     try:
-        text = body.decode(encoding)
-    except (LookupError, UnicodeDecodeError) as exc:
-        raise NotAFeed(f"cannot decode the declared encoding {name}") from exc
-    text = _DECLARATION_TEXT.sub("", text, count=1)
-    return b'<?xml version="1.0" encoding="UTF-8"?>' + text.encode("utf-8")
-
-
-def check_safe(body: bytes, max_bytes: int) -> bytes:
-    """The document, ready for feedparser, or UnsafeFeed / NotAFeed. Reads only up to the root element."""
-    if len(body) > max_bytes:
-        raise UnsafeFeed(f"too large: {len(body)} bytes (limit {max_bytes})")
-    body = _to_utf8(body)
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    external = []
-
-    def doctype(name, system_id, public_id, has_internal_subset):
-        if has_internal_subset:
-            raise UnsafeFeed("DOCTYPE with an internal subset (entity declarations are refused)")
-        external.append(system_id or public_id)
-
-    def entity(*_args):
-        raise UnsafeFeed("entity declaration")
-
-    def root(*_args):
-        raise _RootReached
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.UnparsedEntityDeclHandler = entity
-    parser.ExternalEntityRefHandler = entity
-    parser.StartElementHandler = root
-    try:
-        parser.Parse(body, True)
-    except _RootReached:
-        pass
-    except expat.ExpatError as exc:
-        raise NotAFeed(f"not well-formed XML: {exc}") from exc
-    else:
-        raise NotAFeed("no root element")
-    if external:
-        # Only the prolog can hold a DOCTYPE; the first match is it.
-        body = _DOCTYPE.sub(b"", body, count=1)
-    return body
-
-
-def parse_items(body: bytes, *, max_bytes: int) -> list[Item]:
-    """The items of an RSS or Atom document, in the feed's order, after `check_safe`."""
-    import feedparser  # imported here: only the poller needs it
-
-    safe = check_safe(body, max_bytes)
-    parsed = feedparser.parse(io.BytesIO(safe), resolve_relative_uris=False, sanitize_html=True)
-    if parsed.bozo and not parsed.entries:
-        raise NotAFeed(str(parsed.get("bozo_exception") or "unreadable feed"))
-    if not parsed.entries and not parsed.get("version"):
-        raise NotAFeed("neither RSS nor Atom")
-    items = []
-    for entry in parsed.entries:
-        link = (entry.get("link") or "").strip()
-        if not link.startswith(("http://", "https://")):
-            continue
-        guid = (entry.get("id") or "").strip() or canonical_url(link)
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
-        items.append(
-            Item(
-                key=hashlib.sha256(guid.encode("utf-8")).hexdigest(),
-                url=link,
-                title=(entry.get("title") or link).strip()[:500],
-                published=date(when.tm_year, when.tm_mon, when.tm_mday) if when else None,
-            )
+        page = await fetch(url, policy.feed_fetch, accept=FEED_TYPES | HTML_TYPES, validators=validators)
+        items = [] if page.status == 304 else parse_items(page.body, max_bytes=max_bytes)
+    except (FetchRefused, NotAFeed) as exc:
+        reason = "refused" if isinstance(exc, UnsafeFeed) else ("fetch" if isinstance(exc, FetchRefused) else "feed")
+        error = f"{reason}: {exc}"
+        async with sessionmaker.begin() as session:
+            await record_failure(session, feed_id, error, now=now(), max_minutes=policy.backoff_max_minutes)
+        report.failed += 1
+        report.errors.append(error)
+        log.warning("feed %s failed: %s", feed_id, error)
+        return
+    report.polled += 1
+    if page.status == 304:
+        report.not_modified += 1
+    async with sessionmaker.begin() as session:
+        fresh = await unseen(session, feed_id, items)
+    batch, more = fresh[: policy.max_items], len(fresh) > policy.max_items
+    for item in batch:
+        await _take_in_item(sessionmaker, feed_id, item, policy=policy, now=now, report=report, place=place)
+    async with sessionmaker.begin() as session:
+        await record_success(
+            session, feed_id, now=now(), etag=page.etag, last_modified=page.last_modified, more_waiting=more
         )
-    return items
+
+
+async def _take_in_item(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    feed_id: int,
+    item: Item,
+    *,
+    policy: PollPolicy,
+    now: Callable[[], datetime],
+    report: PollReport,
+    place: str | None,
+) -> None:
+    """One item: its page fetched and read, then stored and taken in; remembered either way (with the error, if
+    any), so the next poll does not read it again."""
+    article_id, error, extracted = None, None, None
+    try:
+        article_text = await _item_article(item, policy.page_fetch)
+    except (FetchRefused, EmptyArticle) as exc:
+        error, article_text = f"{type(exc).__name__}: {exc}", None
+    if article_text is not None:
+        try:
+            extracted = await extract_article(article_text, today=local_date(now(), policy.timezone), place=place)
+        except (EmptyArticle, ExtractionError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+    async with sessionmaker.begin() as session:
+        if extracted is not None:
+            intake = await take_in_article(
+                session, article_text, extracted, thresholds=policy.thresholds, now=now(), place_hint=place
+            )
+            if intake is not None:
+                article_id = intake.article.id
+                report.articles += 1
+                report.progress += len(intake.progress)
+                report.cards += len(intake.cards)
+        await remember_item(session, feed_id, item, now=now(), article_id=article_id, error=error)
+
+
+async def _item_article(item: Item, policy: FetchPolicy) -> ArticleText:
+    page = await fetch(item.url, policy, accept=HTML_TYPES)
+    text = await text_from_page(page.body, page.url)
+    # The feed's date is the publication date when the page itself shows none.
+    return dataclasses.replace(
+        text, url=item.url, title=text.title or item.title, published=text.published or item.published
+    )
 
 
 # -- the database side --------------------------------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""Every repeating job the JobQueue holds, and when it runs. No job keeps state in memory: each reads the database
+(the update log, the outbox, the alert watermark, the feeds due, the progress not yet announced), so a restart loses
+nothing and a late run catches up.
+
+    replay_unfinished  every min(30 s, bot.replay_after_seconds)  updates whose process died, handled again
+    prune_updates      hourly                                     update ids Telegram can no longer resend
+    dispatch           delivery.sweep_seconds                     send what the outbox holds (the elected instance)
+    alert_rules        alerts.sweep_seconds                       deadline alerts, prompts and digests owed
+    feeds              feeds.sweep_seconds                        feeds due polled, their articles taken in
+    coverage           feeds.coverage_sweep_seconds               followers told of progress just recorded
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from telegram.ext import Application
+
+from bot.context import BotData, Context
+from bot.delivery.service import RUN_MARGIN, Delivery
+from bot.render.news import render_coverage
+from trackers.coverage.polling import poll_feeds
+from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
+from trackers.notifications.news import announce_new_coverage
+from trackers.runtime.clock import utcnow
+from trackers.runtime.sweep_state import record_error
+from trackers.runtime.updates import forget_updates_before
+
+log = logging.getLogger(__name__)
+
+# Telegram keeps an unconfirmed update for at most 24 hours; ids older than twice that cannot come back.
+UPDATE_RETENTION = timedelta(hours=48)
+
+# APScheduler skips a run that starts over a second late by default (misfire_grace_time=1); a sweep that is
+# late because the event loop was busy must still run, once.
+SWEEP_JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+
+
+def schedule_jobs(application: Application) -> None:
+    """Put every repeating job on the JobQueue (called by build_application)."""
+    settings = application.bot_data.settings
+    repeat(application, prune_updates, every=3600, first=60, name="prune_updates")
+    replay_every = min(30.0, settings.bot.replay_after_seconds)
+    repeat(application, replay_unfinished, every=replay_every, first=0, name="replay_unfinished")
+    repeat(application, dispatch_sweep, every=settings.delivery.sweep_seconds, first=0.2, name="dispatch")
+    repeat(application, alert_sweep, every=settings.alerts.sweep_seconds, first=0.1, name="alert_rules")
+    repeat(application, feed_sweep, every=settings.feeds.sweep_seconds, first=1, name="feeds")
+    repeat(application, coverage_sweep, every=settings.feeds.coverage_sweep_seconds, first=0.5, name="coverage")
+
+
+def repeat(application: Application, sweep, *, every: float, first: float, name: str) -> None:
+    """Run `sweep` every `every` seconds, starting `first` seconds from now, never skipped for being late."""
+    application.job_queue.run_repeating(
+        sweep, interval=timedelta(seconds=every), first=timedelta(seconds=first), name=name, job_kwargs=SWEEP_JOB_KWARGS
+    )
+
+
+# -- the update log ------------------------------------------------------------------------------------------------
+
+
+async def replay_unfinished(context: Context) -> None:
+    """Handle again the updates whose process died before their handlers committed (bot.inbox)."""
+    bot_data = context.bot_data
+    older_than = timedelta(seconds=bot_data.settings.bot.replay_after_seconds)
+    await bot_data.inbox.replay(context.bot, context.application.update_queue, older_than=older_than)
+
+
+async def prune_updates(context: Context) -> None:
+    """Forget update ids old enough that Telegram can no longer deliver them again."""
+    async with context.bot_data.transaction() as session:
+        await forget_updates_before(session, utcnow() - UPDATE_RETENTION)
+
+
+# -- delivery ------------------------------------------------------------------------------------------------------
+
+
+async def dispatch_sweep(context: Context) -> None:
+    """Send what the outbox holds, until just before the next run."""
+    delivery: Delivery = context.bot_data.delivery
+    next_run = context.job.next_t if context.job else None
+    interval = delivery.settings.delivery.sweep_seconds
+    budget = interval - RUN_MARGIN
+    if next_run is not None:
+        budget = max(min(next_run.timestamp() - time.time() - RUN_MARGIN, interval * 3), 0.2)
+    try:
+        if delivery.catch_up_pending:
+            # The first sweep after start-up (or after taking over): alerts that fell due while no one was
+            # sending are enqueued before anything is sent, so the JobQueue's start-up timing cannot skip them.
+            await delivery.alerts_once(context.bot_data)
+            delivery.catch_up_pending = False
+        await delivery.dispatch_once(budget)
+    except Exception as error:
+        log.exception("the dispatcher failed; it runs again shortly")
+        await _record_failure(context.bot_data, "dispatch", error, delivery.instance)
+
+
+async def alert_sweep(context: Context) -> None:
+    """Enqueue every alert that fell due since the last run (deadlines, prompts, digests)."""
+    delivery: Delivery = context.bot_data.delivery
+    try:
+        await delivery.alerts_once(context.bot_data)
+    except Exception as error:
+        log.exception("the alert rules failed; they run again at the next sweep and catch up")
+        await _record_failure(context.bot_data, ALERTS_SWEEP, error, delivery.instance)
+
+
+async def _record_failure(bot_data: BotData, name: str, error: Exception, instance: str) -> None:
+    try:
+        async with bot_data.transaction() as session:
+            await record_error(session, name, f"{type(error).__name__}: {error}", instance=instance)
+    except Exception:
+        log.warning("could not record the %s failure", name, exc_info=True)
+
+
+# -- coverage ------------------------------------------------------------------------------------------------------
+
+
+async def feed_sweep(context: Context) -> None:
+    """Poll the feeds that are due and take in their new articles."""
+    bot_data = context.bot_data
+    try:
+        report = await poll_feeds(bot_data.sessionmaker, policy=bot_data.settings.polling(), now=utcnow)
+    except Exception:
+        log.exception("the feed sweep failed; due feeds are polled again at the next sweep")
+        return
+    if report.polled or report.failed:
+        log.info(
+            "feeds: %s polled (%s unchanged), %s failed, %s articles, %s progress points, %s cards",
+            report.polled,
+            report.not_modified,
+            report.failed,
+            report.articles,
+            report.progress,
+            report.cards,
+        )
+
+
+async def coverage_sweep(context: Context) -> None:
+    """Tell followers about progress recorded since the last run: one message per chat and commitment."""
+    settings = context.bot_data.settings
+    try:
+        async with context.bot_data.transaction() as session:
+            await announce_new_coverage(
+                session,
+                now=utcnow(),
+                render=render_coverage,
+                default_language=settings.bot.language,
+                default_timezone=settings.bot.timezone,
+            )
+    except Exception:
+        log.exception("the coverage sweep failed; unannounced progress is announced at the next sweep")
