@@ -20,6 +20,7 @@ from trackers.commitments.progress import Assessment, Point, assessment_for, pro
 from trackers.errors import UnknownCommitment
 from trackers.extract.text import bigrams
 from trackers.models import (
+    OUTCOMES,
     Article,
     Commitment,
     CommitmentTag,
@@ -30,9 +31,6 @@ from trackers.models import (
     Tag,
 )
 from trackers.runtime.clock import local_date
-
-# Verdicts that close a commitment: it no longer has a deadline to watch.
-FINAL_STATUSES = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED})
 
 
 class CatalogError(Exception):
@@ -117,7 +115,7 @@ def _filtered(query: Select, filters: Filters) -> Select:
 def _listing_order() -> tuple:
     # Open commitments before decided ones; within each, soonest deadline first (so overdue ones lead) and
     # those without a deadline last; the id keeps pages stable.
-    decided = case((Commitment.status.in_(FINAL_STATUSES), 1), else_=0)
+    decided = case((Commitment.status.in_(OUTCOMES), 1), else_=0)
     return (decided, Commitment.deadline.is_(None), Commitment.deadline, Commitment.id)
 
 
@@ -357,7 +355,7 @@ async def upcoming(session: AsyncSession, chat_id: int, *, now: datetime, days: 
     """
     today = local_date(now, timezone)
     condition = await followed_condition(session, chat_id)
-    scope = [_visible(), Commitment.status.not_in(FINAL_STATUSES)]
+    scope = [_visible(), Commitment.status.not_in(OUTCOMES)]
     if condition is not None:
         scope.append(condition)
     due = select(Commitment).where(

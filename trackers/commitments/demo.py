@@ -16,8 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.commitments.catalog import FINAL_STATUSES
-from trackers.models import Article, Commitment, Comparator, Evidence, EvidenceKind, Status, Tag
+from trackers.models import OUTCOMES, Article, Commitment, Comparator, Evidence, EvidenceKind, Status, Tag
 from trackers.runtime.clock import local_date
 
 DEMO_SOURCE = "示例数据"
@@ -276,7 +275,7 @@ async def _tag(session: AsyncSession, name: str) -> Tag:
 
 def _status(item: DemoCommitment, deadline: date | None, today: date) -> Status:
     # A deadline that has passed with no verdict is "overdue, verdict pending", as the sweep would set it.
-    if deadline is not None and deadline < today and item.status not in FINAL_STATUSES:
+    if deadline is not None and deadline < today and item.status not in OUTCOMES:
         return Status.OVERDUE
     return item.status
 

@@ -22,7 +22,7 @@ from trackers.commitments.targets import (
     parse_deadline,
     parse_target,
 )
-from trackers.models import Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
+from trackers.models import OUTCOMES, Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
 from trackers.runtime.audit import commitment_target, record
 from trackers.runtime.clock import local_date
 
@@ -55,8 +55,6 @@ class InvalidValue(ValueError):
     """A field value that is empty or too long."""
 
 
-# Statuses that are the tracker's verdict on the outcome: they stand only with evidence.
-VERDICTS = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED})
 EDITABLE_FIELDS = ("subject", "target", "deadline", "place", "tags", "parent", "source", "issuer")
 TARGET_FIELDS = ("comparator", "value", "unit", "value_normalized", "unit_normalized", "deadline")
 
@@ -309,7 +307,7 @@ async def set_status(
         raise StatusNotSettable(status)
     commitment = await get_commitment(session, commitment_id, allow_archived=True)
     url, quote = _evidence_source(evidence)
-    if status in VERDICTS and not (url or quote):
+    if status in OUTCOMES and not (url or quote):
         raise EvidenceRequired(status)
     old = commitment.status
     commitment.status = status

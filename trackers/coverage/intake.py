@@ -24,10 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trackers.coverage.articles import ArticleText, Extracted, store_article
 from trackers.coverage.goalposts import restatement
 from trackers.coverage.linking import Decision, Link, ReportedFigure, Thresholds, from_extraction, links_for
-from trackers.coverage.review import COMMITMENT, FACT, queue_extraction
+from trackers.coverage.review import COMMITMENT, FACT, queue_extraction, review_card
 from trackers.coverage.tracked import open_pledges
 from trackers.extract import Extraction, places
-from trackers.models import Article, Commitment, Evidence, EvidenceKind, ReviewItem, ReviewState, Status
+from trackers.models import Article, Commitment, Evidence, EvidenceKind, ReviewItem, Status
 from trackers.runtime.audit import record
 
 VERDICT, SHIFT = "verdict", "shift"
@@ -105,18 +105,6 @@ async def _record_link(session: AsyncSession, article: Article, link: Link, *, n
     return evidence
 
 
-def _card(article: Article, kind: str, position: int, data: dict, suggested: int | None, now: datetime) -> ReviewItem:
-    return ReviewItem(
-        article_id=article.id,
-        kind=kind,
-        position=position,
-        data=data,
-        state=ReviewState.PENDING,
-        suggested_commitment_id=suggested,
-        created_at=now,
-    )
-
-
 async def take_in_article(
     session: AsyncSession,
     article_text: ArticleText,
@@ -175,10 +163,16 @@ async def take_in(
                         "target_unit": "%" if link.measure.value == "growth" else link.pledge.unit,
                         "evidence_id": evidence.id if evidence is not None else None,
                     }
-                    result.cards.append(_card(article, VERDICT, position, data, int(link.pledge.ref), now))
+                    result.cards.append(
+                        review_card(article, VERDICT, position, data, suggested=int(link.pledge.ref), now=now)
+                    )
         elif decision is Decision.REVIEW:
             result.links.append(best)
-            result.cards.append(_card(article, FACT, position, _figure_data(figure, best), int(best.pledge.ref), now))
+            result.cards.append(
+                review_card(
+                    article, FACT, position, _figure_data(figure, best), suggested=int(best.pledge.ref), now=now
+                )
+            )
 
     # The article's own commitments go to the queue as /ingest queues them (facts are handled above).
     own = Extraction(published=extraction.published, text=extraction.text, commitments=extraction.commitments)
@@ -205,7 +199,7 @@ async def take_in(
                     "old_deadline": old.deadline.isoformat() if old.deadline else None,
                     "shift": [str(kind) for kind in shift.kinds],
                 }
-                result.cards.append(_card(article, SHIFT, position, data, int(old.ref), now))
+                result.cards.append(review_card(article, SHIFT, position, data, suggested=int(old.ref), now=now))
     for card in result.cards:
         session.add(card)
     result.cards.extend(queued)

@@ -82,6 +82,22 @@ async def _known_tags(session: AsyncSession) -> set[str]:
     return names | set(followed.all())
 
 
+def review_card(
+    article: Article, kind: str, position: int, data: dict, *, suggested: int | None, now: datetime
+) -> ReviewItem:
+    """A card waiting for an admin: what the article at `position` says (`data`), and the commitment it may be
+    about (`suggested`)."""
+    return ReviewItem(
+        article_id=article.id,
+        kind=kind,
+        position=position,
+        data=data,
+        state=ReviewState.PENDING,
+        suggested_commitment_id=suggested,
+        created_at=now,
+    )
+
+
 async def queue_extraction(
     session: AsyncSession,
     article: Article,
@@ -99,15 +115,7 @@ async def queue_extraction(
 
     def add(kind: str, position: int, data: dict, suggested: int | None = None) -> None:
         data["tags"] = [tag for tag in sorted(known) if tag and tag in data.get("subject", "")]
-        item = ReviewItem(
-            article_id=article.id,
-            kind=kind,
-            position=position,
-            data=data,
-            state=ReviewState.PENDING,
-            suggested_commitment_id=suggested,
-            created_at=now,
-        )
+        item = review_card(article, kind, position, data, suggested=suggested, now=now)
         session.add(item)
         items.append(item)
 

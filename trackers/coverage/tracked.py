@@ -14,10 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.coverage.linking import Pledge
 from trackers.extract import places
-from trackers.models import Article, Commitment, Status
+from trackers.models import SETTLED, Article, Commitment
 
 # A commitment with a verdict takes no more progress.
-CLOSED = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED, Status.REVISED})
 
 
 def pledge_of(commitment: Commitment, announced: date | None) -> Pledge:
@@ -45,7 +44,7 @@ async def open_pledges(session: AsyncSession) -> list[Pledge]:
         .where(
             Commitment.archived_at.is_(None),
             Commitment.value.is_not(None),
-            Commitment.status.not_in(list(CLOSED)),
+            Commitment.status.not_in(list(SETTLED)),
         )
     )
     return [pledge_of(commitment, published) for commitment, published in rows.all()]

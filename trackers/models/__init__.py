@@ -6,6 +6,8 @@ Changing a table means a new Alembic migration in `migrations/versions/`; a rele
 
 from trackers.models.base import Base, UtcDateTime, enum_type
 from trackers.models.commitments import (
+    OUTCOMES,
+    SETTLED,
     Commitment,
     CommitmentRevision,
     CommitmentTag,
@@ -21,6 +23,8 @@ from trackers.models.people import AdminGrant, AlertPreference, Chat, DigestMode
 from trackers.models.runtime import AuditEntry, ProcessedUpdate, SweepState
 
 __all__ = [
+    "OUTCOMES",
+    "SETTLED",
     "AdminGrant",
     "AlertPreference",
     "Article",

@@ -36,6 +36,12 @@ class Status(enum.StrEnum):
     OVERDUE = "overdue"  # 逾期待定: set when the deadline passes with no verdict
 
 
+# The verdicts on an outcome, each set by an admin with evidence (a URL or a quote).
+OUTCOMES = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED})
+# Settled: an outcome, or a target revised away. No countdown, no prompt, no new progress linked.
+SETTLED = OUTCOMES | {Status.REVISED}
+
+
 class Comparator(enum.StrEnum):
     GE = ">="
     GT = ">"

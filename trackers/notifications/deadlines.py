@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import (
+    SETTLED,
     AdminGrant,
     AlertPreference,
     AuditEntry,
@@ -27,7 +28,6 @@ from trackers.notifications.rules import (
     OPEN,
     OVERDUE,
     STALE,
-    VERDICTS,
     ZONE_SLACK,
     AlertRules,
     AlertText,
@@ -197,7 +197,7 @@ async def deadline_alerts(session: AsyncSession, planner: Planner, start: dateti
             (kind, offset)
             for kind, offset in offsets
             if low <= commitment.deadline + timedelta(days=offset) <= high
-            and (commitment.status in OPEN if kind == DEADLINE else commitment.status not in VERDICTS)
+            and (commitment.status in OPEN if kind == DEADLINE else commitment.status not in SETTLED)
         ]
         if not milestones:
             continue

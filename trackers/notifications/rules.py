@@ -7,12 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trackers.models import Status
+from trackers.models import SETTLED, Status
 from trackers.people.preferences import AlertDefaults
 
-# Statuses that are a verdict: no countdown, no prompt, no status change.
-VERDICTS = frozenset({Status.ACHIEVED, Status.PARTLY_ACHIEVED, Status.MISSED, Status.REVISED})
-OPEN = frozenset(Status) - VERDICTS - {Status.OVERDUE}
+# Statuses still counting down: neither settled nor already overdue.
+OPEN = frozenset(Status) - SETTLED - {Status.OVERDUE}
 # UTC offsets run from -12 to +14 hours: a local date lies within two days of the UTC date.
 ZONE_SLACK = timedelta(days=2)
 WEEKLY_DIGEST_WEEKDAY = 0  # Monday, unless the chat chose another day
