@@ -6,12 +6,15 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from trackers.runtime.db import create_engine, create_sessionmaker
 from trackers.runtime.migrate import upgrade
 
 PG_ENV = "LUOSHI_TEST_DATABASE_URL"
@@ -120,3 +123,30 @@ def migrated_url(request) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("migrated_sqlite_url")
     return request.getfixturevalue("migrated_postgres_url")
+
+
+# Tests that call `trackers` services directly need sessions, as a handler would have; the test decides when to commit.
+
+
+@asynccontextmanager
+async def _sessions_on(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(url)
+    try:
+        yield create_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def sessions(migrated_url) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a fresh database at the newest schema; the same test on SQLite and on PostgreSQL."""
+    async with _sessions_on(migrated_url) as factory:
+        yield factory
+
+
+@pytest.fixture
+async def sqlite_sessions(migrated_sqlite_url) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a fresh SQLite database at the newest schema: the one `migrated_sqlite_url` names in this test
+    (the end-to-end bot's database, for instance)."""
+    async with _sessions_on(migrated_sqlite_url) as factory:
+        yield factory

@@ -12,6 +12,7 @@ from bot.running import running_bot, settings_for_local_api
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
 from bot.settings import Settings, load_settings
+from tests.e2e.reader_helpers import BOB, Reader, with_demo
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ async def client(sandbox) -> AsyncIterator[SandboxClient]:
 @pytest.fixture
 def settings(sandbox, migrated_sqlite_url) -> Settings:
     """Default settings, pointed at the sandbox and a fresh database (migrated already: the bot's own upgrade at
-    start then finds nothing to do)."""
+    start then finds nothing to do; `sqlite_sessions` opens the same database)."""
     base = load_settings(environ={})
     return settings_for_local_api(base, sandbox.bot_api_base, sandbox.bot_file_base, migrated_sqlite_url)
 
@@ -48,3 +49,22 @@ def start_bot(settings) -> Callable[..., AbstractAsyncContextManager[Application
 async def bot(start_bot) -> AsyncIterator[Application]:
     async with start_bot() as application:
         yield application
+
+
+# The readers of the browsing, following and journalist tests: Ada reads Chinese, Bob English, and the bot holds the
+# demo set.
+
+
+@pytest.fixture
+async def demo_bot(bot) -> Application:
+    return await with_demo(bot)
+
+
+@pytest.fixture
+def ada(demo_bot, client) -> Reader:
+    return Reader(demo_bot, client)
+
+
+@pytest.fixture
+def bob(demo_bot, client) -> Reader:
+    return Reader(demo_bot, client, BOB, language="en")

@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from PIL import Image
 
-from tests.e2e.reader_helpers import BOB, GDP, IC, PLAN, SOON, Reader, with_demo
-
-
-@pytest.fixture
-async def demo_bot(bot):
-    return await with_demo(bot)
-
-
-@pytest.fixture
-def ada(demo_bot, client):
-    return Reader(demo_bot, client)
-
-
-@pytest.fixture
-def bob(demo_bot, client):
-    return Reader(demo_bot, client, BOB, language="en")
+from tests.e2e.reader_helpers import GDP, IC, PLAN, SOON, Reader
 
 
 async def test_list_shows_each_commitment_on_one_line_with_buttons_to_open_it(ada, bob):

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.e2e.reader_helpers import BOB, IC, PLAN, Reader, with_demo
+from tests.e2e.reader_helpers import IC, PLAN, Reader
 
 GROUP = -100500
 GROUP_ADMIN = 4001
 MEMBER = 4002
-
-
-@pytest.fixture
-async def demo_bot(bot):
-    return await with_demo(bot)
-
-
-@pytest.fixture
-def ada(demo_bot, client):
-    return Reader(demo_bot, client)
-
-
-@pytest.fixture
-def bob(demo_bot, client):
-    return Reader(demo_bot, client, BOB, language="en")
 
 
 async def test_follow_by_id_tag_place_and_all_then_list_and_unfollow(ada):

@@ -7,25 +7,9 @@ import csv
 import io
 from datetime import timedelta
 
-import pytest
 from icalendar import Calendar
 
-from tests.e2e.reader_helpers import BOB, IC, LATE, SOON, Reader, with_demo
-
-
-@pytest.fixture
-async def demo_bot(bot):
-    return await with_demo(bot)
-
-
-@pytest.fixture
-def ada(demo_bot, client):
-    return Reader(demo_bot, client)
-
-
-@pytest.fixture
-def bob(demo_bot, client):
-    return Reader(demo_bot, client, BOB, language="en")
+from tests.e2e.reader_helpers import IC, LATE, SOON
 
 
 async def test_alerts_shows_the_settings_and_every_button_changes_one(ada, bob):

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from tests.feed_server import HTML, IC_PROGRESS, RSS, UNRELATED, FeedServer, article_page, rss
 from trackers.models import Commitment, Comparator, Evidence, Feed, FeedItem, SubscriptionKind
 from trackers.people.follows import follow
-from trackers.runtime.db import create_engine, create_sessionmaker
 
 ADA = 1001
 NOW = datetime.now(UTC)
@@ -21,13 +20,6 @@ NOW = datetime.now(UTC)
 async def server():
     async with FeedServer() as running:
         yield running
-
-
-@pytest.fixture
-async def database(settings):
-    engine = create_engine(settings.database.url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def wait_until(condition) -> None:
@@ -61,7 +53,7 @@ async def track_ic_commitment(database) -> int:
 
 
 async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_unrelated_one(
-    start_bot, client, server, database
+    start_bot, client, server, sqlite_sessions
 ):
     server.put("/garden.html", HTML, article_page("园林部门开展绿化养护", UNRELATED))
     server.put("/ic.html", HTML, article_page("集成电路产业保持较快增长", IC_PROGRESS))
@@ -70,16 +62,16 @@ async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_u
     async with start_bot(
         fetch={"allow_hosts": [server.host]}, feeds={"sweep_seconds": 0.2, "coverage_sweep_seconds": 0.2}
     ):
-        ic = await track_ic_commitment(database)
+        ic = await track_ic_commitment(sqlite_sessions)
         await client.send_text(ADA, "/start", first_name="Ada")
         started = await client.wait_for_messages(ADA, 1)
-        async with database.begin() as session:
+        async with sqlite_sessions.begin() as session:
             await follow(session, ADA, SubscriptionKind.COMMITMENT, ic, now=NOW)
             session.add(Feed(name="市政新闻", url=server.url("/rss.xml"), interval_minutes=60, created_at=NOW))
 
         async def items_seen(n: int):
             async def check():
-                async with database() as session:
+                async with sqlite_sessions() as session:
                     return await session.scalar(select(func.count()).select_from(FeedItem)) >= n
 
             return check
@@ -95,7 +87,7 @@ async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_u
             RSS,
             rss([("ic", server.url("/ic.html"), "产业增长"), ("garden", server.url("/garden.html"), "绿化养护")]),
         )
-        async with database.begin() as session:
+        async with sqlite_sessions.begin() as session:
             feed = await session.scalar(select(Feed))
             feed.next_poll_at = datetime.now(UTC)
         news = await client.wait_for_messages(ADA, 1, timeout=10, after=started[-1]["message_id"])
@@ -111,6 +103,6 @@ async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_u
         # Later sweeps add nothing: one message per chat and commitment.
         await asyncio.sleep(0.8)
         assert len(await client.messages(ADA, after=started[-1]["message_id"])) == 1
-        async with database() as session:
+        async with sqlite_sessions() as session:
             points = (await session.scalars(select(Evidence).where(Evidence.commitment_id == ic))).all()
         assert [(p.value, p.as_of, p.announced_at is not None) for p in points] == [(268, date(2024, 12, 31), True)]

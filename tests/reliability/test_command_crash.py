@@ -15,8 +15,9 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.process import SandboxProcess
 from tests.reliability.processes import new_token, start_bot_process, stop
 from trackers.models import Commitment, ProcessedUpdate
-from trackers.runtime.db import create_engine, create_sessionmaker
-from trackers.runtime.migrate import upgrade
+
+# Bot processes killed and restarted: make test-slow, not the default suite.
+pytestmark = pytest.mark.slow
 
 OWNER = 1001
 COMMANDS = 200
@@ -57,22 +58,13 @@ async def wait_until(check, timeout: float, what: str) -> None:  # noqa: ASYNC10
         await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-async def sessions(database_url):
-    """The migrated database's sessions, for looking at what the bot process did."""
-    await asyncio.to_thread(upgrade, database_url)
-    engine = create_engine(database_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
 async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_effect_once_after_restart(
-    tmp_path, database_url, sessions
+    tmp_path, migrated_url, sessions
 ):
     token = new_token()
     expected = {subject(n) for n in range(COMMANDS)}
     async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
-        first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        first = start_bot_process(sandbox, migrated_url, tmp_path / "bot.log", token, **QUIET)
         try:
             await client.send_text(OWNER, "/start", first_name="Admin")
             await client.wait_for_messages(OWNER, 1, timeout=60)
@@ -95,7 +87,7 @@ async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_ef
         assert undone > 0, "the acknowledged commands were not in the inbox"
         assert (await client.stats())["pending_updates"] == 0  # Telegram would not send them again
 
-        second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        second = start_bot_process(sandbox, migrated_url, tmp_path / "bot.log", token, **QUIET)
         try:
 
             async def all_done() -> bool:
@@ -119,12 +111,12 @@ async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_ef
 
 
 async def test_an_update_whose_acknowledgement_failed_is_delivered_again_after_restart_and_handled_once(
-    tmp_path, database_url, sessions
+    tmp_path, migrated_url, sessions
 ):
     token = new_token()
     name = subject(1)
     async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
-        first = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        first = start_bot_process(sandbox, migrated_url, tmp_path / "bot.log", token, **QUIET)
         try:
             await client.send_text(OWNER, "/start", first_name="Admin")
             await client.wait_for_messages(OWNER, 1, timeout=60)
@@ -143,7 +135,7 @@ async def test_an_update_whose_acknowledgement_failed_is_delivered_again_after_r
         assert len((await client.pending_updates())["pending"]) == 1  # Telegram still holds it
 
         await client.clear_faults()
-        second = start_bot_process(sandbox, database_url, tmp_path / "bot.log", token, **QUIET)
+        second = start_bot_process(sandbox, migrated_url, tmp_path / "bot.log", token, **QUIET)
         try:
 
             async def delivered_again() -> bool:

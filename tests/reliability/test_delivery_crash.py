@@ -26,6 +26,9 @@ from trackers.models import DeliveryState, Notification
 from trackers.runtime.db import create_engine, create_sessionmaker
 from trackers.runtime.migrate import upgrade
 
+# Bot processes killed mid-delivery, and ten thousand notifications: make test-slow, not the default suite.
+pytestmark = pytest.mark.slow
+
 FAST = {"delivery_sweep_seconds": "0.25", "delivery_global_per_second": "1000", "alerts_sweep_seconds": "3600"}
 
 
@@ -76,7 +79,6 @@ async def test_a_bot_killed_mid_delivery_finishes_after_restart_and_copies_only_
     assert max(delivered.values()) <= 2
 
 
-@pytest.mark.slow
 @pytest.mark.postgres
 async def test_two_bots_on_one_postgresql_database_send_each_of_10000_notifications_once(tmp_path, postgres_url):
     chats = list(range(30_001, 40_001))

@@ -10,19 +10,17 @@ import pytest
 from trackers.commitments import catalog
 from trackers.commitments.demo import DEMO, load_demo, remove_demo
 from trackers.models import Chat, Commitment, Status, Subscription, SubscriptionKind
-from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 IC, PLAN, SOON, LATE = 3, 1, 7, 8
 
 
 @pytest.fixture
-async def session(migrated_url):
-    engine = create_engine(migrated_url)
-    async with create_sessionmaker(engine).begin() as session:
+async def session(sessions):
+    """One transaction on a database holding the demo set."""
+    async with sessions.begin() as session:
         await load_demo(session, now=NOW, timezone="Asia/Shanghai")
         yield session
-    await engine.dispose()
 
 
 async def _follow(session, chat_id: int, kind: SubscriptionKind, target: str = "") -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import select
 
-from bot.coverage import render_coverage
+from bot.render.news import render_coverage
 from trackers.coverage.articles import ArticleText, store_article
 from trackers.coverage.intake import SHIFT, VERDICT, take_in
 from trackers.coverage.linking import Thresholds
@@ -16,16 +15,8 @@ from trackers.extract import extract
 from trackers.models import Chat, Commitment, Comparator, Evidence, Notification, Status, SubscriptionKind
 from trackers.notifications.news import announce_new_coverage
 from trackers.people.follows import follow
-from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2025, 3, 20, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def sessionmaker(migrated_url):
-    engine = create_engine(migrated_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 def commitment(subject, value, unit, norm, unit_norm, comparator, deadline, place, start=None) -> Commitment:
@@ -51,8 +42,8 @@ async def take(session, text: str, published: str):
     return await take_in(session, article, extract(text, published), now=NOW, thresholds=Thresholds())
 
 
-async def test_a_confident_link_is_progress_and_followers_get_one_message(sessionmaker):
-    async with sessionmaker.begin() as session:
+async def test_a_confident_link_is_progress_and_followers_get_one_message(sessions):
+    async with sessions.begin() as session:
         ic = commitment("集成电路产业规模", 600, "亿元", 6e10, "CNY", Comparator.GT, date(2025, 12, 31), "济南")
         session.add_all([ic, Chat(id=7, type="private", created_at=NOW, updated_at=NOW)])
         await session.flush()
@@ -77,8 +68,8 @@ async def test_a_confident_link_is_progress_and_followers_get_one_message(sessio
         assert len(rows) == 1 and rows[0].text.count("268亿元（截至 2024-12-31）") == 2
 
 
-async def test_the_years_result_suggests_a_verdict_that_an_admin_confirms(sessionmaker):
-    async with sessionmaker.begin() as session:
+async def test_the_years_result_suggests_a_verdict_that_an_admin_confirms(sessions):
+    async with sessions.begin() as session:
         growth = commitment(
             "地区生产总值增长率", 5, "%", 5, "percent", Comparator.GE, date(2024, 12, 31), "山东", date(2024, 1, 1)
         )
@@ -92,8 +83,8 @@ async def test_the_years_result_suggests_a_verdict_that_an_admin_confirms(sessio
         assert (await session.get(Commitment, growth.id)).status is Status.MISSED
 
 
-async def test_a_doubtful_link_goes_to_review_and_a_restated_target_is_flagged(sessionmaker):
-    async with sessionmaker.begin() as session:
+async def test_a_doubtful_link_goes_to_review_and_a_restated_target_is_flagged(sessions):
+    async with sessions.begin() as session:
         ic = commitment("集成电路产业规模", 600, "亿元", 6e10, "CNY", Comparator.GT, date(2025, 12, 31), "济南")
         session.add(ic)
         await session.flush()

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from trackers.coverage.articles import ArticleText, store_article
 from trackers.coverage.linking import Thresholds
 from trackers.coverage.review import FACT, queue_extraction
 from trackers.extract import extract
 from trackers.models import Commitment, Comparator
-from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2026, 2, 20, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def sessionmaker(migrated_url):
-    engine = create_engine(migrated_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 def target(value, deadline, place, start=None) -> Commitment:
@@ -39,8 +29,8 @@ async def fact_cards(session, text: str, published: str, place: str) -> list[tup
     return [(card.suggested_commitment_id, card.data["candidates"]) for card in cards if card.kind == FACT]
 
 
-async def test_a_result_is_offered_for_its_own_places_target_of_that_year_only(sessionmaker):
-    async with sessionmaker.begin() as session:
+async def test_a_result_is_offered_for_its_own_places_target_of_that_year_only(sessions):
+    async with sessions.begin() as session:
         ours_2025 = target(5.5, date(2025, 12, 31), "江西", date(2025, 1, 1))
         ours_2026 = target(5, date(2026, 12, 31), "江西", date(2026, 1, 1))
         theirs_2025 = target(6, date(2025, 12, 31), "湖南", date(2025, 1, 1))
@@ -51,8 +41,8 @@ async def test_a_result_is_offered_for_its_own_places_target_of_that_year_only(s
         assert cards == [(ours_2025.id, [ours_2025.id])]
 
 
-async def test_a_level_is_not_offered_for_a_growth_target(sessionmaker):
-    async with sessionmaker.begin() as session:
+async def test_a_level_is_not_offered_for_a_growth_target(sessions):
+    async with sessions.begin() as session:
         session.add(target(5.5, date(2025, 12, 31), "江西", date(2025, 1, 1)))
         await session.flush()
         assert await fact_cards(session, "过去一年,全省地区生产总值达到3.6万亿元。", "2026-01-25", "江西省") == []

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -36,35 +35,12 @@ from trackers.people.preferences import (
     set_timezone,
 )
 from trackers.runtime.clock import utcnow
-from trackers.runtime.db import create_engine, create_sessionmaker
-from trackers.runtime.migrate import upgrade
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 DEFAULTS = AlertDefaults(lead_days=(90, 30, 7, 1, 0), timezone="Asia/Shanghai", local_hour=9, language="zh")
 RULES = AlertRules(defaults=DEFAULTS, overdue_days=(1, 30), stale_after_days=90)
-
-
-@pytest.fixture
-def migrated_sqlite(sqlite_url) -> str:
-    upgrade(sqlite_url)
-    return sqlite_url
-
-
-@pytest.fixture
-async def sessions(migrated_sqlite):
-    engine = create_engine(migrated_sqlite)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
-@pytest.fixture
-async def both_sessions(migrated_url):
-    """The same rules on SQLite and on PostgreSQL."""
-    engine = create_engine(migrated_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def add_chat(session, chat_id: int, **fields) -> Chat:
@@ -107,8 +83,7 @@ async def alerts_of(sessions, chat_id: int) -> list[Notification]:
         return list((await session.execute(statement)).scalars())
 
 
-async def test_a_deadline_95_days_out_gives_exactly_the_five_countdowns_then_the_overdue_prompts(both_sessions):
-    sessions = both_sessions
+async def test_a_deadline_95_days_out_gives_exactly_the_five_countdowns_then_the_overdue_prompts(sessions):
     deadline = (START + timedelta(days=95)).date()
     async with sessions.begin() as session:
         await add_chat(session, 1)
@@ -139,42 +114,41 @@ async def test_a_deadline_95_days_out_gives_exactly_the_five_countdowns_then_the
         assert [a.action for a in audit] == ["status_overdue"]
 
 
-async def test_a_chat_in_another_time_zone_hears_at_its_own_morning(sessions):
+async def test_a_chat_in_another_time_zone_hears_at_its_own_morning(sqlite_sessions):
     deadline = (START + timedelta(days=40)).date()
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 2, language="en")
         await set_timezone(session, 2, "Europe/Berlin", now=START)
         await set_lead_days(session, 2, [30, 7], now=START)
         await add_commitment(session, deadline, place="济南")
         await follow(session, 2, "place", "济南", now=START)
 
-    await sweep_until(sessions, START + timedelta(days=40), timedelta(hours=19))
+    await sweep_until(sqlite_sessions, START + timedelta(days=40), timedelta(hours=19))
 
-    rows = await alerts_of(sessions, 2)
+    rows = await alerts_of(sqlite_sessions, 2)
     assert [r.milestone.split(":")[1] for r in rows] == ["30", "7"]
     assert [r.due_at.astimezone(BERLIN).time() for r in rows] == [time(9), time(9)]
     assert rows[0].due_at.astimezone(BERLIN).date() == deadline - timedelta(days=30)
     assert "30 days left" in rows[0].text
 
 
-async def test_quiet_hours_delay_an_alert_and_never_drop_it(sessions):
+async def test_quiet_hours_delay_an_alert_and_never_drop_it(sqlite_sessions):
     deadline = (START + timedelta(days=10)).date()
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 3)
         await set_quiet_hours(session, 3, time(8, 0), time(11, 30), now=START)
         commitment = await add_commitment(session, deadline)
         await follow(session, 3, "all", now=START)
         await follow(session, 3, "commitment", commitment.id, now=START)  # followed twice: still one alert
 
-    await sweep_until(sessions, START + timedelta(days=10), timedelta(hours=5))
+    await sweep_until(sqlite_sessions, START + timedelta(days=10), timedelta(hours=5))
 
-    rows = await alerts_of(sessions, 3)
+    rows = await alerts_of(sqlite_sessions, 3)
     assert [r.milestone.split(":")[1] for r in rows] == ["7", "1", "0"]
     assert {r.due_at.astimezone(SHANGHAI).time() for r in rows} == {time(11, 30)}
 
 
-async def test_a_second_sweep_at_the_same_moment_adds_nothing(both_sessions):
-    sessions = both_sessions
+async def test_a_second_sweep_at_the_same_moment_adds_nothing(sessions):
     deadline = (START + timedelta(days=7)).date()
     async with sessions.begin() as session:
         await add_chat(session, 4)
@@ -194,18 +168,18 @@ async def test_a_second_sweep_at_the_same_moment_adds_nothing(both_sessions):
     assert len(await alerts_of(sessions, 4)) == 1
 
 
-async def test_alerts_missed_during_downtime_are_caught_up_or_skipped_when_too_late(sessions):
+async def test_alerts_missed_during_downtime_are_caught_up_or_skipped_when_too_late(sqlite_sessions):
     deadline = (START + timedelta(days=10)).date()
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 5)
         await add_commitment(session, deadline)
         await follow(session, 5, "all", now=START)
         await run_alert_rules(session, now=START, rules=RULES, render=render_alert)
     # Down from START until 2 hours after the 1-day alert: the 7-day one is days late, the 1-day one is not.
     back = datetime.combine(deadline - timedelta(days=1), time(11), SHANGHAI).astimezone(UTC)
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         report = await run_alert_rules(session, now=back, rules=RULES, render=render_alert)
-    rows = await alerts_of(sessions, 5)
+    rows = await alerts_of(sqlite_sessions, 5)
     assert [(r.milestone.split(":")[1], r.state) for r in rows] == [
         ("7", DeliveryState.SKIPPED),
         ("1", DeliveryState.PENDING),
@@ -214,19 +188,19 @@ async def test_alerts_missed_during_downtime_are_caught_up_or_skipped_when_too_l
     assert report.skipped == 1
 
 
-async def test_prompts_off_means_no_overdue_or_stale_prompts(sessions):
+async def test_prompts_off_means_no_overdue_or_stale_prompts(sqlite_sessions):
     deadline = (START + timedelta(days=2)).date()
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 6)
         await set_prompts(session, 6, False, now=START)
         commitment = await add_commitment(session, deadline)
         await follow(session, 6, "commitment", commitment.id, now=START)
-    await sweep_until(sessions, START + timedelta(days=5), timedelta(hours=7))
-    assert [r.kind for r in await alerts_of(sessions, 6)] == ["deadline", "deadline"]
+    await sweep_until(sqlite_sessions, START + timedelta(days=5), timedelta(hours=7))
+    assert [r.kind for r in await alerts_of(sqlite_sessions, 6)] == ["deadline", "deadline"]
 
 
-async def test_no_coverage_for_90_days_prompts_direct_followers_once(sessions):
-    async with sessions.begin() as session:
+async def test_no_coverage_for_90_days_prompts_direct_followers_once(sqlite_sessions):
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 7)
         await add_chat(session, 8)
         commitment = await add_commitment(session, None, created_at=START - timedelta(days=200), place="济南")
@@ -239,24 +213,24 @@ async def test_no_coverage_for_90_days_prompts_direct_followers_once(sessions):
         )
         await follow(session, 7, "commitment", commitment.id, now=START)
         await follow(session, 8, "place", "济南", now=START)  # not a direct follower: no prompt
-    await sweep_until(sessions, START + timedelta(days=12), timedelta(hours=11))
-    rows = await alerts_of(sessions, 7)
+    await sweep_until(sqlite_sessions, START + timedelta(days=12), timedelta(hours=11))
+    rows = await alerts_of(sqlite_sessions, 7)
     assert [r.kind for r in rows] == ["stale"]
     last_seen = (START - timedelta(days=85)).astimezone(SHANGHAI).date()
     assert rows[0].due_at == datetime.combine(last_seen + timedelta(days=90), time(9), SHANGHAI)
-    assert await alerts_of(sessions, 8) == []
+    assert await alerts_of(sqlite_sessions, 8) == []
 
 
-async def test_a_daily_digest_bundles_the_days_alerts_into_one_message(sessions):
+async def test_a_daily_digest_bundles_the_days_alerts_into_one_message(sqlite_sessions):
     deadline = (START + timedelta(days=8)).date()
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 9)
         await set_digest(session, 9, DigestMode.DAILY, now=START)
         for n in range(3):
             await add_commitment(session, deadline, subject=f"项目{n}")
         await follow(session, 9, "all", now=START)
-    await sweep_until(sessions, START + timedelta(days=2), timedelta(hours=3))
-    rows = await alerts_of(sessions, 9)
+    await sweep_until(sqlite_sessions, START + timedelta(days=2), timedelta(hours=3))
+    rows = await alerts_of(sqlite_sessions, 9)
     digests = [r for r in rows if r.kind == "digest"]
     assert len(digests) == 1
     assert all(f"项目{n}" in digests[0].text for n in range(3))
@@ -264,39 +238,39 @@ async def test_a_daily_digest_bundles_the_days_alerts_into_one_message(sessions)
     assert {r.bundle_id for r in rows if r.kind == "deadline"} == {digests[0].id}
 
 
-async def test_a_weekly_digest_comes_on_the_day_the_chat_chose(sessions):
+async def test_a_weekly_digest_comes_on_the_day_the_chat_chose(sqlite_sessions):
     deadline = (START + timedelta(days=8)).date()  # its 7-day alert falls due on Sunday 2025-03-02
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 11)
         await set_digest(session, 11, DigestMode.WEEKLY, now=START)
         await set_digest_weekday(session, 11, 4, now=START)  # Friday
         await add_commitment(session, deadline, subject="项目甲")
         await follow(session, 11, "all", now=START)
-    await sweep_until(sessions, START + timedelta(days=9), timedelta(hours=3))
-    digests = [r for r in await alerts_of(sessions, 11) if r.kind == "digest"]
+    await sweep_until(sqlite_sessions, START + timedelta(days=9), timedelta(hours=3))
+    digests = [r for r in await alerts_of(sqlite_sessions, 11) if r.kind == "digest"]
     # Not on Monday 03-03: on Friday 03-07, at 09:00 Shanghai time.
     assert [d.due_at for d in digests] == [datetime(2025, 3, 7, 9, tzinfo=SHANGHAI)]
     assert "项目甲" in digests[0].text
 
 
-async def test_admins_hear_once_about_a_commitment_with_no_coverage(sessions):
+async def test_admins_hear_once_about_a_commitment_with_no_coverage(sqlite_sessions):
     rules = AlertRules(defaults=DEFAULTS, stale_after_days=90, admin_ids=(50, 52))
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         for chat_id in (7, 50, 51, 52):
             await add_chat(session, chat_id)
         session.add(AdminGrant(user_id=51, granted_by=50, granted_at=START))
         commitment = await add_commitment(session, None, created_at=START - timedelta(days=85))
         await follow(session, 7, "commitment", commitment.id, now=START)
         await follow(session, 52, "commitment", commitment.id, now=START)  # an admin who also follows it
-    await sweep_until(sessions, START + timedelta(days=12), timedelta(hours=11), rules)
+    await sweep_until(sqlite_sessions, START + timedelta(days=12), timedelta(hours=11), rules)
     for chat_id in (7, 50, 51, 52):
-        assert [r.kind for r in await alerts_of(sessions, chat_id)] == ["stale"], chat_id
+        assert [r.kind for r in await alerts_of(sqlite_sessions, chat_id)] == ["stale"], chat_id
 
 
-async def test_on_daylight_saving_days_an_alert_at_2am_in_berlin_comes_once_at_the_hour_that_exists(sessions):
+async def test_on_daylight_saving_days_an_alert_at_2am_in_berlin_comes_once_at_the_hour_that_exists(sqlite_sessions):
     # 02:00 does not exist in Berlin on 2025-03-30 (clocks go 02:00 -> 03:00) and happens twice on 2025-10-26.
     rules = AlertRules(defaults=replace(DEFAULTS, local_hour=2), overdue_days=(), stale_after_days=10_000)
-    async with sessions.begin() as session:
+    async with sqlite_sessions.begin() as session:
         await add_chat(session, 5, language="en")
         await set_timezone(session, 5, "Europe/Berlin", now=START)
         await set_lead_days(session, 5, [1], now=START)
@@ -305,9 +279,9 @@ async def test_on_daylight_saving_days_an_alert_at_2am_in_berlin_comes_once_at_t
         await follow(session, 5, "all", "", now=START)
 
     for first in (datetime(2025, 3, 29, 12, tzinfo=UTC), datetime(2025, 10, 25, 12, tzinfo=UTC)):
-        await sweep_until(sessions, first + timedelta(days=1), timedelta(minutes=20), rules, start=first)
+        await sweep_until(sqlite_sessions, first + timedelta(days=1), timedelta(minutes=20), rules, start=first)
 
-    rows = await alerts_of(sessions, 5)
+    rows = await alerts_of(sqlite_sessions, 5)
     assert [(r.commitment_id, r.milestone) for r in rows] == [
         (spring.id, "lead:1:2025-03-31"),
         (autumn.id, "lead:1:2025-10-27"),

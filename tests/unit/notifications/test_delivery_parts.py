@@ -24,7 +24,7 @@ from trackers.people.follows import (
     unfollow,
 )
 from trackers.people.preferences import after_quiet_hours
-from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.db import create_engine
 from trackers.runtime.leadership import Leadership
 
 NOW = datetime(2025, 5, 1, 2, 0, tzinfo=UTC)
@@ -78,13 +78,6 @@ def test_quiet_hours_across_midnight_delay_to_their_end_in_local_time():
 
 
 # -- follows and claims on both databases ---------------------------------------------------------------------
-
-
-@pytest.fixture
-async def sessions(migrated_url):
-    engine = create_engine(migrated_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def test_follows_have_clear_errors_and_the_fan_out_finds_each_chat_once(sessions):

@@ -11,17 +11,9 @@ from sqlalchemy import select
 from trackers.models import Chat, DeliveryState, Notification
 from trackers.notifications.outbox import Owed, owe
 from trackers.people.chats import get_or_create_chat
-from trackers.runtime.db import create_engine, create_sessionmaker
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 TEXTS = {"zh": "你好", "en": "Hello"}
-
-
-@pytest.fixture
-async def sessions(migrated_url):
-    engine = create_engine(migrated_url)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def test_each_chat_reads_the_message_in_its_own_language_and_gets_it_once(sessions):

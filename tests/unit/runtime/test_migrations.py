@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from trackers.models import Base, Chat
-from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.db import create_engine
 from trackers.runtime.migrate import current_heads, upgrade
 from trackers.runtime.updates import MAX_ATTEMPTS, forget_updates_before, mark_done, record_updates, take_unfinished
 
@@ -56,65 +56,48 @@ def test_sqlite_runs_in_wal_mode(sqlite_url):
     assert mode == "wal"
 
 
-async def test_times_are_stored_and_read_back_as_aware_utc(migrated_url):
-    engine = create_engine(migrated_url)
-    sessions = create_sessionmaker(engine)
+async def test_times_are_stored_and_read_back_as_aware_utc(sessions):
     shanghai = timezone(timedelta(hours=8))
-    try:
+    async with sessions.begin() as session:
+        session.add(
+            Chat(
+                id=42,
+                type="private",
+                created_at=datetime(2025, 1, 1, 9, tzinfo=shanghai),
+                updated_at=datetime(2025, 1, 1, 1, tzinfo=UTC),
+            )
+        )
+    async with sessions() as session:
+        chat = (await session.execute(select(Chat))).scalar_one()
+    assert chat.created_at == datetime(2025, 1, 1, 1, tzinfo=UTC)
+    assert chat.created_at.tzinfo is not None
+
+
+async def test_naive_times_are_refused(sessions):
+    with pytest.raises(Exception, match="naive datetime"):
         async with sessions.begin() as session:
             session.add(
-                Chat(
-                    id=42,
-                    type="private",
-                    created_at=datetime(2025, 1, 1, 9, tzinfo=shanghai),
-                    updated_at=datetime(2025, 1, 1, 1, tzinfo=UTC),
-                )
+                Chat(id=1, type="private", created_at=datetime(2025, 1, 1), updated_at=datetime(2025, 1, 1))
             )
-        async with sessions() as session:
-            chat = (await session.execute(select(Chat))).scalar_one()
-        assert chat.created_at == datetime(2025, 1, 1, 1, tzinfo=UTC)
-        assert chat.created_at.tzinfo is not None
-    finally:
-        await engine.dispose()
-
-
-async def test_naive_times_are_refused(migrated_url):
-    engine = create_engine(migrated_url)
-    sessions = create_sessionmaker(engine)
-    try:
-        with pytest.raises(Exception, match="naive datetime"):
-            async with sessions.begin() as session:
-                session.add(
-                    Chat(id=1, type="private", created_at=datetime(2025, 1, 1), updated_at=datetime(2025, 1, 1))
-                )
-    finally:
-        await engine.dispose()
 
 
 def _updates(*ids: int) -> list[tuple[int, str]]:
     return [(i, f'{{"update_id": {i}}}') for i in ids]
 
 
-async def test_an_update_id_is_recorded_once(migrated_url):
-    engine = create_engine(migrated_url)
-    sessions = create_sessionmaker(engine)
+async def test_an_update_id_is_recorded_once(sessions):
     now = datetime(2025, 1, 1, tzinfo=UTC)
-    try:
-        async with sessions.begin() as session:
-            assert await record_updates(session, 7, _updates(1001), now=now) == {1001}
-        async with sessions.begin() as session:
-            # A batch: one id seen before, one new, one new twice over.
-            assert await record_updates(session, 7, _updates(1001, 1002, 1003, 1003), now=now) == {1002, 1003}
-            # Another bot's update 1001 is another update.
-            assert await record_updates(session, 8, _updates(1001), now=now) == {1001}
-            assert await record_updates(session, 8, [], now=now) == set()
-    finally:
-        await engine.dispose()
+    async with sessions.begin() as session:
+        assert await record_updates(session, 7, _updates(1001), now=now) == {1001}
+    async with sessions.begin() as session:
+        # A batch: one id seen before, one new, one new twice over.
+        assert await record_updates(session, 7, _updates(1001, 1002, 1003, 1003), now=now) == {1002, 1003}
+        # Another bot's update 1001 is another update.
+        assert await record_updates(session, 8, _updates(1001), now=now) == {1001}
+        assert await record_updates(session, 8, [], now=now) == set()
 
 
-async def test_unfinished_updates_come_back_once_stale_until_done_or_given_up(migrated_url):
-    engine = create_engine(migrated_url)
-    sessions = create_sessionmaker(engine)
+async def test_unfinished_updates_come_back_once_stale_until_done_or_given_up(sessions):
     received = datetime(2025, 1, 1, tzinfo=UTC)
     minute = timedelta(minutes=1)
 
@@ -124,33 +107,30 @@ async def test_unfinished_updates_come_back_once_stale_until_done_or_given_up(mi
             again, given_up = await take_unfinished(session, bot_id, now=now, stale_before=stale, holding=holding)
         return [update_id for update_id, _ in again], given_up
 
-    try:
-        async with sessions.begin() as session:
-            await record_updates(session, 7, _updates(1, 2, 3), now=received)
-            await record_updates(session, 8, _updates(1), now=received)
-            await mark_done(session, 7, [2], now=received)
-        # Received a minute ago: perhaps still being handled, so left alone.
-        assert await take(7, received + minute) == ([], [])
-        now = received + 3 * minute
-        # One this process still holds (queued behind others) is not taken, and stays claimed a while longer.
-        assert await take(7, now, holding={3}) == ([1], [])
+    async with sessions.begin() as session:
+        await record_updates(session, 7, _updates(1, 2, 3), now=received)
+        await record_updates(session, 8, _updates(1), now=received)
+        await mark_done(session, 7, [2], now=received)
+    # Received a minute ago: perhaps still being handled, so left alone.
+    assert await take(7, received + minute) == ([], [])
+    now = received + 3 * minute
+    # One this process still holds (queued behind others) is not taken, and stays claimed a while longer.
+    assert await take(7, now, holding={3}) == ([1], [])
+    now += 3 * minute
+    assert await take(7, now) == ([1, 3], [])
+    # Just taken (by this instance or another): not taken again until that claim is stale too.
+    assert await take(7, now + minute) == ([], [])
+    for _ in range(MAX_ATTEMPTS - 2):  # update 1 has been handed out twice so far
         now += 3 * minute
-        assert await take(7, now) == ([1, 3], [])
-        # Just taken (by this instance or another): not taken again until that claim is stale too.
-        assert await take(7, now + minute) == ([], [])
-        for _ in range(MAX_ATTEMPTS - 2):  # update 1 has been handed out twice so far
-            now += 3 * minute
-            assert (await take(7, now))[0] == [1, 3]
-        async with sessions.begin() as session:
-            await mark_done(session, 7, [3], now=now)
-        # Update 1 failed every time: given up, and not offered again.
-        now += 3 * minute
-        assert await take(7, now) == ([], [1])
-        assert await take(7, now + 3 * minute) == ([], [])
-        # The other bot's update is its own; its JSON is kept for handling.
-        async with sessions.begin() as session:
-            again, _ = await take_unfinished(session, 8, now=now, stale_before=now)
-            assert again == [(1, '{"update_id": 1}')]
-            assert await forget_updates_before(session, now) == 4
-    finally:
-        await engine.dispose()
+        assert (await take(7, now))[0] == [1, 3]
+    async with sessions.begin() as session:
+        await mark_done(session, 7, [3], now=now)
+    # Update 1 failed every time: given up, and not offered again.
+    now += 3 * minute
+    assert await take(7, now) == ([], [1])
+    assert await take(7, now + 3 * minute) == ([], [])
+    # The other bot's update is its own; its JSON is kept for handling.
+    async with sessions.begin() as session:
+        again, _ = await take_unfinished(session, 8, now=now, stale_before=now)
+        assert again == [(1, '{"update_id": 1}')]
+        assert await forget_updates_before(session, now) == 4
