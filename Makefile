@@ -6,9 +6,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test test-slow lint bench eval eval-links reports-check clean
+.PHONY: run test test-slow lint wheel bench eval eval-links reports-check clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c constraints.txt -e ".[dev]"
@@ -35,6 +35,12 @@ test-slow: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# A wheel in dist/ (config/ and migrations/ inside its packages: setup.py). build/ goes first: setuptools would pack
+# a module left there even after it was deleted from the source.
+wheel: $(STAMP)
+	rm -rf build dist
+	$(PIP) wheel -q --no-deps --no-build-isolation -w dist .
+
 bench: $(BENCH_STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
@@ -60,4 +66,4 @@ reports-check: $(STAMP)
 	$(PY) ../shared/eval/reports_check.py "$(REPORTS)" reports-out
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

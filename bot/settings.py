@@ -23,8 +23,15 @@ if TYPE_CHECKING:  # the policies are imported where built: settings load before
     from trackers.notifications.rules import AlertRules
     from trackers.people.preferences import AlertDefaults
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = REPO_ROOT / "config" / "default.toml"
+
+def default_config_path() -> Path:
+    """Where config/default.toml is. The repository keeps config/ a top-level folder of files; a wheel carries it
+    inside this package as bot/_config/ (setup.py maps it there), where an installed bot finds it."""
+    installed = Path(__file__).with_name("_config") / "default.toml"
+    return installed if installed.is_file() else Path(__file__).resolve().parents[1] / "config" / "default.toml"
+
+
+DEFAULT_CONFIG = default_config_path()
 
 ENV_PREFIX = "LUOSHI_"
 # LUOSHI_ variables that are not settings: where the config file is, and what tests and tools read.

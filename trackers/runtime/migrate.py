@@ -7,7 +7,15 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+def migrations_path() -> Path:
+    """Where the Alembic scripts are. The repository keeps migrations/ a top-level folder; a wheel carries it inside
+    this package as trackers/runtime/_migrations/ (setup.py maps it there), where an installed bot finds it."""
+    installed = Path(__file__).with_name("_migrations")
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "migrations"
+
+
+MIGRATIONS = migrations_path()
 
 
 def alembic_config(url: str) -> Config:
