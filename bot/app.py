@@ -25,6 +25,7 @@ from bot.handlers import (
     health,
     ingest,
     journalist,
+    review,
     start,
 )
 from bot.inbox import Inbox, InboxBot, InboxQueue
@@ -39,7 +40,7 @@ FEATURES = [start]
 # Readers and journalists: browse, follow, progress, calendar and export.
 FEATURES += [browse, follow, journalist]
 # Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
-FEATURES += [admins, add, editing, broadcast, feeds, ingest]
+FEATURES += [admins, add, editing, broadcast, feeds, review, ingest]
 
 # Delivery: /health for admins (the sweeps are scheduled in bot/jobs.py).
 FEATURES += [health]

@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from bot.commands import MenuCommand
+from bot.delivery.limits import FloodLimiter
+from bot.inbox import Inbox
 from bot.settings import Settings
+from bot.throttle import UserThrottle
+
+if TYPE_CHECKING:  # it imports this module
+    from bot.delivery.service import Delivery
 
 
 @dataclass
@@ -20,16 +27,16 @@ class BotData:
     settings: Settings | None = None
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
-    # The command menu of every feature (bot.commands.MenuCommand), for /help and setMyCommands.
-    menu: list = field(default_factory=list)
-    # The delivery sweeps and the elected dispatcher (bot.delivery.service.Delivery).
-    delivery: Any = None
-    # Updates stored before they are acknowledged, marked done by their handlers (bot.inbox.Inbox).
-    inbox: Any = None
-    # Telegram's flood budget, shared by replies and notifications (bot.delivery.limits.FloodLimiter).
-    flood_limiter: Any = None
-    # Each user's token bucket (bot.throttle.UserThrottle).
-    throttle: Any = None
+    # The command menu of every feature, for /help and setMyCommands.
+    menu: list[MenuCommand] = field(default_factory=list)
+    # The delivery sweeps and the elected dispatcher.
+    delivery: Delivery | None = None
+    # Updates stored before they are acknowledged, marked done by their handlers.
+    inbox: Inbox | None = None
+    # Telegram's flood budget, shared by replies and notifications.
+    flood_limiter: FloodLimiter | None = None
+    # Each user's token bucket.
+    throttle: UserThrottle | None = None
     # When the admins were last told that getting updates failed (bot.errors), on the monotonic clock.
     polling_error_reported_at: float | None = None
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit, refuse
-from bot.handlers.admin_render import draft_card
-from bot.handlers.common import current_chat, language_for
 from bot.handlers.followers import tell_followers_of_new
+from bot.handlers.turn import Turn, admit, language_of
+from bot.render import drafts
+from bot.render.drafts import draft_card, preview_keyboard
+from bot.render.errors import BadInput, error_text
 from bot.texts import t
 from trackers.commitments.editing import (
     Draft,
@@ -43,21 +43,15 @@ SUBJECT, TARGET, DEADLINE, EXTRAS, PREVIEW, EDITING = range(6)
 DRAFT = "add_draft"
 PARENT_NAME = "add_parent_name"
 SKIP = {"-", "—", "无", "skip", "none"}
-
-
-class AddError(ValueError):
-    """What the admin typed cannot make a commitment; `key` and `values` say why in their language."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key, self.values = key, values
+# Why what the admin typed cannot make a commitment; each reads through bot.render.errors.
+ADD_ERRORS = (BadInput, UnknownParent, DeadlineInPast, UnparseableDate, UnparseableTarget)
 
 
 def _timezone(context: Context) -> str:
     return context.bot_data.settings.bot.timezone
 
 
-async def _extras(session: AsyncSession, tokens: list[str], draft: Draft) -> tuple[Draft, str | None]:
+async def _extras(turn: Turn, tokens: list[str], draft: Draft) -> tuple[Draft, str | None]:
     """@place, #tag, parent=ID-or-name and source=URL from `tokens`; the draft with them and the parent's name."""
     parent_name = None
     place, tags, source, parent_id = draft.place, list(draft.tags), draft.source_url, draft.parent_id
@@ -68,19 +62,16 @@ async def _extras(session: AsyncSession, tokens: list[str], draft: Draft) -> tup
             try:
                 tags += [tag for tag in parse_tags(token) if tag not in tags]
             except InvalidValue:
-                raise AddError("adm_bad_tag", tag=token) from None
+                raise BadInput("adm_bad_tag", tag=token) from None
         elif token.lower().startswith(("source=", "url=")):
             source = token.split("=", 1)[1]
             if not source.startswith(("http://", "https://")):
-                raise AddError("adm_bad_source")
+                raise BadInput("adm_bad_source")
         elif token.lower().startswith("parent="):
-            try:
-                parent = await resolve_parent(session, token.split("=", 1)[1])
-            except UnknownParent as exc:
-                raise AddError("adm_unknown_parent", parent=exc.ref) from None
+            parent = await resolve_parent(turn.session, token.split("=", 1)[1])
             parent_id, parent_name = parent.id, parent.subject
         elif token not in SKIP:
-            raise AddError("adm_bad_extra", token=token)
+            raise BadInput("adm_bad_extra", token=token)
     return replace(draft, place=place, tags=tags, source_url=source, parent_id=parent_id), parent_name
 
 
@@ -88,34 +79,29 @@ def _target(text: str):
     try:
         return parse_target(text)
     except UnparseableTarget:
-        raise AddError("adm_bad_target", text=text) from None
+        raise UnparseableTarget(text) from None  # as typed, comparator and all, so the admin sees what they wrote
 
 
 def _deadline(text: str, context: Context):
     if text.strip() in SKIP:
         return None
-    try:
-        return parse_deadline(text, now=utcnow(), timezone=_timezone(context))
-    except DeadlineInPast as exc:
-        raise AddError("adm_deadline_past", deadline=exc.deadline.isoformat()) from None
-    except UnparseableDate:
-        raise AddError("adm_bad_deadline", text=text) from None
+    return parse_deadline(text, now=utcnow(), timezone=_timezone(context))
 
 
-async def _one_line(session: AsyncSession, words: list[str], context: Context) -> tuple[Draft, str | None]:
+async def _one_line(turn: Turn, words: list[str]) -> tuple[Draft, str | None]:
     """subject… target [deadline…] [@place] [#tag…] [parent=…] [source=…]."""
     extras = [w for w in words if w.startswith(("@", "#")) or "=" in w]
     rest = [w for w in words if w not in extras]
     at = next((i for i, word in enumerate(rest) if i > 0 and _is_target(word)), None)
     if at is None:
         # "subject target …" with a target we can't read: say so, rather than repeat the usage.
-        raise AddError("adm_bad_target", text=rest[1]) if len(rest) > 1 else AddError("adm_add_usage")
+        raise BadInput("adm_bad_target", text=rest[1]) if len(rest) > 1 else BadInput("adm_add_usage")
     draft = Draft(
         subject=" ".join(rest[:at]),
         target=_target(rest[at]),
-        deadline=_deadline(" ".join(rest[at + 1 :]), context) if rest[at + 1 :] else None,
+        deadline=_deadline(" ".join(rest[at + 1 :]), turn.context) if rest[at + 1 :] else None,
     )
-    return await _extras(session, extras, draft)
+    return await _extras(turn, extras, draft)
 
 
 def _is_target(word: str) -> bool:
@@ -125,80 +111,59 @@ def _is_target(word: str) -> bool:
         return False
 
 
-async def _save(session: AsyncSession, update: Update, context: Context, draft: Draft, language: str) -> str:
+async def _save(turn: Turn, draft: Draft) -> str:
     """Create the commitment and tell its followers; the confirmation to send once committed."""
     try:
         commitment = await create_commitment(
-            session, draft, actor_id=update.effective_user.id, now=utcnow(), timezone=_timezone(context)
+            turn.session, draft, actor_id=turn.user_id, now=utcnow(), timezone=_timezone(turn.context)
         )
-    except DeadlineInPast as exc:
-        raise AddError("adm_deadline_past", deadline=exc.deadline.isoformat()) from None
     except InvalidValue:
-        raise AddError("adm_bad_subject") from None
-    await tell_followers_of_new(
-        session, commitment, now=utcnow(), default_language=context.bot_data.settings.bot.language
-    )
-    return t(language, "adm_saved", id=commitment.id) + "\n\n" + draft_card(language, draft)
-
-
-def _preview_keyboard(language: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t(language, "adm_btn_save"), callback_data="add:save"),
-                InlineKeyboardButton(t(language, "adm_btn_edit"), callback_data="add:edit"),
-                InlineKeyboardButton(t(language, "adm_btn_cancel"), callback_data="add:cancel"),
-            ]
-        ]
-    )
+        raise BadInput("adm_bad_subject") from None
+    await tell_followers_of_new(turn.session, commitment, now=utcnow(), default_language=turn.settings.bot.language)
+    return t(turn.language, "adm_saved", id=commitment.id) + "\n\n" + draft_card(turn.language, draft)
 
 
 async def _show_preview(update: Update, context: Context, language: str) -> int:
     draft: Draft = context.user_data[DRAFT]
     card = draft_card(language, draft, parent_subject=context.user_data.get(PARENT_NAME))
     await update.effective_message.reply_text(
-        t(language, "adm_preview") + "\n\n" + card, reply_markup=_preview_keyboard(language)
+        t(language, "adm_preview") + "\n\n" + card, reply_markup=preview_keyboard(language)
     )
     return PREVIEW
 
 
 async def add_start(update: Update, context: Context) -> int:
     """/add with words: save in one go; /add alone: start the guided conversation."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "add")
-        if allowed and context.args:
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "add") and context.args:
             try:
-                draft, _ = await _one_line(session, context.args, context)
-                answer = await _save(session, update, context, draft, language)
-            except AddError as exc:
-                answer = t(language, exc.key, **_escaped(exc.values))
-    if not allowed:
-        await refuse(update, language)
+                draft, _ = await _one_line(turn, context.args)
+                answer = await _save(turn, draft)
+            except ADD_ERRORS as error:
+                answer = error_text(turn.language, error)
+    if turn.refused:
         return ConversationHandler.END
     if context.args:
         await update.effective_message.reply_text(answer)
         return ConversationHandler.END
     context.user_data.pop(DRAFT, None)
     context.user_data.pop(PARENT_NAME, None)
-    await update.effective_message.reply_text(t(language, "adm_ask_subject"))
+    await update.effective_message.reply_text(t(turn.language, "adm_ask_subject"))
     return SUBJECT
 
 
-async def _step(update: Update, context: Context, action: str):
-    """Language and the admin check for one answer of the conversation (rights can be revoked midway)."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, action)
-    if not allowed:
-        await refuse(update, language)
-    return language, allowed
+async def _step(update: Update, context: Context) -> str | None:
+    """The admin check for one answer of the conversation (rights can be revoked midway): the language to answer
+    in, or None when refused."""
+    async with Turn.begin(update, context) as turn:
+        await admit(turn, "add")
+    return None if turn.refused else turn.language
 
 
 async def got_subject(update: Update, context: Context) -> int:
     """The first answer: what the commitment is about."""
-    language, allowed = await _step(update, context, "add")
-    if not allowed:
+    language = await _step(update, context)
+    if language is None:
         return ConversationHandler.END
     subject = update.effective_message.text.strip()
     if len(subject) > 300:
@@ -211,13 +176,13 @@ async def got_subject(update: Update, context: Context) -> int:
 
 async def got_target(update: Update, context: Context) -> int:
     """The target: 突破500亿元, 1301个, 5.5%左右, or - for a pledge without a figure."""
-    language, allowed = await _step(update, context, "add")
-    if not allowed:
+    language = await _step(update, context)
+    if language is None:
         return ConversationHandler.END
     try:
         target = _target(update.effective_message.text)
-    except AddError as exc:
-        await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+    except UnparseableTarget as error:
+        await update.effective_message.reply_text(error_text(language, error))
         return TARGET
     context.user_data[DRAFT] = replace(context.user_data[DRAFT], target=target)
     await update.effective_message.reply_text(t(language, "adm_ask_deadline"))
@@ -226,13 +191,13 @@ async def got_target(update: Update, context: Context) -> int:
 
 async def got_deadline(update: Update, context: Context) -> int:
     """The deadline: 2025年底, 明年6月, 2025-12-31, in 18 months, or - for none."""
-    language, allowed = await _step(update, context, "add")
-    if not allowed:
+    language = await _step(update, context)
+    if language is None:
         return ConversationHandler.END
     try:
         deadline = _deadline(update.effective_message.text, context)
-    except AddError as exc:
-        await update.effective_message.reply_text(t(language, exc.key, **_escaped(exc.values)))
+    except (DeadlineInPast, UnparseableDate) as error:
+        await update.effective_message.reply_text(error_text(language, error))
         return DEADLINE
     context.user_data[DRAFT] = replace(context.user_data[DRAFT], deadline=deadline)
     await update.effective_message.reply_text(t(language, "adm_ask_extras"))
@@ -241,19 +206,16 @@ async def got_deadline(update: Update, context: Context) -> int:
 
 async def got_extras(update: Update, context: Context) -> int:
     """Place, tags, parent plan and source in one line (@济南 #集成电路 parent=12 source=URL), or -."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "add")
-        if allowed:
+    error = None
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "add"):
             try:
                 draft, parent_name = await _extras(
-                    session, update.effective_message.text.split(), context.user_data[DRAFT]
+                    turn, update.effective_message.text.split(), context.user_data[DRAFT]
                 )
-                error = None
-            except AddError as exc:
-                error = t(language, exc.key, **_escaped(exc.values))
-    if not allowed:
-        await refuse(update, language)
+            except ADD_ERRORS as problem:
+                error = error_text(turn.language, problem)
+    if turn.refused:
         return ConversationHandler.END
     if error is not None:
         await update.effective_message.reply_text(error)
@@ -261,22 +223,20 @@ async def got_extras(update: Update, context: Context) -> int:
     context.user_data[DRAFT] = draft
     if parent_name:
         context.user_data[PARENT_NAME] = parent_name
-    return await _show_preview(update, context, language)
+    return await _show_preview(update, context, turn.language)
 
 
 async def press_save(update: Update, context: Context) -> int:
     """Save: the draft becomes a commitment."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "add")
-        if allowed:
+    saved = False
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "add"):
             try:
-                answer = await _save(session, update, context, context.user_data[DRAFT], language)
+                answer = await _save(turn, context.user_data[DRAFT])
                 saved = True
-            except AddError as exc:
-                answer, saved = t(language, exc.key, **_escaped(exc.values)), False
-    if not allowed:
-        await refuse(update, language)
+            except ADD_ERRORS as error:
+                answer = error_text(turn.language, error)
+    if turn.refused:
         return ConversationHandler.END
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
@@ -290,8 +250,8 @@ async def press_save(update: Update, context: Context) -> int:
 
 async def press_edit(update: Update, context: Context) -> int:
     """Edit: ask which field to change."""
-    language, allowed = await _step(update, context, "add")
-    if not allowed:
+    language = await _step(update, context)
+    if language is None:
         return ConversationHandler.END
     await update.callback_query.answer()
     await update.effective_message.reply_text(t(language, "adm_ask_edit"))
@@ -300,44 +260,44 @@ async def press_edit(update: Update, context: Context) -> int:
 
 async def got_edit(update: Update, context: Context) -> int:
     """'field value' for the draft: subject, target, deadline, or extras such as @济南 #集成电路."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "add")
-        if allowed:
+    error = None
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "add"):
             try:
-                draft = await _edited(session, update, context)
-                error = None
-            except AddError as exc:
-                error = t(language, exc.key, **_escaped(exc.values))
-            except InvalidValue:
-                error = t(language, "adm_ask_edit")
-    if not allowed:
-        await refuse(update, language)
+                draft = await _edited(turn)
+            except ADD_ERRORS as problem:
+                error = error_text(turn.language, problem)
+    if turn.refused:
         return ConversationHandler.END
     if error is not None:
         await update.effective_message.reply_text(error)
         return EDITING
     context.user_data[DRAFT] = draft
-    return await _show_preview(update, context, language)
+    return await _show_preview(update, context, turn.language)
 
 
-async def _edited(session: AsyncSession, update: Update, context: Context) -> Draft:
-    """The draft with the field the admin's message names changed; AddError or InvalidValue when it cannot be."""
-    name, _, value = update.effective_message.text.strip().partition(" ")
-    draft: Draft = context.user_data[DRAFT]
+async def _edited(turn: Turn) -> Draft:
+    """The draft with the field the admin's message names changed; one of ADD_ERRORS when it cannot be."""
+    text = turn.update.effective_message.text
+    user_data = turn.context.user_data
+    name, _, value = text.strip().partition(" ")
+    draft: Draft = user_data[DRAFT]
     if name == "subject" and value.strip():
         return replace(draft, subject=value.strip())
     if name == "target":
         return replace(draft, target=_target(value))
     if name == "deadline":
-        return replace(draft, deadline=_deadline(value, context))
+        return replace(draft, deadline=_deadline(value, turn.context))
     if name == "place":
         return replace(draft, place=value.strip() or None)
     if name == "tags":
-        return replace(draft, tags=parse_tags(value))
-    draft, parent_name = await _extras(session, update.effective_message.text.split(), draft)
+        try:
+            return replace(draft, tags=parse_tags(value))
+        except InvalidValue:
+            raise BadInput("adm_ask_edit") from None
+    draft, parent_name = await _extras(turn, text.split(), draft)
     if parent_name:
-        context.user_data[PARENT_NAME] = parent_name
+        user_data[PARENT_NAME] = parent_name
     return draft
 
 
@@ -352,16 +312,9 @@ async def cancel(update: Update, context: Context) -> int:
     """/cancel: drop the draft and leave the conversation."""
     context.user_data.pop(DRAFT, None)
     context.user_data.pop(PARENT_NAME, None)
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
+    language = await language_of(update, context)
     await update.effective_message.reply_text(t(language, "adm_add_cancelled"))
     return ConversationHandler.END
-
-
-def _escaped(values: dict) -> dict:
-    import html
-
-    return {k: html.escape(str(v)) for k, v in values.items()}
 
 
 _TEXT = filters.TEXT & ~filters.COMMAND
@@ -376,9 +329,9 @@ with warnings.catch_warnings():
             DEADLINE: [MessageHandler(_TEXT, got_deadline)],
             EXTRAS: [MessageHandler(_TEXT, got_extras)],
             PREVIEW: [
-                CallbackQueryHandler(press_save, pattern=r"^add:save$"),
-                CallbackQueryHandler(press_edit, pattern=r"^add:edit$"),
-                CallbackQueryHandler(press_cancel, pattern=r"^add:cancel$"),
+                CallbackQueryHandler(press_save, pattern=drafts.SAVE.pattern),
+                CallbackQueryHandler(press_edit, pattern=drafts.EDIT.pattern),
+                CallbackQueryHandler(press_cancel, pattern=drafts.CANCEL.pattern),
             ],
             EDITING: [MessageHandler(_TEXT, got_edit)],
         },

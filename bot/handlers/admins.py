@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import html
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.admin_gate import admit, answer_admin_command, refuse
-from bot.handlers.common import current_chat, language_for
+from bot.handlers.turn import Turn, admit, answer_admin_command
+from bot.render.errors import error_text
 from bot.texts import t
 from trackers.people.admins import CannotGrant, NotAnAdmin, Role, grant, granted_admins, revoke
 from trackers.runtime.clock import utcnow
@@ -32,21 +31,15 @@ async def grant_admin(update: Update, context: Context) -> None:
     await answer_admin_command(update, context, "grant", _grant, need=Role.OWNER)
 
 
-async def _grant(session: AsyncSession, update: Update, context: Context, language: str) -> str:
-    user_id = _target_user(update, context)
+async def _grant(turn: Turn) -> str:
+    user_id = _target_user(turn.update, turn.context)
     if user_id is None:
-        return t(language, "adm_grant_usage")
+        return t(turn.language, "adm_grant_usage")
     try:
-        added = await grant(
-            session,
-            user_id,
-            by=update.effective_user.id,
-            owner_ids=context.bot_data.settings.bot.owner_ids,
-            now=utcnow(),
-        )
-    except CannotGrant:
-        return t(language, "adm_cannot_grant", user=user_id)
-    return t(language, "adm_granted" if added else "adm_already_admin", user=user_id)
+        added = await grant(turn.session, user_id, by=turn.user_id, owner_ids=turn.settings.bot.owner_ids, now=utcnow())
+    except CannotGrant as error:
+        return error_text(turn.language, error)
+    return t(turn.language, "adm_granted" if added else "adm_already_admin", user=user_id)
 
 
 async def revoke_admin(update: Update, context: Context) -> None:
@@ -54,41 +47,36 @@ async def revoke_admin(update: Update, context: Context) -> None:
     await answer_admin_command(update, context, "revoke", _revoke, need=Role.OWNER)
 
 
-async def _revoke(session: AsyncSession, update: Update, context: Context, language: str) -> str:
-    user_id = _target_user(update, context)
+async def _revoke(turn: Turn) -> str:
+    user_id = _target_user(turn.update, turn.context)
     if user_id is None:
-        return t(language, "adm_revoke_usage")
+        return t(turn.language, "adm_revoke_usage")
     try:
-        await revoke(session, user_id, by=update.effective_user.id, now=utcnow())
-    except NotAnAdmin:
-        return t(language, "adm_not_admin", user=user_id)
-    return t(language, "adm_revoked", user=user_id)
+        await revoke(turn.session, user_id, by=turn.user_id, now=utcnow())
+    except NotAnAdmin as error:
+        return error_text(turn.language, error)
+    return t(turn.language, "adm_revoked", user=user_id)
 
 
 async def list_admins(update: Update, context: Context) -> None:
     """/admins: owners from the settings and the admins granted in the chat."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "admins")
-        grants = await granted_admins(session) if allowed else []
-    if not allowed:
-        await refuse(update, language)
+    async with Turn.begin(update, context) as turn:
+        grants = await granted_admins(turn.session) if await admit(turn, "admins") else []
+    if turn.refused:
         return
     settings = context.bot_data.settings.bot
     owners = ", ".join(str(i) for i in settings.owner_ids) or "—"
     admins = ", ".join(html.escape(str(i)) for i in [*settings.admin_ids, *(g.user_id for g in grants)]) or "—"
-    await update.effective_message.reply_text(t(language, "adm_admins_list", owners=owners, admins=admins))
+    await update.effective_message.reply_text(t(turn.language, "adm_admins_list", owners=owners, admins=admins))
 
 
 async def admin_help(update: Update, context: Context) -> None:
     """/admin: what admins can do (the public /help leaves these out)."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
-        allowed = await admit(session, update, context, "admin_help")
-    if not allowed:
-        await refuse(update, language)
+    async with Turn.begin(update, context) as turn:
+        await admit(turn, "admin_help")
+    if turn.refused:
         return
-    await update.effective_message.reply_text(t(language, "adm_help"))
+    await update.effective_message.reply_text(t(turn.language, "adm_help"))
 
 
 HANDLERS = [

@@ -8,22 +8,20 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.context import Context
-from bot.handlers.common import current_chat, language_for
+from bot.handlers.turn import language_of
 from bot.texts import t
 
 
 async def unknown_command(update: Update, context: Context) -> None:
     """A command no feature knows: point at /help."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
+    language = await language_of(update, context)
     command = html.escape(update.effective_message.text.split()[0])
     await update.effective_message.reply_text(t(language, "unknown_command", command=command))
 
 
 async def plain_text(update: Update, context: Context) -> None:
     """A message that is not a command (text, a file, a sticker), in a private chat: say what the bot understands."""
-    async with context.bot_data.transaction() as session:
-        language = language_for(await current_chat(session, update), update, context)
+    language = await language_of(update, context)
     await update.effective_message.reply_text(t(language, "plain_text_hint"))
 
 

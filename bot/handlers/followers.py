@@ -7,7 +7,6 @@ commitment, kind, milestone).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -15,8 +14,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.admin_render import commitment_line, target_text
-from bot.texts import t
+from bot.render.notices import new_commitment_text, revised_text
 from trackers.models import Chat, Commitment, CommitmentRevision
 from trackers.notifications.outbox import Owed, owe
 from trackers.people.follows import followers_of
@@ -52,7 +50,7 @@ async def tell_followers_of_new(
         commitment,
         "new_commitment",
         "new",
-        lambda language: t(language, "adm_notice_new", line=commitment_line(language, commitment)),
+        lambda language: new_commitment_text(language, commitment),
         now=now,
         default_language=default_language,
     )
@@ -67,26 +65,12 @@ async def tell_followers_of_revision(
     default_language: str,
 ) -> int:
     """A moved target: followers see the old target and the new one."""
-
-    def text(language: str) -> str:
-        old, new = revision.old, revision.new
-        return t(
-            language,
-            "adm_notice_revised",
-            id=commitment.id,
-            subject=html.escape(commitment.subject),
-            old=target_text(language, old.get("comparator"), old.get("value"), old.get("unit")),
-            old_deadline=old.get("deadline") or "—",
-            new=target_text(language, new.get("comparator"), new.get("value"), new.get("unit")),
-            new_deadline=new.get("deadline") or "—",
-        )
-
     return await _fan_out(
         session,
         commitment,
         "target_revised",
         f"revision:{revision.id}",
-        text,
+        lambda language: revised_text(language, commitment, revision),
         now=now,
         default_language=default_language,
     )

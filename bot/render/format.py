@@ -6,6 +6,7 @@ import html
 from datetime import date, datetime
 
 from bot.texts import t
+from bot.texts.keys import COMPARATOR, STATUS
 from trackers.commitments.catalog import days_left
 from trackers.models import Commitment, Status
 
@@ -52,7 +53,7 @@ def percent(fraction: float) -> str:
 
 
 def status_label(language: str, status: Status) -> str:
-    return f"{STATUS_MARKS[status]} {t(language, f'status_{status.value}')}"
+    return f"{STATUS_MARKS[status]} {t(language, STATUS.key(status))}"
 
 
 def target(language: str, commitment: Commitment) -> str:
@@ -60,7 +61,7 @@ def target(language: str, commitment: Commitment) -> str:
     if commitment.value is None:
         return t(language, "no_target")
     comparator = commitment.comparator.value if commitment.comparator else "="
-    return t(language, f"cmp_{comparator}", value=amount(commitment.value, commitment.unit))
+    return t(language, COMPARATOR.key(comparator), value=amount(commitment.value, commitment.unit))
 
 
 def deadline(language: str, commitment: Commitment, now: datetime) -> str:
@@ -78,3 +79,8 @@ def deadline(language: str, commitment: Commitment, now: datetime) -> str:
 
 def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
+
+
+def lead_time(language: str, days: int) -> str:
+    """A lead time in days: "7天" / "7 d", and "当天" / "on the day" for 0."""
+    return t(language, "days_zero") if days == 0 else t(language, "days_n", n=days)

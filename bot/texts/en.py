@@ -174,7 +174,6 @@ TEXTS = {
     "group_admins_only": "Only this group's admins can change what the group follows and its alert settings.",
     "toast_followed": "Following",
     "toast_unfollowed": "Unfollowed",
-    "toast_done": "Done",
     "toast_gone": "You no longer follow that",
     "alerts_header": "<b>Alert settings</b>",
     "alerts_lead": "⏰ Reminders before a deadline: {days}",
@@ -188,7 +187,6 @@ TEXTS = {
     "on": "on",
     "off": "off",
     "quiet_none": "none",
-    "quiet_range": "{start}:00—{end}:00",
     "digest_instant": "instant",
     "digest_daily": "daily digest",
     "digest_weekly": "weekly digest",
@@ -202,7 +200,6 @@ TEXTS = {
     "weekday_6": "Sun",
     "btn_overdue_on": "Overdue prompts: on",
     "btn_overdue_off": "Overdue prompts: off",
-    "btn_quiet": "🌙 Quiet: {hours}",
     "calendar_caption": (
         "📅 {count} followed deadlines. Import the file into your calendar app (Apple, Google, Outlook) "
         "to be reminded {leads} before each."

@@ -165,7 +165,6 @@ TEXTS = {
     "group_admins_only": "只有本群的管理员可以更改本群的关注和提醒设置。",
     "toast_followed": "已关注",
     "toast_unfollowed": "已取消关注",
-    "toast_done": "好的",
     "toast_gone": "这条关注已经不存在了",
     "alerts_header": "<b>提醒设置</b>",
     "alerts_lead": "⏰ 到期前提醒：{days}",
@@ -179,7 +178,6 @@ TEXTS = {
     "on": "开",
     "off": "关",
     "quiet_none": "无",
-    "quiet_range": "{start}:00—{end}:00",
     "digest_instant": "即时",
     "digest_daily": "每日摘要",
     "digest_weekly": "每周摘要",
@@ -193,7 +191,6 @@ TEXTS = {
     "weekday_6": "周日",
     "btn_overdue_on": "逾期提示：开",
     "btn_overdue_off": "逾期提示：关",
-    "btn_quiet": "🌙 免打扰：{hours}",
     "calendar_caption": (
         "📅 你关注的{count}个期限。把文件导入日历应用（苹果日历、谷歌日历、Outlook）"
         "即可在到期前{leads}收到提醒。"

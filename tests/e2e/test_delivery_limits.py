@@ -20,14 +20,15 @@ OWNER = 4242
 async def _fan_out(
     start_bot, client, settings, chats: list[int], *, per_second: int, drain_seconds: float, readers: int = 0
 ) -> dict:
-    """Chats follow everything; a commitment's 0-day alert fell due this morning; the bot starts and fans it out
+    """Chats follow everything; a commitment's one-day alert fell due in the last day; the bot starts and fans it out
     in its first sweep, as after downtime."""
     for start in range(0, len(chats), 200):
         await asyncio.gather(*(client.set_chat(chat, "private") for chat in chats[start : start + 200]))
     await client.set_limits(enabled=True, global_per_second=per_second)
     now = datetime.now(UTC)
-    # The deadline whose 09:00 (Shanghai) alert lies in the last day.
-    deadline = local_date(now - timedelta(hours=9), "Asia/Shanghai")
+    # The deadline whose one-day alert (09:00 Shanghai the day before) lies in the last day. Not the day's own
+    # alert: from midnight to 09:00 Shanghai that one lay on yesterday, whose deadline is overdue by now.
+    deadline = local_date(now - timedelta(hours=9), "Asia/Shanghai") + timedelta(days=1)
     await asyncio.to_thread(upgrade, settings.database.url)
     engine = create_engine(settings.database.url)
     sessions = create_sessionmaker(engine)

@@ -44,6 +44,7 @@ def test_every_text_exists_in_both_languages():
 
 
 def _opens_transaction(expression: ast.expr) -> bool:
+    # bot_data.transaction(), sessionmaker.begin(), and Turn.begin() (bot/handlers/turn.py), which holds one.
     return (
         isinstance(expression, ast.Call)
         and isinstance(expression.func, ast.Attribute)
@@ -51,24 +52,42 @@ def _opens_transaction(expression: ast.expr) -> bool:
     )
 
 
+def _is_the_session(expression: ast.expr) -> bool:
+    """`session`, or `turn.session`: the session a turn holds."""
+    if isinstance(expression, ast.Name):
+        return expression.id == "session"
+    return (
+        isinstance(expression, ast.Attribute)
+        and expression.attr == "session"
+        and isinstance(expression.value, ast.Name)
+        and expression.value.id == "turn"
+    )
+
+
+def _hands_on_the_session(expression: ast.expr) -> bool:
+    """The session, or the turn that holds it: whoever receives either is watched in turn (see below)."""
+    return _is_the_session(expression) or (isinstance(expression, ast.Name) and expression.id == "turn")
+
+
 def _works_on_the_session(call: ast.Call) -> bool:
-    """A method of the session, or a call handed the session."""
+    """A method of the session, or a call handed the session (or the turn holding it)."""
     func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "session":
+    if isinstance(func, ast.Attribute) and _is_the_session(func.value):
         return True
     arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-    return any(isinstance(arg, ast.Name) and arg.id == "session" for arg in arguments)
+    return any(_hands_on_the_session(arg) for arg in arguments)
 
 
 def test_no_telegram_call_while_a_transaction_is_open():
     # On SQLite every transaction of the process takes its turn (trackers.runtime.db): a Telegram round trip inside one
-    # holds up every other database user. So inside a transaction, and in the helpers it hands its session to,
-    # each await works on that session; Telegram is called before the transaction opens or after it commits, and
-    # slow work sent to a thread (extraction, charts) runs before it opens too.
+    # holds up every other database user. So inside a transaction, and in the helpers it hands its session (or the
+    # turn holding it) to, each await works on that session; Telegram is called before the transaction opens or
+    # after it commits, and slow work sent to a thread (extraction, charts) runs before it opens too.
     offenders = []
-    # The handlers, the jobs, and the feed poller, which fetches pages between its transactions.
+    # The handlers and what they render, the jobs, and the feed poller, which fetches pages between its transactions.
     watched = [
         *(ROOT / "bot" / "handlers").glob("*.py"),
+        *(ROOT / "bot" / "render").glob("*.py"),
         ROOT / "bot" / "jobs.py",
         ROOT / "trackers" / "coverage" / "polling.py",
     ]
@@ -77,7 +96,7 @@ def test_no_telegram_call_while_a_transaction_is_open():
             if isinstance(node, ast.AsyncWith):
                 inside = any(_opens_transaction(item.context_expr) for item in node.items)
             elif isinstance(node, ast.AsyncFunctionDef):
-                inside = "session" in {arg.arg for arg in [*node.args.args, *node.args.kwonlyargs]}
+                inside = bool({"session", "turn"} & {arg.arg for arg in [*node.args.args, *node.args.kwonlyargs]})
             else:
                 continue
             if not inside:

@@ -1,81 +1,46 @@
-"""How admin-side records read in a message. Everything from users or articles is escaped here."""
+"""The review queue's cards: what extraction found in an article, with Confirm / Edit / Reject and, for a fact, a
+button to link it to each other commitment it may report on."""
 
 from __future__ import annotations
 
 import html
 
-from bot.render.format import amount
+from telegram import InlineKeyboardMarkup
+
+from bot.render.buttons import ID, ButtonKind
+from bot.render.records import number, tags_text, target_text
 from bot.texts import t
-from trackers.commitments.editing import Draft
-from trackers.models import Commitment, ReviewItem
+from bot.texts.keys import REVIEW_KIND, STATUS
+from trackers.models import ReviewItem, ReviewState
 
-COMPARATORS = frozenset({">", ">=", "<", "<=", "~", "="})
-
-
-def number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+CONFIRM = ButtonKind("rv:ok", (ID,))
+EDIT = ButtonKind("rv:ed", (ID,))
+REJECT = ButtonKind("rv:no", (ID,))
+LINK = ButtonKind("rv:ln", (ID, ID))  # the card, and the commitment the fact is linked to instead
 
 
-def target_text(language: str, comparator: str | None, value: float | None, unit: str | None) -> str:
-    """'超过500亿元' / 'over 500亿元', in the words every card uses (cmp_*); a pledge without a figure says so."""
-    if value is None:
-        return t(language, "adm_no_figure")
-    key = f"cmp_{comparator}" if comparator in COMPARATORS else "cmp_="
-    return t(language, key, value=amount(value, unit))
-
-
-def tags_text(tags: list[str]) -> str:
-    return " ".join(f"#{html.escape(tag)}" for tag in tags)
-
-
-def draft_card(language: str, draft: Draft, *, parent_subject: str | None = None) -> str:
-    lines = [
-        t(language, "adm_card_subject", subject=html.escape(draft.subject)),
-        t(
-            language,
-            "adm_card_target",
-            target=target_text(
-                language,
-                draft.target.comparator if draft.target else None,
-                draft.target.value if draft.target else None,
-                draft.target.unit if draft.target else None,
-            ),
-        ),
-        t(language, "adm_card_deadline", deadline=draft.deadline.isoformat() if draft.deadline else "—"),
+def review_keyboard(language: str, item: ReviewItem) -> InlineKeyboardMarkup | None:
+    if item.state != ReviewState.PENDING:
+        return None
+    rows = [
+        [
+            CONFIRM.button(t(language, "adm_btn_confirm"), item.id),
+            EDIT.button(t(language, "adm_btn_edit"), item.id),
+            REJECT.button(t(language, "adm_btn_reject"), item.id),
+        ]
     ]
-    if draft.place:
-        lines.append(t(language, "adm_card_place", place=html.escape(draft.place)))
-    if draft.tags:
-        lines.append(t(language, "adm_card_tags", tags=tags_text(draft.tags)))
-    if parent_subject:
-        lines.append(t(language, "adm_card_parent", parent=html.escape(parent_subject)))
-    if draft.source_url:
-        lines.append(t(language, "adm_card_source", source=html.escape(draft.source_url)))
-    return "\n".join(lines)
-
-
-def commitment_line(language: str, commitment: Commitment) -> str:
-    """'#12 集成电路产业链群规模: 超过500亿元, 2025-12-31'."""
-    target = target_text(
-        language, str(commitment.comparator) if commitment.comparator else None, commitment.value, commitment.unit
-    )
-    deadline = commitment.deadline.isoformat() if commitment.deadline else "—"
-    return t(
-        language,
-        "adm_commitment_line",
-        id=commitment.id,
-        subject=html.escape(commitment.subject),
-        target=target,
-        deadline=deadline,
-    )
+    if item.kind == "fact":
+        others = [cid for cid in item.data.get("candidates", []) if cid != item.suggested_commitment_id]
+        links = [LINK.button(t(language, "adm_btn_link", id=cid), item.id, cid) for cid in others]
+        if links:
+            rows.append(links)
+    return InlineKeyboardMarkup(rows)
 
 
 def review_card(language: str, item: ReviewItem, *, linked: dict[int, str], article_title: str | None) -> str:
     """One card of the review queue: what was found, the quote, and (for a fact) what it would count towards."""
     data = item.data
-    head = t(language, f"adm_review_kind_{item.kind}", id=item.id)
+    head = t(language, REVIEW_KIND.key(item.kind), id=item.id)
     lines = [head, t(language, "adm_card_subject", subject=html.escape(data.get("subject") or "—"))]
     if item.kind != "plan" or data.get("value") is not None:
         lines.append(
@@ -105,7 +70,7 @@ def review_card(language: str, item: ReviewItem, *, linked: dict[int, str], arti
             t(
                 language,
                 "cov_card_verdict",
-                status=t(language, f"status_{data.get('status')}"),
+                status=t(language, STATUS.key(data.get("status"))),
                 reported=target_text(language, "=", data.get("reported"), data.get("target_unit")),
                 target=target_text(
                     language, data.get("target_comparator"), data.get("target"), data.get("target_unit")

@@ -1,0 +1,214 @@
+"""Reviewing what extraction found: /review, each card's Confirm / Edit / Reject / Link buttons, and the admin's
+"field value" answer after Edit."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import Context
+from bot.handlers.followers import tell_followers_of_new
+from bot.handlers.turn import Turn, admit
+from bot.render.errors import EDITING_ERRORS, error_text
+from bot.render.review import CONFIRM, EDIT, LINK, REJECT, review_card, review_keyboard
+from bot.texts import t
+from trackers.coverage.review import (
+    EDITABLE,
+    AlreadyDecided,
+    NothingToLink,
+    UnknownItem,
+    confirm_item,
+    edit_item,
+    get_item,
+    pending_items,
+    reject_item,
+)
+from trackers.models import Article, Commitment, ReviewItem
+from trackers.runtime.clock import utcnow
+
+# The card whose Edit button was pressed: the admin's next text is "field value" for it.
+EDITING_CARD = "review_editing"
+REVIEW_PAGE = 10
+
+Cards = list[tuple[str, InlineKeyboardMarkup | None]]
+
+
+async def _card(turn: Turn, item: ReviewItem) -> str:
+    article = await turn.session.get(Article, item.article_id)
+    linked = {}
+    if item.suggested_commitment_id:
+        commitment = await turn.session.get(Commitment, item.suggested_commitment_id)
+        if commitment is not None:
+            linked[commitment.id] = commitment.subject
+    return review_card(turn.language, item, linked=linked, article_title=article.title if article else None)
+
+
+async def cards_of(turn: Turn, items: list[ReviewItem]) -> Cards:
+    """Each item's card and its buttons."""
+    return [(await _card(turn, item), review_keyboard(turn.language, item)) for item in items]
+
+
+async def send_cards(update: Update, context: Context, cards: Cards) -> None:
+    for text, keyboard in cards:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+
+
+async def review(update: Update, context: Context) -> None:
+    """/review: the oldest pending cards, with their buttons; /review ID: that one card."""
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "review"):
+            head, cards = await _review(turn)
+    if turn.refused:
+        return
+    if head is not None:
+        await update.effective_message.reply_text(head)
+    await send_cards(update, context, cards)
+
+
+async def _review(turn: Turn) -> tuple[str | None, Cards]:
+    """What /review answers (a line, or None for one card alone) and the cards to send after it."""
+    args = turn.context.args
+    if args and args[0].lstrip("#").isdigit():
+        try:
+            item = await get_item(turn.session, int(args[0].lstrip("#")))
+        except UnknownItem as error:
+            return error_text(turn.language, error), []
+        return None, await cards_of(turn, [item])
+    items, total = await pending_items(turn.session, limit=REVIEW_PAGE)
+    if not items:
+        return t(turn.language, "adm_review_empty"), []
+    return t(turn.language, "adm_review_head", shown=len(items), total=total), await cards_of(turn, items)
+
+
+async def _decided(update: Update, *, alert: str | None, card: str, note: str) -> None:
+    """After the decision is committed: show why it could not be made, or rewrite the card with what happened to
+    it, without buttons."""
+    if alert is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+    else:
+        await update.callback_query.answer(note)
+        await update.callback_query.edit_message_text(card + "\n\n" + note)
+
+
+async def press_confirm(update: Update, context: Context) -> None:
+    """Confirm: the card becomes a commitment (or a progress point on the linked commitment)."""
+    await _confirm(update, context, link_to=None)
+
+
+async def press_link(update: Update, context: Context) -> None:
+    """Link to …: the fact becomes a progress point on the commitment the button names."""
+    await _confirm(update, context, link_to=int(context.match.group(2)))
+
+
+async def _confirm(update: Update, context: Context, *, link_to: int | None) -> None:
+    item_id = int(context.match.group(1))
+    alert, card, note = None, "", ""
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "review_confirm"):
+            try:
+                item = await confirm_item(
+                    turn.session,
+                    item_id,
+                    actor_id=turn.user_id,
+                    now=utcnow(),
+                    timezone=turn.settings.bot.timezone,
+                    link_to=link_to,
+                )
+            except (UnknownItem, AlreadyDecided, NothingToLink, *EDITING_ERRORS) as error:
+                alert = error_text(turn.language, error)
+            else:
+                note = await _confirmed(turn, item)
+                card = await _card(turn, item)
+    if not turn.refused:
+        await _decided(update, alert=alert, card=card, note=note)
+
+
+async def _confirmed(turn: Turn, item: ReviewItem) -> str:
+    """A new commitment's followers are told; the note for the confirmed card."""
+    if item.kind == "fact":
+        return t(turn.language, "adm_confirmed_progress", id=item.result_commitment_id)
+    commitment = await turn.session.get(Commitment, item.result_commitment_id)
+    await tell_followers_of_new(turn.session, commitment, now=utcnow(), default_language=turn.settings.bot.language)
+    return t(turn.language, "adm_confirmed_commitment", id=item.result_commitment_id)
+
+
+async def press_reject(update: Update, context: Context) -> None:
+    """Reject: the card is dropped (and remembered as rejected)."""
+    item_id = int(context.match.group(1))
+    alert, card = None, ""
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "review_reject"):
+            try:
+                item = await reject_item(turn.session, item_id, actor_id=turn.user_id, now=utcnow())
+            except (UnknownItem, AlreadyDecided) as error:
+                alert = error_text(turn.language, error)
+            else:
+                card = await _card(turn, item)
+    if not turn.refused:
+        await _decided(update, alert=alert, card=card, note=t(turn.language, "adm_rejected"))
+
+
+async def press_edit(update: Update, context: Context) -> None:
+    """Edit: the admin's next message is 'field value' for this card."""
+    item_id = int(context.match.group(1))
+    alert = None
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "review_edit"):
+            try:
+                item = await get_item(turn.session, item_id)
+            except UnknownItem as error:
+                alert = error_text(turn.language, error)
+    if turn.refused:
+        return
+    if alert is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+        return
+    context.user_data[EDITING_CARD] = item_id
+    await update.callback_query.answer()
+    fields = ", ".join(EDITABLE[item.kind])
+    await context.bot.send_message(
+        update.effective_chat.id, t(turn.language, "adm_review_ask_edit", id=item_id, fields=fields)
+    )
+
+
+async def edit_card(update: Update, context: Context, item_id: int, text: str) -> None:
+    """The admin's answer after Edit: 'field value' for the card."""
+    name, _, value = text.strip().partition(" ")
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "review_edit"):
+            answer, keyboard = await _edited_card(turn, item_id, name, value)
+    if turn.refused:
+        return
+    await update.effective_message.reply_text(answer, reply_markup=keyboard)
+
+
+async def _edited_card(turn: Turn, item_id: int, name: str, value: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Change one field of the card: the card to show again, or what went wrong."""
+    language = turn.language
+    try:
+        item = await edit_item(
+            turn.session,
+            item_id,
+            name.lower(),
+            value,
+            actor_id=turn.user_id,
+            now=utcnow(),
+            timezone=turn.settings.bot.timezone,
+        )
+    except (UnknownItem, AlreadyDecided) as error:
+        turn.context.user_data.pop(EDITING_CARD, None)
+        return error_text(language, error), None
+    except EDITING_ERRORS as error:
+        fields = ", ".join(EDITABLE.get((await get_item(turn.session, item_id)).kind, ()))
+        return error_text(language, error) + "\n" + t(language, "adm_review_ask_edit", id=item_id, fields=fields), None
+    turn.context.user_data.pop(EDITING_CARD, None)
+    return await _card(turn, item), review_keyboard(language, item)
+
+
+HANDLERS = [
+    CommandHandler("review", review),
+    CallbackQueryHandler(press_confirm, pattern=CONFIRM.pattern),
+    CallbackQueryHandler(press_edit, pattern=EDIT.pattern),
+    CallbackQueryHandler(press_reject, pattern=REJECT.pattern),
+    CallbackQueryHandler(press_link, pattern=LINK.pattern),
+]

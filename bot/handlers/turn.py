@@ -1,0 +1,122 @@
+"""One update's turn: its transaction, the chat's row, the language to answer in, and the role checks.
+
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "stats"):
+            figures = await count_by_status(turn.session)
+    if turn.refused:
+        return
+    await update.effective_message.reply_text(...)
+
+A refusal (the user's role is not enough, or only a group's admins may do this) is sent by `begin` once the
+transaction has committed, so the audit line of an admin refusal is kept and no Telegram call holds the database.
+Functions handed a `turn` work on its session only; Telegram is called after the block, with `turn.language`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+
+from bot.context import Context
+from bot.handlers.common import current_chat, language_for
+from bot.settings import Settings
+from bot.texts import t
+from trackers.models import Chat
+from trackers.people.admins import Role, role_of
+from trackers.runtime.audit import record
+from trackers.runtime.clock import utcnow
+
+
+@dataclass
+class Turn:
+    update: Update
+    context: Context
+    session: AsyncSession
+    chat: Chat
+    language: str
+    # The text key of the refusal `begin` sends after the commit, if the update was refused.
+    refused: str | None = None
+
+    @classmethod
+    @asynccontextmanager
+    async def begin(cls, update: Update, context: Context) -> AsyncIterator[Turn]:
+        """The turn's transaction, committed when the block ends; then the refusal, if there was one."""
+        async with context.bot_data.transaction() as session:
+            chat = await current_chat(session, update)
+            turn = cls(update, context, session, chat, language_for(chat, update, context))
+            yield turn
+        if turn.refused is not None:
+            await refuse(update, t(turn.language, turn.refused))
+
+    @property
+    def settings(self) -> Settings:
+        return self.context.bot_data.settings
+
+    @property
+    def user_id(self) -> int | None:
+        user = self.update.effective_user
+        return user.id if user else None
+
+    def refuse(self, key: str) -> None:
+        """Refuse the update with the text `key`, sent once the transaction has committed."""
+        self.refused = key
+
+
+async def role(turn: Turn) -> Role:
+    """The user's role now: owners and admins by numeric id (the settings, then the grants in the database)."""
+    settings = turn.settings.bot
+    return await role_of(turn.session, turn.user_id, owner_ids=settings.owner_ids, admin_ids=settings.admin_ids)
+
+
+async def admit(turn: Turn, action: str, *, need: Role = Role.ADMIN) -> bool:
+    """Whether the user's role is enough for `action`; if not, the refusal is audited and will be sent.
+
+    Every admin command and button asks this first: buttons carry no filter of their own in PTB.
+    """
+    if await role(turn) >= need:
+        return True
+    chat = turn.update.effective_chat
+    await record(
+        turn.session,
+        actor_id=turn.user_id,
+        action=action,
+        allowed=False,
+        now=utcnow(),
+        detail={"chat_id": chat.id if chat else None},
+    )
+    turn.refuse("adm_owners_only" if need == Role.OWNER else "adm_refused")
+    return False
+
+
+async def refuse(update: Update, text: str) -> None:
+    """The polite refusal: an alert under a button, else a reply."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await update.effective_message.reply_text(text)
+
+
+async def language_of(update: Update, context: Context) -> str:
+    """The language to answer in, for a handler that needs nothing else from the database."""
+    async with Turn.begin(update, context) as turn:
+        pass
+    return turn.language
+
+
+# An admin command's answer, worked out in its turn: one text.
+Answer = Callable[[Turn], Awaitable[str]]
+
+
+async def answer_admin_command(
+    update: Update, context: Context, action: str, answer: Answer, *, need: Role = Role.ADMIN
+) -> None:
+    """An admin command whose answer is one text: the role checked and the text made in one turn, then the reply
+    (or the refusal) sent once it has committed."""
+    async with Turn.begin(update, context) as turn:
+        text = await answer(turn) if await admit(turn, action, need=need) else None
+    if text is not None:
+        await update.effective_message.reply_text(text)

@@ -1,0 +1,44 @@
+"""/feeds as an admin reads them: the list, a feed just added, and what a test read found."""
+
+from __future__ import annotations
+
+import html
+
+from bot.texts import t
+from trackers.coverage.feeds import Item
+from trackers.models import Feed
+
+
+def _place(language: str, feed: Feed) -> str:
+    return t(language, "adm_feed_place", place=html.escape(feed.place)) if feed.place else ""
+
+
+def feeds_text(language: str, feeds: list[Feed]) -> str:
+    if not feeds:
+        return t(language, "adm_feeds_empty")
+    lines = [t(language, "adm_feeds_head")]
+    for feed in feeds:
+        error = t(language, "adm_feed_error", error=html.escape(feed.last_error[:200])) if feed.last_error else ""
+        line = t(
+            language,
+            "adm_feed_line",
+            id=feed.id,
+            name=html.escape(feed.name),
+            url=html.escape(feed.url),
+            interval=feed.interval_minutes,
+        )
+        lines.append(line + _place(language, feed) + error)
+    return "\n".join(lines)
+
+
+def feed_added_text(language: str, feed: Feed) -> str:
+    added = t(language, "adm_feed_added", id=feed.id, name=html.escape(feed.name), interval=feed.interval_minutes)
+    return added + _place(language, feed)
+
+
+def feed_test_text(language: str, items: list[Item], fresh: list[Item], shown: int) -> str:
+    """What the next poll would ingest: how many entries the feed has, how many are new, the first new ones."""
+    lines = [t(language, "adm_feed_test_head", total=len(items), fresh=len(fresh))]
+    for item in fresh[:shown]:
+        lines.append(f"• {html.escape(item.title)} — {html.escape(item.url)}")
+    return "\n".join(lines)
