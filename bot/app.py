@@ -28,11 +28,11 @@ from bot.handlers import (
     review,
     start,
 )
-from bot.inbox import Inbox, InboxBot, InboxQueue
 from bot.jobs import schedule_jobs
 from bot.request import make_request
 from bot.settings import Settings
 from bot.throttle import UserThrottle
+from bot.update_log import LoggingBot, LoggingQueue, UpdateLog
 from trackers.runtime.db import create_engine, create_sessionmaker
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
@@ -52,8 +52,8 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
         raise ValueError("a bot token is needed (TELEGRAM_BOT_TOKEN)")
     telegram = settings.telegram
     limiter = flood_limiter(settings.delivery)
-    inbox = Inbox()
-    bot = InboxBot(
+    update_log = UpdateLog()
+    bot = LoggingBot(
         token,
         base_url=telegram.api_url,
         base_file_url=telegram.file_url,
@@ -76,15 +76,15 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
         defaults=Defaults(parse_mode=ParseMode.HTML),
         # Replies and the dispatcher's notifications draw on one flood budget (overall and per group).
         rate_limiter=SharedFloodLimiter(limiter),
-        inbox=inbox,
+        update_log=update_log,
     )
     application = (
         ApplicationBuilder()
         .bot(bot)
-        # Updates are stored before they are acknowledged, and handled again after a crash (bot.inbox).
-        .update_queue(InboxQueue(inbox))
+        # Updates are stored before they are acknowledged, and handled again after a crash (bot.update_log).
+        .update_queue(LoggingQueue(update_log))
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates, inbox=inbox))
+        .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates, update_log=update_log))
         .post_init(_open_resources)
         .post_shutdown(_close_resources)
         .build()
@@ -112,8 +112,8 @@ async def _open_resources(application: Application) -> None:
     database = bot_data.settings.database
     bot_data.engine = create_engine(database.url, busy_timeout_ms=database.busy_timeout_ms, echo=database.echo)
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
-    bot_data.inbox = application.bot.inbox
-    bot_data.inbox.open(bot_data.sessionmaker, application.bot.id)
+    bot_data.update_log = application.bot.update_log
+    bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)
     await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)
 
@@ -121,7 +121,7 @@ async def _open_resources(application: Application) -> None:
 async def _close_resources(application: Application) -> None:
     bot_data: BotData = application.bot_data
     await delivery.close_delivery(application)
-    if bot_data.inbox is not None:
-        await bot_data.inbox.close()
+    if bot_data.update_log is not None:
+        await bot_data.update_log.close()
     if bot_data.engine is not None:
         await bot_data.engine.dispose()

@@ -13,14 +13,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.inbox import Inbox
+from bot.update_log import UpdateLog
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int, *, inbox: Inbox | None = None) -> None:
+    def __init__(self, max_concurrent_updates: int, *, update_log: UpdateLog | None = None) -> None:
         super().__init__(max_concurrent_updates)
-        # Told which update each task handles, so the handler's commit marks it done (bot.inbox).
-        self._inbox = inbox
+        # Told which update each task handles, so the handler's commit marks it done (bot.update_log).
+        self._update_log = update_log
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
         # Called with each update once all its handlers are done (the terminal shell waits on it).
@@ -28,7 +28,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
-        handling = self._inbox.handling(update) if self._inbox is not None and isinstance(update, Update) else None
+        logged = self._update_log is not None and isinstance(update, Update)
+        handling = self._update_log.handling(update) if logged else None
         try:
             if chat is None:
                 await coroutine
@@ -45,7 +46,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                     del self._holders[chat.id], self._locks[chat.id]
         finally:
             if handling is not None:
-                self._inbox.handled(handling)
+                self._update_log.handled(handling)
             for listener in self.on_processed:
                 listener(update)
 

@@ -12,9 +12,9 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.commands import MenuCommand
 from bot.delivery.limits import FloodLimiter
-from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.throttle import UserThrottle
+from bot.update_log import UpdateLog
 
 if TYPE_CHECKING:  # it imports this module
     from bot.delivery.service import Delivery
@@ -32,7 +32,7 @@ class BotData:
     # The delivery sweeps and the elected dispatcher.
     delivery: Delivery | None = None
     # Updates stored before they are acknowledged, marked done by their handlers.
-    inbox: Inbox | None = None
+    update_log: UpdateLog | None = None
     # Telegram's flood budget, shared by replies and notifications.
     flood_limiter: FloodLimiter | None = None
     # Each user's token bucket.

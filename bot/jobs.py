@@ -61,10 +61,10 @@ def repeat(application: Application, sweep, *, every: float, first: float, name:
 
 
 async def replay_unfinished(context: Context) -> None:
-    """Handle again the updates whose process died before their handlers committed (bot.inbox)."""
+    """Handle again the updates whose process died before their handlers committed (bot.update_log)."""
     bot_data = context.bot_data
     older_than = timedelta(seconds=bot_data.settings.bot.replay_after_seconds)
-    await bot_data.inbox.replay(context.bot, context.application.update_queue, older_than=older_than)
+    await bot_data.update_log.replay(context.bot, context.application.update_queue, older_than=older_than)
 
 
 async def prune_updates(context: Context) -> None:

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 async def drop_redelivered_update(update: Update, context: Context) -> None:
     """Telegram can deliver an update again after a crash or a failed acknowledgement: handle it once."""
-    if context.bot_data.inbox.is_redelivery(update):
+    if context.bot_data.update_log.is_redelivery(update):
         log.info("update %s was delivered again; dropped", update.update_id)
         raise ApplicationHandlerStop
 

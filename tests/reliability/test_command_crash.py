@@ -84,7 +84,7 @@ async def test_commands_acknowledged_but_not_committed_when_the_bot_dies_take_ef
 
         subjects, undone = await counts(sessions)
         assert sum(subjects.values()) < COMMANDS, "every command was handled before the kill; nothing was tested"
-        assert undone > 0, "the acknowledged commands were not in the inbox"
+        assert undone > 0, "the acknowledged commands were not in the update log"
         assert (await client.stats())["pending_updates"] == 0  # Telegram would not send them again
 
         second = start_bot_process(sandbox, migrated_url, tmp_path / "bot.log", token, **QUIET)

@@ -18,7 +18,7 @@ from trackers.models.base import Base, UtcDateTime
 
 
 class ProcessedUpdate(Base):
-    """The update inbox: every update Telegram delivers, stored whole before it is acknowledged.
+    """The update log: every update Telegram delivers, stored whole before it is acknowledged.
 
     A row whose `done_at` stays empty was received but its handler never committed (the process died): it is
     handled again once it is old enough. An id already here when Telegram delivers it again is dropped.

@@ -1,4 +1,4 @@
-"""The update inbox: every update is stored before Telegram is told it arrived, and marked done by the transaction
+"""The update log: every update is stored before Telegram is told it arrived, and marked done by the transaction
 that carries its effects. So a crash between the acknowledgement and the handler's commit loses nothing (the
 update is handled again once it is old enough), and an update Telegram delivers twice (after a crash, or when the
 final getUpdates acknowledgement failed) is handled once."""

@@ -1,10 +1,10 @@
-"""The update inbox as the bot uses it: nothing Telegram delivers is lost to a crash, nothing is handled twice.
+"""The update log as the bot uses it: nothing Telegram delivers is lost to a crash, nothing is handled twice.
 
 PTB acknowledges updates (the next getUpdates' offset, or a webhook's 200) once they are queued in memory, before
 any handler runs, so a process killed in between loses them. Here:
 
-- `InboxBot.get_updates` stores each batch whole (one transaction) before handing it to PTB's Updater, whose next
-  call acknowledges it; `InboxQueue.put` does the same for an update that arrives by webhook, before its 200.
+- `LoggingBot.get_updates` stores each batch whole (one transaction) before handing it to PTB's Updater, whose next
+  call acknowledges it; `LoggingQueue.put` does the same for an update that arrives by webhook, before its 200.
 - An update already stored when it arrives again is a redelivery; the guard drops it (`is_redelivery`).
 - While an update is handled, the first transaction that commits also marks it done, so its effects and the mark
   commit together (a SQLAlchemy `before_commit` hook, found through a context variable). An update whose handlers
@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 class _Handling:
     """The update the current task is handling, and whether a commit has marked it done yet."""
 
-    inbox: Inbox
+    log: UpdateLog
     update_id: int
     marked: bool = False
     redelivery: bool = False
@@ -62,7 +62,7 @@ _HANDLING: contextvars.ContextVar[_Handling | None] = contextvars.ContextVar("lu
 _PENDING_MARK = "luoshi_update_mark"
 
 
-class Inbox:
+class UpdateLog:
     def __init__(self) -> None:
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
         self.bot_id: int | None = None
@@ -92,7 +92,7 @@ class Inbox:
         if not updates:
             return
         if self._sessionmaker is None:
-            raise NetworkError("the update inbox is not open yet")
+            raise NetworkError("the update log is not open yet")
         try:
             async with self._sessionmaker.begin() as session:
                 new = await record_updates(
@@ -102,7 +102,7 @@ class Inbox:
             # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
             # and Telegram sends the update again.
             log.error("updates could not be stored, so they are not acknowledged: %s", type(error).__name__)
-            raise NetworkError(f"the update inbox could not store updates ({type(error).__name__})") from error
+            raise NetworkError(f"the update log could not store updates ({type(error).__name__})") from error
         for update in updates:
             self._stored.add(id(update))
             if update.update_id in new:
@@ -147,7 +147,7 @@ class Inbox:
         self._to_mark.add(handling.update_id)
         if self._marker is None or self._marker.done():
             # A context of its own: this task's commits must not count as the update's.
-            self._marker = asyncio.create_task(self._mark(), name="update-inbox", context=contextvars.Context())
+            self._marker = asyncio.create_task(self._mark(), name="update-log", context=contextvars.Context())
 
     async def _mark(self) -> None:
         while self._to_mark:
@@ -186,9 +186,9 @@ class Inbox:
 @event.listens_for(Session, "before_commit")
 def _mark_with_its_effects(session: Session) -> None:
     handling = _HANDLING.get()
-    if handling is None or handling.marked or handling.inbox.bot_id is None:
+    if handling is None or handling.marked or handling.log.bot_id is None:
         return
-    params = mark_one_done_params(handling.inbox.bot_id, handling.update_id, datetime.now(UTC))
+    params = mark_one_done_params(handling.log.bot_id, handling.update_id, datetime.now(UTC))
     session.connection().execute(MARK_ONE_DONE, params)
     session.info[_PENDING_MARK] = handling
 
@@ -205,32 +205,32 @@ def _not_marked(session: Session) -> None:
     session.info.pop(_PENDING_MARK, None)
 
 
-class InboxBot(ExtBot):
+class LoggingBot(ExtBot):
     """PTB's bot, storing every batch of updates before PTB's Updater acknowledges it with its next call."""
 
-    __slots__ = ("inbox",)
+    __slots__ = ("update_log",)
 
-    def __init__(self, *args, inbox: Inbox, **kwargs) -> None:
+    def __init__(self, *args, update_log: UpdateLog, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():
-            self.inbox = inbox
+            self.update_log = update_log
 
     async def get_updates(self, *args, **kwargs) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
-        await self.inbox.receive(updates)
+        await self.update_log.receive(updates)
         return updates
 
 
-class InboxQueue(asyncio.Queue):
+class LoggingQueue(asyncio.Queue):
     """The Application's update queue: an update that did not come through getUpdates (a webhook's) is stored
     before it is queued, so before the webhook answers Telegram."""
 
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, update_log: UpdateLog) -> None:
         super().__init__()
-        self.inbox = inbox
+        self.update_log = update_log
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and not self.inbox.take_stored(item):
-            await self.inbox.receive([item])
-            self.inbox.take_stored(item)
+        if isinstance(item, Update) and not self.update_log.take_stored(item):
+            await self.update_log.receive([item])
+            self.update_log.take_stored(item)
         await super().put(item)
