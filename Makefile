@@ -34,6 +34,7 @@ test-slow: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # A wheel in dist/ (config/ and migrations/ inside its packages: setup.py). build/ goes first: setuptools would pack
 # a module left there even after it was deleted from the source.

@@ -28,16 +28,58 @@ RUNS = 3
 SAMPLE_RUNS = 7
 
 PLACES = ["全市", "全省", "全区", "我市", "该县", "新区", "高新区", "经开区", "自贸片区", "示范区"]
-INDUSTRIES = ["集成电路", "新能源汽车", "生物医药", "数字经济", "高端装备", "新材料", "现代物流", "文化旅游",
-              "绿色低碳", "人工智能", "智能制造", "现代农业"]
-METRICS = ["产业规模", "营业收入", "总产值", "增加值", "固定资产投资", "实际使用外资", "社会消费品零售总额",
-           "进出口总额", "税收收入", "研发投入"]
-RATES = ["地区生产总值", "一般公共预算收入", "居民人均可支配收入", "规上工业增加值", "社会消费品零售总额",
-         "固定资产投资", "货物进出口总额"]
-COUNTED = [("个", "重点项目"), ("家", "高新技术企业"), ("项", "民生实事"), ("所", "中小学校"), ("条", "公交线路"),
-           ("座", "污水处理厂"), ("户", "市场主体"), ("个", "5G基站")]
-PHYSICAL = [("公里", "城市道路"), ("亩", "高标准农田"), ("万平方米", "城市绿地"), ("万吨", "粮食产量"),
-            ("万千瓦", "光伏装机容量")]
+INDUSTRIES = [
+    "集成电路",
+    "新能源汽车",
+    "生物医药",
+    "数字经济",
+    "高端装备",
+    "新材料",
+    "现代物流",
+    "文化旅游",
+    "绿色低碳",
+    "人工智能",
+    "智能制造",
+    "现代农业",
+]
+METRICS = [
+    "产业规模",
+    "营业收入",
+    "总产值",
+    "增加值",
+    "固定资产投资",
+    "实际使用外资",
+    "社会消费品零售总额",
+    "进出口总额",
+    "税收收入",
+    "研发投入",
+]
+RATES = [
+    "地区生产总值",
+    "一般公共预算收入",
+    "居民人均可支配收入",
+    "规上工业增加值",
+    "社会消费品零售总额",
+    "固定资产投资",
+    "货物进出口总额",
+]
+COUNTED = [
+    ("个", "重点项目"),
+    ("家", "高新技术企业"),
+    ("项", "民生实事"),
+    ("所", "中小学校"),
+    ("条", "公交线路"),
+    ("座", "污水处理厂"),
+    ("户", "市场主体"),
+    ("个", "5G基站"),
+]
+PHYSICAL = [
+    ("公里", "城市道路"),
+    ("亩", "高标准农田"),
+    ("万平方米", "城市绿地"),
+    ("万吨", "粮食产量"),
+    ("万千瓦", "光伏装机容量"),
+]
 CHINESE_NUMERALS = ["一千三百零一", "二十六", "三百五十", "十二", "四十八"]
 
 TARGETS = [
@@ -80,14 +122,26 @@ def generate(target_bytes: int, seed: int = 20230305) -> str:
             counted_unit, counted_noun = rng.choice(COUNTED)
             physical_unit, physical_noun = rng.choice(PHYSICAL)
             year = rng.randint(2024, 2030)
-            sentences.append(rng.choice(group).format(
-                year=year, year0=year - 2, past=rng.randint(2018, 2023), place=rng.choice(PLACES),
-                industry=rng.choice(INDUSTRIES), metric=rng.choice(METRICS), rate=rng.choice(RATES),
-                n=rng.choice([rng.randint(2, 9999), round(rng.uniform(1, 999), 1)]), pct=round(rng.uniform(1, 12), 1),
-                pp=round(rng.uniform(0.1, 3), 1), count=rng.randint(2, 2000), cn_count=rng.choice(CHINESE_NUMERALS),
-                counted_unit=counted_unit, counted_noun=counted_noun, physical_unit=physical_unit,
-                physical_noun=physical_noun,
-            ))
+            sentences.append(
+                rng.choice(group).format(
+                    year=year,
+                    year0=year - 2,
+                    past=rng.randint(2018, 2023),
+                    place=rng.choice(PLACES),
+                    industry=rng.choice(INDUSTRIES),
+                    metric=rng.choice(METRICS),
+                    rate=rng.choice(RATES),
+                    n=rng.choice([rng.randint(2, 9999), round(rng.uniform(1, 999), 1)]),
+                    pct=round(rng.uniform(1, 12), 1),
+                    pp=round(rng.uniform(0.1, 3), 1),
+                    count=rng.randint(2, 2000),
+                    cn_count=rng.choice(CHINESE_NUMERALS),
+                    counted_unit=counted_unit,
+                    counted_noun=counted_noun,
+                    physical_unit=physical_unit,
+                    physical_noun=physical_noun,
+                )
+            )
         paragraph = "  " + "。".join(sentences) + "。"
         paragraphs.append(paragraph)
         size += len(paragraph.encode("utf-8")) + 1

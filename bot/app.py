@@ -29,7 +29,7 @@ from bot.handlers import (
     start,
 )
 from bot.jobs import schedule_jobs
-from bot.request import make_request
+from bot.request import api_request, bot_options
 from bot.settings import Settings
 from bot.throttle import UserThrottle
 from bot.update_log import LoggingBot, LoggingQueue, UpdateLog
@@ -55,24 +55,10 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     update_log = UpdateLog()
     bot = LoggingBot(
         token,
-        base_url=telegram.api_url,
-        base_file_url=telegram.file_url,
-        request=make_request(
-            telegram.http_client,
-            connection_pool_size=telegram.connection_pool_size,
-            read_timeout=telegram.read_timeout,
-            connect_timeout=telegram.connect_timeout,
-            pool_timeout=1.0,
-        ),
+        **bot_options(telegram, connection_pool_size=telegram.connection_pool_size, pool_timeout=1.0),
         # getUpdates long-polls on a connection of its own, so replies never wait behind it. Its read timeout
         # is PTB's default; PTB adds the long-poll timeout to it.
-        get_updates_request=make_request(
-            telegram.http_client,
-            connection_pool_size=1,
-            read_timeout=5.0,
-            connect_timeout=telegram.connect_timeout,
-            pool_timeout=1.0,
-        ),
+        get_updates_request=api_request(telegram, connection_pool_size=1, pool_timeout=1.0, read_timeout=5.0),
         defaults=Defaults(parse_mode=ParseMode.HTML),
         # Replies and the dispatcher's notifications draw on one flood budget (overall and per group).
         rate_limiter=SharedFloodLimiter(limiter),

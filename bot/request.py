@@ -11,10 +11,15 @@ accepted (sending again could make a copy); `never_sent` answers that for both c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import aiohttp
 import httpx
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+if TYPE_CHECKING:
+    from bot.settings import TelegramSettings
 
 POOL_TIMEOUT_MESSAGE = "Pool timeout: no free connection in time; the request was not sent"
 
@@ -129,6 +134,28 @@ def make_request(
         connect_timeout=connect_timeout,
         pool_timeout=pool_timeout,
     )
+
+
+def api_request(
+    telegram: TelegramSettings, *, connection_pool_size: int, pool_timeout: float, read_timeout: float | None = None
+) -> BaseRequest:
+    """A request with the settings' client and timeouts (`read_timeout` when a caller needs its own)."""
+    return make_request(
+        telegram.http_client,
+        connection_pool_size=connection_pool_size,
+        read_timeout=telegram.read_timeout if read_timeout is None else read_timeout,
+        connect_timeout=telegram.connect_timeout,
+        pool_timeout=pool_timeout,
+    )
+
+
+def bot_options(telegram: TelegramSettings, *, connection_pool_size: int, pool_timeout: float) -> dict[str, object]:
+    """What a `Bot` needs to reach the Bot API the settings name: its addresses and its request."""
+    return {
+        "base_url": telegram.api_url,
+        "base_file_url": telegram.file_url,
+        "request": api_request(telegram, connection_pool_size=connection_pool_size, pool_timeout=pool_timeout),
+    }
 
 
 def never_sent(error: NetworkError) -> bool:

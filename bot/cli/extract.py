@@ -88,8 +88,10 @@ def _corpus(args: argparse.Namespace) -> int:
     for path in texts:
         published = _beside(path, "published") or args.published
         if published is None:
-            print(f"luoshi extract: {path.name}: no publication date (no .json beside it and no --published)",
-                  file=sys.stderr)
+            print(
+                f"luoshi extract: {path.name}: no publication date (no .json beside it and no --published)",
+                file=sys.stderr,
+            )
             failures += 1
             continue
         try:
@@ -99,8 +101,9 @@ def _corpus(args: argparse.Namespace) -> int:
             failures += 1
             continue
         doc = result.to_schema_dict()
-        (args.out / f"{path.stem}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n",
-                                                    encoding="utf-8")
+        (args.out / f"{path.stem}.json").write_text(
+            json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print(f"{path.name}: {len(result.commitments)} commitments, {len(result.facts)} facts")
     return 2 if failures else 0
 
@@ -198,8 +201,10 @@ def _commitment(number: int, c) -> list[str]:
 
 def _fact(number: int, f) -> list[str]:
     growth = f", 增长 {f.growth_percent}%" if f.growth_percent is not None else ""
-    lines = [f"  事实 {number}: {f.subject or '—'}",
-             f"    数值: {_figure(f.comparator, f.value, f.value_max, f.unit)}{growth}"]
+    lines = [
+        f"  事实 {number}: {f.subject or '—'}",
+        f"    数值: {_figure(f.comparator, f.value, f.value_max, f.unit)}{growth}",
+    ]
     period = f"{f.period_start} 至 " if f.period_start else ""
     lines.append(f"    截至: {period}{f.as_of}{'（初步）' if f.preliminary else ''}")
     if f.place:

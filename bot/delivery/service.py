@@ -21,7 +21,7 @@ from telegram.ext import Application
 from bot.context import BotData
 from bot.delivery.alert_texts import render_alert
 from bot.delivery.dispatcher import Dispatcher, RunReport
-from bot.request import make_request
+from bot.request import bot_options
 from bot.settings import Settings
 from trackers.notifications.alerts import SweepReport, run_alert_rules
 from trackers.runtime.clock import utcnow
@@ -51,14 +51,8 @@ class Delivery:
         telegram, delivery = self.settings.telegram, self.settings.delivery
         self.bot = Bot(
             token,
-            base_url=telegram.api_url,
-            base_file_url=telegram.file_url,
-            request=make_request(
-                telegram.http_client,
-                connection_pool_size=delivery.connection_pool_size,
-                read_timeout=telegram.read_timeout,
-                connect_timeout=telegram.connect_timeout,
-                pool_timeout=telegram.read_timeout,
+            **bot_options(
+                telegram, connection_pool_size=delivery.connection_pool_size, pool_timeout=telegram.read_timeout
             ),
         )
         self.leadership = Leadership(bot_data.engine)

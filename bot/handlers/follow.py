@@ -5,6 +5,8 @@ The follows themselves are kept by trackers.people.follows; in a group only its 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -75,18 +77,25 @@ async def _may_change(update: Update, context: Context, argument: str) -> bool:
     return not argument or await may_change_chat_settings(update, context)
 
 
-async def follow(update: Update, context: Context) -> None:
-    """/follow ID|tag|place|all: hear about deadlines and new coverage."""
+async def _change_follows(
+    update: Update, context: Context, change: Callable[[Turn, str], Awaitable[str]], usage: str
+) -> None:
+    """/follow and /unfollow: the argument, the group-admin check, the change in one turn, then the answer."""
     argument = " ".join(context.args or []).strip()
     allowed = await _may_change(update, context, argument)
     async with Turn.begin(update, context) as turn:
         if not allowed:
             turn.refuse("group_admins_only")
         elif argument:
-            answer = await _follow(turn, argument)
+            answer = await change(turn, argument)
     if turn.refused:
         return
-    await reply(update, answer if argument else t(turn.language, "follow_usage"))
+    await reply(update, answer if argument else t(turn.language, usage))
+
+
+async def follow(update: Update, context: Context) -> None:
+    """/follow ID|tag|place|all: hear about deadlines and new coverage."""
+    await _change_follows(update, context, _follow, "follow_usage")
 
 
 async def _follow(turn: Turn, argument: str) -> str:
@@ -118,16 +127,7 @@ def _matching(followed: list[Subscription], text: str) -> Subscription | None:
 
 async def unfollow(update: Update, context: Context) -> None:
     """/unfollow ID|tag|place|all: stop hearing about it."""
-    argument = " ".join(context.args or []).strip()
-    allowed = await _may_change(update, context, argument)
-    async with Turn.begin(update, context) as turn:
-        if not allowed:
-            turn.refuse("group_admins_only")
-        elif argument:
-            answer = await _unfollow(turn, argument)
-    if turn.refused:
-        return
-    await reply(update, answer if argument else t(turn.language, "unfollow_usage"))
+    await _change_follows(update, context, _unfollow, "unfollow_usage")
 
 
 async def _unfollow(turn: Turn, argument: str) -> str:

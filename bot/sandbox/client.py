@@ -14,23 +14,17 @@ from typing import Any
 
 import httpx
 
+from bot.sandbox.addresses import BotApiAddresses
+
 
 class SandboxError(RuntimeError):
     """The sandbox refused a control request (a test's mistake, such as pressing a missing button)."""
 
 
-class SandboxClient:
+class SandboxClient(BotApiAddresses):
     def __init__(self, url: str, *, timeout: float = 30.0) -> None:
         self.url = url.rstrip("/")
         self._http = httpx.AsyncClient(base_url=self.url + "/_sandbox", timeout=timeout)
-
-    @property
-    def bot_api_base(self) -> str:
-        return f"{self.url}/bot"
-
-    @property
-    def bot_file_base(self) -> str:
-        return f"{self.url}/file/bot"
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -16,13 +16,15 @@ import sys
 import threading
 from pathlib import Path
 
+from bot.sandbox.addresses import BotApiAddresses
+
 # The one line ``python -m bot.sandbox`` prints on stdout once it accepts connections.
 READY_PREFIX = "sandbox listening on "
 # The repository root, so that ``-m bot.sandbox`` resolves even when the package is not installed.
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-class SandboxProcess:
+class SandboxProcess(BotApiAddresses):
     def __init__(
         self,
         host: str = "127.0.0.1",
@@ -38,26 +40,13 @@ class SandboxProcess:
 
     @property
     def port(self) -> int:
-        return int(self._require_url().rsplit(":", 1)[1])
+        return int(self._started_url().rsplit(":", 1)[1])
 
     @property
     def pid(self) -> int:
         if self.process is None:
             raise RuntimeError("the sandbox process is not running")
         return self.process.pid
-
-    @property
-    def bot_api_base(self) -> str:
-        return f"{self._require_url()}/bot"
-
-    @property
-    def bot_file_base(self) -> str:
-        return f"{self._require_url()}/file/bot"
-
-    def _require_url(self) -> str:
-        if self.url is None:
-            raise RuntimeError("the sandbox process has not been started")
-        return self.url
 
     def start(self) -> SandboxProcess:
         env = dict(os.environ)

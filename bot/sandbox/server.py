@@ -24,6 +24,7 @@ from collections.abc import Collection
 
 from aiohttp import web
 
+from bot.sandbox.addresses import BotApiAddresses
 from bot.sandbox.botapi import ApiError, BotApi, Params, Upload
 from bot.sandbox.control import add_control_routes
 from bot.sandbox.faults import ERROR_KINDS, FaultBook
@@ -70,7 +71,7 @@ async def read_params(request: web.Request) -> Params:
     return Params(values, uploads)
 
 
-class Sandbox:
+class Sandbox(BotApiAddresses):
     def __init__(self, *, bot_username: str = "luoshi_sandbox_bot", tokens: Collection[str] = ()) -> None:
         """``tokens``: if given, only these tokens are accepted (others get 401 as a revoked token would)."""
         self.state = SandboxState(bot_username)
@@ -125,14 +126,6 @@ class Sandbox:
         if self.port is None:
             raise RuntimeError("the sandbox has not been started")
         return f"http://{self.host}:{self.port}"
-
-    @property
-    def bot_api_base(self) -> str:
-        return f"{self.url}/bot"
-
-    @property
-    def bot_file_base(self) -> str:
-        return f"{self.url}/file/bot"
 
     def reset(self) -> None:
         """Forget everything: users, chats, messages, updates, faults, limits and the call log."""

@@ -3,8 +3,8 @@
 TEXTS = {
     "welcome": (
         "👋 Hello, {name}! I am <b>Luoshi</b> (落实), a bot that keeps track of what governments promise.\n\n"
-        "I find commitments in news coverage — a target, a figure and a deadline (say, \"by 2025 the "
-        "integrated-circuit industry exceeds 50 billion yuan\") — keep every progress report with its evidence, "
+        'I find commitments in news coverage — a target, a figure and a deadline (say, "by 2025 the '
+        'integrated-circuit industry exceeds 50 billion yuan") — keep every progress report with its evidence, '
         "and tell the people who follow a commitment when its deadline approaches and when new coverage arrives.\n\n"
         "Send /help to see what you can do. 中文：/lang zh"
     ),
@@ -115,8 +115,7 @@ TEXTS = {
     ),
     "reason_rate": "🧮 Latest {latest} against a target of {target}.",
     "reason_no_growth": (
-        "🧮 {latest} in {year0} → {target} by {year1} needs about {needed} a year; no growth rate yet to "
-        "project from."
+        "🧮 {latest} in {year0} → {target} by {year1} needs about {needed} a year; no growth rate yet to project from."
     ),
     "reason_no_deadline": "🧮 No deadline, so no growth needed can be worked out.",
     "growth_reported": "as reported",
@@ -151,14 +150,12 @@ TEXTS = {
     "upcoming_empty_followed": "Nothing you follow is due in the next {days} days. Try /upcoming 365.",
     "upcoming_empty_all": "Nothing is due in the next {days} days. Try /upcoming 365.",
     "follow_usage": (
-        "Usage: /follow ID | tag | place | all\nFor example: /follow 3, /follow 集成电路, /follow 济南, "
-        "/follow all"
+        "Usage: /follow ID | tag | place | all\nFor example: /follow 3, /follow 集成电路, /follow 济南, /follow all"
     ),
     "unfollow_usage": "Usage: /unfollow ID | tag | place | all. /following lists what you follow.",
     "follow_unknown": "No commitment ID, tag or place “{value}”. Browse with /list or use /search.",
     "followed": (
-        "⭐ Following {what}. I will tell you when its deadline nears or new coverage arrives. /following "
-        "lists all."
+        "⭐ Following {what}. I will tell you when its deadline nears or new coverage arrives. /following lists all."
     ),
     "already_following": "You already follow {what}.",
     "unfollowed": "Stopped following {what}.",
@@ -247,8 +244,7 @@ TEXTS = {
     "adm_granted": "✅ User {user} is now an admin.",
     "adm_already_admin": "User {user} is already an admin.",
     "adm_cannot_grant": (
-        "User {user} cannot be given admin rights (an owner, the anonymous group admin or "
-        "Telegram's service account)."
+        "User {user} cannot be given admin rights (an owner, the anonymous group admin or Telegram's service account)."
     ),
     "adm_revoked": "User {user} is no longer an admin.",
     "adm_not_admin": "User {user} has no granted admin rights.",
@@ -259,8 +255,7 @@ TEXTS = {
         "Or send /add alone to be guided step by step."
     ),
     "adm_ask_subject": (
-        "OK, a new commitment. What is it about? (e.g. 集成电路产业链群规模)\nSend "
-        "/cancel at any time to stop."
+        "OK, a new commitment. What is it about? (e.g. 集成电路产业链群规模)\nSend /cancel at any time to stop."
     ),
     "adm_ask_target": "What is the target? E.g. 突破500亿元, 1301个, 5.5%左右. Send - if it has no figure.",
     "adm_ask_deadline": "Deadline? E.g. 2025年底, 明年6月, 2025-12-31, in 18 months. Send - if none.",
@@ -269,22 +264,22 @@ TEXTS = {
         "source=https://… . Send - to skip."
     ),
     "adm_ask_edit": (
-        "What should change? Send \"field value\", e.g. target 突破600亿元, deadline 2026-12-31,"
+        'What should change? Send "field value", e.g. target 突破600亿元, deadline 2026-12-31,'
         " subject New subject, or @济南 #芯片"
     ),
     "adm_preview": "<b>Please check:</b>",
     "adm_saved": "✅ Saved as commitment #{id}.",
     "adm_add_cancelled": "Cancelled; nothing was saved.",
     "adm_bad_target": (
-        "I can't read the target \"{text}\": it needs a number with a unit, e.g. 突破500亿元,"
+        'I can\'t read the target "{text}": it needs a number with a unit, e.g. 突破500亿元,'
         " 1301个, 5.5%左右 (send - for none)."
     ),
-    "adm_bad_deadline": "I can't read the date \"{text}\". Try 2025年底, 明年6月, 2025-12-31 or in 18 months.",
+    "adm_bad_deadline": 'I can\'t read the date "{text}". Try 2025年底, 明年6月, 2025-12-31 or in 18 months.',
     "adm_deadline_past": "The deadline {deadline} has already passed; a new commitment needs a future deadline.",
-    "adm_unknown_parent": "I can't find the parent plan \"{parent}\". Use its number (parent=12) or its full name.",
-    "adm_bad_tag": "The tag \"{tag}\" won't do: a tag is one word without spaces.",
+    "adm_unknown_parent": 'I can\'t find the parent plan "{parent}". Use its number (parent=12) or its full name.',
+    "adm_bad_tag": 'The tag "{tag}" won\'t do: a tag is one word without spaces.',
     "adm_bad_source": "A source must be a link starting with http:// or https://.",
-    "adm_bad_extra": "I don't understand \"{token}\": use @ for a place, # for a tag, parent= and source=.",
+    "adm_bad_extra": 'I don\'t understand "{token}": use @ for a place, # for a tag, parent= and source=.',
     "adm_bad_subject": "The subject can't be empty or longer than 300 characters.",
     "adm_bad_value": "That value won't do; please check it and try again.",
     "adm_btn_save": "💾 Save",
@@ -312,23 +307,20 @@ TEXTS = {
     "adm_edited": "✅ Commitment #{id}: {field} changed.",
     "adm_revision_kept": "The old target stays in the revision history (/history); {followers} followers were told.",
     "adm_unknown_commitment": "There is no commitment {id}.",
-    "adm_unknown_field": "\"{field}\" can't be changed. Fields: {fields}",
+    "adm_unknown_field": '"{field}" can\'t be changed. Fields: {fields}',
     "adm_archive_usage": "Usage: /archive ID",
     "adm_archived": "Commitment #{id} is archived: out of every list, its records kept.",
     "adm_already_archived": "That commitment is archived already.",
     "adm_setstatus_usage": "Usage: /setstatus ID status [evidence URL or quote]. Statuses: {statuses}",
     "adm_status_set": "Commitment #{id} is now: {status}",
     "adm_evidence_required": (
-        "A verdict (achieved, partly achieved, missed) needs evidence: add a link or a quote "
-        "after the status."
+        "A verdict (achieved, partly achieved, missed) needs evidence: add a link or a quote after the status."
     ),
     "adm_status_automatic": (
-        "\"Overdue, verdict pending\" is set automatically when a deadline passes; it can't "
-        "be set by hand."
+        '"Overdue, verdict pending" is set automatically when a deadline passes; it can\'t be set by hand.'
     ),
     "adm_progress_usage": (
-        "Usage: /progress ID value date [source URL or quote], e.g. /progress 12 320亿元 2024-12-31 "
-        "https://…"
+        "Usage: /progress ID value date [source URL or quote], e.g. /progress 12 320亿元 2024-12-31 https://…"
     ),
     "adm_progress_recorded": "📈 Progress recorded on #{id}: {value} (as of {as_of}).",
     "adm_history_usage": "Usage: /history ID",
@@ -337,20 +329,17 @@ TEXTS = {
     "adm_history_revision": "• {at} target revised: {old} (by {old_deadline}) → {new} (by {new_deadline})",
     "adm_notice_new": "🆕 New commitment: {line}",
     "adm_notice_revised": (
-        "⚠️ The target of #{id} «{subject}» changed:\nwas: {old}, by {old_deadline}\nnow: "
-        "{new}, by {new_deadline}"
+        "⚠️ The target of #{id} «{subject}» changed:\nwas: {old}, by {old_deadline}\nnow: {new}, by {new_deadline}"
     ),
     "adm_ingest_usage": (
-        "Usage: /ingest URL [@place]. You can also paste or forward an article, or upload "
-        "a .txt / .html file."
+        "Usage: /ingest URL [@place]. You can also paste or forward an article, or upload a .txt / .html file."
     ),
     "adm_ingest_stored": "📰 Article #{id} stored (published {published}). {cards} items to review:",
     "adm_ingest_known": "This article was stored before (#{id}); {cards} items still wait for review:",
     "adm_ingest_empty": "There is no readable text here.",
     "adm_ingest_unreadable": "I can't read the text of this article.",
     "adm_ingest_too_short": (
-        "To feed an article, paste its full text (at least {chars} characters). Admin commands: "
-        "/admin."
+        "To feed an article, paste its full text (at least {chars} characters). Admin commands: /admin."
     ),
     "adm_upload_type": "I can only read .txt and .html files.",
     "adm_upload_too_large": "That file is too large.",
@@ -369,7 +358,7 @@ TEXTS = {
     "adm_review_kind_fact": "<b>Review #{id} · progress</b>",
     "adm_review_empty": "Nothing waits for review.",
     "adm_review_head": "Waiting for review: {shown} shown of {total}.",
-    "adm_review_ask_edit": "Editing review #{id}: send \"field value\". Fields: {fields}",
+    "adm_review_ask_edit": 'Editing review #{id}: send "field value". Fields: {fields}',
     "adm_review_unknown": "I can't find that review item.",
     "adm_review_decided": "That one was handled already ({state}).",
     "adm_review_nothing_to_link": "There is no commitment to link it to.",
@@ -380,8 +369,7 @@ TEXTS = {
     "adm_confirmed_progress": "✅ Confirmed as progress on #{id}.",
     "adm_rejected": "🗑 Rejected.",
     "adm_feeds_usage": (
-        "Usage: /feeds add URL [name] [interval minutes] [@place] · /feeds list · /feeds remove ID "
-        "· /feeds test URL"
+        "Usage: /feeds add URL [name] [interval minutes] [@place] · /feeds list · /feeds remove ID · /feeds test URL"
     ),
     "adm_feed_place": " (coverage of {place})",
     "adm_feed_bad_place": "I don't know the place «{place}»: write a province or a city, e.g. @济南 or @浙江省.",
@@ -428,7 +416,7 @@ TEXTS = {
     "cov_news_deadline": ", due {deadline}",
     "cov_news_point": "• {figure} (as of {as_of}){growth}\n  “{quote}”",
     "cov_news_growth": ", reported growth {growth}%",
-    "cov_news_link": "  🔗 <a href=\"{url}\">{title}</a>",
+    "cov_news_link": '  🔗 <a href="{url}">{title}</a>',
     "cov_news_share": "📊 {share} of the target reached",
     "cov_news_more": "Details: /show {id}",
     "adm_review_kind_verdict": "<b>Review #{id} · suggested verdict</b>",

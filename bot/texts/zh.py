@@ -109,8 +109,7 @@ TEXTS = {
     "reason_final_met": "🧮 到期数据{latest}达到了目标{target}。",
     "reason_final_missed": "🧮 到期数据{latest}未达到目标{target}（完成{share}）。",
     "reason_pace": (
-        "🧮 {year0}年{latest} → {year1}年{target}，每年需增长约"
-        "{needed}；按{source}每年{growth}，到期约达{projected}。"
+        "🧮 {year0}年{latest} → {year1}年{target}，每年需增长约{needed}；按{source}每年{growth}，到期约达{projected}。"
     ),
     "reason_rate": "🧮 最新数据{latest}，目标{target}。",
     "reason_no_growth": "🧮 {year0}年{latest} → {year1}年{target}，每年需增长约{needed}；尚无增速数据，无法推算。",
@@ -145,8 +144,7 @@ TEXTS = {
     "upcoming_empty_followed": "你关注的承诺在未来{days}天内都不到期。试试 /upcoming 365。",
     "upcoming_empty_all": "未来{days}天内没有到期的承诺。试试 /upcoming 365。",
     "follow_usage": (
-        "用法：/follow 编号 | 标签 | 地区 | all\n例如：/follow 3、/"
-        "follow 集成电路、/follow 济南、/follow all"
+        "用法：/follow 编号 | 标签 | 地区 | all\n例如：/follow 3、/follow 集成电路、/follow 济南、/follow all"
     ),
     "unfollow_usage": "用法：/unfollow 编号 | 标签 | 地区 | all。用 /following 查看你关注的内容。",
     "follow_unknown": "没有找到编号、标签或地区“{value}”。用 /list 浏览或 /search 搜索。",
@@ -192,8 +190,7 @@ TEXTS = {
     "btn_overdue_on": "逾期提示：开",
     "btn_overdue_off": "逾期提示：关",
     "calendar_caption": (
-        "📅 你关注的{count}个期限。把文件导入日历应用（苹果日历、谷歌日历、Outlook）"
-        "即可在到期前{leads}收到提醒。"
+        "📅 你关注的{count}个期限。把文件导入日历应用（苹果日历、谷歌日历、Outlook）即可在到期前{leads}收到提醒。"
     ),
     "calendar_empty": "你关注的承诺都没有期限，或你还没有关注任何承诺。先用 /follow 关注。",
     "calendar_name": "落实：关注的期限",
@@ -203,8 +200,7 @@ TEXTS = {
     "export_caption": "📄 你关注的{count}个承诺（CSV，可用 Excel、WPS 或 Numbers 打开）。",
     "export_empty": "你还没有关注任何承诺，没有可导出的内容。先用 /follow 关注。",
     "export_columns": (
-        "编号|事项|比较|目标|单位|期限|剩余天数|状态|最新进展|进展日期|完成比例(%)|地"
-        "区|发布|所属规划|来源"
+        "编号|事项|比较|目标|单位|期限|剩余天数|状态|最新进展|进展日期|完成比例(%)|地区|发布|所属规划|来源"
     ),
     "tz_usage": "用法：/tz 时区，例如 /tz Asia/Shanghai 或 /tz Europe/Berlin。当前：{tz}",
     "tz_set": "时区已设为 {tz}。提醒和期限都按这个时区计算。",
@@ -247,19 +243,16 @@ TEXTS = {
     "adm_ask_target": "目标是多少？例如：突破500亿元、1301个、5.5%左右。没有数字目标请发送 -",
     "adm_ask_deadline": "截止日期？例如：2025年底、明年6月、2025-12-31、in 18 months。没有请发送 -",
     "adm_ask_extras": (
-        "地点、标签、上级计划和来源（可选），写在一行：@济南 #集成电路 parent=12 "
-        "source=https://… 。没有请发送 -"
+        "地点、标签、上级计划和来源（可选），写在一行：@济南 #集成电路 parent=12 source=https://… 。没有请发送 -"
     ),
     "adm_ask_edit": (
-        "要改哪一项？发送“字段 值”，例如：target 突破600亿元、deadline 2026年底、"
-        "subject 新的主题，或 @济南 #芯片"
+        "要改哪一项？发送“字段 值”，例如：target 突破600亿元、deadline 2026年底、subject 新的主题，或 @济南 #芯片"
     ),
     "adm_preview": "<b>请确认：</b>",
     "adm_saved": "✅ 已保存为承诺 #{id}。",
     "adm_add_cancelled": "已取消，什么也没有保存。",
     "adm_bad_target": (
-        "看不懂目标“{text}”：需要带单位的数字，例如 突破500亿元、1301个、5.5%左右（没有数字目标请发送 "
-        "-）。"
+        "看不懂目标“{text}”：需要带单位的数字，例如 突破500亿元、1301个、5.5%左右（没有数字目标请发送 -）。"
     ),
     "adm_bad_deadline": "看不懂日期“{text}”。可以写 2025年底、明年6月、2025-12-31 或 in 18 months。",
     "adm_deadline_past": "截止日期 {deadline} 已经过去了，新的承诺需要未来的截止日期。",
@@ -303,8 +296,7 @@ TEXTS = {
     "adm_evidence_required": "评定结果（已兑现、部分兑现、未兑现）需要证据：在状态后面写上链接或引文。",
     "adm_status_automatic": "“逾期待定”由系统在截止日期过后自动设置，不能手动设置。",
     "adm_progress_usage": (
-        "用法：/progress ID 数值 日期 [来源链接或引文]，例如 /progress 12 320亿元 "
-        "2024年底 https://…"
+        "用法：/progress ID 数值 日期 [来源链接或引文]，例如 /progress 12 320亿元 2024年底 https://…"
     ),
     "adm_progress_recorded": "📈 已记录承诺 #{id} 的进展：{value}（截至 {as_of}）。",
     "adm_history_usage": "用法：/history ID",
@@ -313,8 +305,7 @@ TEXTS = {
     "adm_history_revision": "• {at} 目标修订：{old}（截止 {old_deadline}）→ {new}（截止 {new_deadline}）",
     "adm_notice_new": "🆕 新的承诺：{line}",
     "adm_notice_revised": (
-        "⚠️ 承诺 #{id}「{subject}」的目标改了：\n原来：{old}，截止 {old_deadline}\n现在："
-        "{new}，截止 {new_deadline}"
+        "⚠️ 承诺 #{id}「{subject}」的目标改了：\n原来：{old}，截止 {old_deadline}\n现在：{new}，截止 {new_deadline}"
     ),
     "adm_ingest_usage": "用法：/ingest 链接 [@地方]。也可以直接粘贴、转发文章，或上传 .txt / .html 文件。",
     "adm_ingest_stored": "📰 文章 #{id} 已保存（发布日期 {published}）。找到 {cards} 项待审核：",
@@ -393,7 +384,7 @@ TEXTS = {
     "cov_news_deadline": "，期限 {deadline}",
     "cov_news_point": "• {figure}（截至 {as_of}）{growth}\n  「{quote}」",
     "cov_news_growth": "，报道增速 {growth}%",
-    "cov_news_link": "  🔗 <a href=\"{url}\">{title}</a>",
+    "cov_news_link": '  🔗 <a href="{url}">{title}</a>',
     "cov_news_share": "📊 已达目标的 {share}",
     "cov_news_more": "详情：/show {id}",
     "adm_review_kind_verdict": "<b>待审核 #{id} · 建议评定</b>",

@@ -187,9 +187,7 @@ def upgrade() -> None:
             name=op.f("fk_commitment_tag_commitment_id_commitment"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tag_id"], ["tag.id"], name=op.f("fk_commitment_tag_tag_id_tag"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["tag_id"], ["tag.id"], name=op.f("fk_commitment_tag_tag_id_tag"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("commitment_id", "tag_id", name=op.f("pk_commitment_tag")),
     )
     with op.batch_alter_table("commitment_tag", schema=None) as batch_op:

@@ -77,7 +77,11 @@ async def add_feed(
     session.add(feed)
     await session.flush()
     await record(
-        session, actor_id=actor_id, action="feed_add", target=f"feed:{feed.id}", now=now,
+        session,
+        actor_id=actor_id,
+        action="feed_add",
+        target=f"feed:{feed.id}",
+        now=now,
         detail={"url": url, "place": place},
     )
     return feed

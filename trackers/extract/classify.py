@@ -45,21 +45,35 @@ class Cues:
 
     __slots__ = ("_end", "_left_start", "_plan", "_right_end", "_sentence_start", "_start", "_view", "weak")
 
-    def __init__(self, view: str, *, sentence_start: int, left_start: int, cmp_start: int, end: int, right_end: int,
-                 weak: bool, plan: bool):
+    def __init__(
+        self,
+        view: str,
+        *,
+        sentence_start: int,
+        left_start: int,
+        cmp_start: int,
+        end: int,
+        right_end: int,
+        weak: bool,
+        plan: bool,
+    ):
         self._view, self._sentence_start, self._left_start = view, sentence_start, left_start
         self._start, self._end, self._right_end = cmp_start, end, right_end
         self.weak, self._plan = weak, plan  # weak: a floor or a ceiling (以上, 以内); plan: a plan named before it
 
     def strong(self) -> bool:
         v = self._view
-        return bool(self._plan or STRONG_CUE.search(v, self._sentence_start, self._start)
-                    or STRONG_CUE.search(v, self._start, self._end))
+        return bool(
+            self._plan
+            or STRONG_CUE.search(v, self._sentence_start, self._start)
+            or STRONG_CUE.search(v, self._start, self._end)
+        )
 
     def past(self) -> bool:
         v = self._view
-        return bool(PAST_MARKER.search(v, self._left_start, self._start) or PAST_MARKER.match(v, self._end,
-                                                                                                   self._right_end))
+        return bool(
+            PAST_MARKER.search(v, self._left_start, self._start) or PAST_MARKER.match(v, self._end, self._right_end)
+        )
 
     def present(self) -> bool:
         return bool(PRESENT_MARKER.search(self._view, self._left_start, self._start))

@@ -161,7 +161,7 @@ def find_times(view: str) -> list[TimeMatch]:
             which = _YEAR_OF.match(view, e)
             if which:
                 year_of = "last" if which.group("which") == "收官" else "first"
-            elif m.group("fyp") and not (m.group("fyptail") or m.group("fypq") or prev in "“\"‘"):
+            elif m.group("fyp") and not (m.group("fyptail") or m.group("fypq") or prev in '“"‘'):
                 continue
         role = "plain"
         if prev and prev in _ROLE_ENDINGS:  # most times follow none of the words that give them a role
@@ -182,7 +182,7 @@ def find_times(view: str) -> list[TimeMatch]:
 
 
 # The last character of every word that gives a time its role (较, 比, 截至, 到, 于 …), and what may follow a time.
-_ROLE_ENDINGS = frozenset("较比与同相之至止到于在“\"‘")
+_ROLE_ENDINGS = frozenset('较比与同相之至止到于在“"‘')
 _AFTER = re.compile(r"(?P<until>以前|之前|前)|(?P<since>以来|来)")
 
 

@@ -77,8 +77,9 @@ class _Sentence:
 
 
 class _Walk:
-    def __init__(self, text: str, view: str, pub: Published, segs: Segments, figures: list[Quantity],
-                 times: list[TimeMatch]):
+    def __init__(
+        self, text: str, view: str, pub: Published, segs: Segments, figures: list[Quantity], times: list[TimeMatch]
+    ):
         self.text, self.view, self.pub, self.segs = text, view, pub, segs
         self.figures, self.times = figures, times
         self.fig_starts = [f.start for f in figures]
@@ -154,14 +155,21 @@ class _Walk:
         key = (frame.start, frame.rank, self.part) if frame is not None else (None, None, self.part)
         if not self.sections or self.sections[-1].key != key:
             if frame is None:
-                self.sections.append(Section(title="", mood=None, begin=None, end=None, start=0, part=self.part,
-                                             key=key))
+                self.sections.append(
+                    Section(title="", mood=None, begin=None, end=None, start=0, part=self.part, key=key)
+                )
             else:
-                self.sections.append(Section(
-                    title=self.text[frame.start : frame.start + len(frame.title)].strip()[:60] or frame.title[:60],
-                    mood=str(frame.mood), begin=frame.begin.isoformat() if frame.begin else None,
-                    end=frame.end.isoformat() if frame.end else None, start=frame.start, part=self.part, key=key,
-                ))
+                self.sections.append(
+                    Section(
+                        title=self.text[frame.start : frame.start + len(frame.title)].strip()[:60] or frame.title[:60],
+                        mood=str(frame.mood),
+                        begin=frame.begin.isoformat() if frame.begin else None,
+                        end=frame.end.isoformat() if frame.end else None,
+                        start=frame.start,
+                        part=self.part,
+                        key=key,
+                    )
+                )
         return len(self.sections) - 1
 
     # -- the walk --------------------------------------------------------------------------------------------
@@ -198,8 +206,13 @@ class _Walk:
             else:
                 words = view[para.start : heading_end]
                 frame = frame_from_times(
-                    self._times_in(para.start, heading_end), words, self.pub, self._context_year(None),
-                    title=words.strip(), start=para.start, rank=rank,
+                    self._times_in(para.start, heading_end),
+                    words,
+                    self.pub,
+                    self._context_year(None),
+                    title=words.strip(),
+                    start=para.start,
+                    rank=rank,
                 )
                 if rank >= UNNUMBERED and frame is not None and frame.mood is Mood.NEWS:
                     frame = None  # a subhead naming a year without saying plan or review changes nothing
@@ -235,8 +248,17 @@ class _Walk:
         times = self._times_in(first.start, first.end)
         if not times:
             return None
-        return lead_frame(self.view, first.start, first.end, times, self.view[sent.start : sent.end], self.pub,
-                          self._context_year(None), 0, resolver=self._resolve)
+        return lead_frame(
+            self.view,
+            first.start,
+            first.end,
+            times,
+            self.view[sent.start : sent.end],
+            self.pub,
+            self._context_year(None),
+            0,
+            resolver=self._resolve,
+        )
 
     def _sentence(self, sent: Span, carried: When | None) -> When | None:
         """Read one sentence; returns the time that carries to the next sentence of the paragraph."""
@@ -275,8 +297,12 @@ class _Walk:
                 for _, is_fig, ev in events:
                     if not is_fig:
                         w = self._time(ev, clause, figs, state)
-                        if (w is not None and not seen_figure and k <= 1
-                                and _OPENS.fullmatch(view, clause.start, ev.start)):
+                        if (
+                            w is not None
+                            and not seen_figure
+                            and k <= 1
+                            and _OPENS.fullmatch(view, clause.start, ev.start)
+                        ):
                             opened = w
                         continue
                     seen_figure = True
@@ -312,9 +338,11 @@ class _Walk:
             state.time_clause = (clause.start, clause.end)
         else:
             state.time_clause = None
-        if w.end is not None and w.end >= self.pub.start and w.kind != "present" and (
-            w.kind in ("deadline", "range") or w.end.year >= self.pub.year
+        if (
+            w.end is not None
+            and w.end >= self.pub.start
+            and w.kind != "present"
+            and (w.kind in ("deadline", "range") or w.end.year >= self.pub.year)
         ):
             state.future = w
         return w
-

@@ -116,8 +116,9 @@ def mood_of(when: When, pub: Published, words: str) -> Mood:
     return Mood.PLAN
 
 
-def frame_from_times(times: list[TimeMatch], words: str, pub: Published, context_year: int, *, title: str,
-                     start: int, rank: float) -> Frame | None:
+def frame_from_times(
+    times: list[TimeMatch], words: str, pub: Published, context_year: int, *, title: str, start: int, rank: float
+) -> Frame | None:
     """The frame a heading sets: its periods, when they agree on a mood (一、2025年工作回顾和“十四五”发展成就 is a
     review of 2025); a heading that looks back and forward at once (“十四五”成就和“十五五”目标) sets none."""
     frames = []
@@ -141,9 +142,17 @@ def frame_from_times(times: list[TimeMatch], words: str, pub: Published, context
     return Frame(mood, when.begin, when.end, title, start, rank)
 
 
-def lead_frame(view: str, clause_start: int, clause_end: int, times: list[TimeMatch], sentence: str,
-               pub: Published, context_year: int, rank: float,
-               resolver: Callable[[TimeMatch, int], When | None] | None = None) -> Frame | None:
+def lead_frame(
+    view: str,
+    clause_start: int,
+    clause_end: int,
+    times: list[TimeMatch],
+    sentence: str,
+    pub: Published,
+    context_year: int,
+    rank: float,
+    resolver: Callable[[TimeMatch, int], When | None] | None = None,
+) -> Frame | None:
     """A paragraph that opens with a period (过去一年, / “十四五”时期是… / 2026年是…之年) frames what follows it.
 
     Only a period frames: a single day (2021年4月25日,国务院批复…) dates an event, not the figures after it.
@@ -172,8 +181,15 @@ def lead_frame(view: str, clause_start: int, clause_end: int, times: list[TimeMa
 _ANNOUNCED = re.compile(r".{0,14}?(?:目标|任务|计划|规划|路线图|重点工作|工作安排|部署安排|怎样干|这样干)")
 
 
-def announced_frame(view: str, times: list[TimeMatch], sentence_start: int, sentence_end: int, pub: Published,
-                    context_year: int, rank: float) -> Frame | None:
+def announced_frame(
+    view: str,
+    times: list[TimeMatch],
+    sentence_start: int,
+    sentence_end: int,
+    pub: Published,
+    context_year: int,
+    rank: float,
+) -> Frame | None:
     """A sentence that announces the plan or the targets of a period frames the paragraphs after it."""
     for tm in times:
         if tm.role == "base" or not (sentence_start <= tm.start < sentence_end):
@@ -225,8 +241,12 @@ class Outline:
         rank = self.heading_rank + 0.5
         current = self.current()
         mood = frame.mood
-        if (mood is Mood.NEWS and current is not None and current.mood is not Mood.NEWS
-                and (current.begin, current.end) == (frame.begin, frame.end)):
+        if (
+            mood is Mood.NEWS
+            and current is not None
+            and current.mood is not Mood.NEWS
+            and (current.begin, current.end) == (frame.begin, frame.end)
+        ):
             mood = current.mood
         self.frames = [f for f in self.frames if f.rank < rank]
         self.frames.append(Frame(mood, frame.begin, frame.end, frame.title, frame.start, rank))

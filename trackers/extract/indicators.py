@@ -82,9 +82,9 @@ def split_members(phrase: str, count: int) -> list[str] | None:
         if phrase.startswith(word) and len(parts) == count:
             rest = phrase[len(word) :]
             return [part + rest for part in parts]
-    members = [m.strip("“”\"") for m in phrase.split("、") if m]
+    members = [m.strip('“”"') for m in phrase.split("、") if m]
     if len(members) != count:
-        members = [m.strip("“”\"") for m in _AND.split(phrase) if m]
+        members = [m.strip('“”"') for m in _AND.split(phrase) if m]
     if len(members) != count or not all(members):
         return None
     if all(_COMPLETE.search(m) for m in members):

@@ -97,8 +97,17 @@ class ItemMaker:
 
     # -- one figure -----------------------------------------------------------------------------------------
 
-    def figure(self, fig: Quantity, sent: Span, clause: Span, k: int, sent_clauses: list[Span], state,
-               frame: Frame | None, clause_figs: list[Quantity]) -> None:
+    def figure(
+        self,
+        fig: Quantity,
+        sent: Span,
+        clause: Span,
+        k: int,
+        sent_clauses: list[Span],
+        state,
+        frame: Frame | None,
+        clause_figs: list[Quantity],
+    ) -> None:
         view, pub = self.view, self.pub
         if sent.start != self._sentence:
             self._sentence, self._items, self._topics = sent.start, [], {}
@@ -119,8 +128,16 @@ class ItemMaker:
         sentence_from = max(sent.start, fig.cmp_start - SENTENCE_WINDOW)
         plan = plan_in(view[sentence_from : fig.cmp_start]) if "》" in view[sentence_from : fig.cmp_start] else None
         # A plan named in the sentence (《…行动方案》明确了…) makes its figures targets, even after 了.
-        cues = Cues(view, sentence_start=sentence_from, left_start=left_start, cmp_start=fig.cmp_start, end=fig.end,
-                    right_end=right_end, weak=fig.comparator is not None and not fig.approx_more, plan=plan is not None)
+        cues = Cues(
+            view,
+            sentence_start=sentence_from,
+            left_start=left_start,
+            cmp_start=fig.cmp_start,
+            end=fig.end,
+            right_end=right_end,
+            weak=fig.comparator is not None and not fig.approx_more,
+            plan=plan is not None,
+        )
         when = state.when if state.own else None
         kind = classify(when, frame, pub, cues, target_list=state.target)
 
@@ -147,8 +164,13 @@ class ItemMaker:
             return  # 从A提高到B in a target: A is the baseline, B the target
         plan_short = plan[3] if plan else ""
         subject, base, growth = figure_subject(
-            left, right, fig.unit_normalized, previous_base=previous.base if previous else "",
-            topic=lambda: self._topic(sent_clauses, k), plan=plan_short, cleaned=cleaned,
+            left,
+            right,
+            fig.unit_normalized,
+            previous_base=previous.base if previous else "",
+            topic=lambda: self._topic(sent_clauses, k),
+            plan=plan_short,
+            cleaned=cleaned,
             lenient_topic=lambda: self._topic(sent_clauses, k, strict=False),
             same_clause_subject=previous.subject if same_clause else "",
             previous_subject=previous.subject if previous else "",
@@ -178,16 +200,37 @@ class ItemMaker:
             deadline, period_start = self._deadline(when, frame)
             if decline and subject.endswith("增长率"):
                 subject = subject[: -len("增长率")] + "降幅"
-            self.commitments.append(ExtractedCommitment(
-                quote=quote, subject=subject, comparator=comparator, value=fig.value, unit=fig.unit,
-                value_normalized=fig.value_normalized, unit_normalized=fig.unit_normalized, deadline=deadline,
-                period_start=period_start, value_max=fig.value_max,
-                parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
-                parent_quote=parent_quote, parent_index=parent_index, start=qs, section=self._section(),
-            ))
+            self.commitments.append(
+                ExtractedCommitment(
+                    quote=quote,
+                    subject=subject,
+                    comparator=comparator,
+                    value=fig.value,
+                    unit=fig.unit,
+                    value_normalized=fig.value_normalized,
+                    unit_normalized=fig.unit_normalized,
+                    deadline=deadline,
+                    period_start=period_start,
+                    value_max=fig.value_max,
+                    parent_plan=self.text[plan[0] + 1 : plan[1] - 1].strip() if plan else None,
+                    parent_quote=parent_quote,
+                    parent_index=parent_index,
+                    start=qs,
+                    section=self._section(),
+                )
+            )
             self._where[id(self.commitments[-1])] = (sent.start, sent.end, clause.start, fig.start)
-            items.append(_Item("commitment", len(self.commitments) - 1, base, qs, subject, fig.end,
-                               fig.unit_normalized == "percent"))
+            items.append(
+                _Item(
+                    "commitment",
+                    len(self.commitments) - 1,
+                    base,
+                    qs,
+                    subject,
+                    fig.end,
+                    fig.unit_normalized == "percent",
+                )
+            )
             return
         clause_left = view[clause.start : fig.cmp_start]
         as_of, period_start = self._as_of(when, frame, flow=bool(_FLOW.search(clause_left)))
@@ -200,16 +243,28 @@ class ItemMaker:
         value, value_normalized = fig.value, fig.value_normalized
         if decline:
             value, value_normalized = -value, -value_normalized
-        self.facts.append(ExtractedFact(
-            quote=quote, subject=subject, value=value, unit=fig.unit, value_normalized=value_normalized,
-            unit_normalized=fig.unit_normalized, as_of=as_of, growth_percent=value if growth else None,
-            comparator=_reported_comparator(view, fig), value_max=fig.value_max, parent_quote=parent_quote,
-            parent_index=parent_index, start=qs, period_start=period_start,
-            preliminary=bool(PRELIMINARY.search(view, sent.start, fig.cmp_start)), section=self._section(),
-        ))
+        self.facts.append(
+            ExtractedFact(
+                quote=quote,
+                subject=subject,
+                value=value,
+                unit=fig.unit,
+                value_normalized=value_normalized,
+                unit_normalized=fig.unit_normalized,
+                as_of=as_of,
+                growth_percent=value if growth else None,
+                comparator=_reported_comparator(view, fig),
+                value_max=fig.value_max,
+                parent_quote=parent_quote,
+                parent_index=parent_index,
+                start=qs,
+                period_start=period_start,
+                preliminary=bool(PRELIMINARY.search(view, sent.start, fig.cmp_start)),
+                section=self._section(),
+            )
+        )
         self._where[id(self.facts[-1])] = (sent.start, sent.end, clause.start, fig.start)
-        items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end,
-                           fig.unit_normalized == "percent"))
+        items.append(_Item("fact", len(self.facts) - 1, base, qs, subject, fig.end, fig.unit_normalized == "percent"))
 
     def _without_times(self, start: int, end: int, text: str) -> str:
         """view[start:end] (that is `text`) with its times cut out, each with the preposition before it (到2025年):
@@ -239,8 +294,11 @@ class ItemMaker:
             return False
         rates = [f for f in clause_figs if f.start > p and f.unit_normalized == "percent"]
         levels = self._items[-len(rates) :] if len(rates) >= 2 else []
-        if (len(levels) != len(rates) or rates[0] is not fig
-                or any(x.kind != "fact" or x.percent or x.start >= clause.start for x in levels)):
+        if (
+            len(levels) != len(rates)
+            or rates[0] is not fig
+            or any(x.kind != "fact" or x.percent or x.start >= clause.start for x in levels)
+        ):
             return False
         sign = -1 if is_decline(cleaned) else 1
         for item, rate in zip(levels, rates, strict=True):
@@ -279,8 +337,9 @@ class ItemMaker:
             self._topics[key] = found
         return self._topics[key]
 
-    def _respective_subject(self, fig: Quantity, clause: Span, clause_figs: list[Quantity], subject: str, growth: bool,
-                            decline: bool) -> tuple[str, bool, bool]:
+    def _respective_subject(
+        self, fig: Quantity, clause: Span, clause_figs: list[Quantity], subject: str, growth: bool, decline: bool
+    ) -> tuple[str, bool, bool]:
         """城乡居民人均可支配收入分别增长4.4%、5.6%: each value gets its member's name, and the first one's verb
         (分别下降3.6%和1.3%: both fell)."""
         p = self.view.find("分别", clause.start, fig.start)
@@ -317,8 +376,13 @@ class ItemMaker:
             return None, None  # 未来, 今后: no date
         if when is not None and when.kind not in ("present", "asof") and when.end is not None:
             period_start = when.begin if (when.kind == "range" or when.whole_year) else None
-            if (when.kind == "deadline" and frame is not None and frame.mood is Mood.PLAN and frame.end == when.end
-                    and frame.begin is not None):
+            if (
+                when.kind == "deadline"
+                and frame is not None
+                and frame.mood is Mood.PLAN
+                and frame.end == when.end
+                and frame.begin is not None
+            ):
                 period_start = frame.begin  # 到2030年 inside the 十五五 goals: the plan's period
             return _iso(when.end), _iso(period_start)
         if frame is not None and frame.mood is not Mood.REVIEW and frame.end is not None and frame.end >= pub.start:
@@ -373,11 +437,21 @@ class ItemMaker:
             return
         deadline, period_start = self._deadline(when, frame)
         qs, qe = trim(self.view, clause.start, clause.end)
-        self.commitments.append(ExtractedCommitment(
-            quote=self.text[qs:qe], subject=qualitative_subject(body), comparator=None, value=None, unit=None,
-            value_normalized=None, unit_normalized=None, deadline=deadline, period_start=period_start, start=qs,
-            section=self._section(),
-        ))
+        self.commitments.append(
+            ExtractedCommitment(
+                quote=self.text[qs:qe],
+                subject=qualitative_subject(body),
+                comparator=None,
+                value=None,
+                unit=None,
+                value_normalized=None,
+                unit_normalized=None,
+                deadline=deadline,
+                period_start=period_start,
+                start=qs,
+                section=self._section(),
+            )
+        )
 
     # -- the whole document ---------------------------------------------------------------------------------
 
@@ -415,8 +489,16 @@ class ItemMaker:
                 if not named[start]:  # most sentences name no place: the document's, at the level they say
                     item.place = places.label(places.level_place(text, clause_start, at, document))
                     continue
-                found = places.item_place(text, item.start, item.start + len(item.quote), document, at=at,
-                                          found=named[start], sentence_start=start, clause_start=clause_start)
+                found = places.item_place(
+                    text,
+                    item.start,
+                    item.start + len(item.quote),
+                    document,
+                    at=at,
+                    found=named[start],
+                    sentence_start=start,
+                    clause_start=clause_start,
+                )
             item.place = places.label(found)
 
 

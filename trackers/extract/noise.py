@@ -18,11 +18,11 @@ import re
 
 from trackers.extract.numbers import COUNTERS, Quantity
 
-_OPEN_QUOTES = "“\"‘「『"
+_OPEN_QUOTES = '“"‘「『'
 _NAME_MAX = 6  # a quoted name around a figure is short: “千项万亿”, “3个100”
 _OPENED_BEFORE = re.compile(r"[“‘「『\"][^“”‘’「」『』\",;:。]{0,6}$")
 _CLOSED_AFTER = re.compile(r"[^“”‘’「」『』\",;:。]{0,6}[”’」』\"]")
-_CLOSE_QUOTES = "”\"’」』"
+_CLOSE_QUOTES = '”"’」』'
 # What a document or a meeting is made of, counted: 十个方面的工作, 6个维度, 17项工作重点, 863名代表.
 _DOCUMENT_PARTS = re.compile(
     r"(?:个|项|大)?(?:方面|维度|主要指标|项指标|任务举措|重点任务|工作重点|重点工作|方面工作|部分|章|名代表|位代表|"
@@ -60,7 +60,8 @@ def describes_document(view: str, fig: Quantity, clause_end: int) -> bool:
         return False
     end = min(clause_end, fig.end + 10)
     if _DOCUMENT_PARTS.match(view, fig.end, end) or (
-            fig.unit_normalized == "count" and _DOCUMENT_NOUN.match(view, fig.end, end)):
+        fig.unit_normalized == "count" and _DOCUMENT_NOUN.match(view, fig.end, end)
+    ):
         return True
     # The counter itself may be the part: 十方面 (no counter) is not a figure at all; 10个方面 is caught above.
     return False
@@ -88,8 +89,11 @@ def describes_another_subject(view: str, fig: Quantity, clause_end: int, next_fi
     """
     if fig.unit_normalized in ("percent", "pp"):
         return False
-    if (next_figure is not None and next_figure.start < clause_end
-            and _NOUN_THEN_DE.fullmatch(view, fig.end, next_figure.cmp_start)):
+    if (
+        next_figure is not None
+        and next_figure.start < clause_end
+        and _NOUN_THEN_DE.fullmatch(view, fig.end, next_figure.cmp_start)
+    ):
         return True  # 102项重大工程的285个项目
     if view[fig.end : fig.end + 1] != "的":
         return False
@@ -100,9 +104,13 @@ def describes_another_subject(view: str, fig: Quantity, clause_end: int, next_fi
 
 def not_an_item(view: str, fig: Quantity, left_start: int, clause_end: int, next_figure: Quantity | None) -> bool:
     """Any of the rules above."""
-    return (in_quotes(view, fig) or describes_document(view, fig, clause_end) or is_gap(view, fig, left_start)
-            or target_named_after_the_fact(view, fig, left_start, clause_end)
-            or describes_another_subject(view, fig, clause_end, next_figure))
+    return (
+        in_quotes(view, fig)
+        or describes_document(view, fig, clause_end)
+        or is_gap(view, fig, left_start)
+        or target_named_after_the_fact(view, fig, left_start, clause_end)
+        or describes_another_subject(view, fig, clause_end, next_figure)
+    )
 
 
 # A forecast by the press or the market, not a pledge: 记者预计…, 业内人士预测…, …已成定局.

@@ -21,23 +21,73 @@ from trackers.extract.trie import alternation
 
 # unit as written -> (normalized unit, factor to that unit)
 UNITS: dict[str, tuple[str, float]] = {
-    "元": ("CNY", 1), "人民币": ("CNY", 1), "元人民币": ("CNY", 1),
-    "美元": ("USD", 1), "欧元": ("EUR", 1), "港元": ("HKD", 1), "日元": ("JPY", 1),
-    "%": ("percent", 1), "个百分点": ("pp", 1), "百分点": ("pp", 1),
-    "人": ("person", 1), "名": ("person", 1), "位": ("person", 1), "人次": ("person_time", 1),
-    "公里": ("km", 1), "千米": ("km", 1), "米": ("m", 1),
-    "平方公里": ("km2", 1), "平方米": ("m2", 1), "亩": ("mu", 1), "公顷": ("ha", 1),
-    "吨": ("ton", 1), "斤": ("jin", 1), "公斤": ("kg", 1), "千克": ("kg", 1),
-    "千瓦时": ("kWh", 1), "千瓦": ("kW", 1), "兆瓦": ("MW", 1),
-    "立方米": ("m3", 1), "标箱": ("TEU", 1), "吨标准煤": ("tce", 1), "场次": ("count", 1),
+    "元": ("CNY", 1),
+    "人民币": ("CNY", 1),
+    "元人民币": ("CNY", 1),
+    "美元": ("USD", 1),
+    "欧元": ("EUR", 1),
+    "港元": ("HKD", 1),
+    "日元": ("JPY", 1),
+    "%": ("percent", 1),
+    "个百分点": ("pp", 1),
+    "百分点": ("pp", 1),
+    "人": ("person", 1),
+    "名": ("person", 1),
+    "位": ("person", 1),
+    "人次": ("person_time", 1),
+    "公里": ("km", 1),
+    "千米": ("km", 1),
+    "米": ("m", 1),
+    "平方公里": ("km2", 1),
+    "平方米": ("m2", 1),
+    "亩": ("mu", 1),
+    "公顷": ("ha", 1),
+    "吨": ("ton", 1),
+    "斤": ("jin", 1),
+    "公斤": ("kg", 1),
+    "千克": ("kg", 1),
+    "千瓦时": ("kWh", 1),
+    "千瓦": ("kW", 1),
+    "兆瓦": ("MW", 1),
+    "立方米": ("m3", 1),
+    "标箱": ("TEU", 1),
+    "吨标准煤": ("tce", 1),
+    "场次": ("count", 1),
     "成": ("percent", 10),  # 三成 is 30 %
 }
 # Rates written with a slash: 30万元/人, 29微克/立方米, 0.6人/百亿元 (the magnitude before the number's unit applies).
-_PER_TOP = {"元": "CNY", "人": "person", "吨": "ton", "千克": "kg", "公斤": "kg", "千瓦时": "kWh", "微克": "ug",
-            "毫克": "mg", "立方米": "m3", "美元": "USD", "件": "count", "个": "count"}
-_PER_BOTTOM = {"人": "person", "立方米": "m3", "平方米": "m2", "百亿元": "1e10 CNY", "亿元": "1e8 CNY",
-               "万元": "1e4 CNY", "元": "CNY", "吨": "ton", "千瓦时": "kWh", "年": "year", "天": "day", "亩": "mu",
-               "户": "household", "万人": "1e4 person", "公顷": "ha", "平方公里": "km2"}
+_PER_TOP = {
+    "元": "CNY",
+    "人": "person",
+    "吨": "ton",
+    "千克": "kg",
+    "公斤": "kg",
+    "千瓦时": "kWh",
+    "微克": "ug",
+    "毫克": "mg",
+    "立方米": "m3",
+    "美元": "USD",
+    "件": "count",
+    "个": "count",
+}
+_PER_BOTTOM = {
+    "人": "person",
+    "立方米": "m3",
+    "平方米": "m2",
+    "百亿元": "1e10 CNY",
+    "亿元": "1e8 CNY",
+    "万元": "1e4 CNY",
+    "元": "CNY",
+    "吨": "ton",
+    "千瓦时": "kWh",
+    "年": "year",
+    "天": "day",
+    "亩": "mu",
+    "户": "household",
+    "万人": "1e4 person",
+    "公顷": "ha",
+    "平方公里": "km2",
+}
 for _top, _top_norm in _PER_TOP.items():
     for _bottom, _bottom_norm in _PER_BOTTOM.items():
         UNITS[f"{_top}/{_bottom}"] = (f"{_top_norm}/{_bottom_norm}", 1)
@@ -137,8 +187,11 @@ def find_figures(view: str) -> list[Quantity]:
         # Only where a magnitude is followed by 、 and another number can a list of milestones start.
         for hint in _MILESTONE_HINT.finditer(view):
             m = MILESTONES_RE.search(view, max(0, hint.start() - 16), hint.end() + 160)
-            if (m is not None and m.start() <= hint.start() < m.end()
-                    and (not milestones or m.start() >= milestones[-1].end)):
+            if (
+                m is not None
+                and m.start() <= hint.start() < m.end()
+                and (not milestones or m.start() >= milestones[-1].end)
+            ):
                 fig = _milestones(view, m)
                 if fig is not None:
                     milestones.append(fig)
@@ -153,12 +206,27 @@ def _ranges(view: str, figures: list[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
     for fig in figures:
         prev = out[-1] if out else None
-        if (prev is not None and prev.value_max is None and fig.start == prev.end + 1 and view[prev.end] in "—~-至到"
-                and prev.unit == fig.unit and fig.value > prev.value and prev.comparator is None):
+        if (
+            prev is not None
+            and prev.value_max is None
+            and fig.start == prev.end + 1
+            and view[prev.end] in "—~-至到"
+            and prev.unit == fig.unit
+            and fig.value > prev.value
+            and prev.comparator is None
+        ):
             out[-1] = Quantity(
-                start=prev.start, end=fig.end, cmp_start=prev.cmp_start, value=prev.value, value_max=fig.value,
-                unit=prev.unit, unit_normalized=prev.unit_normalized, value_normalized=prev.value_normalized,
-                comparator=">=", approx_more=False, chinese_numeral=prev.chinese_numeral,
+                start=prev.start,
+                end=fig.end,
+                cmp_start=prev.cmp_start,
+                value=prev.value,
+                value_max=fig.value,
+                unit=prev.unit,
+                unit_normalized=prev.unit_normalized,
+                value_normalized=prev.value_normalized,
+                comparator=">=",
+                approx_more=False,
+                chinese_numeral=prev.chinese_numeral,
             )
             continue
         out.append(fig)
@@ -189,10 +257,17 @@ def _milestones(view: str, m: re.Match) -> Quantity | None:
     pre = _STEP_VERB.search(left)
     last = _NUM_MAG.findall(m.group())[-1][0]
     return Quantity(
-        start=m.start(), end=end, cmp_start=m.start() - len(pre.group()) if pre else m.start(),
-        value=_tidy(float(last.replace(",", ""))), value_max=None, unit=mag + ("元" if money else ""),
-        unit_normalized="CNY" if money else "count", value_normalized=_tidy(top),
-        comparator=">" if pre else None, approx_more=False, chinese_numeral=False,
+        start=m.start(),
+        end=end,
+        cmp_start=m.start() - len(pre.group()) if pre else m.start(),
+        value=_tidy(float(last.replace(",", ""))),
+        value_max=None,
+        unit=mag + ("元" if money else ""),
+        unit_normalized="CNY" if money else "count",
+        value_normalized=_tidy(top),
+        comparator=">" if pre else None,
+        approx_more=False,
+        chinese_numeral=False,
     )
 
 
@@ -284,7 +359,7 @@ def _starts_noun(ch: str) -> bool:
 def _plausible_chinese(view: str, m: re.Match, num: str) -> bool:
     """Chinese numerals are also words (一个 = "a", 十足, 千万 = "by all means"): accept only figure-like uses."""
     before = view[m.start() - 1 : m.start()]
-    if before in "“\"‘「『":  # “三个优先” is a slogan
+    if before in '“"‘「『':  # “三个优先” is a slogan
         return False
     if num in ("一", "百", "千", "十百", "零", "〇"):
         return False

@@ -249,9 +249,16 @@ def _start(m: Mention) -> int:
     return m.start
 
 
-def item_place(text: str, start: int, end: int, document: Place | None, at: int | None = None,
-               found: list[Mention] | None = None, sentence_start: int | None = None,
-               clause_start: int | None = None) -> Place | None:
+def item_place(
+    text: str,
+    start: int,
+    end: int,
+    document: Place | None,
+    at: int | None = None,
+    found: list[Mention] | None = None,
+    sentence_start: int | None = None,
+    clause_start: int | None = None,
+) -> Place | None:
     """The place a figure is about; text[start:end] is its quote and `at` (when known) where the figure itself
     stands. A place named in the figure's own clause before it wins; else one that opens a clause of its sentence
     before it (济南起步区全域实现…; 固定资产投资增长… in the same sentence is the zone's too); else the document's.
@@ -264,8 +271,10 @@ def item_place(text: str, start: int, end: int, document: Place | None, at: int 
     if clause_start is None:
         clause_start = max(sentence_start - 1, *(text.rfind(ch, sentence_start, at) for ch in "，,；;：:")) + 1
     if found is None:
-        window_mentions = [Mention(m.place, m.start + sentence_start, m.end + sentence_start)
-                           for m in mentions(text[sentence_start:at])]
+        window_mentions = [
+            Mention(m.place, m.start + sentence_start, m.end + sentence_start)
+            for m in mentions(text[sentence_start:at])
+        ]
     else:
         lo = bisect_left(found, sentence_start, key=_start)
         hi = bisect_left(found, at, lo, key=_start)
@@ -280,8 +289,11 @@ def item_place(text: str, start: int, end: int, document: Place | None, at: int 
             continue
         if m.start >= clause_start:
             own = place
-        elif (m.start == sentence_start or text[m.start - 1] in "，,；;：:"
-              or (m.start - sentence_start <= 6 and "年" in text[sentence_start : m.start])):
+        elif (
+            m.start == sentence_start
+            or text[m.start - 1] in "，,；;：:"
+            or (m.start - sentence_start <= 6 and "年" in text[sentence_start : m.start])
+        ):
             topic = place
     best = own or topic
     if best is None and document is not None:

@@ -26,11 +26,16 @@ def once(items: list, date_field: str, headline: set[int]) -> list:
         candidates = by_figure.setdefault(key, [])
         # A repeat stands near what it repeats (a headline, its lead, a summary): the latest few are enough, which
         # keeps a long document's many 增长5% from being compared with one another.
-        same = next((
-            i for i in reversed(candidates[-_REPEAT_REACH:])
-            if kept[i].start != item.start and abs(item.start - kept[i].start) <= _REPEAT_DISTANCE
-            and same_indicator(kept[i].subject, item.subject)
-        ), None)
+        same = next(
+            (
+                i
+                for i in reversed(candidates[-_REPEAT_REACH:])
+                if kept[i].start != item.start
+                and abs(item.start - kept[i].start) <= _REPEAT_DISTANCE
+                and same_indicator(kept[i].subject, item.subject)
+            ),
+            None,
+        )
         if same is None:
             candidates.append(len(kept))
             kept.append(item)

@@ -42,8 +42,10 @@ _LEAD = re.compile(
     r"据悉|据介绍|据了解|数据显示|统计显示|以及|及|和|与|且|则|即|从[^,]{1,8}看)+"
 )
 _SCOPE = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我国|我市|我省|我区|本市|本省|全社会|该市|该省|该区|该县|我们)")
-_INTENT = re.compile(r"(?:主要)?(?:预期)?目标(?:是|为)|力争|争取|确保|预计|预期|计划|(?<!即)将(?!近)|拟|努力|谋划|力求|"
-                     r"有望|(?<![为除])了(?![解望])|已经|已|就(?![业医学读])|仅")
+_INTENT = re.compile(
+    r"(?:主要)?(?:预期)?目标(?:是|为)|力争|争取|确保|预计|预期|计划|(?<!即)将(?!近)|拟|努力|谋划|力求|"
+    r"有望|(?<![为除])了(?![解望])|已经|已|就(?![业医学读])|仅"
+)
 _GENERIC_START = re.compile(
     r"^(?:实施|推进|开展|组织|推动|加快|加大|启动|安排|明确|提出|包括|涉及|部署|确定|印发|出台|共有|拥有|现有)"
 )
@@ -101,8 +103,10 @@ _COMPLETION_START = re.compile(
     r"(?:建成|建设成为|打造成为|打造|形成|实现|完成|成为|构建|培育|基本形成|跻身|迈入|进入|呈现)"
 )
 # A clause that sets a task rather than states an outcome: 保持社会和谐稳定, 推动经济实现质的有效提升.
-_TASK_START = re.compile(r"^(?:保持|推动|推进|加快|坚持|着力|深入|持续|促进|加强|扎实|大力|积极|统筹|做好|抓好|强化|"
-                         r"坚决|全力|聚焦|围绕|发挥|用好|落实|深化|奋力|努力推动|全面推进)")
+_TASK_START = re.compile(
+    r"^(?:保持|推动|推进|加快|坚持|着力|深入|持续|促进|加强|扎实|大力|积极|统筹|做好|抓好|强化|"
+    r"坚决|全力|聚焦|围绕|发挥|用好|落实|深化|奋力|努力推动|全面推进)"
+)
 # A target relative to something else, with no figure (接近发达经济体水平, 高于全省平均水平).
 _RELATIVE = re.compile(
     r"(?:接近|赶上|追上|高于|低于|快于|慢于|领先于|不低于|超过).{0,12}水平|平均水平|全国前列|第一方阵"
@@ -363,7 +367,7 @@ def qualitative_subject(clause: str) -> str:
 
 def _bare(clause: str) -> str:
     """A clause without its time (and the preposition before it), enumerators and quotes left around a time."""
-    text = _TIME_WITH_PREPOSITION.sub("", clause).replace("“”", "").replace("\"\"", "")
+    text = _TIME_WITH_PREPOSITION.sub("", clause).replace("“”", "").replace('""', "")
     return _LEAD.sub("", text).strip(" “”\"'")
 
 

@@ -43,8 +43,11 @@ _TRADITIONAL = (
 for _pair in _TRADITIONAL.split():
     _FOLD[ord(_pair[0])] = ord(_pair[1])
 
-_HTML_HINT = re.compile(r"</?(?:p|br|div|span|html|body|a|table|td|tr|li|ul|ol|h[1-6]|strong|em|b|i|img|meta|"
-                        r"script|style|section|article|head|title)\b[^>]*>", re.I)
+_HTML_HINT = re.compile(
+    r"</?(?:p|br|div|span|html|body|a|table|td|tr|li|ul|ol|h[1-6]|strong|em|b|i|img|meta|"
+    r"script|style|section|article|head|title)\b[^>]*>",
+    re.I,
+)
 _HTML_DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
 _HTML_BLOCK = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h[1-6]|/section|/article|p|div|li|tr|h[1-6])\b[^>]*>", re.I)
 _HTML_TAG = re.compile(r"<[^>]{0,2000}>")

@@ -1,2 +1,1 @@
-"""People: chats, what they follow, their alert preferences, the admins.
-"""
+"""People: chats, what they follow, their alert preferences, the admins."""

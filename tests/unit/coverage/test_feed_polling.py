@@ -218,8 +218,16 @@ async def test_a_feeds_place_is_the_place_of_its_articles_items(server, settings
     server.put("/p.html", HTML, article_page("城市更新工作方案印发", plan, "2025-01-18"))
     server.put("/rss.xml", RSS, rss([("g1", server.url("/p.html"), "工作方案")]))
     async with sessions.begin() as session:
-        session.add(Feed(name="绍兴新闻", url=server.url("/rss.xml"), interval_minutes=30, active=True,
-                         created_at=NOW, place="绍兴"))
+        session.add(
+            Feed(
+                name="绍兴新闻",
+                url=server.url("/rss.xml"),
+                interval_minutes=30,
+                active=True,
+                created_at=NOW,
+                place="绍兴",
+            )
+        )
     report = await poll_feeds(sessions, policy=settings.polling(), now=Clock(NOW))
     assert report.articles == 1
     async with sessions() as session:

@@ -16,9 +16,18 @@ NOW = datetime(2026, 2, 20, 2, 0, tzinfo=UTC)
 def target(value, deadline, place, start=None) -> Commitment:
     return Commitment(
         timezone="Asia/Shanghai",
-        subject="地区生产总值增长率", comparator=Comparator.APPROX, value=value, unit="%", value_normalized=value,
-        unit_normalized="percent", deadline=deadline, period_start=start, place=place, quote="地区生产总值增长",
-        created_at=NOW, updated_at=NOW,
+        subject="地区生产总值增长率",
+        comparator=Comparator.APPROX,
+        value=value,
+        unit="%",
+        value_normalized=value,
+        unit_normalized="percent",
+        deadline=deadline,
+        period_start=start,
+        place=place,
+        quote="地区生产总值增长",
+        created_at=NOW,
+        updated_at=NOW,
     )
 
 

@@ -45,8 +45,10 @@ def test_bad_publication_date_is_an_extraction_error():
 
 
 def test_html_is_stripped_and_quotes_come_from_the_stripped_text():
-    page = ("<html><head><title>新闻</title><script>var x = 500;</script></head><body>"
-            "<p>到2025年,全市软件产业规模突破800亿元。</p><p>2022年实现收入120亿元。</p></body></html>")
+    page = (
+        "<html><head><title>新闻</title><script>var x = 500;</script></head><body>"
+        "<p>到2025年,全市软件产业规模突破800亿元。</p><p>2022年实现收入120亿元。</p></body></html>"
+    )
     result = extract(page, "2023-03-05")
     assert "<" not in result.text
     assert [c.value for c in result.commitments] == [800]
@@ -99,10 +101,12 @@ def test_open_bracket_never_closed_does_not_swallow_the_text():
 def test_ten_megabytes_of_text_finish_in_linear_time():
     # About the density of real coverage: one sentence in three or four carries figures.
     # Each paragraph's target has its own value: a statement repeated word for word is one item.
-    paragraph = ("2022年,全市地区生产总值达到1.2万亿元,同比增长5.2%。会议强调,要以更大力度优化营商环境,"
-                 "激发各类市场主体活力,推动各项决策部署落地见效。到2025年,软件产业规模突破{n}亿元。"
-                 "记者在现场看到,施工机械往来穿梭,建设者们正加紧推进各项工程,确保项目早日建成投用。"
-                 "负责人介绍,下一步将完善政策支持体系,强化要素保障,持续做好服务企业工作。\n")
+    paragraph = (
+        "2022年,全市地区生产总值达到1.2万亿元,同比增长5.2%。会议强调,要以更大力度优化营商环境,"
+        "激发各类市场主体活力,推动各项决策部署落地见效。到2025年,软件产业规模突破{n}亿元。"
+        "记者在现场看到,施工机械往来穿梭,建设者们正加紧推进各项工程,确保项目早日建成投用。"
+        "负责人介绍,下一步将完善政策支持体系,强化要素保障,持续做好服务企业工作。\n"
+    )
     size = len(paragraph.encode())
     text = "".join(paragraph.format(n=800 + i) for i in range(10_000_000 // size + 1))
     assert len(text.encode()) >= 10_000_000

@@ -22,8 +22,10 @@ def test_a_plan_heading_makes_the_tasks_beneath_it_targets_of_that_year():
 
 
 def test_a_numbered_part_ends_the_frame_of_the_part_before_it():
-    text = ("一、2024年工作回顾\n(一)稳增长\n全市建成保障性住房1.2万套。\n"
-            "二、2025年重点工作\n(一)稳增长\n建设保障性住房1万套。")
+    text = (
+        "一、2024年工作回顾\n(一)稳增长\n全市建成保障性住房1.2万套。\n"
+        "二、2025年重点工作\n(一)稳增长\n建设保障性住房1万套。"
+    )
     result = extract(text, "2025-02-10")
     assert [(f.value, f.as_of) for f in result.facts] == [(1.2, "2024-12-31")]
     assert [(c.value, c.deadline) for c in result.commitments] == [(1, "2025-12-31")]
@@ -35,8 +37,10 @@ def test_a_paragraph_opening_with_the_past_year_frames_the_paragraphs_after_it()
 
 
 def test_a_sentence_about_the_five_year_plan_does_not_re_date_this_years_targets():
-    text = ("2026年是“十五五”开局之年。做好今年工作,要确保实现“十五五”良好开局。\n"
-            "今年全县经济社会发展主要预期目标是:地区生产总值增长6%左右,城镇调查失业率控制在5.5%以内。")
+    text = (
+        "2026年是“十五五”开局之年。做好今年工作,要确保实现“十五五”良好开局。\n"
+        "今年全县经济社会发展主要预期目标是:地区生产总值增长6%左右,城镇调查失业率控制在5.5%以内。"
+    )
     found = commitments(text, "2026-01-18")
     assert (None, "2026-12-31", "2026-01-01") in found  # 良好开局: the plan's first year
     assert (6, "2026-12-31", "2026-01-01") in found
@@ -44,8 +48,10 @@ def test_a_sentence_about_the_five_year_plan_does_not_re_date_this_years_targets
 
 
 def test_announced_goals_of_the_next_five_years_frame_the_next_paragraph():
-    text = ("《规划纲要》明确了今后五年的发展目标:产业结构更加优化,城乡差距持续缩小。\n"
-            "围绕上述目标,《规划纲要》设置了20项主要指标,包括:研发投入强度达到3%以上,常住人口城镇化率达到70%左右。")
+    text = (
+        "《规划纲要》明确了今后五年的发展目标:产业结构更加优化,城乡差距持续缩小。\n"
+        "围绕上述目标,《规划纲要》设置了20项主要指标,包括:研发投入强度达到3%以上,常住人口城镇化率达到70%左右。"
+    )
     found = commitments(text, "2026-01-25")
     assert (3, "2030-12-31", "2026-01-01") in found
     assert (70, "2030-12-31", "2026-01-01") in found
@@ -68,8 +74,7 @@ def test_a_day_at_the_start_of_a_paragraph_dates_an_event_not_the_figures_after_
 
 
 def test_a_reporting_period_that_opens_an_article_dates_its_later_paragraphs():
-    text = ("今年1至5月,全市重点项目完成投资860亿元。\n"
-            "其中,产业项目完成投资510亿元。\n此外,民生项目完成投资90亿元。")
+    text = "今年1至5月,全市重点项目完成投资860亿元。\n其中,产业项目完成投资510亿元。\n此外,民生项目完成投资90亿元。"
     assert facts(text, "2025-06-20") == [(860, "2025-05-31"), (510, "2025-05-31"), (90, "2025-05-31")]
 
 
@@ -79,18 +84,20 @@ def test_future_industries_are_not_a_time():
 
 
 def test_a_headline_restated_in_the_lead_is_one_item_in_the_leads_words():
-    text = ("前5月全市外贸进出口总额达到2100亿元\n"
-            "今年前5个月,全市外贸进出口总额达到2100亿元,同比增长6%。")
+    text = "前5月全市外贸进出口总额达到2100亿元\n今年前5个月,全市外贸进出口总额达到2100亿元,同比增长6%。"
     result = extract(text, "2025-06-18")
     assert [(f.quote, f.as_of) for f in result.facts] == [
-        ("今年前5个月,全市外贸进出口总额达到2100亿元,同比增长6%", "2025-05-31")]
+        ("今年前5个月,全市外贸进出口总额达到2100亿元,同比增长6%", "2025-05-31")
+    ]
 
 
 def test_sections_name_the_frames_the_document_was_read_in():
     text = "一、2024年工作回顾\n新建公园12座。\n二、2025年重点工作\n新建公园15座。"
     result = extract(text, "2025-02-01")
-    titles = [(result.sections[i.section].title, result.sections[i.section].mood)
-              for i in (*result.facts, *result.commitments)]
+    titles = [
+        (result.sections[i.section].title, result.sections[i.section].mood)
+        for i in (*result.facts, *result.commitments)
+    ]
     assert titles == [("一、2024年工作回顾", "review"), ("二、2025年重点工作", "plan")]
 
 
@@ -110,7 +117,9 @@ def test_mid_year_news_dates_results_at_the_end_of_their_months_and_the_years_ta
     text = "1-8月,全市规上工业增加值同比增长8.2%,社会消费品零售总额达到1865.4亿元。全年目标是地区生产总值增长6%左右。"
     result = extract(text, "2025-09-10")
     assert [(f.value, f.as_of, f.period_start) for f in result.facts] == [
-        (8.2, "2025-08-31", "2025-01-01"), (1865.4, "2025-08-31", "2025-01-01")]
+        (8.2, "2025-08-31", "2025-01-01"),
+        (1865.4, "2025-08-31", "2025-01-01"),
+    ]
     assert [(c.subject, c.deadline) for c in result.commitments] == [("地区生产总值增长率", "2025-12-31")]
 
 

@@ -4,8 +4,17 @@ import json
 
 from trackers.extract import extract
 
-COMMITMENT_KEYS = {"quote", "subject", "comparator", "value", "unit", "value_normalized", "unit_normalized",
-                   "deadline", "period_start"}
+COMMITMENT_KEYS = {
+    "quote",
+    "subject",
+    "comparator",
+    "value",
+    "unit",
+    "value_normalized",
+    "unit_normalized",
+    "deadline",
+    "period_start",
+}
 FACT_KEYS = {"quote", "subject", "value", "unit", "value_normalized", "unit_normalized", "as_of", "growth_percent"}
 
 

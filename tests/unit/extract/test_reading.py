@@ -19,7 +19,9 @@ def test_in_a_review_funds_won_and_targets_reached_are_results():
 def test_yuji_in_a_review_is_a_preliminary_result():
     result = items("2024年,预计全市地区生产总值增长5.3%左右,一般公共预算收入增长3%。", "2025-01-10")
     assert [(f.value, f.as_of, f.preliminary) for f in result.facts] == [
-        (5.3, "2024-12-31", True), (3, "2024-12-31", True)]
+        (5.3, "2024-12-31", True),
+        (3, "2024-12-31", True),
+    ]
 
 
 def test_a_target_named_after_the_fact_is_no_new_commitment():
@@ -29,11 +31,16 @@ def test_a_target_named_after_the_fact_is_no_new_commitment():
 
 
 def test_a_list_of_targets_gives_commitments_qualitative_ones_too_but_not_its_hedges():
-    text = ("今年全市经济社会发展主要预期目标是:地区生产总值增长6%左右,在实际工作中努力争取更好结果;"
-            "居民收入增长和经济增长基本同步;生态环境质量持续改善;能耗强度目标在规划期内统筹考核。")
+    text = (
+        "今年全市经济社会发展主要预期目标是:地区生产总值增长6%左右,在实际工作中努力争取更好结果;"
+        "居民收入增长和经济增长基本同步;生态环境质量持续改善;能耗强度目标在规划期内统筹考核。"
+    )
     result = items(text, "2025-01-12")
     assert [(c.value, c.deadline) for c in result.commitments] == [
-        (6, "2025-12-31"), (None, "2025-12-31"), (None, "2025-12-31")]
+        (6, "2025-12-31"),
+        (None, "2025-12-31"),
+        (None, "2025-12-31"),
+    ]
 
 
 def test_a_dated_outcome_is_a_commitment_but_a_task_or_a_relative_level_is_not():
@@ -52,7 +59,9 @@ def test_a_generic_completion_is_no_commitment():
 def test_fenbie_names_each_group_of_chengxiang():
     result = items("过去一年,城乡居民人均可支配收入分别增长4.9%、6.3%。", "2025-01-20")
     assert [(f.subject, f.value, f.growth_percent) for f in result.facts] == [
-        ("城镇居民人均可支配收入增长率", 4.9, 4.9), ("农村居民人均可支配收入增长率", 6.3, 6.3)]
+        ("城镇居民人均可支配收入增长率", 4.9, 4.9),
+        ("农村居民人均可支配收入增长率", 6.3, 6.3),
+    ]
 
 
 def test_fenbie_of_members_that_name_their_own_measure_and_a_shared_fall():
@@ -61,8 +70,7 @@ def test_fenbie_of_members_that_name_their_own_measure_and_a_shared_fall():
 
 
 def test_a_level_with_its_growth_is_one_fact_and_a_fall_is_negative():
-    result = items("2024年,全市实现地区生产总值8200亿元,增长5.1%;PM2.5年均浓度为30微克/立方米、下降6%。",
-                   "2025-01-20")
+    result = items("2024年,全市实现地区生产总值8200亿元,增长5.1%;PM2.5年均浓度为30微克/立方米、下降6%。", "2025-01-20")
     assert [(f.value, f.growth_percent) for f in result.facts] == [(8200, 5.1), (30, -6)]
 
 
@@ -93,8 +101,7 @@ def test_milestones_passed_give_the_highest():
 
 
 def test_the_plans_count_restated_in_a_report_of_its_progress_is_the_plan():
-    text = ("全市扎实推进2025年150个市重点项目建设。\n"
-            "今年1至5月,150个市重点项目完成投资620亿元,年度投资完成率41%。")
+    text = "全市扎实推进2025年150个市重点项目建设。\n今年1至5月,150个市重点项目完成投资620亿元,年度投资完成率41%。"
     result = items(text, "2025-06-10")
     assert [c.value for c in result.commitments] == [150]
     assert [f.value for f in result.facts] == [620, 41]
@@ -104,8 +111,10 @@ def test_the_plans_count_restated_in_a_report_of_its_progress_is_the_plan():
 
 
 def test_names_ranks_descriptors_and_gaps_are_not_figures():
-    text = ("过去一年,出台稳增长“15条”政策,跻身全国城市前十位,举办青年50人论坛,完成1%人口抽样调查,"
-            "纳入全省30项重大工程的120个项目全部开工,地区生产总值增长5.2%、高于全省0.3个百分点。")
+    text = (
+        "过去一年,出台稳增长“15条”政策,跻身全国城市前十位,举办青年50人论坛,完成1%人口抽样调查,"
+        "纳入全省30项重大工程的120个项目全部开工,地区生产总值增长5.2%、高于全省0.3个百分点。"
+    )
     result = items(text, "2025-01-20")
     assert [f.value for f in result.facts] == [120, 5.2]
 
@@ -122,8 +131,11 @@ def test_what_a_document_consists_of_is_not_a_target():
 def test_the_same_indicator_gets_the_same_subject_however_it_is_written():
     first = items("今年全省生产总值增长6%左右,规上工业增加值增长7%。", "2025-01-15")
     second = items("2025年,全省GDP增长6.2%,规模以上工业增加值增长7.4%。", "2026-01-15")
-    assert [c.subject for c in first.commitments] == [f.subject for f in second.facts] == [
-        "地区生产总值增长率", "规模以上工业增加值增长率"]
+    assert (
+        [c.subject for c in first.commitments]
+        == [f.subject for f in second.facts]
+        == ["地区生产总值增长率", "规模以上工业增加值增长率"]
+    )
 
 
 def test_every_item_carries_its_place_and_a_citys_figure_in_a_provincial_report_is_the_citys():
@@ -138,8 +150,9 @@ def test_a_river_named_after_a_city_is_not_the_city():
 
 
 def test_a_forecast_by_the_press_or_the_market_is_neither_target_nor_result():
-    text = ("今年全市新能源汽车产量力争达到30万辆。业内人士预计,全年产量将突破35万辆。"
-            "全年销量翻番已成定局,有望达到40万辆。")
+    text = (
+        "今年全市新能源汽车产量力争达到30万辆。业内人士预计,全年产量将突破35万辆。全年销量翻番已成定局,有望达到40万辆。"
+    )
     result = items(text, "2025-06-01")
     assert [c.value for c in result.commitments] == [30]
     assert result.facts == []

@@ -35,7 +35,9 @@ def test_people_are_counted_as_renshu():
 
 def test_bare_investment_belongs_to_the_projects_just_counted():
     assert subjects("上个月,园区集中开工12个重点项目,总投资96.5亿元。") == [
-        "园区集中开工重点项目数", "园区集中开工重点项目总投资"]
+        "园区集中开工重点项目数",
+        "园区集中开工重点项目总投资",
+    ]
 
 
 def test_clause_without_an_actor_borrows_the_sentence_topic():

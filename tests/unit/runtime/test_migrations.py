@@ -76,9 +76,7 @@ async def test_times_are_stored_and_read_back_as_aware_utc(sessions):
 async def test_naive_times_are_refused(sessions):
     with pytest.raises(Exception, match="naive datetime"):
         async with sessions.begin() as session:
-            session.add(
-                Chat(id=1, type="private", created_at=datetime(2025, 1, 1), updated_at=datetime(2025, 1, 1))
-            )
+            session.add(Chat(id=1, type="private", created_at=datetime(2025, 1, 1), updated_at=datetime(2025, 1, 1)))
 
 
 def _updates(*ids: int) -> list[tuple[int, str]]:
