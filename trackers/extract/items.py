@@ -15,17 +15,17 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from trackers.extract import noise, places
 from trackers.extract.classify import PAST_MARKER, PRELIMINARY, Cues, classify
 from trackers.extract.comparators import comparator_in
-from trackers.extract.dates import Published, When
-from trackers.extract.frames import Frame, Mood
+from trackers.extract.dates import Published
+from trackers.extract.frames import Frame
 from trackers.extract.indicators import canonical, split_members
 from trackers.extract.models import ExtractedCommitment, ExtractedFact, Extraction
 from trackers.extract.numbers import Quantity
 from trackers.extract.parent import plan_in, points_back
+from trackers.extract.periods import as_of_date, deadline_of
 from trackers.extract.repeats import once, restates_a_plan
 from trackers.extract.subject import (
     clean_left,
@@ -58,7 +58,6 @@ _FLOW = re.compile(r"累计|年均|合计|总计|五年|共计")
 _MAY_STATE_AN_OUTCOME = re.compile(
     r"建|成|实现|完成|形成|打造|构建|培育|跻身|迈|进入|呈现|达|取得|同步|平衡|提质|[善降低高升强化衡稳转大小少加标好跃均美全固速先长定]\W*$"
 )
-_PLACE_PREFIX = 20_000
 
 
 @dataclass(slots=True)
@@ -72,10 +71,6 @@ class _Item:
     subject: str
     end: int  # where its figure ends
     percent: bool
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d is not None else None
 
 
 class ItemMaker:
@@ -197,7 +192,7 @@ class ItemMaker:
 
         if kind == "commitment":
             comparator = fig.comparator or comparator_in(left) or "="
-            deadline, period_start = self._deadline(when, frame)
+            deadline, period_start = deadline_of(when, frame, self.pub)
             if decline and subject.endswith("增长率"):
                 subject = subject[: -len("增长率")] + "降幅"
             self.commitments.append(
@@ -233,11 +228,11 @@ class ItemMaker:
             )
             return
         clause_left = view[clause.start : fig.cmp_start]
-        as_of, period_start = self._as_of(when, frame, flow=bool(_FLOW.search(clause_left)))
+        as_of, period_start = as_of_date(when, frame, self.pub, flow=bool(_FLOW.search(clause_left)))
         if from_at is not None:
             # 从A提高到B: A is where the period began, unless the text dates it (从2020年的10.5万元).
             if when is None or not state.own or state.when_at < from_at:
-                base_date = self._base_date(frame)
+                base_date = frame.base_date() if frame is not None else None
                 if base_date is not None:
                     as_of, period_start = base_date.isoformat(), None
         value, value_normalized = fig.value, fig.value_normalized
@@ -367,53 +362,6 @@ class ItemMaker:
         suffix = shared[len(last) :] if shared.startswith(last) else ""
         return (member if member.endswith(suffix) else member + suffix), growth, decline
 
-    # -- dates ----------------------------------------------------------------------------------------------
-
-    def _deadline(self, when: When | None, frame: Frame | None) -> tuple[str | None, str | None]:
-        """The last day of the period a target is for, and its first when a period is named."""
-        pub = self.pub
-        if when is not None and when.kind == "future":
-            return None, None  # 未来, 今后: no date
-        if when is not None and when.kind not in ("present", "asof") and when.end is not None:
-            period_start = when.begin if (when.kind == "range" or when.whole_year) else None
-            if (
-                when.kind == "deadline"
-                and frame is not None
-                and frame.mood is Mood.PLAN
-                and frame.end == when.end
-                and frame.begin is not None
-            ):
-                period_start = frame.begin  # 到2030年 inside the 十五五 goals: the plan's period
-            return _iso(when.end), _iso(period_start)
-        if frame is not None and frame.mood is not Mood.REVIEW and frame.end is not None and frame.end >= pub.start:
-            return _iso(frame.end), _iso(frame.begin)
-        return None, None
-
-    def _as_of(self, when: When | None, frame: Frame | None, *, flow: bool) -> tuple[str, str | None]:
-        """The end of the period a fact describes (the publication date when nothing places it), and its start for
-        a figure over part of a year (1至4月) or summed over several (五年累计)."""
-        pub = self.pub
-        for t in (when, frame):
-            if t is None:
-                continue
-            if isinstance(t, When) and t.kind == "present":
-                return pub.end.isoformat(), None
-            end, begin = t.end, t.begin
-            if end is None or end > pub.end:
-                continue
-            period_start = None
-            if begin is not None:
-                if begin.year == end.year and (end - begin).days < 360:
-                    period_start = begin
-                elif begin.year < end.year and flow:
-                    period_start = begin
-            return end.isoformat(), _iso(period_start)
-        return pub.end.isoformat(), None
-
-    @staticmethod
-    def _base_date(frame: Frame | None) -> date | None:
-        return frame.base_date() if frame is not None else None
-
     # -- pledges without a figure ---------------------------------------------------------------------------
 
     def pledge(self, clause: Span, state, frame: Frame | None) -> None:
@@ -435,7 +383,7 @@ class ItemMaker:
             when = dated
         else:
             return
-        deadline, period_start = self._deadline(when, frame)
+        deadline, period_start = deadline_of(when, frame, self.pub)
         qs, qe = trim(self.view, clause.start, clause.end)
         self.commitments.append(
             ExtractedCommitment(
@@ -471,35 +419,7 @@ class ItemMaker:
                 c.subject = canonical(c.subject)
         for f in extraction.facts:
             f.subject = canonical(f.subject)
-        document = places.parse_place(place_hint) if place_hint else None
-        if document is None:
-            # Where a document is about shows in its first pages; a book-length input is not read twice.
-            document = places.place_of_mentions(places.mentions(extraction.text[:_PLACE_PREFIX]))
-        extraction.place = places.label(document)
-        text = extraction.text
-        named: dict[int, list[places.Mention]] = {}  # a sentence's start → the places it names
-        for item in (*extraction.commitments, *extraction.facts):
-            where = self._where.get(id(item))
-            if where is None:  # a pledge without a figure: its clause is its quote
-                found = places.item_place(text, item.start, item.start + len(item.quote), document)
-            else:
-                start, end, clause_start, at = where
-                if start not in named:
-                    named[start] = places.mentions_in(text, start, end)
-                if not named[start]:  # most sentences name no place: the document's, at the level they say
-                    item.place = places.label(places.level_place(text, clause_start, at, document))
-                    continue
-                found = places.item_place(
-                    text,
-                    item.start,
-                    item.start + len(item.quote),
-                    document,
-                    at=at,
-                    found=named[start],
-                    sentence_start=start,
-                    clause_start=clause_start,
-                )
-            item.place = places.label(found)
+        places.place_items(extraction, self._where, place_hint)
 
 
 def _reported_comparator(view: str, fig: Quantity) -> str:

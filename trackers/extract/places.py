@@ -16,8 +16,12 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from trackers.extract.trie import alternation
+
+if TYPE_CHECKING:
+    from trackers.extract.models import Extraction
 
 Place = tuple[str, ...]
 NATIONAL: Place = ("全国",)
@@ -337,3 +341,41 @@ def label(place: Place | None) -> str | None:
     if len(place) >= 4:
         return place[2] + place[3]
     return place[-1]
+
+
+# Where a document is about shows in its first pages; a book-length input is not read twice.
+_DOCUMENT_PREFIX = 20_000
+
+
+def place_items(extraction: Extraction, where: dict[int, tuple[int, int, int, int]], hint: str | None = None) -> None:
+    """Give every item of `extraction` its place: the document's (`hint` when it parses), unless its clause names
+    another. `where` holds, by id() of an item made from a figure, its sentence's start and end, its clause's start
+    and the figure's position; a pledge without a figure is placed by its quote."""
+    document = parse_place(hint) if hint else None
+    if document is None:
+        document = place_of_mentions(mentions(extraction.text[:_DOCUMENT_PREFIX]))
+    extraction.place = label(document)
+    text = extraction.text
+    named: dict[int, list[Mention]] = {}  # a sentence's start → the places it names
+    for item in (*extraction.commitments, *extraction.facts):
+        found_at = where.get(id(item))
+        if found_at is None:
+            found = item_place(text, item.start, item.start + len(item.quote), document)
+        else:
+            start, end, clause_start, at = found_at
+            if start not in named:
+                named[start] = mentions_in(text, start, end)
+            if not named[start]:  # most sentences name no place: the document's, at the level they say
+                item.place = label(level_place(text, clause_start, at, document))
+                continue
+            found = item_place(
+                text,
+                item.start,
+                item.start + len(item.quote),
+                document,
+                at=at,
+                found=named[start],
+                sentence_start=start,
+                clause_start=clause_start,
+            )
+        item.place = label(found)
