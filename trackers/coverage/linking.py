@@ -90,6 +90,8 @@ class ReportedFigure:
     comparator: str | None
     place: places.Place | None
     published: date | None
+    # Where a figure spans several years (五年累计, 年均, a five-year review's figures): the first day it covers.
+    period_start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class Link:
 # -- measures ---------------------------------------------------------------------------------------------------
 
 _GROWTH_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|上升|下降|降低|减少|提高|回落")
+# A share of growth (对经济增长贡献率超60%) is a ratio, not a growth rate, though its subject says 增长.
+_SHARE_OF_GROWTH = re.compile(r"贡献")
 _BASE_YEAR = re.compile(r"[较比](?:19|20)\d{2}年(?:末|底)?")
 # Metrics where less is better: a "左右" target on them is a ceiling with some tolerance (CPI 涨幅3%左右).
 _LOWER_IS_BETTER = re.compile(r"价格|涨幅|失业率|赤字|能耗|排放|污染|死亡|事故|负债|PM2\.5|发生率")
@@ -138,8 +142,12 @@ def pledge_measure(pledge: Pledge) -> Measure:
     if _percent(pledge.unit_normalized):
         if _BASE_YEAR.search(pledge.quote):
             return Measure.GROWTH_SINCE
-        return Measure.GROWTH if _GROWTH_WORDS.search(pledge.subject) else Measure.RATE
+        return Measure.GROWTH if _is_growth(pledge.subject) else Measure.RATE
     return Measure.LEVEL
+
+
+def _is_growth(subject: str) -> bool:
+    return bool(_GROWTH_WORDS.search(subject)) and not _SHARE_OF_GROWTH.search(subject)
 
 
 def figure_views(figure: ReportedFigure) -> list[tuple[Measure, float, str | None]]:
@@ -152,7 +160,7 @@ def figure_views(figure: ReportedFigure) -> list[tuple[Measure, float, str | Non
         if figure.unit_normalized == "pp":
             views.append((Measure.POINTS, float(value), "pp"))
         elif _percent(figure.unit_normalized):
-            growth = _GROWTH_WORDS.search(figure.subject) or figure.growth_percent == figure.value
+            growth = _is_growth(figure.subject) or figure.growth_percent == figure.value
             kind = (Measure.GROWTH_SINCE if since_base else Measure.GROWTH) if growth else Measure.RATE
             views.append((kind, float(value), "percent"))
         else:
@@ -210,6 +218,9 @@ def _in_time(figure: ReportedFigure, pledge: Pledge) -> tuple[bool, bool]:
     if start is not None and as_of < start:
         return False, False
     if pledge.deadline is not None and as_of > pledge.deadline:
+        return False, False
+    # A figure over five years (年均增长5.7%, 五年新增就业522万人) says nothing of one year's target inside them.
+    if None not in (figure.period_start, pledge.period_start) and figure.period_start < pledge.period_start:
         return False, False
     return True, pledge.deadline is not None and as_of >= pledge.deadline
 
@@ -334,6 +345,7 @@ def from_extraction(
             value_normalized=f.value_normalized,
             unit_normalized=f.unit_normalized,
             as_of=_day(f.as_of),
+            period_start=_day(f.period_start),
             growth_percent=f.growth_percent,
             comparator=f.comparator,
             place=_place_of(f, extraction, document_place),

@@ -52,8 +52,6 @@ _FROM_WORD = re.compile(r"从|由(?=[\d〇零一二三四五六七八九十两]|
 _TO_WORD = re.compile(r"(?:提高|提升|增加|增长|跃升|拓展|扩大|上升|下降|减少|降低|缩小|增)?(?:到|至)")
 # 提高到2025年的14万元: a level reached, not a change by that much (增产74亿斤).
 _TO_LEVEL = re.compile(r"(?:到|至)(?:[^,;:、]{0,10}?的)?$")
-# Flows over a period (summed or averaged): they carry the period's start.
-_FLOW = re.compile(r"累计|年均|合计|总计|五年|共计")
 # A clause can state an outcome only if it has a completion verb or ends like one (a quick look before the rules).
 _MAY_STATE_AN_OUTCOME = re.compile(
     r"建|成|实现|完成|形成|打造|构建|培育|跻身|迈|进入|呈现|达|取得|同步|平衡|提质|[善降低高升强化衡稳转大小少加标好跃均美全固速先长定]\W*$"
@@ -227,8 +225,7 @@ class ItemMaker:
                 )
             )
             return
-        clause_left = view[clause.start : fig.cmp_start]
-        as_of, period_start = as_of_date(when, frame, self.pub, flow=bool(_FLOW.search(clause_left)))
+        as_of, period_start = as_of_date(when, frame, self.pub)
         if from_at is not None:
             # 从A提高到B: A is where the period began, unless the text dates it (从2020年的10.5万元).
             if when is None or not state.own or state.when_at < from_at:

@@ -36,9 +36,9 @@ def deadline_of(when: When | None, frame: Frame | None, pub: Published) -> tuple
     return None, None
 
 
-def as_of_date(when: When | None, frame: Frame | None, pub: Published, *, flow: bool) -> tuple[str, str | None]:
+def as_of_date(when: When | None, frame: Frame | None, pub: Published) -> tuple[str, str | None]:
     """The end of the period a fact describes (the publication date when nothing places it), and its start for
-    a figure over part of a year (1至4月) or summed over several (五年累计, when `flow`)."""
+    a figure over part of a year (1至4月) or over several (五年累计, 年均, 五年来…)."""
     for t in (when, frame):
         if t is None:
             continue
@@ -51,7 +51,9 @@ def as_of_date(when: When | None, frame: Frame | None, pub: Published, *, flow: 
         if begin is not None:
             if begin.year == end.year and (end - begin).days < 360:
                 period_start = begin
-            elif begin.year < end.year and flow:
+            elif begin.year < end.year:
+                # A sum or average over years (五年累计), or any figure a time of several years frames
+                # (五年来，…城镇新增就业522万人): a five-year figure, not the last year's (LABELLING.md, "Time").
                 period_start = begin
         return end.isoformat(), _iso(period_start)
     return pub.end.isoformat(), None

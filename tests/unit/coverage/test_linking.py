@@ -74,6 +74,7 @@ def figure(
     growth=28.0,
     place=JINAN,
     quote=None,
+    period_start=None,
 ) -> ReportedFigure:
     return ReportedFigure(
         ref="f",
@@ -88,6 +89,7 @@ def figure(
         comparator="=",
         place=place,
         published=date(2025, 2, 1),
+        period_start=period_start,
     )
 
 
@@ -380,3 +382,27 @@ def test_extracted_articles_link_end_to_end():
     city = extract("2024年,济南市城镇新增就业15.3万人,居民消费价格上涨0.4%。", "2025-01-15")
     _, figures = from_extraction(city, document_place=JINAN, published=date(2025, 1, 15))
     assert best_links(figures, pledges, THRESHOLDS) == []
+
+
+# The 2025 plan of a province, and what its 2026 report says of the last year and of the five before it.
+YEAR_GOAL = dict(start=date(2025, 1, 1), deadline=date(2025, 12, 31), announced=date(2025, 2, 1), place=SHANDONG)
+
+
+def test_a_five_year_figure_says_nothing_of_one_years_target():
+    jobs = pledge("城镇新增就业人数", 110, "万人", 1.1e6, "person", "=", **YEAR_GOAL)
+    five_years = figure(
+        "城镇新增就业人数", 560, "万人", 5.6e6, "person", date(2025, 12, 31), None, SHANDONG, None, date(2021, 1, 1)
+    )
+    last_year = figure("城镇新增就业人数", 118, "万人", 1.18e6, "person", date(2025, 12, 31), None, SHANDONG)
+    assert score(five_years, jobs) is None
+    link = score(last_year, jobs)
+    assert link is not None and link.closes_period and link.verdict.status is Status.ACHIEVED
+
+
+def test_a_share_of_growth_is_not_a_growth_rate():
+    growth = pledge("地区生产总值增长率", 5.5, "%", 5.5, "percent", ">=", **YEAR_GOAL)
+    share = figure("对地区生产总值增长贡献率", 60, "%", 60, "percent", date(2025, 12, 31), None, SHANDONG)
+    rate = figure("地区生产总值增长率", 5.2, "%", 5.2, "percent", date(2025, 12, 31), None, SHANDONG)
+    assert score(share, growth) is None
+    link = score(rate, growth)
+    assert link is not None and link.verdict.status is Status.MISSED
