@@ -17,6 +17,7 @@ from bot.handlers import (
     admins,
     broadcast,
     browse,
+    documents,
     editing,
     fallback,
     feeds,
@@ -40,7 +41,7 @@ FEATURES = [start]
 # Readers and journalists: browse, follow, progress, calendar and export.
 FEATURES += [browse, follow, journalist]
 # Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
-FEATURES += [admins, add, editing, broadcast, feeds, review, ingest]
+FEATURES += [admins, add, editing, broadcast, feeds, review, documents, ingest]
 
 # Delivery: /health for admins (the sweeps are scheduled in bot/jobs.py).
 FEATURES += [health]

@@ -8,6 +8,7 @@ nothing and a late run catches up.
     alert_rules        alerts.sweep_seconds                       deadline alerts, prompts and digests owed
     feeds              feeds.sweep_seconds                        feeds due polled, their articles taken in
     coverage           feeds.coverage_sweep_seconds               followers told of progress just recorded
+    pastes             30 s                                       pasted parts joined when their own job was lost
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram.ext import Application
 
 from bot.context import BotData, Context
 from bot.delivery.service import RUN_MARGIN, Delivery
+from bot.handlers.ingest import join_quiet_pastes
 from bot.render.news import render_coverage
 from trackers.coverage.polling import poll_feeds
 from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
@@ -48,6 +50,8 @@ def schedule_jobs(application: Application) -> None:
     repeat(application, alert_sweep, every=settings.alerts.sweep_seconds, first=0.1, name="alert_rules")
     repeat(application, feed_sweep, every=settings.feeds.sweep_seconds, first=1, name="feeds")
     repeat(application, coverage_sweep, every=settings.feeds.coverage_sweep_seconds, first=0.5, name="coverage")
+    # Pastes whose own job (set when their last part came) was lost with its process.
+    repeat(application, join_quiet_pastes, every=30, first=2, name="pastes")
 
 
 def repeat(application: Application, sweep, *, every: float, first: float, name: str) -> None:

@@ -14,8 +14,8 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render.notices import new_commitment_text, revised_text
-from trackers.models import Chat, Commitment, CommitmentRevision
+from bot.render.notices import new_commitment_text, revised_text, verdict_text
+from trackers.models import Article, Chat, Commitment, CommitmentRevision, ReviewItem
 from trackers.notifications.outbox import Owed, owe
 from trackers.people.follows import followers_of
 
@@ -71,6 +71,23 @@ async def tell_followers_of_revision(
         "target_revised",
         f"revision:{revision.id}",
         lambda language: revised_text(language, commitment, revision),
+        now=now,
+        default_language=default_language,
+    )
+
+
+async def tell_followers_of_verdict(
+    session: AsyncSession, item: ReviewItem, *, now: datetime, default_language: str
+) -> int:
+    """A suggested verdict an admin confirmed: each follower hears of it once, with the figure and its source."""
+    commitment = await session.get(Commitment, item.result_commitment_id)
+    article = await session.get(Article, item.article_id)
+    return await _fan_out(
+        session,
+        commitment,
+        "verdict",
+        f"verdict:{item.id}",
+        lambda language: verdict_text(language, commitment, item.data, article),
         now=now,
         default_language=default_language,
     )

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.handlers import fallback
+from bot.handlers.documents import document_summary
 from bot.handlers.review import EDITING_CARD, Cards, cards_of, edit_card, send_cards
 from bot.handlers.turn import Turn, admit, role
 from bot.render.errors import error_text
@@ -32,6 +34,7 @@ from trackers.coverage.articles import (
     text_from_upload,
 )
 from trackers.coverage.fetch import FetchRefused, fetch
+from trackers.coverage.pastes import add_part, quiet_chats, quiet_since, take_paste
 from trackers.coverage.review import items_of_article, queue_extraction
 from trackers.extract import ExtractionError, places
 from trackers.models import ReviewState
@@ -47,11 +50,34 @@ UPLOAD_TYPES = (".txt", ".html", ".htm")
 
 
 async def _ingest(
-    update: Update, context: Context, article_text: ArticleText, language: str, place: str | None = None
+    update: Update,
+    context: Context,
+    article_text: ArticleText,
+    language: str,
+    place: str | None = None,
+    *,
+    pasted_by: int | None = None,
 ) -> None:
-    """Extract, then store and queue, and show the cards; the same article twice shows its cards from the first time.
+    user = update.effective_user
+    await ingest_document(
+        context, update.effective_chat.id, user.id if user else None, article_text, language, place, pasted_by=pasted_by
+    )
+
+
+async def ingest_document(
+    context: Context,
+    chat_id: int,
+    user_id: int | None,
+    article_text: ArticleText,
+    language: str,
+    place: str | None = None,
+    *,
+    pasted_by: int | None = None,
+) -> None:
+    """Extract, then store and queue, and answer: a short article's cards, or a long document's summary (its
+    groups, with buttons to confirm or review them); the same article twice answers as the first time did.
     `place` is where the article is about when the admin said (/ingest URL @济南); otherwise the text says."""
-    head, cards = None, []
+    head, cards, keyboard = None, [], None
     try:
         # Before the transaction: extraction can take a good part of a second
         # (trackers.coverage.articles.extract_article).
@@ -60,33 +86,45 @@ async def _ingest(
     except (EmptyArticle, ExtractionError) as error:
         head = error_text(language, error)
     if head is None:
-        async with Turn.begin(update, context) as turn:
-            head, cards = await _intake(turn, article_text, extracted, place)
+        async with Turn.for_chat(context, chat_id, user_id) as turn:
+            head, keyboard, cards = await _intake(turn, article_text, extracted, place, pasted_by=pasted_by)
     # Sent once committed, so a press on a card always finds it.
-    await update.effective_message.reply_text(head)
-    await send_cards(update, context, cards)
+    await context.bot.send_message(chat_id, head, reply_markup=keyboard)
+    await send_cards(context, chat_id, cards)
+
+
+# A document with more cards than this is answered with its summary; fewer come as cards at once.
+CARDS_AT_ONCE = 5
 
 
 async def _intake(
-    turn: Turn, article_text: ArticleText, extracted: Extracted, place: str | None = None
-) -> tuple[str, Cards]:
-    """The article stored and its candidates queued: what to answer, and the cards to send after it."""
+    turn: Turn,
+    article_text: ArticleText,
+    extracted: Extracted,
+    place: str | None = None,
+    *,
+    pasted_by: int | None = None,
+) -> tuple[str, InlineKeyboardMarkup | None, Cards]:
+    """The article stored and its candidates queued: what to answer, its buttons, and the cards to send after it."""
     now = utcnow()
     session, language = turn.session, turn.language
     article, new = await store_article(session, article_text, now=now)
     if new:
         if article.published is None:
             article.published = extracted.published
+        article.pasted_by = pasted_by
         thresholds = turn.settings.linking.thresholds()
-        items = await queue_extraction(
-            session, article, extracted.extraction, now=now, thresholds=thresholds, place_hint=place
-        )
-        published = extracted.published.isoformat()
-        head = t(language, "adm_ingest_stored", id=article.id, published=published, cards=len(items))
+        await queue_extraction(session, article, extracted.extraction, now=now, thresholds=thresholds, place_hint=place)
+    pending = [i for i in await items_of_article(session, article.id) if i.state == ReviewState.PENDING]
+    if len(pending) > CARDS_AT_ONCE:
+        text, keyboard = await document_summary(turn, article)
+        return text, keyboard, []
+    if new:
+        published = article.published.isoformat()
+        head = t(language, "adm_ingest_stored", id=article.id, published=published, cards=len(pending))
     else:
-        items = [i for i in await items_of_article(session, article.id) if i.state == ReviewState.PENDING]
-        head = t(language, "adm_ingest_known", id=article.id, cards=len(items))
-    return head, await cards_of(turn, items)
+        head = t(language, "adm_ingest_known", id=article.id, cards=len(pending))
+    return head, None, await cards_of(turn, pending)
 
 
 async def ingest_url(update: Update, context: Context) -> None:
@@ -138,15 +176,72 @@ async def ingest_message(update: Update, context: Context) -> None:
     if editing is not None and message.forward_origin is None:
         await edit_card(update, context, editing, text)
         return
-    if len(text.strip()) < MIN_ARTICLE_CHARS:
-        await message.reply_text(t(language, "adm_ingest_too_short", chars=MIN_ARTICLE_CHARS))
-        return
     source = None
     if message.forward_origin is not None:
         origin = message.forward_origin
         chat_origin = getattr(origin, "chat", None)
         source = (chat_origin.title if chat_origin else None) or getattr(origin, "sender_user_name", None)
-    await _ingest(update, context, ArticleText(text=text, published=published_in(text), source=source), language)
+    chat_id = update.effective_chat.id
+    async with context.bot_data.transaction() as session:
+        waiting = await quiet_since(session, chat_id) is not None
+        if waiting or len(text.strip()) >= MIN_ARTICLE_CHARS:
+            await add_part(
+                session,
+                chat_id=chat_id,
+                user_id=update.effective_user.id,
+                message_id=message.message_id,
+                text=text,
+                source=source,
+                now=utcnow(),
+            )
+    if not waiting and len(text.strip()) < MIN_ARTICLE_CHARS:
+        await message.reply_text(t(language, "adm_ingest_too_short", chars=MIN_ARTICLE_CHARS))
+        return
+    # Telegram splits a long paste into messages that arrive a moment apart: the document is read once they stop.
+    for job in context.job_queue.get_jobs_by_name(_paste_job(chat_id)):
+        job.schedule_removal()
+    context.job_queue.run_once(join_paste, PASTE_QUIET_SECONDS, data=chat_id, name=_paste_job(chat_id))
+
+
+# How long a paste's sender must be quiet before its parts are joined and read.
+PASTE_QUIET_SECONDS = 3.0
+
+
+def _paste_job(chat_id: int) -> str:
+    return f"paste:{chat_id}"
+
+
+async def join_paste(context: Context) -> None:
+    """The job run once a chat's paste has had no new part for a moment: its parts become one document."""
+    await _join(context, context.job.data)
+
+
+async def join_quiet_pastes(context: Context) -> None:
+    """The sweep for pastes whose job was lost with its process (JobQueue jobs live in memory only)."""
+    quiet = timedelta(seconds=PASTE_QUIET_SECONDS)
+    async with context.bot_data.transaction() as session:
+        chats = await quiet_chats(session, now=utcnow(), quiet=quiet)
+    for chat_id in chats:
+        try:
+            await _join(context, chat_id)
+        except Exception:  # one chat's paste never stops the others'
+            log.exception("joining the paste of chat %s failed", chat_id)
+
+
+async def _join(context: Context, chat_id: int) -> None:
+    quiet = timedelta(seconds=PASTE_QUIET_SECONDS)
+    async with context.bot_data.transaction() as session:
+        newest = await quiet_since(session, chat_id)
+        # A part came in since the job was set (its own job will do it), or the paste was joined already.
+        paste = await take_paste(session, chat_id) if newest is not None and newest <= utcnow() - quiet * 0.9 else None
+    if paste is None:
+        return
+    async with Turn.for_chat(context, chat_id, paste.user_id) as turn:
+        pass  # only the chat's language, for what the reading says before its own turn
+    text = ArticleText(text=paste.text, published=published_in(paste.text), source=paste.source)
+    await ingest_document(
+        context, chat_id, paste.user_id, text, turn.language, pasted_by=None if paste.source else paste.user_id
+    )
 
 
 async def ingest_file(update: Update, context: Context) -> None:

@@ -7,11 +7,13 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
-from bot.handlers.followers import tell_followers_of_new
+from bot.handlers.followers import tell_followers_of_new, tell_followers_of_verdict
 from bot.handlers.turn import Turn, admit
 from bot.render.errors import EDITING_ERRORS, error_text
-from bot.render.review import CONFIRM, EDIT, LINK, REJECT, review_card, review_keyboard
+from bot.render.review import CONFIRM, EDIT, LINK, MERGE, REJECT, review_card, review_keyboard
 from bot.texts import t
+from bot.texts.keys import STATUS
+from trackers.coverage.batch import merge_item
 from trackers.coverage.review import (
     EDITABLE,
     AlreadyDecided,
@@ -36,8 +38,8 @@ Cards = list[tuple[str, InlineKeyboardMarkup | None]]
 async def _card(turn: Turn, item: ReviewItem) -> str:
     article = await turn.session.get(Article, item.article_id)
     linked = {}
-    if item.suggested_commitment_id:
-        commitment = await turn.session.get(Commitment, item.suggested_commitment_id)
+    for commitment_id in (item.suggested_commitment_id, item.data.get("duplicate_of")):
+        commitment = await turn.session.get(Commitment, commitment_id) if commitment_id else None
         if commitment is not None:
             linked[commitment.id] = commitment.subject
     return review_card(turn.language, item, linked=linked, article_title=article.title if article else None)
@@ -48,9 +50,9 @@ async def cards_of(turn: Turn, items: list[ReviewItem]) -> Cards:
     return [(await _card(turn, item), review_keyboard(turn.language, item)) for item in items]
 
 
-async def send_cards(update: Update, context: Context, cards: Cards) -> None:
+async def send_cards(context: Context, chat_id: int, cards: Cards) -> None:
     for text, keyboard in cards:
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
 
 
 async def review(update: Update, context: Context) -> None:
@@ -62,7 +64,7 @@ async def review(update: Update, context: Context) -> None:
         return
     if head is not None:
         await update.effective_message.reply_text(head)
-    await send_cards(update, context, cards)
+    await send_cards(context, update.effective_chat.id, cards)
 
 
 async def _review(turn: Turn) -> tuple[str | None, Cards]:
@@ -124,12 +126,36 @@ async def _confirm(update: Update, context: Context, *, link_to: int | None) -> 
 
 
 async def _confirmed(turn: Turn, item: ReviewItem) -> str:
-    """A new commitment's followers are told; the note for the confirmed card."""
+    """A new commitment's or a verdict's followers are told; the note for the confirmed card."""
     if item.kind == "fact":
         return t(turn.language, "adm_confirmed_progress", id=item.result_commitment_id)
+    if item.kind == "verdict":
+        language = turn.settings.bot.language
+        await tell_followers_of_verdict(turn.session, item, now=utcnow(), default_language=language)
+        status = t(turn.language, STATUS.key(item.data.get("status")))
+        return t(turn.language, "adm_confirmed_verdict", id=item.result_commitment_id, status=status)
+    if item.kind == "shift":
+        return t(turn.language, "adm_confirmed_commitment", id=item.result_commitment_id)
     commitment = await turn.session.get(Commitment, item.result_commitment_id)
     await tell_followers_of_new(turn.session, commitment, now=utcnow(), default_language=turn.settings.bot.language)
     return t(turn.language, "adm_confirmed_commitment", id=item.result_commitment_id)
+
+
+async def press_merge(update: Update, context: Context) -> None:
+    """Merge: a commitment already tracked; the card's source becomes evidence on that one."""
+    item_id = int(context.match.group(1))
+    alert, card, note = None, "", ""
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "review_merge"):
+            try:
+                item = await merge_item(turn.session, item_id, actor_id=turn.user_id, now=utcnow())
+            except (UnknownItem, AlreadyDecided, *EDITING_ERRORS) as error:
+                alert = error_text(turn.language, error)
+            else:
+                card = await _card(turn, item)
+                note = t(turn.language, "adm_merged", id=item.result_commitment_id)
+    if not turn.refused:
+        await _decided(update, alert=alert, card=card, note=note)
 
 
 async def press_reject(update: Update, context: Context) -> None:
@@ -211,4 +237,5 @@ HANDLERS = [
     CallbackQueryHandler(press_edit, pattern=EDIT.pattern),
     CallbackQueryHandler(press_reject, pattern=REJECT.pattern),
     CallbackQueryHandler(press_link, pattern=LINK.pattern),
+    CallbackQueryHandler(press_merge, pattern=MERGE.pattern),
 ]

@@ -27,17 +27,19 @@ from bot.settings import Settings
 from bot.texts import t
 from trackers.models import Chat
 from trackers.people.admins import Role, role_of
+from trackers.people.chats import reading_language
 from trackers.runtime.audit import record
 from trackers.runtime.clock import utcnow
 
 
 @dataclass
 class Turn:
-    update: Update
+    update: Update | None  # None for work a job does on a chat's behalf (`for_chat`)
     context: Context
     session: AsyncSession
     chat: Chat
     language: str
+    user_id: int | None = None
     # The text key of the refusal `begin` sends after the commit, if the update was refused.
     refused: str | None = None
 
@@ -47,19 +49,26 @@ class Turn:
         """The turn's transaction, committed when the block ends; then the refusal, if there was one."""
         async with context.bot_data.transaction() as session:
             chat = await current_chat(session, update)
-            turn = cls(update, context, session, chat, language_for(chat, update, context))
+            user = update.effective_user
+            turn = cls(update, context, session, chat, language_for(chat, update, context), user.id if user else None)
             yield turn
         if turn.refused is not None:
             await refuse(update, t(turn.language, turn.refused))
 
+    @classmethod
+    @asynccontextmanager
+    async def for_chat(cls, context: Context, chat_id: int, user_id: int | None) -> AsyncIterator[Turn]:
+        """A turn for what a job does on a chat's behalf, after the update that asked for it (a paste joined once
+        its sender went quiet): the chat's language as the outbox reads it, no refusal (the update was admitted)."""
+        async with context.bot_data.transaction() as session:
+            chat = await session.get(Chat, chat_id)
+            default = context.bot_data.settings.bot.language
+            language = reading_language(chat.language, chat.telegram_language, default) if chat else default
+            yield cls(None, context, session, chat, language, user_id)
+
     @property
     def settings(self) -> Settings:
         return self.context.bot_data.settings
-
-    @property
-    def user_id(self) -> int | None:
-        user = self.update.effective_user
-        return user.id if user else None
 
     def refuse(self, key: str) -> None:
         """Refuse the update with the text `key`, sent once the transaction has committed."""

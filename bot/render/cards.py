@@ -16,8 +16,9 @@ from bot.render.format import (
 )
 from bot.texts import t
 from trackers.commitments.catalog import Card, days_left
-from trackers.commitments.progress import Assessment, Goal, GrowthSource, Reason, progress_goal
+from trackers.commitments.progress import Assessment, Goal, GrowthSource, Reason, assessment_for, progress_goal
 from trackers.models import Commitment, Evidence
+from trackers.runtime.clock import local_date
 
 SUBJECT_IN_LIST = 24
 QUOTE_IN_CARD = 160
@@ -48,36 +49,52 @@ def assessment_lines(language: str, goal: Goal, assessment: Assessment) -> list[
     latest = assessment.latest
     values = {"target": amount(goal.value, unit)}
     if latest is not None:
-        values |= {"latest": amount(latest.value, unit), "year0": latest.as_of.year}
+        values |= {"latest": amount(latest.value, unit), "year0": latest.as_of.year, "date": day(latest.as_of)}
     if goal.deadline is not None:
         values["year1"] = goal.deadline.year
     values["share"] = percent(assessment.share) if assessment.share is not None else "—"
     values["needed"] = percent(assessment.needed_growth) if assessment.needed_growth is not None else "—"
+    if assessment.remaining is not None:
+        values["remaining"] = amount(assessment.remaining, unit)
+    if assessment.growth is not None:
+        source = "growth_reported" if assessment.growth_source == GrowthSource.REPORTED else "growth_observed"
+        values |= {"growth": percent(assessment.growth), "source": t(language, source)}
+    if assessment.projected is not None:
+        values["projected"] = amount(assessment.projected, unit)
     match assessment.reason:
         case Reason.NO_PROGRESS:
+            # no figure yet: nothing to compute
             line = t(language, "reason_no_progress")
         case Reason.REACHED:
+            # the latest figure meets the target (`goal_met`), the deadline not yet past or a level reached before it
             line = t(language, "reason_reached", **values)
         case Reason.FINAL_MET:
+            # the figure dated at or after the deadline against the target: met
             line = t(language, "reason_final_met", **values)
         case Reason.FINAL_MISSED:
+            # the figure dated at or after the deadline against the target: missed
             line = t(language, "reason_final_missed", **values)
+        case Reason.NO_FINAL:
+            # the deadline has passed and the latest figure predates it: that figure and its date, no forecast
+            line = t(language, "reason_no_final", **values)
         case Reason.NO_DEADLINE:
+            # no deadline: no growth needed can be computed
             line = t(language, "reason_no_deadline")
+        case Reason.NO_GROWTH if assessment.remaining is not None:
+            # under a year to go: share of the target reached (latest / target) and what is left (target - latest)
+            line = t(language, "reason_short", **values)
         case Reason.NO_GROWTH:
+            # the yearly growth needed: (target / latest) ^ (1 / years from the latest figure to the deadline) - 1
             line = t(language, "reason_no_growth", **values)
-        case _ if assessment.growth is None:  # a rate target: no compounding, just the reading
+        case _ if assessment.growth is None:
+            # a rate, or a ceiling under a year away: the latest reading against the target, nothing compounded
             line = t(language, "reason_rate", **values)
+        case _ if assessment.remaining is not None:
+            # under a year to go: share reached, what is left, and latest × (1 + growth) ^ years left at the deadline
+            line = t(language, "reason_short_pace", **values)
         case _:
-            source = "growth_reported" if assessment.growth_source == GrowthSource.REPORTED else "growth_observed"
-            line = t(
-                language,
-                "reason_pace",
-                growth=percent(assessment.growth),
-                source=t(language, source),
-                projected=amount(assessment.projected, unit),
-                **values,
-            )
+            # the yearly growth needed against the growth reported or observed, and latest × (1 + growth) ^ years left
+            line = t(language, "reason_pace", **values)
     lines = [line]
     if assessment.suggestion is not None:
         lines.append(t(language, "card_suggestion", status=status_label(language, assessment.suggestion)))
@@ -128,11 +145,13 @@ def card_text(language: str, card: Card, now: datetime) -> str:
         lines.append(t(language, "card_tags", tags=" · ".join(esc(tag) for tag in card.tags)))
     lines.append(t(language, "card_status", status=status_label(language, c.status)))
 
-    assessment = card.assessment
+    # Worked out again as of the commitment's own today: whether its deadline has passed decides what can be said.
+    assessment = assessment_for(c, card.points, today=local_date(now, c.timezone))
     if assessment is not None and assessment.latest is not None:
         latest = assessment.latest
         value = amount(latest.value, c.unit)
         if assessment.share is not None:
+            # share of the target reached by the latest point: latest / target
             lines.append(
                 t(language, "card_latest", value=value, date=day(latest.as_of), share=percent(assessment.share))
             )

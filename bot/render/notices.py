@@ -1,4 +1,5 @@
-"""What followers hear when an admin adds a commitment or moves its target (sent through the outbox)."""
+"""What followers hear when an admin adds a commitment, moves its target or confirms a verdict (sent through the
+outbox)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import html
 
 from bot.render.records import commitment_line, target_text
 from bot.texts import t
-from trackers.models import Commitment, CommitmentRevision
+from bot.texts.keys import STATUS
+from trackers.models import Article, Commitment, CommitmentRevision
 
 
 def revised_text(language: str, commitment: Commitment, revision: CommitmentRevision) -> str:
@@ -27,3 +29,34 @@ def revised_text(language: str, commitment: Commitment, revision: CommitmentRevi
 def new_commitment_text(language: str, commitment: Commitment) -> str:
     """A new commitment, as the followers of its tags, place or plan hear of it."""
     return t(language, "adm_notice_new", line=commitment_line(language, commitment))
+
+
+def source_text(language: str, article: Article | None) -> str:
+    """Where a figure comes from: the outlet and title, the address, or the admin who pasted it."""
+    if article is None:
+        return "—"
+    parts = [part for part in (article.source, article.title) if part]
+    if article.canonical_url:
+        parts.append(article.canonical_url)
+    elif article.pasted_by is not None:
+        parts.append(t(language, "source_pasted", admin=article.pasted_by))
+    if article.published is not None:
+        parts.append(article.published.isoformat())
+    return html.escape(" · ".join(parts)) if parts else "—"
+
+
+def verdict_text(language: str, commitment: Commitment, data: dict, article: Article | None) -> str:
+    """A confirmed verdict, as followers hear of it: the call, the figure against the target, the quote, the
+    source."""
+    unit = data.get("target_unit")
+    return t(
+        language,
+        "notice_verdict",
+        id=commitment.id,
+        subject=html.escape(commitment.subject),
+        status=t(language, STATUS.key(data.get("status"))),
+        reported=target_text(language, "=", data.get("reported"), unit),
+        target=target_text(language, data.get("target_comparator"), data.get("target"), unit),
+        quote=html.escape(data.get("quote") or ""),
+        source=source_text(language, article),
+    )

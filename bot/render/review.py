@@ -17,6 +17,7 @@ CONFIRM = ButtonKind("rv:ok", (ID,))
 EDIT = ButtonKind("rv:ed", (ID,))
 REJECT = ButtonKind("rv:no", (ID,))
 LINK = ButtonKind("rv:ln", (ID, ID))  # the card, and the commitment the fact is linked to instead
+MERGE = ButtonKind("rv:mg", (ID,))  # a commitment already tracked: its source becomes evidence on that one
 
 
 def review_keyboard(language: str, item: ReviewItem) -> InlineKeyboardMarkup | None:
@@ -29,6 +30,16 @@ def review_keyboard(language: str, item: ReviewItem) -> InlineKeyboardMarkup | N
             REJECT.button(t(language, "adm_btn_reject"), item.id),
         ]
     ]
+    duplicate_of = item.data.get("duplicate_of")
+    if duplicate_of:
+        # Already tracked: merging is the usual answer; "keep both" is Confirm under another name.
+        rows = [
+            [
+                MERGE.button(t(language, "adm_btn_merge", id=duplicate_of), item.id),
+                CONFIRM.button(t(language, "adm_btn_keep_both"), item.id),
+            ],
+            [EDIT.button(t(language, "adm_btn_edit"), item.id), REJECT.button(t(language, "adm_btn_reject"), item.id)],
+        ]
     if item.kind == "fact":
         others = [cid for cid in item.data.get("candidates", []) if cid != item.suggested_commitment_id]
         links = [LINK.button(t(language, "adm_btn_link", id=cid), item.id, cid) for cid in others]
@@ -99,6 +110,9 @@ def review_card(language: str, item: ReviewItem, *, linked: dict[int, str], arti
                 subject=html.escape(linked[item.suggested_commitment_id]),
             )
         )
+    if data.get("duplicate_of") in linked:
+        duplicate_of = data["duplicate_of"]
+        lines.append(t(language, "adm_card_duplicate", id=duplicate_of, subject=html.escape(linked[duplicate_of])))
     lines.append(t(language, "adm_card_quote", quote=html.escape(data.get("quote") or "")))
     if article_title:
         lines.append(t(language, "adm_card_article", title=html.escape(article_title)))

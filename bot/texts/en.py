@@ -106,9 +106,13 @@ TEXTS = {
     "evidence_note": "note",
     "card_suggestion": "💡 Suggested mark: {status}",
     "reason_no_progress": "🧮 No progress figures yet, so no judgement.",
-    "reason_reached": "🧮 The latest figure, {latest}, already meets the target of {target}.",
-    "reason_final_met": "🧮 The figure at the deadline, {latest}, meets the target of {target}.",
-    "reason_final_missed": "🧮 The figure at the deadline, {latest}, falls short of {target} ({share} of it).",
+    "reason_reached": "🧮 The latest figure, {latest}, has reached the target of {target}.",
+    "reason_final_met": "🧮 By the deadline: {latest} against a target of {target}: met.",
+    "reason_final_missed": "🧮 By the deadline: {latest} against a target of {target}: missed.",
+    "reason_no_final": (
+        "🧮 The deadline has passed and no figure for it is known yet; the last was {latest} ({date}), "
+        "against a target of {target}."
+    ),
     "reason_pace": (
         "🧮 {latest} in {year0} → {target} by {year1} needs about {needed} a year; {growth} a year "
         "({source}) reaches about {projected}."
@@ -118,6 +122,11 @@ TEXTS = {
         "🧮 {latest} in {year0} → {target} by {year1} needs about {needed} a year; no growth rate yet to project from."
     ),
     "reason_no_deadline": "🧮 No deadline, so no growth needed can be worked out.",
+    "reason_short": "🧮 {share} of the target reached, {remaining} to go.",
+    "reason_short_pace": (
+        "🧮 {share} of the target reached, {remaining} to go; at {growth} a year ({source}) about {projected} "
+        "by the deadline."
+    ),
     "growth_reported": "as reported",
     "growth_observed": "as observed",
     "btn_follow": "⭐ Follow",
@@ -341,8 +350,14 @@ TEXTS = {
     "adm_ingest_too_short": (
         "To feed an article, paste its full text (at least {chars} characters). Admin commands: /admin."
     ),
-    "adm_upload_type": "I can only read .txt and .html files.",
-    "adm_upload_too_large": "That file is too large.",
+    "adm_upload_type": "I can read PDF, Word (.docx), .txt and .html files.",
+    "adm_upload_too_large": "That file is too large (at most {mb} MB).",
+    "adm_document_unreadable": "I can't read this file: it is damaged, or not the format its name says.",
+    "adm_document_encrypted": "This PDF needs a password to open, so I can't read it. Please upload it without one.",
+    "adm_document_too_long": "That document is too long: I read at most {pages} pages and {chars} characters.",
+    "adm_document_scanned": (
+        "This PDF has no text in it (it may be a scan). Please upload a PDF with text, a Word file or a text file."
+    ),
     "adm_fetch_scheme": "Only http and https links can be read.",
     "adm_fetch_address": "Refused: that link points at an internal or reserved address ({detail}).",
     "adm_fetch_numeric_host": "Refused: numeric host names are not accepted ({detail}).",
@@ -422,5 +437,45 @@ TEXTS = {
     "adm_review_kind_verdict": "<b>Review #{id} · suggested verdict</b>",
     "adm_review_kind_shift": "<b>Review #{id} · target possibly moved</b>",
     "cov_card_verdict": "⚖️ Suggested: <b>{status}</b>: reported {reported}, target {target} (#{commitment})",
+    # A document's summary (bot/render/documents.py)
+    "doc_head": "📄 <b>{title}</b>\n{published} · {place} · document #{id}",
+    "doc_untitled": "(untitled)",
+    "doc_no_place": "place unknown",
+    "doc_group_m": "{year} main targets",
+    "doc_group_t": "{year} tasks",
+    "doc_group_g": "{begin}–{end} goals",
+    "doc_group_g_plan": "{plan} Five-Year Plan goals",
+    "doc_group_n": "undated targets",
+    "doc_group_r": "{year} results",
+    "doc_group_r_span": "{begin}–{end} results",
+    "doc_group_r_plan": "{plan} Five-Year Plan results",
+    "doc_group_count": "{label} {count}",
+    "doc_group_count_confirmed": "{label} {count} ({confirmed} confirmed)",
+    "doc_answers": "{answers} of them answer tracked commitments ({verdicts} suggested verdicts): {ids}",
+    "doc_no_answers": "Nothing in it answers a tracked commitment.",
+    "doc_duplicates": "♻️ {count} already tracked: merge or keep both when you review them.",
+    "doc_nothing": "No targets or figures found in this document.",
+    "doc_btn_confirm": "✅ {label} ({count})",
+    "doc_btn_review": "🔍 One by one",
+    "doc_btn_answers": "⚖️ Suggested verdicts ({count})",
+    "doc_btn_confirm_answers": "✅ Confirm all ({count})",
+    "doc_btn_next": "Next ▶",
+    "doc_btn_summary": "📄 Summary",
+    "doc_group_confirmed": "✅ Confirmed {count}: {ids}",
+    "doc_group_duplicates_left": "{count} more are already tracked: decide them one by one.",
+    "doc_nothing_pending": "Nothing left to confirm in this group.",
+    "doc_page_head": "{label}: page {page}/{pages}, {count} waiting",
+    "doc_answers_head": "Suggested verdicts and progress: page {page}/{pages}, {count} waiting",
+    "doc_answers_confirmed": "✅ Confirmed {count} suggested verdicts; followers will be told.",
+    "adm_state_kept": "kept",
+    "adm_card_duplicate": "♻️ Already tracked: #{id} “{subject}”",
+    "adm_btn_merge": "♻️ Merge into #{id}",
+    "adm_btn_keep_both": "➕ Keep both",
+    "adm_merged": "♻️ Merged: this source is now evidence on #{id}.",
+    "adm_confirmed_verdict": "✅ Confirmed: #{id} is now {status}; followers will be told.",
+    "notice_verdict": (
+        "⚖️ #{id} “{subject}” is <b>{status}</b>: {reported} against a target of {target}.\n💬 “{quote}”\n📰 {source}"
+    ),
+    "source_pasted": "text pasted by admin #{admin}",
     "cov_card_shift": "↔️ Against #{commitment}: was {old} ({old_deadline}), now {new} ({new_deadline})",
 }

@@ -1,10 +1,15 @@
 """Progress arithmetic: how far a commitment has come and whether it will get there in time.
 
-Pure functions over numbers and dates (and a commitment's row, for its target: no database, no I/O), so the card,
-the chart, the "new coverage" message and the coverage matcher all agree:
+Pure functions over numbers and dates (and a commitment's row, for its target: no database, no I/O, no clock: the
+commitment's local date is handed in), so the card, the chart, the "new coverage" message and the coverage matcher
+all agree:
 
     120.3亿元 at the end of 2022 → 500亿元 by the end of 2025 needs about 61% a year;
     the reported 36% a year reaches about 302.6亿元 → at risk.
+
+Less than a year before the deadline a yearly rate is not worth quoting (96个 → 120个 in a month is "926% a
+year"): what is left to do is. Once the deadline has passed there is nothing left to forecast: a figure for the
+deadline is the result, and without one there is only the last figure.
 
 Values must already be comparable (the same unit, or both normalized): `progress_points` puts a commitment's
 figures in its target's unit, and `assessment_for` assesses them against its target and baseline.
@@ -26,6 +31,9 @@ RATE_UNITS = frozenset({"%", "百分点", "percent", "pp"})
 APPROX_TOLERANCE = 0.05
 # Growth over less than this many years is too noisy to extrapolate from two points.
 MIN_YEARS_FOR_OBSERVED_GROWTH = 0.25
+# Closer to the deadline than a year (in days: from one year's end to the next counts as a year), the growth needed
+# is not annualised: the amount still to go is shown instead.
+MIN_DAYS_FOR_NEEDED_GROWTH = 365
 
 
 @dataclass(frozen=True)
@@ -45,11 +53,17 @@ class Goal:
     is_rate: bool = False
     # As written (亿元): figures set against the target are shown in it.
     unit: str | None = None
+    # What is measured: on a lower-is-better subject (失业率, 能耗) an "about" target is a ceiling.
+    subject: str = ""
 
     @property
     def is_cap(self) -> bool:
-        """A ceiling to stay under (energy use at most X) rather than a level to reach."""
-        return self.comparator in (Comparator.LE, Comparator.LT)
+        """A ceiling to stay under (energy use at most X, CPI up about 3%) rather than a level to reach."""
+        from trackers.coverage.linking import lower_is_better  # linking builds on this module
+
+        if self.comparator in (Comparator.LE, Comparator.LT):
+            return True
+        return self.comparator == Comparator.APPROX and lower_is_better(self.subject)
 
 
 class Reason(enum.StrEnum):
@@ -59,6 +73,7 @@ class Reason(enum.StrEnum):
     REACHED = "reached"  # the target is already met
     FINAL_MET = "final_met"  # a figure at or after the deadline meets the target
     FINAL_MISSED = "final_missed"  # a figure at or after the deadline falls short
+    NO_FINAL = "no_final"  # the deadline has passed and the latest figure is from before it
     ON_PACE = "on_pace"  # the growth seen so far reaches the target in time
     BEHIND_PACE = "behind_pace"  # the growth seen so far falls short
     NO_GROWTH = "no_growth"  # one figure and no growth rate: no projection possible
@@ -78,8 +93,10 @@ class Assessment:
     growth: float | None  # annual growth reported or observed, as a fraction (0.36)
     growth_source: GrowthSource | None
     projected: float | None  # the latest figure grown at `growth` until the deadline
-    suggestion: Status | None  # ON_TRACK / AT_RISK while running; ACHIEVED / MISSED on a final figure
+    suggestion: Status | None  # ON_TRACK / AT_RISK while running; ACHIEVED / MISSED once the deadline has passed
     reason: Reason
+    # Under a year before the deadline, instead of `needed_growth`: target - latest, what is still to go.
+    remaining: float | None = None
 
 
 def years_between(start: date, end: date) -> float:
@@ -112,6 +129,14 @@ def meets(value: float, target: Goal) -> bool:
             return value >= target.value
 
 
+def goal_met(value: float, goal: Goal) -> bool:
+    """Whether a figure meets the goal, judged as the coverage linker judges a result (`target_met`): `meets`,
+    with an "about" target on a lower-is-better subject read as a ceiling with the tolerance above it."""
+    from trackers.coverage.linking import target_met  # linking builds on this module
+
+    return target_met(value, goal.value, goal.comparator, goal.subject)
+
+
 def observed_growth(points: list[Point], baseline: Point | None = None) -> float | None:
     """Annual growth between the earliest figure (or the baseline) and the latest, if far enough apart."""
     series = sorted([*points, *([baseline] if baseline else [])], key=lambda p: p.as_of)
@@ -124,46 +149,63 @@ def observed_growth(points: list[Point], baseline: Point | None = None) -> float
     return compound_growth(first.value, last.value, years)
 
 
-def assess(target: Goal, points: list[Point], *, baseline: Point | None = None) -> Assessment:
-    """Share of target, growth needed versus growth seen, projection at the deadline, and a suggested mark."""
+def assess(
+    target: Goal, points: list[Point], *, today: date | None = None, baseline: Point | None = None
+) -> Assessment:
+    """Share of target, growth needed versus growth seen, projection at the deadline, and a suggested mark.
+
+    `today` is the commitment's own local date: once it is past the deadline, the assessment looks back instead of
+    forward. Without it the latest figure's date stands in (the deadline has passed only if a figure is dated so)."""
     if not points:
         return Assessment(None, None, None, None, None, None, None, Reason.NO_PROGRESS)
     latest = max(points, key=lambda p: p.as_of)
     share = latest.value / target.value if target.value else None
+    met = goal_met(latest.value, target)
+    deadline = target.deadline
+    passed = deadline is not None and today is not None and today > deadline
 
-    def result(needed=None, growth=None, source=None, projected=None, suggestion=None, reason=Reason.NO_GROWTH):
-        return Assessment(latest, share, needed, growth, source, projected, suggestion, reason)
+    def result(
+        needed=None, growth=None, source=None, projected=None, suggestion=None, reason=Reason.NO_GROWTH, remaining=None
+    ):
+        return Assessment(latest, share, needed, growth, source, projected, suggestion, reason, remaining)
 
     # A figure dated at or after the deadline is the result, not a step on the way.
-    if target.deadline is not None and latest.as_of >= target.deadline:
-        met = meets(latest.value, target)
+    if deadline is not None and latest.as_of >= deadline:
         return result(
             suggestion=Status.ACHIEVED if met else Status.MISSED,
             reason=Reason.FINAL_MET if met else Reason.FINAL_MISSED,
         )
-    if meets(latest.value, target) and not target.is_cap:
-        return result(suggestion=Status.ON_TRACK, reason=Reason.REACHED)
-    if target.deadline is None:
+    # A level reached early stays reached: achieved once the deadline is behind. A ceiling must still hold at the
+    # deadline, and a rate is only this period's reading, so neither counts before it.
+    if met and not target.is_cap and not (passed and target.is_rate):
+        return result(suggestion=Status.ACHIEVED if passed else None, reason=Reason.REACHED)
+    if passed:
+        # No figure for the deadline yet: nothing to forecast, and no verdict without it.
+        return result(reason=Reason.NO_FINAL)
+    if deadline is None:
         return result(reason=Reason.NO_DEADLINE)
-    if target.is_rate:
-        # A rate is not compounded: the latest reading against the target is all there is to say.
-        met = meets(latest.value, target)
+    years_left = years_between(latest.as_of, deadline)
+    short = (deadline - latest.as_of).days < MIN_DAYS_FOR_NEEDED_GROWTH
+    if target.is_rate or (short and target.is_cap):
+        # A rate is not compounded, nor is a ceiling annualised over months: the latest reading is what there is.
         return result(
             suggestion=Status.ON_TRACK if met else Status.AT_RISK,
             reason=Reason.ON_PACE if met else Reason.BEHIND_PACE,
         )
 
-    years_left = years_between(latest.as_of, target.deadline)
-    needed = compound_growth(latest.value, target.value, years_left)
+    # Less than a year to go: the amount still to do, not a yearly rate blown up from a few months.
+    needed = None if short else compound_growth(latest.value, target.value, years_left)
+    remaining = target.value - latest.value if short else None
     if latest.growth_percent is not None:
         growth, source = latest.growth_percent / 100, GrowthSource.REPORTED
     else:
         growth = observed_growth(points, baseline)
         source = GrowthSource.OBSERVED if growth is not None else None
     if growth is None:
-        return result(needed=needed, reason=Reason.NO_GROWTH)
+        # One figure and no growth rate: no projection.
+        return result(needed=needed, remaining=remaining, reason=Reason.NO_GROWTH)
     projected = project(latest.value, growth, years_left)
-    on_track = meets(projected, target)
+    on_track = goal_met(projected, target)
     return result(
         needed=needed,
         growth=growth,
@@ -171,6 +213,7 @@ def assess(target: Goal, points: list[Point], *, baseline: Point | None = None) 
         projected=projected,
         suggestion=Status.ON_TRACK if on_track else Status.AT_RISK,
         reason=Reason.ON_PACE if on_track else Reason.BEHIND_PACE,
+        remaining=remaining,
     )
 
 
@@ -216,6 +259,7 @@ def progress_goal(commitment: Commitment) -> Goal | None:
         comparator=commitment.comparator,
         is_rate=is_rate_unit(commitment.unit),
         unit=commitment.unit,
+        subject=commitment.subject or "",
     )
 
 
@@ -244,12 +288,13 @@ def progress_points(commitment: Commitment, evidence: Iterable[Evidence]) -> tup
     return points, behind
 
 
-def assessment_for(commitment: Commitment, points: list[Point]) -> Assessment | None:
-    """`assess` for a commitment: its target, its baseline when it has one, and `points` from `progress_points`."""
+def assessment_for(commitment: Commitment, points: list[Point], *, today: date | None = None) -> Assessment | None:
+    """`assess` for a commitment: its target, its baseline when it has one, and `points` from `progress_points`;
+    `today` is the commitment's local date (`local_date(now, commitment.timezone)`)."""
     target = progress_goal(commitment)
     if target is None:
         return None
     baseline = None
     if commitment.baseline_value is not None and commitment.baseline_as_of is not None:
         baseline = Point(commitment.baseline_as_of, commitment.baseline_value)
-    return assess(target, points, baseline=baseline)
+    return assess(target, points, today=today, baseline=baseline)

@@ -66,3 +66,22 @@ def restatement(new: Pledge, old: Pledge, thresholds: Thresholds | None = None) 
     if not kinds:
         return None
     return Shift(old=old, new=new, kinds=tuple(kinds), subject_score=round(similarity, 4))
+
+
+def same_commitment(new: Pledge, old: Pledge, thresholds: Thresholds | None = None) -> bool:
+    """Whether `new` is a commitment already tracked as `old`: the same place, indicator and period (its value
+    may differ: then it is also a restatement). Confirming it again would track one promise twice."""
+    thresholds = thresholds or Thresholds()
+    if places.relation(new.place, old.place) != "same":
+        return False
+    if (new.value is None) != (old.value is None):
+        return False
+    if new.value is not None and (
+        pledge_measure(new) is not pledge_measure(old) or new.unit_normalized != old.unit_normalized
+    ):
+        return False
+    if new.deadline != old.deadline:
+        return False
+    if new.period_start is not None and old.period_start is not None and new.period_start != old.period_start:
+        return False
+    return subject_similarity(new.subject, old.subject) >= thresholds.confident

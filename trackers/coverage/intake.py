@@ -24,13 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trackers.coverage.articles import ArticleText, Extracted, store_article
 from trackers.coverage.goalposts import restatement
 from trackers.coverage.linking import Decision, Link, ReportedFigure, Thresholds, from_extraction, links_for
-from trackers.coverage.review import COMMITMENT, FACT, queue_extraction, review_card
+from trackers.coverage.review import COMMITMENT, FACT, SHIFT, VERDICT, queue_extraction, review_card, verdict_fields
 from trackers.coverage.tracked import open_pledges
 from trackers.extract import Extraction, places
 from trackers.models import Article, Commitment, Evidence, EvidenceKind, ReviewItem, Status
 from trackers.runtime.audit import record
-
-VERDICT, SHIFT = "verdict", "shift"
 
 
 @dataclass
@@ -155,14 +153,8 @@ async def take_in(
                     result.progress.append(evidence)
                 if link.verdict is not None and (VERDICT, position) not in taken_positions:
                     taken_positions.add((VERDICT, position))
-                    data = _figure_data(figure, link) | {
-                        "status": str(link.verdict.status),
-                        "reported": link.verdict.reported,
-                        "target": link.verdict.target,
-                        "target_comparator": link.verdict.comparator,
-                        "target_unit": "%" if link.measure.value == "growth" else link.pledge.unit,
-                        "evidence_id": evidence.id if evidence is not None else None,
-                    }
+                    data = _figure_data(figure, link) | verdict_fields(link)
+                    data["evidence_id"] = evidence.id if evidence is not None else None
                     result.cards.append(
                         review_card(article, VERDICT, position, data, suggested=int(link.pledge.ref), now=now)
                     )

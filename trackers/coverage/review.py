@@ -24,8 +24,10 @@ from trackers.commitments.editing import (
     set_status,
 )
 from trackers.commitments.targets import Target, parse_date, parse_target
-from trackers.coverage.linking import Thresholds, from_extraction, links_for
-from trackers.coverage.tracked import open_pledges
+from trackers.coverage.goalposts import same_commitment
+from trackers.coverage.linking import Link, Thresholds, from_extraction, links_for
+from trackers.coverage.summary import result_group, target_group
+from trackers.coverage.tracked import open_pledges, tracked_pledges
 from trackers.errors import UnknownCommitment
 from trackers.extract import Extraction, places
 from trackers.extract.parent import plan_in
@@ -107,21 +109,32 @@ async def queue_extraction(
     thresholds: Thresholds,
     place_hint: str | None = None,
 ) -> list[ReviewItem]:
-    """Review cards for what extraction found; facts only when they may report progress on a tracked commitment,
-    as the linker decides it for feeds (trackers/coverage/linking.py: same place, measure and period, a score at or
-    above the review threshold)."""
+    """Review cards for what extraction found, each in its group (trackers/coverage/summary.py). A commitment
+    already tracked is marked as its duplicate. A fact that may report on a tracked commitment, as the linker
+    decides it for feeds (trackers/coverage/linking.py: same place, measure and period), is a card: a suggested
+    verdict when it closes the commitment's period, else progress; every other fact is kept as the document's
+    evidence (ReviewState.KEPT), counted in its summary but put to no one."""
     known = await _known_tags(session)
     items: list[ReviewItem] = []
 
-    def add(kind: str, position: int, data: dict, suggested: int | None = None) -> None:
+    def add(kind: str, position: int, data: dict, suggested: int | None = None, state=ReviewState.PENDING) -> None:
         data["tags"] = [tag for tag in sorted(known) if tag and tag in data.get("subject", "")]
         item = review_card(article, kind, position, data, suggested=suggested, now=now)
+        item.state = state
         session.add(item)
         items.append(item)
 
+    def section_title(index: int) -> str:
+        return extraction.sections[index].title if 0 <= index < len(extraction.sections) else ""
+
+    document = places.document_place(extraction.text, hint=place_hint)
+    published = article.published or now.date()
+    pledges, figures = from_extraction(extraction, document_place=document, published=published)
+    tracked = await tracked_pledges(session) if extraction.commitments else []
     plans: dict[str, dict] = {}
     plan_of = [_plan_name(commitment) for commitment in extraction.commitments]
-    for commitment, plan in zip(extraction.commitments, plan_of, strict=True):
+    groups = [target_group(c.to_schema_dict(), section_title(c.section)) for c in extraction.commitments]
+    for commitment, plan, group in zip(extraction.commitments, plan_of, groups, strict=True):
         if plan and plan not in plans:
             plans[plan] = {
                 "subject": plan,
@@ -129,27 +142,47 @@ async def queue_extraction(
                 "value": None,
                 "deadline": commitment.deadline,
                 "period_start": commitment.period_start,
+                "group": group,
             }
     for position, data in enumerate(plans.values()):
         add(PLAN, position, data)
-    for position, (commitment, plan) in enumerate(zip(extraction.commitments, plan_of, strict=True)):
+    for position, (commitment, plan, group) in enumerate(zip(extraction.commitments, plan_of, groups, strict=True)):
         data = commitment.to_schema_dict()
         data["parent_plan"] = plan
+        data["group"] = group
+        same = next((old for old in tracked if same_commitment(pledges[position], old, thresholds)), None)
+        if same is not None:
+            data["duplicate_of"] = int(same.ref)
         add(COMMITMENT, position, data)
     if extraction.facts:
-        document = places.document_place(extraction.text, hint=place_hint)
-        published = article.published or now.date()
-        _, figures = from_extraction(extraction, document_place=document, published=published)
-        tracked = await open_pledges(session)
+        open_now = await open_pledges(session)
         for position, (fact, figure) in enumerate(zip(extraction.facts, figures, strict=True)):
-            found = links_for(figure, tracked, thresholds)
-            if found:
-                data = fact.to_schema_dict()
-                data["candidates"] = [int(link.pledge.ref) for link in found[:MAX_CANDIDATES]]
-                data["score"] = found[0].score
-                add(FACT, position, data, suggested=int(found[0].pledge.ref))
+            data = fact.to_schema_dict()
+            data["group"] = result_group(data)
+            found = links_for(figure, open_now, thresholds)
+            if not found:
+                add(FACT, position, data, state=ReviewState.KEPT)
+                continue
+            data["candidates"] = [int(link.pledge.ref) for link in found[:MAX_CANDIDATES]]
+            data["score"] = found[0].score
+            best = found[0]
+            if best.verdict is not None:
+                add(VERDICT, position, data | verdict_fields(best), suggested=int(best.pledge.ref))
+            else:
+                add(FACT, position, data, suggested=int(best.pledge.ref))
     await session.flush()
     return items
+
+
+def verdict_fields(link: Link) -> dict:
+    """What a suggested verdict card shows beside the figure: the call and the two numbers it compares."""
+    return {
+        "status": str(link.verdict.status),
+        "reported": link.verdict.reported,
+        "target": link.verdict.target,
+        "target_comparator": link.verdict.comparator,
+        "target_unit": "%" if link.measure.value == "growth" else link.pledge.unit,
+    }
 
 
 def _plan_name(commitment) -> str | None:

@@ -38,13 +38,18 @@ def pledge_of(commitment: Commitment, announced: date | None) -> Pledge:
 
 async def open_pledges(session: AsyncSession) -> list[Pledge]:
     """Every open commitment with a target, as linking sees it; announced = its source article's date."""
+    return await _pledges(session, Commitment.value.is_not(None), Commitment.status.not_in(list(SETTLED)))
+
+
+async def tracked_pledges(session: AsyncSession) -> list[Pledge]:
+    """Every commitment not archived, settled or not, with a target or without: what a new one may repeat."""
+    return await _pledges(session)
+
+
+async def _pledges(session: AsyncSession, *conditions) -> list[Pledge]:
     rows = await session.execute(
         select(Commitment, Article.published)
         .outerjoin(Article, Article.id == Commitment.source_article_id)
-        .where(
-            Commitment.archived_at.is_(None),
-            Commitment.value.is_not(None),
-            Commitment.status.not_in(list(SETTLED)),
-        )
+        .where(Commitment.archived_at.is_(None), *conditions)
     )
     return [pledge_of(commitment, published) for commitment, published in rows.all()]

@@ -17,7 +17,7 @@ from trackers.models.commitments import (
     Status,
     Tag,
 )
-from trackers.models.coverage import Article, Feed, FeedItem, ReviewItem, ReviewState
+from trackers.models.coverage import Article, Feed, FeedItem, PastePart, ReviewItem, ReviewState
 from trackers.models.notifications import DeliveryState, Notification
 from trackers.models.people import AdminGrant, AlertPreference, Chat, DigestMode, Subscription, SubscriptionKind
 from trackers.models.runtime import AuditEntry, ProcessedUpdate, SweepState
@@ -42,6 +42,7 @@ __all__ = [
     "Feed",
     "FeedItem",
     "Notification",
+    "PastePart",
     "ProcessedUpdate",
     "ReviewItem",
     "ReviewState",

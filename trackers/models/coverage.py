@@ -37,6 +37,25 @@ class Article(Base):
     # A changed article at the same URL is a new version; the earlier one stays as evidence.
     version: Mapped[int] = mapped_column(Integer, default=1)
     fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The admin who pasted it (migration 0011): its provenance when it has no outlet or URL.
+    pasted_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PastePart(Base):
+    """One message of a long text an admin pasted, which Telegram split into several (at 4,096 characters). The
+    parts wait here, in the database so a restart loses none, until the admin has been quiet for a few seconds;
+    then they are joined in message order into one document (bot/handlers/pastes.py)."""
+
+    __tablename__ = "paste_part"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_paste_part_chat_message"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))  # the channel a forwarded part came from
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Feed(Base):
@@ -85,6 +104,9 @@ class ReviewState(enum.StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+    # A fact a document reported that answers no tracked commitment: kept as the document's evidence, not put to an
+    # admin.
+    KEPT = "kept"
 
 
 class ReviewItem(Base):

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 from trackers.coverage.articles import ArticleText, store_article
 from trackers.coverage.linking import Thresholds
-from trackers.coverage.review import FACT, queue_extraction
+from trackers.coverage.review import FACT, VERDICT, queue_extraction
 from trackers.extract import extract
-from trackers.models import Commitment, Comparator
+from trackers.models import Commitment, Comparator, ReviewState
 
 NOW = datetime(2026, 2, 20, 2, 0, tzinfo=UTC)
 
@@ -31,11 +31,13 @@ def target(value, deadline, place, start=None) -> Commitment:
     )
 
 
-async def fact_cards(session, text: str, published: str, place: str) -> list[tuple[int, list[int]]]:
+async def fact_cards(session, text: str, published: str, place: str) -> list[tuple[int, list[int], str | None]]:
     article, _ = await store_article(session, ArticleText(text, published=date.fromisoformat(published)), now=NOW)
     extraction = extract(text, published, place=place)
     cards = await queue_extraction(session, article, extraction, now=NOW, thresholds=Thresholds(), place_hint=place)
-    return [(card.suggested_commitment_id, card.data["candidates"]) for card in cards if card.kind == FACT]
+    # The cards put to an admin: progress, or a suggested verdict when the figure closes the target's period.
+    answers = [card for card in cards if card.kind in (FACT, VERDICT) and card.state == ReviewState.PENDING]
+    return [(card.suggested_commitment_id, card.data["candidates"], card.data.get("status")) for card in answers]
 
 
 async def test_a_result_is_offered_for_its_own_places_target_of_that_year_only(sessions):
@@ -47,7 +49,8 @@ async def test_a_result_is_offered_for_its_own_places_target_of_that_year_only(s
         await session.flush()
         cards = await fact_cards(session, "过去一年,全省地区生产总值增长5.3%。", "2026-01-25", "江西省")
         # The 2025 result answers the 2025 target of its own province: not the 2026 one, not another province's.
-        assert cards == [(ours_2025.id, [ours_2025.id])]
+        # It closes that year: a suggested verdict, achieved (5.3% is about 5.5%: 左右 allows a little less).
+        assert cards == [(ours_2025.id, [ours_2025.id], "achieved")]
 
 
 async def test_a_level_is_not_offered_for_a_growth_target(sessions):

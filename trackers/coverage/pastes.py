@@ -1,0 +1,100 @@
+"""A long text pasted into a chat, which Telegram split into several messages (at 4,096 characters each), made
+one document again.
+
+Each message is stored as a part when it arrives; once the sender has been quiet for a few seconds the parts are
+joined in message order and taken out. Stored, not held in memory, so a restart between two parts loses neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trackers.models import PastePart
+
+# Where a part ends a sentence, the split fell between paragraphs (clients cut at a line break when they can, and
+# drop it); elsewhere it fell inside a sentence of Chinese text, which has no spaces to cut at, and the two halves
+# are one sentence again.
+_SENTENCE_END = tuple("。！？；：…”」』）)!?;:")
+
+
+@dataclass(frozen=True)
+class Paste:
+    chat_id: int
+    user_id: int
+    text: str
+    source: str | None  # the channel the parts were forwarded from, if they were
+    parts: int
+
+
+async def add_part(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    user_id: int,
+    message_id: int,
+    text: str,
+    source: str | None,
+    now: datetime,
+) -> int:
+    """Store one message of a paste; how many parts the chat's paste has now. A message stored before (Telegram
+    delivered it again) is not stored twice."""
+    known = await session.scalar(
+        select(PastePart.id).where(PastePart.chat_id == chat_id, PastePart.message_id == message_id)
+    )
+    if known is None:
+        session.add(
+            PastePart(
+                chat_id=chat_id,
+                user_id=user_id,
+                message_id=message_id,
+                text=text,
+                source=source[:200] if source else None,
+                received_at=now,
+            )
+        )
+        await session.flush()
+    return await session.scalar(select(func.count()).where(PastePart.chat_id == chat_id)) or 0
+
+
+def join_parts(texts: list[str]) -> str:
+    joined = ""
+    for text in texts:
+        if joined and joined.rstrip().endswith(_SENTENCE_END):
+            joined = joined.rstrip() + "\n" + text.lstrip()
+        else:
+            joined += text
+    return joined
+
+
+async def quiet_since(session: AsyncSession, chat_id: int) -> datetime | None:
+    """When the chat's newest part arrived; None when it has none."""
+    return await session.scalar(select(func.max(PastePart.received_at)).where(PastePart.chat_id == chat_id))
+
+
+async def take_paste(session: AsyncSession, chat_id: int) -> Paste | None:
+    """The chat's parts joined in message order, and taken out."""
+    parts = list(
+        (await session.scalars(select(PastePart).where(PastePart.chat_id == chat_id).order_by(PastePart.message_id)))
+    )
+    if not parts:
+        return None
+    await session.execute(delete(PastePart).where(PastePart.id.in_([part.id for part in parts])))
+    return Paste(
+        chat_id=chat_id,
+        user_id=parts[0].user_id,
+        text=join_parts([part.text for part in parts]),
+        source=next((part.source for part in parts if part.source), None),
+        parts=len(parts),
+    )
+
+
+async def quiet_chats(session: AsyncSession, *, now: datetime, quiet: timedelta) -> list[int]:
+    """Chats whose paste has had no new part for `quiet`: ready to be joined (after a restart, say)."""
+    rows = await session.execute(
+        select(PastePart.chat_id).group_by(PastePart.chat_id).having(func.max(PastePart.received_at) <= now - quiet)
+    )
+    return [chat_id for (chat_id,) in rows.all()]
