@@ -26,6 +26,7 @@ from bot.handlers import (
     health,
     ingest,
     journalist,
+    reading,
     review,
     start,
 )
@@ -41,7 +42,7 @@ FEATURES = [start]
 # Readers and journalists: browse, follow, progress, calendar and export.
 FEATURES += [browse, follow, journalist]
 # Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
-FEATURES += [admins, add, editing, broadcast, feeds, review, documents, ingest]
+FEATURES += [admins, add, editing, broadcast, feeds, review, documents, reading, ingest]
 
 # Delivery: /health for admins (the sweeps are scheduled in bot/jobs.py).
 FEATURES += [health]

@@ -22,7 +22,8 @@ from pathlib import Path
 from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
 from bot.settings import Settings
-from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page, text_from_upload
+from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page
+from trackers.coverage.documents import text_from_upload
 from trackers.coverage.fetch import FetchRefused, fetch
 from trackers.coverage.intake import take_in_article
 from trackers.extract import ExtractionError, parse_published

@@ -9,44 +9,40 @@ Anyone else who writes plain text gets the usual pointer to /help: these handler
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.handlers import fallback
-from bot.handlers.documents import document_summary
-from bot.handlers.review import EDITING_CARD, Cards, cards_of, edit_card, send_cards
+from bot.handlers.reading import answer_question, ingest_document
+from bot.handlers.review import EDITING_CARD, edit_card
 from bot.handlers.turn import Turn, admit, role
 from bot.render.errors import error_text
 from bot.texts import t
 from trackers.coverage.articles import (
     ArticleText,
     EmptyArticle,
-    Extracted,
-    extract_article,
     published_in,
-    store_article,
     text_from_page,
-    text_from_upload,
 )
+from trackers.coverage.documents import UPLOAD_TYPES, text_from_upload
 from trackers.coverage.fetch import FetchRefused, fetch
 from trackers.coverage.pastes import add_part, quiet_chats, quiet_since, take_paste
-from trackers.coverage.review import items_of_article, queue_extraction
-from trackers.extract import ExtractionError, places
-from trackers.models import ReviewState
+from trackers.extract import places
 from trackers.people.admins import Role
-from trackers.runtime.clock import local_date, utcnow
+from trackers.runtime.clock import utcnow
 
 log = logging.getLogger(__name__)
 
 # Shorter messages from an admin are chat, not articles.
 MIN_ARTICLE_CHARS = 50
-MAX_UPLOAD_BYTES = 2_000_000
-UPLOAD_TYPES = (".txt", ".html", ".htm")
+# Telegram lets a bot download files of up to 20 MB; a work report's PDF is a few.
+MAX_UPLOAD_BYTES = 20_000_000
 
 
 async def _ingest(
@@ -62,69 +58,6 @@ async def _ingest(
     await ingest_document(
         context, update.effective_chat.id, user.id if user else None, article_text, language, place, pasted_by=pasted_by
     )
-
-
-async def ingest_document(
-    context: Context,
-    chat_id: int,
-    user_id: int | None,
-    article_text: ArticleText,
-    language: str,
-    place: str | None = None,
-    *,
-    pasted_by: int | None = None,
-) -> None:
-    """Extract, then store and queue, and answer: a short article's cards, or a long document's summary (its
-    groups, with buttons to confirm or review them); the same article twice answers as the first time did.
-    `place` is where the article is about when the admin said (/ingest URL @济南); otherwise the text says."""
-    head, cards, keyboard = None, [], None
-    try:
-        # Before the transaction: extraction can take a good part of a second
-        # (trackers.coverage.articles.extract_article).
-        today = local_date(utcnow(), context.bot_data.settings.bot.timezone)
-        extracted = await extract_article(article_text, today=today, place=place)
-    except (EmptyArticle, ExtractionError) as error:
-        head = error_text(language, error)
-    if head is None:
-        async with Turn.for_chat(context, chat_id, user_id) as turn:
-            head, keyboard, cards = await _intake(turn, article_text, extracted, place, pasted_by=pasted_by)
-    # Sent once committed, so a press on a card always finds it.
-    await context.bot.send_message(chat_id, head, reply_markup=keyboard)
-    await send_cards(context, chat_id, cards)
-
-
-# A document with more cards than this is answered with its summary; fewer come as cards at once.
-CARDS_AT_ONCE = 5
-
-
-async def _intake(
-    turn: Turn,
-    article_text: ArticleText,
-    extracted: Extracted,
-    place: str | None = None,
-    *,
-    pasted_by: int | None = None,
-) -> tuple[str, InlineKeyboardMarkup | None, Cards]:
-    """The article stored and its candidates queued: what to answer, its buttons, and the cards to send after it."""
-    now = utcnow()
-    session, language = turn.session, turn.language
-    article, new = await store_article(session, article_text, now=now)
-    if new:
-        if article.published is None:
-            article.published = extracted.published
-        article.pasted_by = pasted_by
-        thresholds = turn.settings.linking.thresholds()
-        await queue_extraction(session, article, extracted.extraction, now=now, thresholds=thresholds, place_hint=place)
-    pending = [i for i in await items_of_article(session, article.id) if i.state == ReviewState.PENDING]
-    if len(pending) > CARDS_AT_ONCE:
-        text, keyboard = await document_summary(turn, article)
-        return text, keyboard, []
-    if new:
-        published = article.published.isoformat()
-        head = t(language, "adm_ingest_stored", id=article.id, published=published, cards=len(pending))
-    else:
-        head = t(language, "adm_ingest_known", id=article.id, cards=len(pending))
-    return head, None, await cards_of(turn, pending)
 
 
 async def ingest_url(update: Update, context: Context) -> None:
@@ -175,6 +108,8 @@ async def ingest_message(update: Update, context: Context) -> None:
     editing = context.user_data.get(EDITING_CARD)
     if editing is not None and message.forward_origin is None:
         await edit_card(update, context, editing, text)
+        return
+    if message.forward_origin is None and await answer_question(update, context, text):
         return
     source = None
     if message.forward_origin is not None:
@@ -245,7 +180,7 @@ async def _join(context: Context, chat_id: int) -> None:
 
 
 async def ingest_file(update: Update, context: Context) -> None:
-    """An uploaded .txt or .html file from an admin: its text, as an article."""
+    """An uploaded report from an admin (PDF, Word .docx, .txt or .html): its text, as an article."""
     language = await _admin_language(update, context)
     if language is None:
         await fallback.plain_text(update, context)
@@ -256,17 +191,20 @@ async def ingest_file(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(t(language, "adm_upload_type"))
         return
     if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
-        await update.effective_message.reply_text(t(language, "adm_upload_too_large"))
+        await update.effective_message.reply_text(t(language, "adm_upload_too_large", mb=MAX_UPLOAD_BYTES // 1_000_000))
         return
     telegram_file = await document.get_file()
     data = bytes(await telegram_file.download_as_bytearray())
     try:
-        article_text = text_from_upload(data, name)
-    except EmptyArticle as error:
+        # Off the event loop: a long PDF takes the better part of a second to read.
+        article_text = await asyncio.to_thread(text_from_upload, data, name)
+    except EmptyArticle as error:  # and the ways a document cannot be read (trackers.coverage.documents)
         await update.effective_message.reply_text(error_text(language, error))
         return
+    # The file's name when the document has no title of its own.
+    title = article_text.title or name
     await _ingest(
-        update, context, ArticleText(text=article_text.text, title=name, published=article_text.published), language
+        update, context, ArticleText(text=article_text.text, title=title, published=article_text.published), language
     )
 
 

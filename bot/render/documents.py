@@ -62,13 +62,21 @@ def _ids(ids: list[int], limit: int = 12) -> str:
     return shown + (" …" if len(ids) > limit else "")
 
 
+def document_title(language: str, article: Article) -> str:
+    """Its own title, else its first line when that reads like one (a pasted report starts with its name)."""
+    if article.title:
+        return article.title
+    first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
+    return first if 0 < len(first) <= 40 else t(language, "doc_untitled")
+
+
 def summary_text(language: str, article: Article, summary: Summary, *, place: str | None) -> str:
     """A few lines that fit one screen however long the document is."""
     lines = [
         t(
             language,
             "doc_head",
-            title=html.escape(article.title or t(language, "doc_untitled")),
+            title=html.escape(document_title(language, article)),
             published=article.published.isoformat() if article.published else "—",
             place=html.escape(place) if place else t(language, "doc_no_place"),
             id=article.id,

@@ -21,6 +21,7 @@ from trackers.commitments.editing import (
 )
 from trackers.commitments.targets import DeadlineInPast, UnparseableDate, UnparseableTarget
 from trackers.coverage.articles import EmptyArticle
+from trackers.coverage.documents import DocumentTooLong, EncryptedDocument, NoTextLayer, UnreadableDocument
 from trackers.coverage.feeds import FeedExists, NotAFeed, UnknownFeed
 from trackers.coverage.fetch import FetchRefused
 from trackers.coverage.review import AlreadyDecided, NothingToLink, UnknownItem
@@ -33,6 +34,12 @@ Fields = Callable[[str, Exception], dict[str, object]]
 
 def _none(language: str, error: Exception) -> dict[str, object]:
     return {}
+
+
+def _document_limits(language: str, error: Exception) -> dict[str, object]:
+    """The caps on a document, in the numbers each language counts in (100万字, 1,000,000 characters)."""
+    chars = f"{error.chars // 10_000}万" if language == "zh" else f"{error.chars:,}"
+    return {"pages": error.pages, "chars": chars}
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,10 @@ ERRORS: dict[type[Exception], Said] = {
     NotAFeed: Said("adm_not_a_feed"),
     FetchRefused: Said(lambda e: FETCH_REFUSAL.key(e.reason), lambda _, e: {"detail": html.escape(e.detail)}),
     EmptyArticle: Said("adm_ingest_empty"),
+    UnreadableDocument: Said("adm_document_unreadable"),
+    EncryptedDocument: Said("adm_document_encrypted"),
+    DocumentTooLong: Said("adm_document_too_long", _document_limits),
+    NoTextLayer: Said("adm_document_scanned"),
     ExtractionError: Said("adm_ingest_unreadable"),
     CannotGrant: Said("adm_cannot_grant", lambda _, e: {"user": e.args[0]}),
     NotAnAdmin: Said("adm_not_admin", lambda _, e: {"user": e.args[0]}),

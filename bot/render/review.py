@@ -57,11 +57,11 @@ def review_card(language: str, item: ReviewItem, *, linked: dict[int, str], arti
         lines.append(
             t(
                 language,
-                "adm_card_target" if item.kind != "fact" else "adm_card_figure",
+                "adm_card_figure" if item.kind in ("fact", "verdict") else "adm_card_target",
                 target=target_text(language, data.get("comparator"), data.get("value"), data.get("unit")),
             )
         )
-    if item.kind == "fact":
+    if item.kind in ("fact", "verdict"):
         lines.append(t(language, "adm_card_as_of", as_of=data.get("as_of") or "—"))
         if data.get("growth_percent") is not None:
             lines.append(t(language, "adm_card_growth", growth=number(data["growth_percent"])))

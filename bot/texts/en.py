@@ -454,6 +454,18 @@ TEXTS = {
     "doc_answers": "{answers} of them answer tracked commitments ({verdicts} suggested verdicts): {ids}",
     "doc_no_answers": "Nothing in it answers a tracked commitment.",
     "doc_duplicates": "♻️ {count} already tracked: merge or keep both when you review them.",
+    "doc_ask_date": (
+        "📅 Document #{id} “{title}” shows no date. When was it published? The date decides which year 今年 and "
+        "过去一年 mean."
+    ),
+    "doc_date_today": "Today ({date})",
+    "doc_date_other": "Another date…",
+    "doc_type_date": "Send the date, e.g. 2026-01-22.",
+    "doc_ask_place": "📍 Document #{id} “{title}” does not say which place it is about. Which is it?",
+    "doc_place_last": "{place} (last time)",
+    "doc_place_other": "Another place…",
+    "doc_place_none": "No particular place",
+    "doc_type_place": "Send the place's name, e.g. 浙江省 or 济南.",
     "doc_nothing": "No targets or figures found in this document.",
     "doc_btn_confirm": "✅ {label} ({count})",
     "doc_btn_review": "🔍 One by one",

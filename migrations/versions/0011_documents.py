@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0011"
 down_revision: str | tuple[str, ...] | None = "0010"
 branch_labels: str | Sequence[str] | None = None

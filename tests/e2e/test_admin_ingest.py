@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
+from tests.documents import docx_of
 from tests.e2e.admin_helpers import ARTICLE, OWNER, STRANGER, reply_to, say
 from trackers.models import Article, Commitment, Evidence, ReviewItem, Subscription, SubscriptionKind
 from trackers.runtime.db import create_engine, create_sessionmaker
@@ -18,14 +18,14 @@ from trackers.runtime.db import create_engine, create_sessionmaker
 PAGE = """<html><head><title>东湖区 &lt;script&gt;新闻&lt;/script&gt;</title>
 <meta property="article:published_time" content="2024-05-10"></head>
 <body><nav>首页 | 新闻 | 关于</nav><article><h1>东湖区 &lt;script&gt;新闻&lt;/script&gt; 产业园</h1>
-<p>记者从区工信局获悉，东湖区新能源汽车产业园建设全面提速，多个项目陆续开工建设，产业链条不断延伸。</p>
+<p>记者从南昌市东湖区工信局获悉，东湖区新能源汽车产业园建设全面提速，多个项目陆续开工建设，产业链条不断延伸。</p>
 <p>到2026年，全区新能源汽车产业规模突破300亿元，带动就业超过2万人。</p>
 <script>document.write('不应出现')</script></article><footer>版权所有</footer></body></html>"""
 
 LATER = """泉城日报 2025-01-20 09:00
 东湖区新能源汽车产业稳步增长
 
-2024年，全区新能源汽车产业规模达到180亿元，同比增长25%，产业园新增入驻企业12家，发展势头良好。
+2024年，南昌市东湖区新能源汽车产业规模达到180亿元，同比增长25%，产业园新增入驻企业12家，发展势头良好。
 """
 
 
@@ -160,6 +160,17 @@ async def test_an_uploaded_text_file_is_ingested(admin_bot, client):
     answers = await client.wait_for_messages(OWNER, count=2, timeout=10)
     assert "已保存" in answers[0]["text"]
     assert any("300亿元" in m["text"] for m in answers[1:])
+
+
+async def test_an_uploaded_word_document_is_ingested_with_its_title_and_the_date_it_prints(admin_bot, client, settings):
+    document = docx_of(ARTICLE.strip().split("\n"), title="东湖区加快建设新能源汽车产业园")
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    await client.send_document(OWNER, "东湖区.docx", document, mime_type=docx_type)
+    answers = await client.wait_for_messages(OWNER, count=2, timeout=10)
+    assert "已保存" in answers[0]["text"] and "2024-05-10" in answers[0]["text"]
+    assert any("300亿元" in m["text"] for m in answers[1:])
+    [article] = await _rows(settings, Article)
+    assert article.title == "东湖区加快建设新能源汽车产业园" and article.published.isoformat() == "2024-05-10"
 
 
 async def test_a_forwarded_article_is_ingested(admin_bot, client):

@@ -1,7 +1,7 @@
 """Coverage in: an article is stored once, found again by its canonical URL or by the hash of its text.
 
-Text arrives four ways (a fetched page, a pasted or forwarded message, an uploaded file); all end here as plain
-text with, where known, a URL, a title and a publication date.
+Text arrives four ways (a fetched page, a pasted or forwarded message, an uploaded file, read in
+trackers/coverage/documents.py); all end here as plain text with, where known, a URL, a title and a publication date.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trackers.extract import Extraction, ExtractionError, extract
-from trackers.extract.text import prepare
+from trackers.coverage import pages
+from trackers.extract import Extraction, extract
 from trackers.models import Article
 
 # Tracking parameters say who shared a link, not what it points at.
@@ -71,50 +71,45 @@ def published_in(text: str) -> date | None:
         return None
 
 
-def text_from_upload(data: bytes, file_name: str) -> ArticleText:
-    """An uploaded .txt or .html file: decoded (UTF-8 or GB18030), markup removed."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            raw = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise EmptyArticle(file_name)
-    if file_name.lower().endswith((".html", ".htm")):
-        return text_from_html(raw.encode("utf-8"))
-    try:
-        text = prepare(raw)
-    except ExtractionError as exc:
-        raise EmptyArticle(file_name) from exc
-    return ArticleText(text=text.strip(), published=published_in(text))
-
-
-def text_from_html(body: bytes, url: str | None = None) -> ArticleText:
-    """The main text of a web page (menus, footers and scripts left out), its title and date. CPU-bound."""
+def text_from_html(body: bytes | str, url: str | None = None) -> ArticleText:
+    """The main text of a web page (menus, footers and scripts left out), its title and the date it states
+    (trackers/coverage/pages.py: never a guess). CPU-bound."""
     import trafilatura  # imported here: it loads lxml and its models, which only fetched pages need
+    from trafilatura.settings import set_date_params
+    from trafilatura.utils import load_html
 
-    document = trafilatura.bare_extraction(body, url=url, with_metadata=True, include_comments=False)
+    tree = load_html(body)
+    if tree is None:
+        raise EmptyArticle(url or "page")
+    title = pages.stated_title(tree)
+    # htmldate without its extensive search, which guesses a date from any year on the page.
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={**set_date_params(extensive=False), "url": url},
+    )
     if document is None or not (document.text or "").strip():
         raise EmptyArticle(url or "page")
-    published = None
-    if document.date:
-        try:
-            published = date.fromisoformat(document.date[:10])
-        except ValueError:
-            published = None
-    return ArticleText(
-        text=document.text.strip(),
-        url=url,
-        title=document.title,
-        published=published or published_in(document.text),
-        source=document.sitename,
-    )
+    title = title or document.title
+    published = pages.stated_date(tree, title) or published_in(document.text) or pages.date_in(document.date)
+    return ArticleText(text=document.text.strip(), url=url, title=title, published=published, source=document.sitename)
 
 
 async def text_from_page(body: bytes, url: str) -> ArticleText:
     # Off the event loop: a large page takes trafilatura tens of milliseconds.
     return await asyncio.to_thread(text_from_html, body, url)
+
+
+def __getattr__(name: str):
+    # Uploaded files are read in trackers/coverage/documents.py, which imports this module; callers that still
+    # import text_from_upload from here get it from there.
+    if name == "text_from_upload":
+        from trackers.coverage.documents import text_from_upload
+
+        return text_from_upload
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 MIN_ARTICLE_CHARS = 10

@@ -102,5 +102,3 @@ async def merge_item(session: AsyncSession, item_id: int, *, actor_id: int, now:
     await record(session, actor_id=actor_id, action="review_merge", target=f"review:{item_id}", now=now)
     await session.flush()
     return item
-
-

@@ -21,12 +21,14 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.utils import parsedate_tz
 from xml.parsers import expat
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.coverage.articles import canonical_url
+from trackers.coverage.pages import date_in
 from trackers.models import Feed
 from trackers.runtime.audit import record
 
@@ -191,13 +193,31 @@ def parse_items(body: bytes, *, max_bytes: int) -> list[Item]:
         if not link.startswith(("http://", "https://")):
             continue
         guid = (entry.get("id") or "").strip() or canonical_url(link)
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
         items.append(
             Item(
                 key=hashlib.sha256(guid.encode("utf-8")).hexdigest(),
                 url=link,
                 title=(entry.get("title") or link).strip()[:500],
-                published=date(when.tm_year, when.tm_mon, when.tm_mday) if when else None,
+                published=_item_date(entry),
             )
         )
     return items
+
+
+def _item_date(entry) -> date | None:
+    """The day the item was published, as its publisher wrote it. feedparser's parsed times are in UTC, which dates an
+    item of 00:30 on New Year's Day in Beijing (+0800) to the 31st of December, and it reads 2025年01月01日 as a day
+    in November; so the written date is read first."""
+    for key in ("published", "updated"):
+        written = (entry.get(key) or "").strip()
+        found = date_in(written)
+        if found is None and (parts := parsedate_tz(written)) is not None:
+            try:
+                found = date(*parts[:3])
+            except ValueError:
+                found = None
+        if found is None and (parsed := entry.get(f"{key}_parsed")) is not None:
+            found = date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+        if found is not None:
+            return found
+    return None

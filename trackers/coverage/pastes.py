@@ -15,9 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import PastePart
 
-# Where a part ends a sentence, the split fell between paragraphs (clients cut at a line break when they can, and
-# drop it); elsewhere it fell inside a sentence of Chinese text, which has no spaces to cut at, and the two halves
-# are one sentence again.
+# Telegram cuts a long text into messages of at most 4,096 characters, at a line break when there is one before the
+# limit, and trims each part, so the break is lost. A part that stops short of the limit was cut at a line break
+# (a heading or a paragraph's end): the parts join with one. A part of full length was cut inside a sentence of
+# Chinese text, which has no spaces to cut at: the two halves join as they are (or with a space between two Latin
+# words).
+TELEGRAM_LIMIT = 4096
+_FULL = TELEGRAM_LIMIT - 8
 _SENTENCE_END = tuple("。！？；：…”」』）)!?;:")
 
 
@@ -62,9 +66,13 @@ async def add_part(
 
 def join_parts(texts: list[str]) -> str:
     joined = ""
-    for text in texts:
-        if joined and joined.rstrip().endswith(_SENTENCE_END):
+    for previous, text in zip(["", *texts], texts, strict=False):
+        if not joined:
+            joined = text
+        elif len(previous) < _FULL or previous.rstrip().endswith(_SENTENCE_END):
             joined = joined.rstrip() + "\n" + text.lstrip()
+        elif previous[-1:].isascii() and previous[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum():
+            joined += " " + text
         else:
             joined += text
     return joined
@@ -78,7 +86,7 @@ async def quiet_since(session: AsyncSession, chat_id: int) -> datetime | None:
 async def take_paste(session: AsyncSession, chat_id: int) -> Paste | None:
     """The chat's parts joined in message order, and taken out."""
     parts = list(
-        (await session.scalars(select(PastePart).where(PastePart.chat_id == chat_id).order_by(PastePart.message_id)))
+        await session.scalars(select(PastePart).where(PastePart.chat_id == chat_id).order_by(PastePart.message_id))
     )
     if not parts:
         return None

@@ -26,7 +26,7 @@ from trackers.commitments.editing import (
 from trackers.commitments.targets import Target, parse_date, parse_target
 from trackers.coverage.goalposts import same_commitment
 from trackers.coverage.linking import Link, Thresholds, from_extraction, links_for
-from trackers.coverage.summary import result_group, target_group
+from trackers.coverage.summary import announced_in, result_group, target_group
 from trackers.coverage.tracked import open_pledges, tracked_pledges
 from trackers.errors import UnknownCommitment
 from trackers.extract import Extraction, places
@@ -124,16 +124,15 @@ async def queue_extraction(
         session.add(item)
         items.append(item)
 
-    def section_title(index: int) -> str:
-        return extraction.sections[index].title if 0 <= index < len(extraction.sections) else ""
-
     document = places.document_place(extraction.text, hint=place_hint)
     published = article.published or now.date()
     pledges, figures = from_extraction(extraction, document_place=document, published=published)
     tracked = await tracked_pledges(session) if extraction.commitments else []
     plans: dict[str, dict] = {}
     plan_of = [_plan_name(commitment) for commitment in extraction.commitments]
-    groups = [target_group(c.to_schema_dict(), section_title(c.section)) for c in extraction.commitments]
+    groups = [
+        target_group(c.to_schema_dict(), main=announced_in(extraction.text, c.start)) for c in extraction.commitments
+    ]
     for commitment, plan, group in zip(extraction.commitments, plan_of, groups, strict=True):
         if plan and plan not in plans:
             plans[plan] = {
@@ -156,6 +155,7 @@ async def queue_extraction(
         add(COMMITMENT, position, data)
     if extraction.facts:
         open_now = await open_pledges(session)
+        judged: set = set()
         for position, (fact, figure) in enumerate(zip(extraction.facts, figures, strict=True)):
             data = fact.to_schema_dict()
             data["group"] = result_group(data)
@@ -166,7 +166,9 @@ async def queue_extraction(
             data["candidates"] = [int(link.pledge.ref) for link in found[:MAX_CANDIDATES]]
             data["score"] = found[0].score
             best = found[0]
-            if best.verdict is not None:
+            # One suggested verdict per commitment and document: a second figure closing it is progress.
+            if best.verdict is not None and best.pledge.ref not in judged:
+                judged.add(best.pledge.ref)
                 add(VERDICT, position, data | verdict_fields(best), suggested=int(best.pledge.ref))
             else:
                 add(FACT, position, data, suggested=int(best.pledge.ref))

@@ -33,16 +33,23 @@ def _year(value: str | None) -> int | None:
     return int(value[:4]) if value and value[:4].isdigit() else None
 
 
-def target_group(data: dict, section_title: str) -> str:
-    """The group of a commitment card: by its period, and whether the section lists the year's main targets."""
+def announced_in(text: str, item_start: int) -> bool:
+    """Whether an item stands in the paragraph that announces the year's main targets, after the announcement
+    (今年经济社会发展主要预期目标为：…). The list ends with that paragraph, though the year's plan runs on over the
+    tasks after it."""
+    paragraph_start = text.rfind("\n", 0, max(item_start, 0)) + 1
+    return bool(_MAIN_TARGETS.search(text, paragraph_start, max(item_start, paragraph_start)))
+
+
+def target_group(data: dict, *, main: bool) -> str:
+    """The group of a commitment card: by its period, and whether it is one of the year's main targets."""
     end = _year(data.get("deadline"))
     if end is None:
         return UNDATED
     begin = _year(data.get("period_start")) or end
     if begin < end:
         return f"{GOALS}{begin}-{end}"
-    kind = MAIN if _MAIN_TARGETS.search(section_title or "") else TASKS
-    return f"{kind}{end}-{end}"
+    return f"{MAIN if main else TASKS}{end}-{end}"
 
 
 def result_group(data: dict) -> str:
