@@ -20,6 +20,7 @@ from bot.running import running_bot, settings_for_local_api
 from bot.sandbox.client import SandboxClient, SandboxError
 from bot.sandbox.server import Sandbox
 from bot.settings import Settings
+from trackers.coverage.pastes import quiet_since, split_like_telegram
 from trackers.notifications.outbox import outbox_health
 
 SHELL_HELP = """\
@@ -206,23 +207,28 @@ class Shell:
         )
 
     async def _paste(self, path: Path) -> None:
-        # A terminal sends one line at a time; a pasted article is one message with its line breaks.
+        # A terminal sends one line at a time; a pasted article is one message with its line breaks, or several
+        # when it is longer than Telegram's 4,096 characters (cut as the apps cut it).
         try:
             text = await asyncio.to_thread(path.read_text, encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             self._print(f"(shell) cannot read {path}: {exc}")
             return
-        await self._deliver(
-            self.client.send_text(
-                self.persona.user_id,
-                text.strip(),
-                chat_id=self.persona.chat_id,
-                chat_type="group" if self.persona.chat_id is not None else "private",
-                first_name=self.persona.first_name,
-                language_code=self.persona.language_code,
-                title=self.persona.chat_title,
+        parts = split_like_telegram(text)
+        if len(parts) > 1:
+            self._print(f"(shell) {len(parts)} messages, as Telegram splits a text this long")
+        for part in parts:
+            await self._deliver(
+                self.client.send_text(
+                    self.persona.user_id,
+                    part,
+                    chat_id=self.persona.chat_id,
+                    chat_type="group" if self.persona.chat_id is not None else "private",
+                    first_name=self.persona.first_name,
+                    language_code=self.persona.language_code,
+                    title=self.persona.chat_title,
+                )
             )
-        )
 
     async def _deliver(self, action) -> None:
         """Perform a user action, wait until the bot has handled it, then print what the bot sent."""
@@ -238,8 +244,24 @@ class Shell:
             self._print("(shell) the bot has not finished after 30 s; its answer will show when it comes")
         finally:
             self._done.pop(result["update_id"], None)
+        await self._wait_for_paste()
         await self._wait_for_outbox()
         await self.show_new_messages()
+
+    async def _wait_for_paste(self) -> None:
+        """A text an admin sends may be part of a longer paste: the bot reads it once the parts stop coming
+        (trackers/coverage/pastes.py). Wait for that answer, so the conversation reads in order."""
+        async with self.application.bot_data.transaction() as session:
+            waiting = await quiet_since(session, self.persona.chat) is not None
+        if not waiting:
+            return
+        seen = max((m["message_id"] for m in await self.client.messages(self.persona.chat)), default=0)
+        await self.client.wait_for_messages(self.persona.chat, count=1, after=seen, timeout=REPLY_TIMEOUT)
+        # The answer may come in several messages (a head and its cards): wait until they stop.
+        count = 0
+        while (now := len(await self.client.messages(self.persona.chat, after=seen))) != count:
+            count = now
+            await asyncio.sleep(0.5)
 
     async def _wait_for_outbox(self) -> None:
         """Let the dispatcher send what the update queued (a broadcast, a follower's notice) before moving on,

@@ -159,7 +159,7 @@ async def pick_plan_filter(update: Update, context: Context) -> None:
 async def _send_card(update: Update, context: Context, commitment_id: int) -> None:
     async with Turn.begin(update, context) as turn:
         try:
-            card = await catalog.get_card(turn.session, commitment_id)
+            card = await catalog.get_card(turn.session, commitment_id, now=utcnow())
         except (UnknownCommitment, ArchivedCommitment) as error:
             text, keyboard = error_text(turn.language, error, readers=True), None
         else:
@@ -198,7 +198,7 @@ async def show_from_button(update: Update, context: Context) -> None:
 async def _send_chart(update: Update, context: Context, commitment_id: int) -> None:
     async with Turn.begin(update, context) as turn:
         try:
-            card = await catalog.get_card(turn.session, commitment_id)
+            card = await catalog.get_card(turn.session, commitment_id, now=utcnow())
         except (UnknownCommitment, ArchivedCommitment) as error:
             card, missing = None, error_text(turn.language, error, readers=True)
     language = turn.language

@@ -51,7 +51,7 @@ async def _describe(turn: Turn, kind: SubscriptionKind, target: str) -> str:
 
 async def _commitment_kind(turn: Turn, commitment_id: int) -> SubscriptionKind:
     """A commitment with parts is followed as a plan, so its parts come along."""
-    card = await catalog.get_card(turn.session, commitment_id)
+    card = await catalog.get_card(turn.session, commitment_id, now=utcnow())
     return SubscriptionKind.PLAN if card.children else SubscriptionKind.COMMITMENT
 
 
@@ -199,7 +199,7 @@ async def _toggle_from_card(update: Update, context: Context, *, follow_it: bool
 async def _toggle(turn: Turn, commitment_id: int, *, follow_it: bool) -> InlineKeyboardMarkup:
     """Follow or unfollow a commitment from its card; the card's buttons after."""
     chat_id = turn.chat.id
-    card = await catalog.get_card(turn.session, commitment_id)
+    card = await catalog.get_card(turn.session, commitment_id, now=utcnow())
     kind = SubscriptionKind.PLAN if card.children else SubscriptionKind.COMMITMENT
     try:
         if follow_it:

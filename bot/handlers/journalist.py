@@ -154,7 +154,7 @@ async def export(update: Update, context: Context) -> None:
     now = utcnow()
     async with Turn.begin(update, context) as turn:
         followed = await catalog.followed_commitments(turn.session, turn.chat.id)
-        cards = await catalog.get_cards(turn.session, [c.id for c in followed])
+        cards = await catalog.get_cards(turn.session, [c.id for c in followed], now=utcnow())
     language = turn.language
     if not cards:
         await reply(update, t(language, "export_empty"))

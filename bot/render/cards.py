@@ -104,8 +104,14 @@ def assessment_lines(language: str, goal: Goal, assessment: Assessment) -> list[
 def _evidence_line(language: str, card: Card, item: Evidence) -> str:
     source = card.sources.get(item.article_id) if card.sources and item.article_id else None
     head = [day(item.as_of), t(language, f"evidence_{item.kind.value}")]
-    if source is not None and source.source:
-        head.append(esc(source.source))
+    if source is not None:
+        # Where the figure comes from: the outlet and the title, and who pasted it when it has no address.
+        if source.source:
+            head.append(esc(source.source))
+        if source.title:
+            head.append(t(language, "evidence_title", title=esc(shorten(source.title, 24))))
+        if not source.canonical_url and source.pasted_by is not None:
+            head.append(t(language, "source_pasted", admin=source.pasted_by))
     if item.value is not None:
         head.append(amount(item.value, item.unit))
     if item.status is not None:

@@ -101,6 +101,8 @@ def review_card(language: str, item: ReviewItem, *, linked: dict[int, str], arti
                 new_deadline=data.get("deadline") or "—",
             )
         )
+    if data.get("after_deadline"):
+        lines.append(t(language, "adm_card_after_deadline"))
     if item.kind == "fact" and item.suggested_commitment_id in linked:
         lines.append(
             t(

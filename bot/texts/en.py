@@ -488,6 +488,8 @@ TEXTS = {
     "notice_verdict": (
         "⚖️ #{id} “{subject}” is <b>{status}</b>: {reported} against a target of {target}.\n💬 “{quote}”\n📰 {source}"
     ),
+    "evidence_title": "“{title}”",
+    "adm_card_after_deadline": "⏰ A figure from after the deadline: once confirmed, kept as evidence for the verdict.",
     "source_pasted": "text pasted by admin #{admin}",
     "cov_card_shift": "↔️ Against #{commitment}: was {old} ({old_deadline}), now {new} ({new_deadline})",
 }

@@ -445,6 +445,8 @@ TEXTS = {
     "notice_verdict": (
         "⚖️ 承诺 #{id}「{subject}」评定为 <b>{status}</b>：{reported}，目标 {target}。\n💬 “{quote}”\n📰 {source}"
     ),
+    "evidence_title": "《{title}》",
+    "adm_card_after_deadline": "⏰ 这是期限之后的数据：确认后记为证据，供评定时参考。",
     "source_pasted": "管理员 #{admin} 粘贴的文本",
     "cov_card_shift": "↔️ 与 #{commitment} 相比：原目标 {old}（{old_deadline}），现为 {new}（{new_deadline}）",
 }

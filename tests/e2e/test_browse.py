@@ -108,7 +108,8 @@ async def test_card_shows_target_deadline_progress_arithmetic_and_evidence(ada, 
         "📈 最新进展：120.3亿元（2022-12-31），达到目标的24%",
         # The deadline has passed and the last figure is from before it: no forecast, no suggested mark.
         "🧮 期限已过，尚无截至期限的数据；最近一次为120.3亿元（2022-12-31），目标500亿元。",
-        "2022-12-31 · 进展 · 舜网-济南日报 · 120.3亿元",
+        # The evidence with its outlet and the title of the article it came from.
+        "2022-12-31 · 进展 · 舜网-济南日报 · 《示例数据：集成电路产业链群规模》 · 120.3亿元",
     ):
         assert expected in text, expected
     assert "每年需增长" not in text and "到期约达" not in text and "建议标记" not in text

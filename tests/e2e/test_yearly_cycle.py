@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from tests.documents import pdf_of
 from tests.e2e.admin_helpers import OWNER
+from trackers.coverage.pastes import split_like_telegram
 from trackers.extract import places
 from trackers.models import Article, Commitment, ReviewItem, ReviewState
 from trackers.runtime.db import create_engine, create_sessionmaker
@@ -29,7 +30,6 @@ CORPUS = Path(os.environ.get("LUOSHI_CORPUS_DIR", Path(__file__).resolve().paren
 # (the 2025 targets, the labelled passage of the 2026 report, the whole 2026 report)
 PROVINCES = {"浙江": ("101", "102", "浙江省"), "四川": ("106", "107", "四川省"), "北京": ("109", "110", "北京市")}
 FOLLOWER = 5005
-TELEGRAM_LIMIT = 4096
 
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "reports" / "浙江省.txt").exists(), reason="the shared corpus (../shared/corpus) is absent"
@@ -38,18 +38,6 @@ pytestmark = pytest.mark.skipif(
 
 def _gold(name: str) -> dict:
     return json.loads((CORPUS / "dev" / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def split_like_a_client(text: str) -> list[str]:
-    """Telegram's clients cut a long text at the last line break before 4,096 characters (else at the limit) and
-    send each part trimmed."""
-    parts = []
-    while len(text) > TELEGRAM_LIMIT:
-        cut = text.rfind("\n", 0, TELEGRAM_LIMIT)
-        cut = cut if cut > 0 else TELEGRAM_LIMIT
-        parts.append(text[:cut].strip())
-        text = text[cut:].strip()
-    return [*parts, text.strip()]
 
 
 async def _rows(settings, model, *where):
@@ -124,7 +112,7 @@ async def _send_report(client, mode: str, text: str, name: str) -> int:
     """The admin gives the report; the id of the last message before the bot's answer."""
     last = (await _latest(client))["message_id"]
     if mode == "paste":
-        for part in split_like_a_client(text):
+        for part in split_like_telegram(text):
             await client.send_text(OWNER, part, first_name="Owner")
     elif mode == "txt":
         await client.send_document(OWNER, f"{name}.txt", text.encode("utf-8"), mime_type="text/plain")

@@ -193,7 +193,7 @@ async def get_commitment(session: AsyncSession, commitment_id: int, *, allow_arc
     return commitment
 
 
-async def get_card(session: AsyncSession, commitment_id: int) -> Card:
+async def get_card(session: AsyncSession, commitment_id: int, *, now: datetime | None = None) -> Card:
     """The card of one visible commitment, with its plan, children, tags, evidence and arithmetic."""
     commitment = await get_commitment(session, commitment_id)
     query = (
@@ -223,14 +223,15 @@ async def get_card(session: AsyncSession, commitment_id: int) -> Card:
         tags=sorted(t.name for t in commitment.tags),
         evidence=evidence,
         points=points,
-        assessment=assessment_for(commitment, points),
+        # As of the commitment's own today when `now` is given: whether its deadline has passed decides what is said.
+        assessment=assessment_for(commitment, points, today=local_date(now, commitment.timezone) if now else None),
         latest_evidence=behind.get(points[-1].as_of) if points else None,
         sources={a.id: a for a in articles},
     )
 
 
-async def get_cards(session: AsyncSession, commitment_ids: list[int]) -> list[Card]:
-    return [await get_card(session, cid) for cid in commitment_ids]
+async def get_cards(session: AsyncSession, commitment_ids: list[int], *, now: datetime | None = None) -> list[Card]:
+    return [await get_card(session, cid, now=now) for cid in commitment_ids]
 
 
 # -- search ------------------------------------------------------------------------------------------------------

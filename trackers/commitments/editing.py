@@ -357,6 +357,19 @@ async def record_progress(
     if isinstance(as_of, str):
         as_of = parse_date(as_of, now=now, timezone=commitment.timezone)
     url, typed_quote = _evidence_source(source)
+    if article_id is not None:
+        # The same figure from the same document (a report's summary and its chapter say it twice) is one point.
+        same = await session.scalar(
+            select(Evidence).where(
+                Evidence.commitment_id == commitment.id,
+                Evidence.article_id == article_id,
+                Evidence.kind == EvidenceKind.PROGRESS,
+                Evidence.value == amount.value,
+                Evidence.as_of == as_of,
+            )
+        )
+        if same is not None:
+            return same
     row = Evidence(
         commitment_id=commitment.id,
         kind=EvidenceKind.PROGRESS,

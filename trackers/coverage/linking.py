@@ -113,6 +113,9 @@ class Link:
     reported: float  # the figure in the target's own unit; for a growth target, the growth in %
     closes_period: bool  # the figure is the result for the commitment's whole period
     verdict: Verdict | None  # set when it closes the period
+    # A level reported after the deadline (2026年1—10月…达到380亿元 for a 2025 target): not progress inside the
+    # period, but the figure an overdue commitment's verdict needs; kept as evidence when an admin confirms it.
+    after_deadline: bool = False
 
     def decision(self, thresholds: Thresholds) -> Decision:
         if self.score >= thresholds.confident:
@@ -225,17 +228,25 @@ def _in_time(figure: ReportedFigure, pledge: Pledge) -> tuple[bool, bool]:
     return True, pledge.deadline is not None and as_of >= pledge.deadline
 
 
-def score(figure: ReportedFigure, pledge: Pledge) -> Link | None:
-    """The link between a figure and a commitment, or None when they cannot be related at all."""
+def score(figure: ReportedFigure, pledge: Pledge, *, after_deadline: bool = False) -> Link | None:
+    """The link between a figure and a commitment, or None when they cannot be related at all. With
+    `after_deadline`, only a level reported after the commitment's deadline is linked (a later year's growth rate
+    says nothing of the target's year)."""
     if pledge.value is None and pledge.value_normalized is None:
         return None  # a qualitative pledge (建成…) has no figure to measure against
     relation = places.relation(figure.place, pledge.place)
     if relation not in _PLACE_FACTOR:
         return None
-    in_time, closes = _in_time(figure, pledge)
-    if not in_time:
-        return None
     measure = pledge_measure(pledge)
+    if after_deadline:
+        as_of = figure.as_of or figure.published
+        if measure is not Measure.LEVEL or pledge.deadline is None or as_of is None or as_of <= pledge.deadline:
+            return None
+        closes = False
+    else:
+        in_time, closes = _in_time(figure, pledge)
+        if not in_time:
+            return None
     view = next(
         (
             (kind, value)
@@ -264,6 +275,7 @@ def score(figure: ReportedFigure, pledge: Pledge) -> Link | None:
         reported=_in_target_unit(reported, pledge, measure),
         closes_period=closes,
         verdict=verdict_for(pledge, reported) if closes else None,
+        after_deadline=after_deadline,
     )
 
 
@@ -274,9 +286,15 @@ def _in_target_unit(reported: float, pledge: Pledge, measure: Measure) -> float:
     return reported
 
 
-def links_for(figure: ReportedFigure, pledges: Iterable[Pledge], thresholds: Thresholds) -> list[Link]:
-    """The figure's links at or above the review threshold, best first."""
-    found = [link for pledge in pledges if (link := score(figure, pledge)) and link.score >= thresholds.review]
+def links_for(
+    figure: ReportedFigure, pledges: Iterable[Pledge], thresholds: Thresholds, *, after_deadline: bool = False
+) -> list[Link]:
+    """The figure's links at or above the review threshold, best first (`after_deadline`: see `score`)."""
+    found = [
+        link
+        for pledge in pledges
+        if (link := score(figure, pledge, after_deadline=after_deadline)) and link.score >= thresholds.review
+    ]
     found.sort(key=lambda link: link.score, reverse=True)
     return found
 

@@ -64,6 +64,19 @@ async def add_part(
     return await session.scalar(select(func.count()).where(PastePart.chat_id == chat_id)) or 0
 
 
+def split_like_telegram(text: str) -> list[str]:
+    """A long text cut as Telegram's apps cut it: at the last line break before the limit (else at the limit), each
+    part trimmed. The inverse of `join_parts`, for the shell's :paste and for tests."""
+    text = text.strip()
+    parts = []
+    while len(text) > TELEGRAM_LIMIT:
+        cut = text.rfind("\n", 0, TELEGRAM_LIMIT)
+        cut = cut if cut > 0 else TELEGRAM_LIMIT
+        parts.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [*parts, text] if text else parts
+
+
 def join_parts(texts: list[str]) -> str:
     joined = ""
     for previous, text in zip(["", *texts], texts, strict=False):

@@ -155,14 +155,20 @@ async def queue_extraction(
         add(COMMITMENT, position, data)
     if extraction.facts:
         open_now = await open_pledges(session)
+        # Commitments past their deadline without a verdict: a later figure is the evidence their verdict needs.
+        overdue = [p for p in open_now if p.deadline is not None and p.deadline < published]
         judged: set = set()
         for position, (fact, figure) in enumerate(zip(extraction.facts, figures, strict=True)):
             data = fact.to_schema_dict()
             data["group"] = result_group(data)
-            found = links_for(figure, open_now, thresholds)
+            found = links_for(figure, open_now, thresholds) or links_for(
+                figure, overdue, thresholds, after_deadline=True
+            )
             if not found:
                 add(FACT, position, data, state=ReviewState.KEPT)
                 continue
+            if found[0].after_deadline:
+                data["after_deadline"] = True
             data["candidates"] = [int(link.pledge.ref) for link in found[:MAX_CANDIDATES]]
             data["score"] = found[0].score
             best = found[0]

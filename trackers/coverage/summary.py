@@ -107,7 +107,7 @@ def summarize(items: list[ReviewItem]) -> Summary:
     answered: Counter[int] = Counter()
     for item in items:
         key = item.data.get("group")
-        if key is not None and item.kind in (*TARGET_KINDS, "fact"):
+        if key is not None and item.kind in (*TARGET_KINDS, *ANSWER_KINDS):
             group = groups.setdefault(key, Group(key))
             group.total += 1
             if item.state == ReviewState.PENDING:

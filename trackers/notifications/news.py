@@ -34,6 +34,7 @@ from trackers.models import Article, Commitment, DeliveryState, DigestMode, Evid
 from trackers.notifications.outbox import Owed, owe
 from trackers.people.follows import followers_of
 from trackers.people.preferences import after_quiet_hours
+from trackers.runtime.clock import local_date
 
 KIND = "coverage"
 # Commitments announced per sweep; the rest wait for the next one.
@@ -139,7 +140,7 @@ async def _tell(
             NewPoint(e.quote or "", e.value, e.unit, e.as_of, e.growth_percent, e.source_url, titles.get(e.article_id))
             for e in new
         ),
-        assessment=assessment_for(commitment, points) if points else None,
+        assessment=assessment_for(commitment, points, today=local_date(now, commitment.timezone)) if points else None,
     )
     milestone = f"coverage:{new[0].id}"
     # Rendered once per language, however many batches of followers read it.

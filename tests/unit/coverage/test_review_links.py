@@ -58,3 +58,33 @@ async def test_a_level_is_not_offered_for_a_growth_target(sessions):
         session.add(target(5.5, date(2025, 12, 31), "江西", date(2025, 1, 1)))
         await session.flush()
         assert await fact_cards(session, "过去一年,全省地区生产总值达到3.6万亿元。", "2026-01-25", "江西省") == []
+
+
+async def test_a_level_reported_after_the_deadline_is_offered_as_evidence_for_the_verdict(sessions):
+    async with sessions.begin() as session:
+        industry = Commitment(
+            timezone="Asia/Shanghai",
+            subject="集成电路产业规模",
+            comparator=Comparator.GT,
+            value=500,
+            unit="亿元",
+            value_normalized=5e10,
+            unit_normalized="CNY",
+            deadline=date(2025, 12, 31),
+            place="合肥",
+            quote="到2025年集成电路产业规模突破500亿元",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        growth = target(5.5, date(2025, 12, 31), "合肥", date(2025, 1, 1))
+        session.add_all([industry, growth])
+        await session.flush()
+        text = "今年1至10月,合肥市集成电路产业规模达到380亿元,地区生产总值增长5.8%。"
+        article, _ = await store_article(session, ArticleText(text, published=date(2026, 11, 20)), now=NOW)
+        extraction = extract(text, "2026-11-20", place="合肥市")
+        cards = await queue_extraction(session, article, extraction, now=NOW, thresholds=Thresholds())
+        offered = [card for card in cards if card.state == ReviewState.PENDING and card.kind == FACT]
+        # The 2026 level is the evidence the overdue 2025 target needs; 2026's growth says nothing of 2025's.
+        assert [(card.suggested_commitment_id, card.data.get("after_deadline")) for card in offered] == [
+            (industry.id, True)
+        ]
