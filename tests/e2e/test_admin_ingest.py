@@ -113,6 +113,37 @@ async def test_a_pasted_article_becomes_review_cards_and_confirm_makes_a_commitm
     assert "已确认" in edited["text"] and not edited.get("reply_markup")
 
 
+# A later article restating the tracked target (written for this test).
+RESTATED = """南昌晚报 2024-06-02 10:00
+东湖区召开新能源汽车产业推进会
+
+会议提出，南昌市东湖区将继续招引整车和零部件项目，到2026年，全区新能源汽车产业规模突破300亿元。
+"""
+
+
+async def test_a_commitment_already_tracked_is_merged_not_copied(admin_bot, client, settings):
+    messages = await say(client, ARTICLE, count=2)
+    card = next(m for m in messages if "300亿元" in m["text"])
+    await client.press(OWNER, OWNER, card["message_id"], card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    await client.wait_for_calls("editMessageText", count=1)
+    [tracked] = await _rows(settings, Commitment, Commitment.value == 300)
+
+    answers = await say(client, RESTATED, count=2)
+    [again] = [m for m in answers if "300亿元" in m["text"] and m.get("reply_markup")]
+    assert f"已在跟踪：#{tracked.id}" in again["text"]
+    buttons = {b["text"]: b["callback_data"] for row in again["reply_markup"]["inline_keyboard"] for b in row}
+    assert f"♻️ 合并到 #{tracked.id}" in buttons and "➕ 仍然新建" in buttons
+    await client.press(OWNER, OWNER, again["message_id"], buttons[f"♻️ 合并到 #{tracked.id}"])
+    await client.wait_for_calls("editMessageText", count=2)
+    # One commitment still, with the second article as one more source of it.
+    assert [c.id for c in await _rows(settings, Commitment, Commitment.value == 300)] == [tracked.id]
+    [second] = [a for a in await _rows(settings, Article) if "推进会" in a.text]
+    sources = await _rows(settings, Evidence, Evidence.commitment_id == tracked.id, Evidence.article_id == second.id)
+    assert len(sources) == 1 and "300亿元" in sources[0].quote
+    edited = next(m for m in await client.messages(OWNER) if m["message_id"] == again["message_id"])
+    assert "已合并" in edited["text"] and not edited.get("reply_markup")
+
+
 async def test_the_same_article_is_stored_once(admin_bot, client, settings):
     await say(client, ARTICLE, count=2)
     again = await say(client, ARTICLE.replace("\n", "\n\n"), count=1)

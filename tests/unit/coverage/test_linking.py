@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from trackers.coverage.goalposts import ShiftKind, restatement
+from trackers.coverage.goalposts import ShiftKind, restatement, same_commitment
 from trackers.coverage.linking import (
     Decision,
     Measure,
@@ -406,3 +406,13 @@ def test_a_share_of_growth_is_not_a_growth_rate():
     assert score(share, growth) is None
     link = score(rate, growth)
     assert link is not None and link.verdict.status is Status.MISSED
+
+
+def test_a_commitment_already_tracked_is_the_same_place_indicator_and_period():
+    tracked = pledge("集成电路产业规模", 600, "亿元", 6e10, "CNY", ">", date(2025, 12, 31))
+    restated = pledge("全市集成电路产业规模", 600, "亿元", 6e10, "CNY", ">", date(2025, 12, 31))
+    raised = pledge("集成电路产业规模", 700, "亿元", 7e10, "CNY", ">", date(2025, 12, 31))
+    assert same_commitment(restated, tracked) and same_commitment(raised, tracked)  # another value: still the same
+    assert not same_commitment(pledge(deadline=date(2026, 12, 31)), tracked)  # another period
+    assert not same_commitment(pledge(place=ZIBO), tracked)  # another place
+    assert not same_commitment(pledge("新能源汽车产业规模"), tracked)  # another indicator
