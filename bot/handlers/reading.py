@@ -94,10 +94,14 @@ async def _ask_date(context: Context, chat_id: int, language: str, article: Arti
             ]
         ]
     )
+    await _ask(context, chat_id, language, article, "doc_ask_date", keyboard)
+
+
+async def _ask(
+    context: Context, chat_id: int, language: str, article: Article, key: str, keyboard: InlineKeyboardMarkup
+) -> None:
     title = html.escape(document_title(language, article))
-    await context.bot.send_message(
-        chat_id, t(language, "doc_ask_date", id=article.id, title=title), reply_markup=keyboard
-    )
+    await context.bot.send_message(chat_id, t(language, key, id=article.id, title=title), reply_markup=keyboard)
 
 
 async def read_document(
@@ -152,10 +156,7 @@ async def _ask_place(context: Context, chat_id: int, language: str, article: Art
     row = [PLACE_LAST.button(t(language, "doc_place_last", place=last), article.id)] if last else []
     row.append(PLACE_OTHER.button(t(language, "doc_place_other"), article.id))
     keyboard = InlineKeyboardMarkup([row, [PLACE_NONE.button(t(language, "doc_place_none"), article.id)]])
-    title = html.escape(document_title(language, article))
-    await context.bot.send_message(
-        chat_id, t(language, "doc_ask_place", id=article.id, title=title), reply_markup=keyboard
-    )
+    await _ask(context, chat_id, language, article, "doc_ask_place", keyboard)
 
 
 async def _intake(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from trackers.runtime.db import create_engine, create_sessionmaker
+
 OWNER = 1001
 EDITOR = 3003
 STRANGER = 2002
@@ -29,3 +33,13 @@ async def say(client, text: str, *, user: int = OWNER, language: str = "zh-hans"
 
 async def reply_to(client, text: str, **kwargs) -> str:
     return (await say(client, text, **kwargs))[-1]["text"]
+
+
+async def rows(settings, model, *where) -> list:
+    """The rows of `model` in the bot's database, oldest first, as a test reads them (its own connection)."""
+    engine = create_engine(settings.database.url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return list((await session.scalars(select(model).where(*where).order_by(model.id))).all())
+    finally:
+        await engine.dispose()

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
 
 from tests.documents import docx_of
-from tests.e2e.admin_helpers import ARTICLE, OWNER, STRANGER, reply_to, say
+from tests.e2e.admin_helpers import ARTICLE, OWNER, STRANGER, reply_to, rows, say
 from trackers.models import Article, Commitment, Evidence, ReviewItem, Subscription, SubscriptionKind
 from trackers.runtime.db import create_engine, create_sessionmaker
 
@@ -82,15 +81,6 @@ async def admin_bot(start_bot, news_site, canary):
         yield app
 
 
-async def _rows(settings, model, *where):
-    engine = create_engine(settings.database.url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return list((await session.scalars(select(model).where(*where).order_by(model.id))).all())
-    finally:
-        await engine.dispose()
-
-
 async def _cards(client, text: str, count: int, **kwargs) -> list[dict]:
     """Send an article; the bot answers with a summary and `count` cards."""
     messages = await say(client, text, count=count + 1, **kwargs)
@@ -105,7 +95,7 @@ async def test_a_pasted_article_becomes_review_cards_and_confirm_makes_a_commitm
     assert "2026-12-31" in card["text"]
     await client.press(OWNER, OWNER, card["message_id"], card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     await client.wait_for_calls("editMessageText", count=1)
-    [commitment] = await _rows(settings, Commitment, Commitment.value == 300)
+    [commitment] = await rows(settings, Commitment, Commitment.value == 300)
     assert commitment.quote and "300亿元" in commitment.quote and commitment.source_article_id is not None
     assert commitment.deadline.isoformat() == "2026-12-31"
     # The card now says what became of it, and has no buttons.
@@ -126,7 +116,7 @@ async def test_a_commitment_already_tracked_is_merged_not_copied(admin_bot, clie
     card = next(m for m in messages if "300亿元" in m["text"])
     await client.press(OWNER, OWNER, card["message_id"], card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     await client.wait_for_calls("editMessageText", count=1)
-    [tracked] = await _rows(settings, Commitment, Commitment.value == 300)
+    [tracked] = await rows(settings, Commitment, Commitment.value == 300)
 
     answers = await say(client, RESTATED, count=2)
     [again] = [m for m in answers if "300亿元" in m["text"] and m.get("reply_markup")]
@@ -136,9 +126,9 @@ async def test_a_commitment_already_tracked_is_merged_not_copied(admin_bot, clie
     await client.press(OWNER, OWNER, again["message_id"], buttons[f"♻️ 合并到 #{tracked.id}"])
     await client.wait_for_calls("editMessageText", count=2)
     # One commitment still, with the second article as one more source of it.
-    assert [c.id for c in await _rows(settings, Commitment, Commitment.value == 300)] == [tracked.id]
-    [second] = [a for a in await _rows(settings, Article) if "推进会" in a.text]
-    sources = await _rows(settings, Evidence, Evidence.commitment_id == tracked.id, Evidence.article_id == second.id)
+    assert [c.id for c in await rows(settings, Commitment, Commitment.value == 300)] == [tracked.id]
+    [second] = [a for a in await rows(settings, Article) if "推进会" in a.text]
+    sources = await rows(settings, Evidence, Evidence.commitment_id == tracked.id, Evidence.article_id == second.id)
     assert len(sources) == 1 and "300亿元" in sources[0].quote
     edited = next(m for m in await client.messages(OWNER) if m["message_id"] == again["message_id"])
     assert "已合并" in edited["text"] and not edited.get("reply_markup")
@@ -148,7 +138,7 @@ async def test_the_same_article_is_stored_once(admin_bot, client, settings):
     await say(client, ARTICLE, count=2)
     again = await say(client, ARTICLE.replace("\n", "\n\n"), count=1)
     assert "之前已经保存过" in again[0]["text"]
-    assert len(await _rows(settings, Article)) == 1
+    assert len(await rows(settings, Article)) == 1
 
 
 async def test_reject_and_edit_on_a_review_card(admin_bot, client, settings):
@@ -168,7 +158,7 @@ async def test_reject_and_edit_on_a_review_card(admin_bot, client, settings):
     assert "<b>就业</i> & <script>" in edited["text"]
     pending = await say(client, "/review")
     assert "共 1 项" in pending[0]["text"]
-    states = {item.id: item.state for item in await _rows(settings, ReviewItem)}
+    states = {item.id: item.state for item in await rows(settings, ReviewItem)}
     assert "rejected" in states.values()
 
 
@@ -182,7 +172,7 @@ async def test_a_later_fact_is_offered_as_progress_and_confirmed_with_its_quote(
     assert "进展" in fact["text"]
     await client.press(OWNER, OWNER, fact["message_id"], fact["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     await client.wait_for_calls("editMessageText", count=2)
-    [point] = await _rows(settings, Evidence)
+    [point] = await rows(settings, Evidence)
     assert point.value == 180 and point.as_of.isoformat() == "2024-12-31" and "180亿元" in point.quote
 
 
@@ -200,7 +190,7 @@ async def test_an_uploaded_word_document_is_ingested_with_its_title_and_the_date
     answers = await client.wait_for_messages(OWNER, count=2, timeout=10)
     assert "已保存" in answers[0]["text"] and "2024-05-10" in answers[0]["text"]
     assert any("300亿元" in m["text"] for m in answers[1:])
-    [article] = await _rows(settings, Article)
+    [article] = await rows(settings, Article)
     assert article.title == "东湖区加快建设新能源汽车产业园" and article.published.isoformat() == "2024-05-10"
 
 
@@ -212,7 +202,7 @@ async def test_a_forwarded_article_is_ingested(admin_bot, client):
 
 async def test_a_stranger_who_pastes_text_gets_the_usual_pointer(admin_bot, client, settings):
     assert "/help" in await reply_to(client, ARTICLE, user=STRANGER)
-    assert await _rows(settings, Article) == []
+    assert await rows(settings, Article) == []
 
 
 async def test_a_url_is_fetched_from_an_allowlisted_local_server(admin_bot, client, news_site):
@@ -261,17 +251,11 @@ async def test_the_seed_article_gives_the_ic_target_the_plan_and_its_projects(ad
         await client.press(OWNER, OWNER, summary["message_id"], confirm["callback_data"])
         [note] = await client.wait_for_messages(OWNER, count=1, after=before[-1]["message_id"], timeout=10)
         assert "已确认" in note["text"]
-    messages = await client.messages(OWNER)
-    rows = {c.subject: c for c in await _rows(settings, Commitment)}
-    ic = next(c for s, c in rows.items() if "集成电路" in s)
+    by_id = {c.id: c for c in await rows(settings, Commitment)}
+    ic = next(c for c in by_id.values() if "集成电路" in c.subject)
     assert ic.value_normalized == 50_000_000_000 and ic.deadline.isoformat() == "2025-12-31"
-    projects = next(c for c in rows.values() if c.value == 1301)
-    assert projects.parent_id is not None and "计划" in rows_by_id(rows)[projects.parent_id].subject
-    assert messages
-
-
-def rows_by_id(rows: dict) -> dict:
-    return {c.id: c for c in rows.values()}
+    projects = next(c for c in by_id.values() if c.value == 1301)
+    assert projects.parent_id is not None and "计划" in by_id[projects.parent_id].subject
 
 
 async def test_a_follower_of_the_tag_hears_about_a_confirmed_commitment(admin_bot, client, settings):

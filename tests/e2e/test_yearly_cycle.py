@@ -17,14 +17,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from tests.documents import pdf_of
-from tests.e2e.admin_helpers import OWNER
+from tests.e2e.admin_helpers import OWNER, rows
 from trackers.coverage.pastes import split_like_telegram
 from trackers.extract import places
 from trackers.models import Article, Commitment, ReviewItem, ReviewState
-from trackers.runtime.db import create_engine, create_sessionmaker
 
 CORPUS = Path(os.environ.get("LUOSHI_CORPUS_DIR", Path(__file__).resolve().parents[3] / "shared" / "corpus"))
 # (the 2025 targets, the labelled passage of the 2026 report, the whole 2026 report)
@@ -38,15 +36,6 @@ pytestmark = pytest.mark.skipif(
 
 def _gold(name: str) -> dict:
     return json.loads((CORPUS / "dev" / f"{name}.json").read_text(encoding="utf-8"))
-
-
-async def _rows(settings, model, *where):
-    engine = create_engine(settings.database.url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return list((await session.scalars(select(model).where(*where).order_by(model.id))).all())
-    finally:
-        await engine.dispose()
 
 
 def _buttons(message: dict) -> list[dict]:
@@ -135,7 +124,7 @@ async def test_a_report_answers_last_years_targets_and_sets_this_years(start_bot
         await client.send_text(OWNER, (CORPUS / "dev" / f"{plan_name}.txt").read_text(encoding="utf-8"))
         answer = await _answer(client, last, published=plan["published"], place=plan["place"])
         await _confirm_everything_in(client, answer)
-        tracked = await _rows(settings, Commitment)
+        tracked = await rows(settings, Commitment)
         for link in passage["progress_links"]:
             assert any(link["commitment_quote"] in (c.quote or "") for c in tracked), link["commitment_quote"]
         # A journalist follows each of last year's targets.
@@ -148,27 +137,27 @@ async def test_a_report_answers_last_years_targets_and_sets_this_years(start_bot
         summary = await _answer(client, last, published=passage["published"], place=passage["place"], wait=30)
         assert summary["text"].startswith("📄") and "2026年主要预期目标" in summary["text"]
         assert len(summary["text"]) < 600  # one screen, however long the report
-        [document] = await _rows(settings, Article, Article.id == max(a.id for a in await _rows(settings, Article)))
+        [document] = await rows(settings, Article, Article.id == max(a.id for a in await rows(settings, Article)))
 
         # Its 2026 main targets in one press.
         main = next(b for b in _buttons(summary) if b["callback_data"] == f"dc:ok:{document.id}:m2026-2026")
-        before = {c.id for c in await _rows(settings, Commitment)}
+        before = {c.id for c in await rows(settings, Commitment)}
         last = (await _latest(client))["message_id"]
         await client.press(OWNER, OWNER, summary["message_id"], main["callback_data"])
         [note] = await client.wait_for_messages(OWNER, count=1, after=last, timeout=15)
-        new = [c for c in await _rows(settings, Commitment) if c.id not in before]
+        new = [c for c in await rows(settings, Commitment) if c.id not in before]
         assert new and f"已确认 {len(new)} 项" in note["text"]
         assert all(c.deadline == date(2026, 12, 31) for c in new)
 
         # Suggested verdicts: every gold link among them, with the right call; every one keeps the link rules.
-        suggestions = await _rows(
+        suggestions = await rows(
             settings,
             ReviewItem,
             ReviewItem.article_id == document.id,
             ReviewItem.kind == "verdict",
             ReviewItem.state == ReviewState.PENDING,
         )
-        by_id = {c.id: c for c in await _rows(settings, Commitment)}
+        by_id = {c.id: c for c in await rows(settings, Commitment)}
         for link in passage["progress_links"]:
             found = [
                 s
@@ -193,7 +182,7 @@ async def test_a_report_answers_last_years_targets_and_sets_this_years(start_bot
         answers = next(b for b in _buttons(now) if b["callback_data"].startswith("dc:an:"))
         last = (await _latest(client))["message_id"]
         await client.press(OWNER, OWNER, summary["message_id"], answers["callback_data"])
-        waiting = await _rows(
+        waiting = await rows(
             settings,
             ReviewItem,
             ReviewItem.article_id == document.id,
@@ -210,5 +199,5 @@ async def test_a_report_answers_last_years_targets_and_sets_this_years(start_bot
         messages = await client.wait_for_messages(FOLLOWER, count=followed + len(suggestions), timeout=30)
         heard = [m for m in messages if "评定为" in m["text"]]
         assert len(heard) == len(suggestions) and len(verdicts) == len(suggestions)
-        statuses = {c.id: c.status for c in await _rows(settings, Commitment)}
+        statuses = {c.id: c.status for c in await rows(settings, Commitment)}
         assert all(str(statuses[s.suggested_commitment_id]) == s.data["status"] for s in suggestions)

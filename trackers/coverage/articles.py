@@ -23,7 +23,6 @@ from trackers.models import Article
 # Tracking parameters say who shared a link, not what it points at.
 _TRACKING = re.compile(r"^(?:utm_\w+|spm|from|share\w*|fbclid|gclid|isappinstalled)$", re.I)
 # A date near the top of a news page: 2023-03-05, 2023/3/5, 2023年3月5日.
-_DATE_NEAR_TOP = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _TOP = 400
 
 
@@ -62,13 +61,7 @@ def content_hash(text: str) -> str:
 
 def published_in(text: str) -> date | None:
     """The first date near the top of the text: news pages print their date under the headline."""
-    m = _DATE_NEAR_TOP.search(text[:_TOP])
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    return pages.date_in(text[:_TOP])
 
 
 def text_from_html(body: bytes | str, url: str | None = None) -> ArticleText:
