@@ -175,6 +175,7 @@ class Shell:
                     " ".join(args),
                     chat_id=self.persona.chat_id,
                     first_name=self.persona.first_name,
+                    language_code=self.persona.language_code,
                     origin_title="新闻频道",
                 )
             )
@@ -203,6 +204,7 @@ class Shell:
                 caption=caption,
                 chat_id=self.persona.chat_id,
                 first_name=self.persona.first_name,
+                language_code=self.persona.language_code,
             )
         )
 

@@ -96,6 +96,7 @@ class SandboxClient(BotApiAddresses):
         chat_type: str = "private",
         first_name: str | None = None,
         username: str | None = None,
+        language_code: str | None = None,
     ) -> dict:
         """The user forwards a message (origin: channel, user or hidden_user) with ``text``."""
         return await self._call("POST", "/forward", json=_drop_none(locals()))
@@ -112,6 +113,7 @@ class SandboxClient(BotApiAddresses):
         chat_type: str = "private",
         first_name: str | None = None,
         username: str | None = None,
+        language_code: str | None = None,
     ) -> dict:
         """The user uploads a file; returns ``{update_id, message_id, chat_id, file_id}``."""
         body = _drop_none(locals())
