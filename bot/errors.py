@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError
 
 from bot.context import Context
-from bot.handlers.common import language_for
+from bot.handlers.common import language_of_chat
 from bot.logs import redact
 from bot.texts import t
 
@@ -35,7 +35,7 @@ async def report_error(update: object, context: Context) -> None:
     secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
 
     if isinstance(update, Update) and update.effective_chat:
-        language = language_for(None, update, context)
+        language = await language_of_chat(context, update.effective_chat.id, update)
         try:
             await context.bot.send_message(update.effective_chat.id, t(language, "error_user"))
         except TelegramError:
@@ -47,6 +47,7 @@ async def report_error(update: object, context: Context) -> None:
     targets = [settings.bot.admin_chat_id] if settings.bot.admin_chat_id else list(settings.bot.owner_ids)
     for chat_id in targets:
         try:
-            await context.bot.send_message(chat_id, t(settings.bot.language, "error_admin", error=error, update=where))
+            language = await language_of_chat(context, chat_id)
+            await context.bot.send_message(chat_id, t(language, "error_admin", error=error, update=where))
         except TelegramError:
             log.warning("could not report the error to admin chat %s", chat_id)

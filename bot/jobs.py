@@ -27,7 +27,7 @@ from trackers.coverage.polling import poll_feeds
 from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
 from trackers.notifications.news import announce_new_coverage
 from trackers.runtime.clock import utcnow
-from trackers.runtime.sweep_state import record_error
+from trackers.runtime.sweep_state import record_error, record_run
 from trackers.runtime.updates import forget_updates_before
 
 log = logging.getLogger(__name__)
@@ -120,15 +120,27 @@ async def _record_failure(bot_data: BotData, name: str, error: Exception, instan
 
 # -- coverage ------------------------------------------------------------------------------------------------------
 
+FEEDS_SWEEP = "feeds"
+
 
 async def feed_sweep(context: Context) -> None:
     """Poll the feeds that are due and take in their new articles."""
     bot_data = context.bot_data
+    instance = bot_data.delivery.instance if bot_data.delivery is not None else ""
+    started = utcnow()
     try:
         report = await poll_feeds(bot_data.sessionmaker, policy=bot_data.settings.polling(), now=utcnow)
-    except Exception:
+    except Exception as error:
         log.exception("the feed sweep failed; due feeds are polled again at the next sweep")
+        await _record_failure(bot_data, FEEDS_SWEEP, error, instance)
         return
+    # /health shows the sweep, and the last feed error of this run (each feed keeps its own in /feeds list).
+    error = f"{report.failed} feed(s) failed; last: {report.errors[-1]}" if report.failed else None
+    try:
+        async with bot_data.transaction() as session:
+            await record_run(session, FEEDS_SWEEP, started=started, finished=utcnow(), instance=instance, error=error)
+    except Exception:
+        log.warning("could not record the feed sweep", exc_info=True)
     if report.polled or report.failed:
         log.info(
             "feeds: %s polled (%s unchanged), %s failed, %s articles, %s progress points, %s cards",

@@ -31,10 +31,9 @@ from trackers.commitments.editing import (
     resolve_parent,
 )
 from trackers.commitments.targets import (
-    DeadlineInPast,
     UnparseableDate,
     UnparseableTarget,
-    parse_deadline,
+    parse_date,
     parse_target,
 )
 from trackers.runtime.clock import utcnow
@@ -44,7 +43,7 @@ DRAFT = "add_draft"
 PARENT_NAME = "add_parent_name"
 SKIP = {"-", "—", "无", "skip", "none"}
 # Why what the admin typed cannot make a commitment; each reads through bot.render.errors.
-ADD_ERRORS = (BadInput, UnknownParent, DeadlineInPast, UnparseableDate, UnparseableTarget)
+ADD_ERRORS = (BadInput, UnknownParent, UnparseableDate, UnparseableTarget)
 
 
 def _timezone(context: Context) -> str:
@@ -85,7 +84,7 @@ def _target(text: str):
 def _deadline(text: str, context: Context):
     if text.strip() in SKIP:
         return None
-    return parse_deadline(text, now=utcnow(), timezone=_timezone(context))
+    return parse_date(text, now=utcnow(), timezone=_timezone(context))
 
 
 async def _one_line(turn: Turn, words: list[str]) -> tuple[Draft, str | None]:
@@ -196,7 +195,7 @@ async def got_deadline(update: Update, context: Context) -> int:
         return ConversationHandler.END
     try:
         deadline = _deadline(update.effective_message.text, context)
-    except (DeadlineInPast, UnparseableDate) as error:
+    except UnparseableDate as error:
         await update.effective_message.reply_text(error_text(language, error))
         return DEADLINE
     context.user_data[DRAFT] = replace(context.user_data[DRAFT], deadline=deadline)
@@ -317,6 +316,26 @@ async def cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
+async def leave_for_command(update: Update, context: Context) -> int:
+    """Any other command mid-conversation: drop the draft, leave, and run the command as if no conversation were
+    open. The conversation is first in its group (bot.app), so the command is handed to the rest of that group."""
+    context.user_data.pop(DRAFT, None)
+    context.user_data.pop(PARENT_NAME, None)
+    application = context.application
+    group = next(g for g, handlers in application.handlers.items() if ADD_CONVERSATION in handlers)
+    for handler in application.handlers[group]:
+        if handler is ADD_CONVERSATION:
+            continue
+        check = handler.check_update(update)
+        if check is not None and check is not False:
+            try:
+                await handler.handle_update(update, application, check, context)
+            except Exception as error:  # as PTB would have: to the error handler, and the conversation still ends
+                await application.process_error(update, error)
+            break
+    return ConversationHandler.END
+
+
 _TEXT = filters.TEXT & ~filters.COMMAND
 with warnings.catch_warnings():
     # per_message=False is right here (the conversation follows the admin, not one message); PTB warns anyway.
@@ -335,9 +354,13 @@ with warnings.catch_warnings():
             ],
             EDITING: [MessageHandler(_TEXT, got_edit)],
         },
-        fallbacks=[CommandHandler("cancel", cancel)],
+        fallbacks=[CommandHandler("cancel", cancel), MessageHandler(filters.COMMAND, leave_for_command)],
+        # /add mid-conversation starts afresh (or saves a one-line /add) instead of being an unknown command.
+        allow_reentry=True,
         per_message=False,
         conversation_timeout=30 * 60,
     )
 
-HANDLERS = [ADD_CONVERSATION]
+# Registered ahead of every other feature in group 0 (bot.app), so a command typed mid-conversation reaches it.
+CONVERSATIONS = [ADD_CONVERSATION]
+HANDLERS: list = []

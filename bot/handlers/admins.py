@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
+from bot.handlers.ids import USER_ID_MAX, parse_id
 from bot.handlers.turn import Turn, admit, answer_admin_command
 from bot.render.errors import error_text
 from bot.texts import t
@@ -18,8 +19,7 @@ from trackers.runtime.clock import utcnow
 def _target_user(update: Update, context: Context) -> int | None:
     """The user id in the command's argument, else the author of the message it replies to."""
     if context.args:
-        arg = context.args[0]
-        return int(arg) if arg.lstrip("-").isdigit() else None
+        return parse_id(context.args[0], limit=USER_ID_MAX)
     replied = update.effective_message.reply_to_message
     if replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
         return replied.from_user.id

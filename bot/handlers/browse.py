@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import MenuCommand
 from bot.context import Context
+from bot.handlers.ids import parse_id
 from bot.handlers.replies import redraw, reply
 from bot.handlers.turn import Turn, language_of
 from bot.render.browsing import (
@@ -60,8 +61,7 @@ class StaleList(Exception):
 
 
 def _parse_id(text: str | None) -> int | None:
-    text = (text or "").strip().lstrip("#")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return parse_id(text)
 
 
 # -- /list --------------------------------------------------------------------------------------------------------

@@ -32,3 +32,19 @@ def language_for(chat: Chat | None, update: Update, context: Context) -> str:
     return reading_language(
         chat.language if chat is not None else None, telegram_language(update), context.bot_data.settings.bot.language
     )
+
+
+async def language_of_chat(context: Context, chat_id: int, update: Update | None = None) -> str:
+    """The language a chat reads, outside any turn (a flood notice, an error report): its own choice, else its
+    user's Telegram language, else the default. Read in a short session of its own; if the database cannot answer
+    (it may be what failed), the update's Telegram language, else the default."""
+    telegram = telegram_language(update) if update is not None else None
+    default = context.bot_data.settings.bot.language
+    try:
+        async with context.bot_data.sessionmaker() as session:
+            chat = await session.get(Chat, chat_id)
+    except Exception:  # any failure here must not hide the message it is for
+        chat = None
+    if chat is None:
+        return reading_language(None, telegram, default)
+    return reading_language(chat.language, telegram or chat.telegram_language, default)

@@ -9,11 +9,12 @@ from telegram.ext import CommandHandler
 
 from bot.context import Context
 from bot.handlers.followers import tell_followers_of_revision
+from bot.handlers.ids import parse_id
 from bot.handlers.turn import Turn, answer_admin_command
 from bot.render.errors import EDITING_ERRORS, error_text
 from bot.render.records import history_text, number
 from bot.texts import LANGUAGES, t
-from bot.texts.keys import STATUS
+from bot.texts.keys import FIELD, STATUS
 from trackers.commitments.catalog import get_commitment
 from trackers.commitments.editing import (
     EDITABLE_FIELDS,
@@ -39,8 +40,7 @@ def _status_named(word: str) -> Status | None:
 
 
 def _commitment_id(arg: str) -> int | None:
-    arg = arg.lstrip("#")
-    return int(arg) if arg.isdigit() else None
+    return parse_id(arg)
 
 
 async def edit(update: Update, context: Context) -> None:
@@ -66,7 +66,7 @@ async def _edit(turn: Turn) -> str:
         )
     except EDITING_ERRORS as error:
         return error_text(language, error)
-    text = t(language, "adm_edited", id=cid, field=html.escape(args[1].lower()))
+    text = t(language, "adm_edited", id=cid, field=t(language, FIELD.key(args[1].lower())))
     if edited.revision is not None:
         told = await tell_followers_of_revision(
             turn.session,

@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import MenuCommand
 from bot.context import Context
+from bot.handlers.ids import parse_id
 from bot.handlers.replies import may_change_chat_settings, redraw, redraw_buttons, reply
 from bot.handlers.turn import Turn
 from bot.render.browsing import FOLLOW, UNFOLLOW, card_keyboard
@@ -60,8 +61,8 @@ async def _resolve(turn: Turn, text: str) -> tuple[SubscriptionKind, str] | None
     word = text.strip().lstrip("#")
     if word.lower() in ALL_WORDS:
         return SubscriptionKind.ALL, ""
-    if word.isdigit() and len(word) < 10:
-        return await _commitment_kind(turn, int(word)), word
+    if (commitment_id := parse_id(word)) is not None:
+        return await _commitment_kind(turn, commitment_id), str(commitment_id)
     tag = await catalog.tag_by_name(turn.session, word)
     if tag is not None:
         return SubscriptionKind.TAG, tag.name
@@ -142,7 +143,13 @@ async def _unfollow(turn: Turn, argument: str) -> str:
 async def _following_view(turn: Turn) -> tuple[str, InlineKeyboardMarkup | None]:
     followed = await follows.follows_of(turn.session, turn.chat.id)
     subjects = await _subjects(turn, [(sub.kind, sub.target) for sub in followed])
-    return following_view(turn.language, followed, subjects)
+    archived = set()
+    for sub in followed:
+        if sub.target in subjects:
+            commitment = await turn.session.get(Commitment, int(sub.target))
+            if commitment is not None and commitment.archived_at is not None:
+                archived.add(sub.target)
+    return following_view(turn.language, followed, subjects, archived=archived)
 
 
 async def following(update: Update, context: Context) -> None:

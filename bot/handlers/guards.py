@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import Context
-from bot.handlers.common import language_for
+from bot.handlers.common import language_for, language_of_chat
 from bot.texts import t
 from bot.throttle import Admission
 
@@ -34,7 +34,9 @@ async def throttle_user(update: Update, context: Context) -> None:
         return
     log.info("update %s from user %s dropped: too many updates", update.update_id, user.id)
     if admission is Admission.DROP_AND_TELL:
-        text = t(language_for(None, update, context), "too_fast")
+        chat = update.effective_chat
+        language = await language_of_chat(context, chat.id, update) if chat else language_for(None, update, context)
+        text = t(language, "too_fast")
         try:
             if update.callback_query:
                 await update.callback_query.answer(text)

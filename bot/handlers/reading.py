@@ -186,9 +186,12 @@ async def _intake(
         return text, keyboard, []
     if fresh:
         published = article.published.isoformat()
-        head = t(language, "adm_ingest_stored", id=article.id, published=published, cards=len(pending))
+        key = "adm_ingest_stored" if pending else "adm_ingest_stored_nothing"
+        head = t(language, key, id=article.id, published=published, cards=len(pending))
     else:
-        head = t(language, "adm_ingest_known", id=article.id, cards=len(pending))
+        head = t(
+            language, "adm_ingest_known" if pending else "adm_ingest_known_nothing", id=article.id, cards=len(pending)
+        )
     return head, None, await cards_of(turn, pending)
 
 

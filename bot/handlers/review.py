@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import Context
 from bot.handlers.followers import tell_followers_of_new, tell_followers_of_verdict
+from bot.handlers.ids import looks_like_id, parse_id
 from bot.handlers.turn import Turn, admit
 from bot.render.errors import EDITING_ERRORS, error_text
 from bot.render.review import CONFIRM, EDIT, LINK, MERGE, REJECT, review_card, review_keyboard
@@ -70,9 +71,12 @@ async def review(update: Update, context: Context) -> None:
 async def _review(turn: Turn) -> tuple[str | None, Cards]:
     """What /review answers (a line, or None for one card alone) and the cards to send after it."""
     args = turn.context.args
-    if args and args[0].lstrip("#").isdigit():
+    if args and looks_like_id(args[0]):
         try:
-            item = await get_item(turn.session, int(args[0].lstrip("#")))
+            item_id = parse_id(args[0])
+            if item_id is None:  # no card has an id that large
+                raise UnknownItem(args[0])
+            item = await get_item(turn.session, item_id)
         except UnknownItem as error:
             return error_text(turn.language, error), []
         return None, await cards_of(turn, [item])

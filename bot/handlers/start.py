@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 
 from bot.commands import MenuCommand, help_text
 from bot.context import Context
+from bot.handlers.replies import may_change_chat_settings
 from bot.handlers.turn import Turn, language_of, role
 from bot.texts import LANGUAGES, t
 from bot.texts.keys import LANGUAGE_NAME
@@ -43,9 +44,16 @@ async def show_help(update: Update, context: Context) -> None:
 async def set_lang(update: Update, context: Context) -> None:
     """Switch the chat's language: /lang zh or /lang en."""
     wanted = context.args[0].lower() if context.args else ""
+    # A group's language is a group setting, like its follows and time zone: its admins change it. Asked of
+    # Telegram before the turn opens, so the database is not held over the round trip.
+    allowed = wanted not in LANGUAGES or await may_change_chat_settings(update, context)
     async with Turn.begin(update, context) as turn:
-        if wanted in LANGUAGES:
+        if not allowed:
+            turn.refuse("group_admins_only")
+        elif wanted in LANGUAGES:
             await set_language(turn.session, turn.chat, wanted, now=utcnow())
+    if turn.refused:
+        return
     # The chosen language answers at once.
     language = wanted if wanted in LANGUAGES else turn.language
     if wanted in LANGUAGES:

@@ -49,7 +49,7 @@ def alarm_texts(language: str, commitments: list[Commitment]) -> Callable[[Deadl
     subjects = {c.id: shorten(c.subject, 60) for c in commitments}
 
     def alarm_text(event: DeadlineEvent, days: int) -> str:
-        key = "calendar_alarm_today" if days == 0 else "calendar_alarm"
+        key = {0: "calendar_alarm_today", 1: "calendar_alarm_one"}.get(days, "calendar_alarm")
         return t(language, key, subject=subjects[event.commitment_id], days=days)
 
     return alarm_text

@@ -19,7 +19,16 @@ from trackers.commitments.editing import (
     UnknownField,
     UnknownParent,
 )
-from trackers.commitments.targets import DeadlineInPast, UnparseableDate, UnparseableTarget
+from trackers.commitments.targets import (
+    LAST_YEAR,
+    DateTooFar,
+    FutureProgress,
+    NegativeAmount,
+    UnitMismatch,
+    UnparseableDate,
+    UnparseableTarget,
+    ValueTooLarge,
+)
 from trackers.coverage.articles import EmptyArticle
 from trackers.coverage.documents import DocumentTooLong, EncryptedDocument, NoTextLayer, UnreadableDocument
 from trackers.coverage.feeds import FeedExists, NotAFeed, UnknownFeed
@@ -61,9 +70,13 @@ ERRORS: dict[type[Exception], Said] = {
         "adm_unknown_field", lambda _, e: {"field": html.escape(e.name), "fields": ", ".join(EDITABLE_FIELDS)}
     ),
     UnknownParent: Said("adm_unknown_parent", lambda _, e: {"parent": html.escape(e.ref)}),
-    DeadlineInPast: Said("adm_deadline_past", lambda _, e: {"deadline": e.deadline.isoformat()}),
     UnparseableDate: Said("adm_bad_deadline", lambda _, e: {"text": html.escape(str(e))}),
     UnparseableTarget: Said("adm_bad_target", lambda _, e: {"text": html.escape(str(e))}),
+    NegativeAmount: Said("adm_negative_amount", lambda _, e: {"text": html.escape(str(e))}),
+    ValueTooLarge: Said("adm_value_too_large", lambda _, e: {"text": html.escape(str(e)[:40])}),
+    UnitMismatch: Said("adm_unit_mismatch", lambda _, e: {"text": html.escape(str(e)), "unit": html.escape(e.unit)}),
+    DateTooFar: Said("adm_date_too_far", lambda _, e: {"date": e.day.isoformat(), "year": LAST_YEAR}),
+    FutureProgress: Said("adm_progress_future", lambda _, e: {"date": e.day.isoformat()}),
     EvidenceRequired: Said("adm_evidence_required"),
     StatusNotSettable: Said("adm_status_automatic"),
     AlreadyArchived: Said("adm_already_archived"),
@@ -105,7 +118,6 @@ EDITING_ERRORS = (
     UnknownCommitment,
     UnknownField,
     UnknownParent,
-    DeadlineInPast,
     UnparseableDate,
     UnparseableTarget,
     EvidenceRequired,

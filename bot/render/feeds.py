@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from bot.texts import t
+from bot.texts.keys import FETCH_REFUSAL
 from trackers.coverage.feeds import Item
 from trackers.models import Feed
 
@@ -13,12 +14,30 @@ def _place(language: str, feed: Feed) -> str:
     return t(language, "adm_feed_place", place=html.escape(feed.place)) if feed.place else ""
 
 
+def feed_error_text(language: str, error: str) -> str:
+    """A feed's stored last error (trackers/coverage/polling.py writes "kind: reason: detail") in words."""
+    kind, _, rest = error.partition(": ")
+    if kind == "fetch":
+        reason, _, detail = rest.partition(": ")
+        if reason in FETCH_REFUSAL.values:
+            return t(language, FETCH_REFUSAL.key(reason), detail=html.escape(detail[:200]))
+    if kind == "refused":
+        return t(language, "adm_feed_unsafe")
+    if kind == "feed":
+        return t(language, "adm_not_a_feed")
+    if kind == "error":
+        return t(language, "adm_feed_unexpected", detail=html.escape(rest.partition(":")[0][:100]))
+    return html.escape(error[:200])  # written by an older version: shown as it is
+
+
 def feeds_text(language: str, feeds: list[Feed]) -> str:
     if not feeds:
         return t(language, "adm_feeds_empty")
     lines = [t(language, "adm_feeds_head")]
     for feed in feeds:
-        error = t(language, "adm_feed_error", error=html.escape(feed.last_error[:200])) if feed.last_error else ""
+        error = (
+            t(language, "adm_feed_error", error=feed_error_text(language, feed.last_error)) if feed.last_error else ""
+        )
         line = t(
             language,
             "adm_feed_line",

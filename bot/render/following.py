@@ -26,15 +26,18 @@ def describe(language: str, kind: SubscriptionKind, target: str, subject: str | 
 
 
 def following_view(
-    language: str, followed: list[Subscription], subjects: dict[str, str]
+    language: str, followed: list[Subscription], subjects: dict[str, str], *, archived: set[str] = frozenset()
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """/following: each follow on a line and on a ✖ button; `subjects` are the followed commitments' by id."""
+    """/following: each follow on a line and on a ✖ button; `subjects` are the followed commitments' by id, and
+    `archived` the ids of those taken out of the lists (their follows stay until dropped)."""
     if not followed:
         return t(language, "following_empty"), None
     lines = [t(language, "following_header", count=len(followed)), ""]
     buttons = []
     for sub in followed:
         what = describe(language, sub.kind, sub.target, subjects.get(sub.target))
+        if sub.target in archived:
+            what += t(language, "following_archived")
         lines.append(f"• {what}")
         # Button labels are plain text: the description without its HTML escapes, shortened.
         label = what.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

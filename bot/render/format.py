@@ -71,10 +71,10 @@ def deadline(language: str, commitment: Commitment, now: datetime) -> str:
         return t(language, "deadline_none")
     when = commitment.deadline.isoformat()
     if left > 0:
-        return t(language, "deadline_left", date=when, days=left)
+        return t(language, "deadline_left_one" if left == 1 else "deadline_left", date=when, days=left)
     if left == 0:
         return t(language, "deadline_today", date=when)
-    return t(language, "deadline_overdue", date=when, days=-left)
+    return t(language, "deadline_overdue_one" if left == -1 else "deadline_overdue", date=when, days=-left)
 
 
 def day(value: date | None) -> str:

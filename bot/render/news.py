@@ -34,9 +34,11 @@ def render_coverage(language: str, news: CoverageNews) -> str:
                 figure=figure,
                 as_of=point.as_of.isoformat() if point.as_of else "—",
                 growth=growth,
-                quote=esc(shorten(point.quote, QUOTE_IN_MESSAGE)),
             )
         )
+        # Progress recorded with only a link has no quote: no empty 「」 line.
+        if point.quote and point.quote.strip():
+            lines.append(t(language, "cov_news_quote", quote=esc(shorten(point.quote, QUOTE_IN_MESSAGE))))
         if point.url:
             lines.append(
                 t(

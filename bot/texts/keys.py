@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.texts import LANGUAGES
+from trackers.commitments.editing import EDITABLE_FIELDS
 from trackers.coverage.review import EDITABLE
 from trackers.models import Comparator, DigestMode, EvidenceKind, ReviewState, Status
 
@@ -36,6 +37,8 @@ WEEKDAY = Family("weekday_", tuple(str(day) for day in range(7)))  # 0 is Monday
 LANGUAGE_NAME = Family("lang_name_", tuple(LANGUAGES))
 REVIEW_KIND = Family("adm_review_kind_", tuple(EDITABLE))
 REVIEW_STATE = Family("adm_state_", tuple(s.value for s in ReviewState))
+# A commitment's fields as /edit and /history name them.
+FIELD = Family("adm_field_", (*EDITABLE_FIELDS, "status"))
 # trackers.coverage.fetch.FetchRefused.reason
 FETCH_REFUSAL = Family(
     "adm_fetch_",
@@ -63,5 +66,6 @@ FAMILIES = (
     LANGUAGE_NAME,
     REVIEW_KIND,
     REVIEW_STATE,
+    FIELD,
     FETCH_REFUSAL,
 )

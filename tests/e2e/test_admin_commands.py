@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.admin_helpers import ANONYMOUS_GROUP_ADMIN, EDITOR, OWNER, STRANGER, reply_to, say
-from trackers.models import AuditEntry, Commitment, CommitmentRevision, Notification
+from trackers.models import AuditEntry, Commitment, CommitmentRevision, Notification, Status
 from trackers.runtime.db import create_engine, create_sessionmaker
 
 ONE_LINE = "/add 集成电路产业链群规模 >500亿元 到2030年底 #集成电路 @济南 source=https://news.example.cn/a/1"
@@ -84,8 +84,22 @@ async def test_an_admin_adds_a_commitment_in_one_line(admin_bot, client, setting
     assert commitment.source_url == "https://news.example.cn/a/1"
 
 
-async def test_one_line_add_explains_a_past_deadline_and_a_bad_target_and_saves_nothing(admin_bot, client, settings):
-    assert "已经过去" in await reply_to(client, "/add 产业规模 500亿元 2020年底")
+async def test_a_commitment_whose_deadline_passed_is_recorded_waiting_for_its_verdict(admin_bot, client, settings):
+    # The editor's usual case: did last year's target hold?
+    answer = await reply_to(client, "/add 全省粮食产量 725亿斤以上 2025年底 @四川")
+    assert "已保存为承诺 #1" in answer and "2025-12-31" in answer
+    [commitment] = await _rows(settings, Commitment)
+    assert commitment.status == Status.OVERDUE
+    assert "逾期待定" in await reply_to(client, "/show 1")
+    # Its deadline moved out: open again, not 逾期待定 beside a countdown.
+    await reply_to(client, "/edit 1 deadline 2099年底")
+    card = await reply_to(client, "/show 1")
+    assert "逾期待定" not in card and "2099-12-31" in card
+    [commitment] = await _rows(settings, Commitment)
+    assert commitment.status == Status.NOT_RATED
+
+
+async def test_one_line_add_explains_a_bad_target_and_parent_and_saves_nothing(admin_bot, client, settings):
     assert "看不懂目标" in await reply_to(client, "/add 产业规模 很多 2030年底")
     assert "找不到上级计划" in await reply_to(client, "/add 产业规模 500亿元 2030年底 parent=99")
     assert await _rows(settings, Commitment) == []
@@ -96,7 +110,6 @@ async def test_the_guided_add_asks_step_by_step_and_saves_from_the_preview(admin
     assert "目标是多少" in await reply_to(client, "三年行动计划重点项目数")
     assert "看不懂目标" in await reply_to(client, "很多很多")
     assert "截止日期" in await reply_to(client, "1301个")
-    assert "已经过去" in await reply_to(client, "2020年底")
     assert "看不懂日期" in await reply_to(client, "总有一天")
     assert "地点" in await reply_to(client, "in 18 months")
     assert "找不到上级计划" in await reply_to(client, "@济南 parent=42")
@@ -154,8 +167,19 @@ async def test_editing_the_target_keeps_the_old_one_and_tells_followers(admin_bo
     assert revision.old["value"] == 500 and revision.new["value"] == 400
     notices = await _rows(settings, Notification, Notification.kind == "target_revised")
     assert [n.chat_id for n in notices] == [STRANGER] and "500亿元" in notices[0].text
+    await reply_to(client, "/edit 1 target 突破400亿元")  # changes nothing: left out of the history
+    assert "承诺 #1 的主题已修改" in await reply_to(client, "/edit 1 subject 集成电路产业规模")
     history = await reply_to(client, "/history 1")
-    assert "目标修订" in history and "500亿元" in history and "400亿元" in history and "edit_target" in history
+    lines = history.splitlines()[1:]
+    assert [line.split("：", 1)[1] for line in lines] == [
+        "创建：超过500亿元，截止 2030-12-31",
+        "目标：超过500亿元 → 超过400亿元",
+        "主题：集成电路产业链群规模 → 集成电路产业规模",
+    ]
+    assert all(f"用户 {OWNER}" in line for line in lines)
+    assert "value_normalized" not in history and "{" not in history
+    await reply_to(client, "/lang en")
+    assert "target: over 500亿元 → over 400亿元" in await reply_to(client, "/history 1")
 
 
 async def test_verdicts_need_evidence_and_progress_is_recorded(admin_bot, client):
@@ -171,7 +195,8 @@ async def test_verdicts_need_evidence_and_progress_is_recorded(admin_bot, client
     assert "已归档" in await reply_to(client, "/archive 1")
     assert "已经归档" in await reply_to(client, "/archive 1")
     history = await reply_to(client, "/history 1")
-    assert "set_status" in history and "progress" in history and "archive" in history
+    assert "状态：未评估 → 已兑现" in history and "状态：已兑现 → 有风险" in history
+    assert "记录进展：320亿元（截至 2024-12-31）" in history and history.endswith("：归档")
 
 
 async def test_stats_and_broadcast(admin_bot, client, settings):
@@ -183,3 +208,19 @@ async def test_stats_and_broadcast(admin_bot, client, settings):
     rows = await _rows(settings, Notification, Notification.kind == "broadcast")
     assert sorted(r.chat_id for r in rows) == [OWNER, STRANGER]
     assert "&lt;b&gt;" in rows[0].text
+
+
+async def test_a_command_typed_during_the_guided_add_ends_it_and_runs(admin_bot, client, settings):
+    await reply_to(client, "/add")
+    assert "活跃聊天" in await reply_to(client, "/stats")
+    assert "至少" in await reply_to(client, "随便说说")  # no longer taken as the subject
+    await reply_to(client, "/add")
+    await reply_to(client, "某个主题")
+    # A command of a feature registered before /add ends it too: the next text is not the target.
+    assert "承诺清单" in await reply_to(client, "/list")
+    assert "至少" in await reply_to(client, "随便说说")
+    await reply_to(client, "/add")
+    # /add again, one line: saves at once rather than "unknown command".
+    assert "已保存为承诺 #1" in await reply_to(client, ONE_LINE)
+    assert "至少" in await reply_to(client, "随便说说")
+    assert len(await _rows(settings, Commitment)) == 1

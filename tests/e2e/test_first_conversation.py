@@ -161,6 +161,17 @@ async def test_one_user_flooding_is_throttled_and_told_once_while_others_are_ans
     assert undone == 0  # the dropped updates are done with, not left to be handled again
 
 
+async def test_the_flood_notice_is_in_the_language_the_user_chose(start_bot, client):
+    # Telegram says Chinese, the user said /lang en: the notice follows the choice, as every other message does.
+    flooder = 7003
+    async with start_bot(bot={"user_burst": 5, "user_per_second": 0.1}):
+        await say(client, "/lang en", user=flooder)
+        await client.send_texts([{"user_id": flooder, "text": "/help", "first_name": "F"} for _ in range(20)])
+        await asyncio.sleep(1.0)
+        notices = [m["text"] for m in await client.messages(flooder) if m["text"].startswith("⏳")]
+    assert notices and all("too fast" in notice for notice in notices)
+
+
 async def test_debug_logs_never_show_the_token(start_bot, client):
     stream = io.StringIO()
     root = logging.getLogger()

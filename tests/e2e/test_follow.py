@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.e2e.reader_helpers import IC, PLAN, Reader
+from trackers.models import Commitment
 
 GROUP = -100500
 GROUP_ADMIN = 4001
@@ -103,3 +106,25 @@ async def test_in_a_group_commands_with_the_bots_name_work_and_only_admins_chang
     assert "管理员" in (await member.press("每日摘要"))["answer"]["text"]
     await admin.say("/alerts")
     assert (await admin.press("每日摘要"))["answer"]["text"] == "已保存"
+
+
+async def test_in_a_group_only_admins_change_its_language(demo_bot, client):
+    await client.set_chat(GROUP, "group", title="Newsroom", admins=[GROUP_ADMIN], members=[MEMBER])
+    admin = Reader(demo_bot, client, GROUP_ADMIN, chat_id=GROUP, title="Newsroom")
+    member = Reader(demo_bot, client, MEMBER, chat_id=GROUP, title="Newsroom")
+
+    assert "只有本群的管理员" in await member.text("/lang en")
+    assert "当前：中文" in await member.text("/lang")  # asking is not changing: anyone may
+    assert "只有本群的管理员" in await member.text("/lang zh")  # still refused, still in Chinese
+    assert "speak English" in await admin.text("/lang en")
+    assert "Only this group's admins" in await member.text("/lang zh")
+
+
+async def test_following_marks_a_commitment_taken_out_of_the_lists(ada, bob, sqlite_sessions):
+    await ada.text(f"/follow {IC}")
+    await bob.text(f"/follow {IC}")
+    async with sqlite_sessions.begin() as session:
+        commitment = await session.get(Commitment, IC)
+        commitment.archived_at = datetime.now(UTC)
+    assert f"#{IC} 集成电路产业链群规模（已归档）" in await ada.text("/following")
+    assert "(archived)" in await bob.text("/following")

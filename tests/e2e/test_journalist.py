@@ -88,7 +88,7 @@ async def test_export_is_a_csv_with_a_bom_that_reads_back(ada, bob, client):
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [row["编号"] for row in rows] == [str(IC), str(LATE)]
     ic = rows[0]
-    assert ic["事项"] == "集成电路产业链群规模" and ic["比较"] == ">" and ic["目标"] == "500.0" and ic["单位"] == "亿元"
+    assert ic["事项"] == "集成电路产业链群规模" and ic["比较"] == ">" and ic["目标"] == "500" and ic["单位"] == "亿元"
     assert ic["期限"] == "2025-12-31" and ic["状态"] == "逾期待定"
     assert ic["最新进展"] == "120.3" and ic["进展日期"] == "2022-12-31" and ic["完成比例(%)"] == "24.1"
     assert ic["所属规划"].startswith("#1 ")

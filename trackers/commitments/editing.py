@@ -15,14 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.commitments.catalog import get_commitment
 from trackers.commitments.targets import (
-    DeadlineInPast,
     Target,
     parse_amount,
     parse_date,
-    parse_deadline,
+    parse_progress_date,
     parse_target,
 )
-from trackers.models import OUTCOMES, Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
+from trackers.models import OUTCOMES, SETTLED, Commitment, CommitmentRevision, Evidence, EvidenceKind, Status, Tag
 from trackers.runtime.audit import commitment_target, record
 from trackers.runtime.clock import local_date
 
@@ -164,15 +163,13 @@ async def create_commitment(
     actor_id: int | None,
     now: datetime,
     timezone: str,
-    allow_past_deadline: bool = False,
     action: str = "create",
 ) -> Commitment:
-    """Save a draft. A deadline already passed is refused unless the commitment comes from dated coverage."""
+    """Save a draft. A deadline already passed is the usual case for an editor recording last year's targets (did
+    the 2025 target hold?): such a commitment starts 逾期待定, waiting for its verdict."""
     subject = draft.subject.strip()
     if not subject or len(subject) > 300:
         raise InvalidValue(subject)
-    if draft.deadline and not allow_past_deadline and draft.deadline < local_date(now, timezone):
-        raise DeadlineInPast(draft.deadline)
     if draft.parent_id is not None and await session.get(Commitment, draft.parent_id) is None:
         raise UnknownParent(str(draft.parent_id))
     commitment = Commitment(
@@ -183,7 +180,7 @@ async def create_commitment(
         place=draft.place,
         issuer=draft.issuer,
         parent_id=draft.parent_id,
-        status=Status.NOT_RATED,
+        status=_status_for_deadline(Status.NOT_RATED, draft.deadline, local_date(now, timezone)),
         quote=draft.quote,
         source_url=draft.source_url,
         source_article_id=draft.article_id,
@@ -204,6 +201,16 @@ async def create_commitment(
         detail={"subject": subject, **_target_snapshot(commitment), "tags": draft.tags, "place": draft.place},
     )
     return commitment
+
+
+def _status_for_deadline(status: Status, deadline: date | None, today: date) -> Status:
+    """An open commitment whose deadline has passed waits for its verdict (逾期待定); one waiting whose deadline
+    moves out is open again. Verdicts stay as they are."""
+    if status in SETTLED:
+        return status
+    if deadline is not None and deadline < today:
+        return Status.OVERDUE
+    return Status.NOT_RATED if status == Status.OVERDUE else status
 
 
 async def edit_commitment(
@@ -234,7 +241,10 @@ async def edit_commitment(
         _apply_target(commitment, parse_target(value))
     elif field_name == "deadline":
         old_value = before["deadline"]
-        commitment.deadline = parse_deadline(value, now=now, timezone=timezone)
+        commitment.deadline = parse_date(value, now=now, timezone=timezone)
+        commitment.status = _status_for_deadline(
+            commitment.status, commitment.deadline, local_date(now, commitment.timezone)
+        )
     elif field_name in ("place", "issuer"):
         old_value = getattr(commitment, field_name)
         setattr(commitment, field_name, value or None)
@@ -355,7 +365,7 @@ async def record_progress(
     commitment = await get_commitment(session, commitment_id, allow_archived=True)
     amount = parse_amount(value, like=target_of(commitment))
     if isinstance(as_of, str):
-        as_of = parse_date(as_of, now=now, timezone=commitment.timezone)
+        as_of = parse_progress_date(as_of, now=now, timezone=commitment.timezone)  # typed: it must have come
     url, typed_quote = _evidence_source(source)
     if article_id is not None:
         # The same figure from the same document (a report's summary and its chapter say it twice) is one point.

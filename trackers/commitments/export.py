@@ -27,6 +27,17 @@ def _cell(value: object) -> object:
     return value
 
 
+# Comparators as a spreadsheet shows them: "=" and ">=" would start a formula (and be escaped with a quote).
+_COMPARATORS = {">": ">", ">=": "≥", "=": "＝", "<=": "≤", "<": "<", "~": "≈"}
+
+
+def _number(value: float | None) -> float | int | None:
+    """500.0 as 500: targets are typed as whole numbers far more often than not."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
 def followed_rows(cards: list[Card], *, now: datetime, status_name: Callable[[Status], str]) -> list[list[object]]:
     """Rows in the order of the columns: id, subject, comparator, target, unit, deadline, days left, status,
     latest value, its date, share of target in percent, place, issuer, plan, source of the latest figure."""
@@ -44,13 +55,13 @@ def followed_rows(cards: list[Card], *, now: datetime, status_name: Callable[[St
             [
                 c.id,
                 c.subject,
-                c.comparator.value if c.comparator else "",
-                c.value,
+                _COMPARATORS.get(c.comparator.value, c.comparator.value) if c.comparator else "",
+                _number(c.value),
                 c.unit,
                 c.deadline.isoformat() if c.deadline else None,
                 days_left(c, now),
                 status_name(c.status),
-                latest.value if latest else None,
+                _number(latest.value) if latest else None,
                 latest.as_of.isoformat() if latest else None,
                 share,
                 c.place,

@@ -8,6 +8,7 @@ don't: ASCII comparators (>, >=, ≤ …) and words such as 到 / by before a da
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -26,12 +27,36 @@ class UnparseableDate(ValueError):
     """Not a date we can read."""
 
 
-class DeadlineInPast(ValueError):
-    """A new deadline that has already passed."""
+class NegativeAmount(UnparseableTarget):
+    """A count or an amount below zero (only a rate such as a growth of -2% may be negative)."""
 
-    def __init__(self, deadline: date) -> None:
-        super().__init__(deadline.isoformat())
-        self.deadline = deadline
+
+class ValueTooLarge(UnparseableTarget):
+    """A figure no commitment reaches (1e29亿元): a typing slip, and one no chart or card could show."""
+
+
+class UnitMismatch(UnparseableTarget):
+    """A reported figure in another kind of unit than the target's (600万人 against a target in 亿元)."""
+
+    def __init__(self, text: str, unit: str) -> None:
+        super().__init__(text)
+        self.unit = unit
+
+
+class DateTooFar(UnparseableDate):
+    """A date beyond the horizon any commitment is tracked to (到9999年)."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(day.isoformat())
+        self.day = day
+
+
+class FutureProgress(UnparseableDate):
+    """Progress reported as of a day that has not come yet."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(day.isoformat())
+        self.day = day
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +77,12 @@ NO_FIGURE = {"-", "—", "无", "没有", "none", "no", "n/a", "qualitative", "�
 _SYMBOL = re.compile(r"^\s*(>=|<=|≥|≤|>|<|=|~|≈|约)\s*")
 _SYMBOLS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", ">": ">", "<": "<", "=": "=", "~": "~", "≈": "~", "约": "~"}
 _DATE_LEAD = re.compile(r"^\s*(?:到|至|截至|截止|于|在|by|until|before)\s*", re.I)
+_MINUS = re.compile(r"^\s*(?:-|−|－|负)\s*")
+# Units a figure may fall below zero in: a rate (growth of -2%), a change in percentage points.
+SIGNED_UNITS = frozenset({"percent", "pp"})
+# No figure typed for a commitment comes near this (in the unit's base: yuan, people, tons): 1亿亿.
+MAX_VALUE = 1e16
+LAST_YEAR = 2100  # dates beyond it are slips (到9999年), and charts cannot reach far past them
 
 
 def parse_target(text: str) -> Target | None:
@@ -64,33 +95,58 @@ def parse_target(text: str) -> Target | None:
     if symbol:
         comparator = _SYMBOLS[symbol.group(1)]
         text = text[symbol.end() :]
-    figures = find_figures(fold(text))
-    if not figures:
-        raise UnparseableTarget(text)
+    typed = text
+    minus = _MINUS.match(text)
+    if minus:
+        text = text[minus.end() :]
+    folded = fold(text)
+    figures = find_figures(folded)
+    # Digits before the figure mean it was misread (1e29亿元 is not 29亿元).
+    if not figures or any(c.isdigit() for c in folded[: figures[0].cmp_start]):
+        raise UnparseableTarget(typed)
     figure = figures[0]
-    return Target(
-        comparator=comparator or figure.comparator or "=",
-        value=figure.value,
-        unit=figure.unit,
-        value_normalized=figure.value_normalized,
-        unit_normalized=figure.unit_normalized,
+    sign = -1 if minus else 1
+    return _checked(
+        Target(
+            comparator=comparator or figure.comparator or "=",
+            value=sign * figure.value,
+            unit=figure.unit,
+            value_normalized=None if figure.value_normalized is None else sign * figure.value_normalized,
+            unit_normalized=figure.unit_normalized,
+        ),
+        typed,
     )
 
 
+def _checked(target: Target, typed: str) -> Target:
+    """A figure that can stand: finite, within MAX_VALUE, and negative only in a unit where that means something."""
+    values = [v for v in (target.value, target.value_normalized) if v is not None]
+    if any(not math.isfinite(v) or abs(v) > MAX_VALUE for v in values):
+        raise ValueTooLarge(typed)
+    if any(v < 0 for v in values) and target.unit_normalized not in SIGNED_UNITS:
+        raise NegativeAmount(typed)
+    return target
+
+
 def parse_amount(text: str, *, like: Target | None) -> Target:
-    """A reported figure (/progress 120.3亿元 or just 120.3 in the target's own unit)."""
+    """A reported figure (/progress 120.3亿元 or just 120.3 in the target's own unit), in the target's kind of unit
+    (UnitMismatch names the target's unit otherwise)."""
     text = text.strip()
     try:
-        number = float(text.replace(",", ""))
+        number = float(text.replace(",", "").replace("−", "-"))
     except ValueError:
         parsed = parse_target(text)
         if parsed is None:
             raise UnparseableTarget(text) from None
+        if like is not None and like.unit_normalized and parsed.unit_normalized not in (None, like.unit_normalized):
+            raise UnitMismatch(text, like.unit or like.unit_normalized) from None
         return parsed
+    if not math.isfinite(number):
+        raise ValueTooLarge(text)
     if like is None or like.value in (None, 0) or like.value_normalized is None:
         raise UnparseableTarget(text)
     factor = like.value_normalized / like.value
-    return Target("=", number, like.unit, number * factor, like.unit_normalized)
+    return _checked(Target("=", number, like.unit, number * factor, like.unit_normalized), text)
 
 
 def parse_date(text: str, *, now: datetime, timezone: str) -> date:
@@ -105,12 +161,14 @@ def parse_date(text: str, *, now: datetime, timezone: str) -> date:
         parsed = None
     if parsed is None:
         raise UnparseableDate(text)
+    if parsed.year > LAST_YEAR:
+        raise DateTooFar(parsed)
     return parsed
 
 
-def parse_deadline(text: str, *, now: datetime, timezone: str) -> date:
-    """A deadline for a new or edited commitment: a date that has not passed yet."""
-    deadline = parse_date(text, now=now, timezone=timezone)
-    if deadline < local_date(now, timezone):
-        raise DeadlineInPast(deadline)
-    return deadline
+def parse_progress_date(text: str, *, now: datetime, timezone: str) -> date:
+    """The day a reported figure stands at: one that has come already."""
+    day = parse_date(text, now=now, timezone=timezone)
+    if day > local_date(now, timezone):
+        raise FutureProgress(day)
+    return day

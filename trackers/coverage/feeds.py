@@ -34,6 +34,7 @@ from trackers.runtime.audit import record
 
 DEFAULT_INTERVAL_MINUTES = 60
 MIN_INTERVAL_MINUTES = 5
+MAX_INTERVAL_MINUTES = 7 * 24 * 60  # a week: a feed read less often is not being followed
 _XML_DECLARATION = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
 _EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
 _DECLARATION_TEXT = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
@@ -54,6 +55,14 @@ class NotAFeed(ValueError):
     """The document is not RSS or Atom."""
 
 
+class BadInterval(ValueError):
+    """A polling interval outside MIN_INTERVAL_MINUTES..MAX_INTERVAL_MINUTES."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(str(minutes))
+        self.minutes = minutes
+
+
 async def add_feed(
     session: AsyncSession,
     url: str,
@@ -64,13 +73,15 @@ async def add_feed(
     now: datetime,
     place: str | None = None,
 ) -> Feed:
+    if not MIN_INTERVAL_MINUTES <= interval_minutes <= MAX_INTERVAL_MINUTES:
+        raise BadInterval(interval_minutes)
     existing = await session.scalar(select(Feed).where(Feed.url == url))
     if existing is not None:
         raise FeedExists(existing)
     feed = Feed(
         name=(name or url)[:200],
         url=url,
-        interval_minutes=max(MIN_INTERVAL_MINUTES, interval_minutes),
+        interval_minutes=interval_minutes,
         place=place,
         active=True,
         created_at=now,

@@ -156,6 +156,24 @@ async def _check(url: URL, policy: FetchPolicy, resolve: Resolve, pinned: _Pinne
     pinned.pinned[(host, port)] = addresses
 
 
+# Refusals that are the rule itself, not the site being down: a URL refused for one of these never will be fetched.
+RULE_REFUSALS = frozenset({"scheme", "address", "numeric_host", "bad_url"})
+
+
+async def check_url(url: str, policy: FetchPolicy, *, resolve: Resolve = system_resolve) -> None:
+    """FetchRefused if `fetch` would refuse to connect to `url`: the same check, run before anything is stored (a
+    feed added, an item listed), with the name resolved within the policy's timeout."""
+    try:
+        parsed = URL(url.strip())
+    except (ValueError, TypeError) as exc:
+        raise FetchRefused("bad_url") from exc
+    try:
+        async with asyncio.timeout(policy.timeout_seconds):
+            await _check(parsed, policy, resolve, _PinnedResolver())
+    except TimeoutError as exc:
+        raise FetchRefused("timeout", f"{policy.timeout_seconds:g} s") from exc
+
+
 async def fetch(
     url: str,
     policy: FetchPolicy,

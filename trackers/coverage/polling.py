@@ -7,8 +7,10 @@ and review cards). Network calls and extraction happen outside transactions; eac
 the feed's validators are stored only after its items are in.
 
 A failing feed waits twice as long after each error (its interval, then 2x, 4x … up to a cap), and its last error
-is kept on the row where /feeds list shows it. A poll reads at most `max_items` new items; the rest wait for the
-next poll, which then comes soon and unconditionally.
+is kept on the row where /feeds list shows it. Whatever goes wrong with one feed is recorded on that feed; the sweep
+goes on with the others. Stored intervals are clamped to the range /feeds add allows, so a row written before that
+check (say 99999999999999 minutes) cannot overflow the schedule. A poll reads at most `max_items` new items; the rest
+wait for the next poll, which then comes soon and unconditionally.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page
-from trackers.coverage.feeds import Item, NotAFeed, UnsafeFeed, parse_items
+from trackers.coverage.feeds import MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, Item, NotAFeed, UnsafeFeed, parse_items
 from trackers.coverage.fetch import FEED_TYPES, HTML_TYPES, FetchPolicy, FetchRefused, fetch
 from trackers.coverage.intake import take_in_article
 from trackers.coverage.linking import Thresholds
@@ -68,8 +70,31 @@ async def poll_feeds(
     async with sessionmaker.begin() as session:
         due = [(f.id, f.url, (f.etag, f.last_modified), f.place) for f in await due_feeds(session, now=now())]
     for feed_id, url, validators, place in due:
-        await poll_feed(sessionmaker, feed_id, url, validators, policy=policy, now=now, report=report, place=place)
+        try:
+            await poll_feed(sessionmaker, feed_id, url, validators, policy=policy, now=now, report=report, place=place)
+        except Exception as exc:  # one broken feed must not stop the others
+            log.exception("feed %s failed unexpectedly", feed_id)
+            await _fail(
+                sessionmaker, feed_id, f"error: {type(exc).__name__}: {exc}", policy=policy, now=now, report=report
+            )
     return report
+
+
+async def _fail(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    feed_id: int,
+    error: str,
+    *,
+    policy: PollPolicy,
+    now: Callable[[], datetime],
+    report: PollReport,
+) -> None:
+    """Keep the error on the feed and push its next try back; count it in the report."""
+    report.failed += 1
+    report.errors.append(error)
+    log.warning("feed %s failed: %s", feed_id, error)
+    async with sessionmaker.begin() as session:
+        await record_failure(session, feed_id, error, now=now(), max_minutes=policy.backoff_max_minutes)
 
 
 async def poll_feed(
@@ -91,12 +116,7 @@ async def poll_feed(
         items = [] if page.status == 304 else parse_items(page.body, max_bytes=max_bytes)
     except (FetchRefused, NotAFeed) as exc:
         reason = "refused" if isinstance(exc, UnsafeFeed) else ("fetch" if isinstance(exc, FetchRefused) else "feed")
-        error = f"{reason}: {exc}"
-        async with sessionmaker.begin() as session:
-            await record_failure(session, feed_id, error, now=now(), max_minutes=policy.backoff_max_minutes)
-        report.failed += 1
-        report.errors.append(error)
-        log.warning("feed %s failed: %s", feed_id, error)
+        await _fail(sessionmaker, feed_id, f"{reason}: {exc}", policy=policy, now=now, report=report)
         return
     report.polled += 1
     if page.status == 304:
@@ -209,9 +229,18 @@ async def remember_item(
         await session.flush()
 
 
+def interval(minutes: int | None) -> int:
+    """A stored interval within the range /feeds add allows (rows may predate that check)."""
+    return min(max(minutes or MIN_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES), MAX_INTERVAL_MINUTES)
+
+
 def backoff(interval_minutes: int, errors: int, max_minutes: int) -> timedelta:
-    """The wait after `errors` failed polls in a row: the interval doubled for each, capped."""
-    return timedelta(minutes=min(interval_minutes * (2 ** max(errors, 0)), max(max_minutes, interval_minutes)))
+    """The wait after `errors` failed polls in a row: the interval doubled for each, capped (never past what a
+    timedelta holds, however many errors or minutes are stored)."""
+    minutes = interval(interval_minutes)
+    cap = max(min(max_minutes, MAX_INTERVAL_MINUTES), minutes)
+    doublings = min(max(errors, 0), cap.bit_length())
+    return timedelta(minutes=min(minutes * 2**doublings, cap))
 
 
 async def record_success(
@@ -236,7 +265,7 @@ async def record_success(
         feed.next_poll_at = now + CATCH_UP
     else:
         feed.etag, feed.last_modified = (etag or feed.etag), (last_modified or feed.last_modified)
-        feed.next_poll_at = now + timedelta(minutes=feed.interval_minutes)
+        feed.next_poll_at = now + timedelta(minutes=interval(feed.interval_minutes))
     return feed
 
 

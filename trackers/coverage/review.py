@@ -325,7 +325,7 @@ async def confirm_item(
         )
         # Coverage is dated: a target from an older article may already be due, and is tracked all the same.
         commitment = await create_commitment(
-            session, draft, actor_id=actor_id, now=now, timezone=timezone, allow_past_deadline=True, action="confirm"
+            session, draft, actor_id=actor_id, now=now, timezone=timezone, action="confirm"
         )
         item.result_commitment_id = commitment.id
         if item.kind == PLAN:

@@ -157,3 +157,21 @@ def test_the_new_coverage_message_carries_the_same_arithmetic():
     )
     assert "🧮 已完成目标的80%，还差24个。" in render_coverage("zh", news).splitlines()
     assert "🧮 80% of the target reached, 24个 to go." in render_coverage("en", news).splitlines()
+
+
+def test_a_figure_recorded_with_a_link_and_no_quote_shows_no_empty_quote():
+    news = CoverageNews(
+        commitment_id=BLOCKS.id,
+        subject=BLOCKS.subject,
+        target=progress_goal(BLOCKS),
+        deadline=BLOCKS.deadline,
+        points=(
+            NewPoint("", 96, "个", date(2026, 11, 1), None, "https://news.example.cn/a/9", None),
+            NewPoint("已开工改造的老旧小区达到90个", 90, "个", date(2026, 10, 1), None, None, None),
+        ),
+        assessment=None,
+    )
+    text = render_coverage("zh", news)
+    assert "「」" not in text
+    assert "  「已开工改造的老旧小区达到90个」" in text.splitlines()
+    assert "“”" not in render_coverage("en", news)

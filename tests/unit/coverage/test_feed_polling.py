@@ -233,3 +233,46 @@ async def test_a_feeds_place_is_the_place_of_its_articles_items(server, settings
     async with sessions() as session:
         cards = (await session.scalars(select(ReviewItem).where(ReviewItem.kind == "commitment"))).all()
     assert sorted((card.data["value"], card.data["place"]) for card in cards) == [(2, "绍兴"), (30, "绍兴")]
+
+
+def test_backoff_never_overflows_whatever_is_stored():
+    # A row written before /feeds add checked the interval, and a feed failing for years.
+    assert backoff(99999999999999, 3, 1440) == timedelta(days=7)
+    assert backoff(10, 10**6, 1440) == timedelta(minutes=1440)
+    assert backoff(0, 1, 1440) == timedelta(minutes=10)
+
+
+async def test_a_feed_with_a_huge_stored_interval_does_not_stop_the_others(server, settings, sessions, monkeypatch):
+    server.put("/broken.xml", RSS, "", status=500)
+    server.put("/rss.xml", RSS, rss([]))
+    huge = await add_feed(sessions, server.url("/broken.xml"), interval=2**31 - 1)  # the most a column holds
+    good = await add_feed(sessions, server.url("/rss.xml"))
+    clock = Clock(NOW)
+    report = await poll_feeds(sessions, policy=settings.polling(), now=clock)
+    assert (report.polled, report.failed) == (1, 1)
+    feed = await get_feed(sessions, huge)
+    assert "500" in feed.last_error and feed.next_poll_at == NOW + timedelta(days=7)
+    assert (await get_feed(sessions, good)).last_error is None
+
+
+async def test_an_unexpected_error_in_one_feed_is_recorded_on_it_and_the_sweep_goes_on(
+    server, settings, sessions, monkeypatch
+):
+    from trackers.coverage import polling
+
+    server.put("/a.xml", RSS, rss([]))
+    server.put("/b.xml", RSS, rss([]))
+    first = await add_feed(sessions, server.url("/a.xml"))
+    second = await add_feed(sessions, server.url("/b.xml"))
+    real = polling.parse_items
+
+    def explode_once(body, *, max_bytes):
+        monkeypatch.setattr(polling, "parse_items", real)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(polling, "parse_items", explode_once)
+    report = await poll_feeds(sessions, policy=settings.polling(), now=Clock(NOW))
+    assert (report.polled, report.failed) == (1, 1)
+    feed = await get_feed(sessions, first)
+    assert "boom" in feed.last_error and feed.next_poll_at > NOW
+    assert (await get_feed(sessions, second)).last_error is None
