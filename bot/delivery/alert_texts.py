@@ -13,10 +13,12 @@ def render_alert(language: str, alert: AlertText) -> str:
     subject = html.escape(alert.subject)
     deadline = alert.deadline.isoformat() if alert.deadline else ""
     common = {"subject": subject, "deadline": deadline, "days": alert.days, "id": alert.commitment_id}
+    # One day has texts of its own: English says "1 day", not "1 days".
     if alert.kind == DEADLINE:
-        return t(language, "alert_deadline_today" if alert.days == 0 else "alert_deadline", **common)
+        key = {0: "alert_deadline_today", 1: "alert_deadline_one"}.get(alert.days, "alert_deadline")
+        return t(language, key, **common)
     if alert.kind == OVERDUE:
-        return t(language, "alert_overdue", **common)
+        return t(language, "alert_overdue_one" if alert.days == 1 else "alert_overdue", **common)
     if alert.kind == STALE:
         return t(language, "alert_stale", **common)
     if alert.kind == DIGEST:

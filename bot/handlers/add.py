@@ -77,7 +77,9 @@ async def _extras(turn: Turn, tokens: list[str], draft: Draft) -> tuple[Draft, s
 def _target(text: str):
     try:
         return parse_target(text)
-    except UnparseableTarget:
+    except UnparseableTarget as error:
+        if type(error) is not UnparseableTarget:
+            raise  # a reason of its own (a negative amount, an absurd size): said as it is
         raise UnparseableTarget(text) from None  # as typed, comparator and all, so the admin sees what they wrote
 
 
@@ -104,10 +106,12 @@ async def _one_line(turn: Turn, words: list[str]) -> tuple[Draft, str | None]:
 
 
 def _is_target(word: str) -> bool:
+    """Whether `word` is the target: one that reads, or one that reads but cannot be used (-5亿元), whose reason
+    `_target` will then give."""
     try:
         return parse_target(word) is not None
-    except UnparseableTarget:
-        return False
+    except UnparseableTarget as error:
+        return type(error) is not UnparseableTarget
 
 
 async def _save(turn: Turn, draft: Draft) -> str:

@@ -440,6 +440,11 @@ TEXTS = {
         "⌛ <b>{subject}</b>\nThe deadline {deadline} passed {days} days ago with no verdict yet; "
         "status: overdue, verdict pending (逾期待定).\nDetails: /show {id}"
     ),
+    "alert_deadline_one": "⏰ <b>{subject}</b>\nDeadline {deadline}: due tomorrow.\nDetails: /show {id}",
+    "alert_overdue_one": (
+        "⌛ <b>{subject}</b>\nThe deadline {deadline} passed yesterday with no verdict yet; "
+        "status: overdue, verdict pending (逾期待定).\nDetails: /show {id}"
+    ),
     "alert_stale": "🔍 <b>{subject}</b>\nNo new coverage for {days} days. Any news?\nDetails: /show {id}",
     "alert_digest_daily": "📬 <b>Your daily digest</b> ({count})",
     "alert_digest_weekly": "📬 <b>Your weekly digest</b> ({count})",

@@ -402,6 +402,10 @@ TEXTS = {
     "alert_overdue": (
         "⌛ <b>{subject}</b>\n期限 {deadline} 已过 {days} 天，尚无评定结论，状态标为“逾期待定”。\n详情：/show {id}"
     ),
+    "alert_deadline_one": "⏰ <b>{subject}</b>\n期限 {deadline}，明天到期。\n详情：/show {id}",
+    "alert_overdue_one": (
+        "⌛ <b>{subject}</b>\n期限 {deadline} 已过 1 天，尚无评定结论，状态标为“逾期待定”。\n详情：/show {id}"
+    ),
     "alert_stale": "🔍 <b>{subject}</b>\n已有 {days} 天没有新的报道。有新消息吗？\n详情：/show {id}",
     "alert_digest_daily": "📬 <b>今日摘要</b>（{count}条）",
     "alert_digest_weekly": "📬 <b>本周摘要</b>（{count}条）",

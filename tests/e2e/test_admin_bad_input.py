@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.admin_helpers import OWNER, reply_to, rows
 from tests.feed_server import RSS, FeedServer, rss
-from trackers.models import Evidence, Feed
+from trackers.models import Commitment, Evidence, Feed
 
 ONE_LINE = "/add 集成电路产业链群规模 >500亿元 到2030年底 #集成电路 @济南"
 HUGE = "99999999999999999999"
@@ -98,3 +98,9 @@ async def test_a_deadline_beyond_the_horizon_is_refused(admin_bot, client):
     await reply_to(client, ONE_LINE)
     assert "太远了" in await reply_to(client, "/edit 1 deadline 到9999年")
     assert "too far off" in await reply_to(client, "/edit 1 deadline 9999-01-01", language="en")
+
+
+async def test_a_one_line_add_says_why_a_target_cannot_be_used(admin_bot, client, settings):
+    assert "是负数" in await reply_to(client, "/add 产业规模 -5亿元 2030年底")
+    assert "看不懂目标" in await reply_to(client, "/add 产业规模 很多 2030年底")
+    assert await rows(settings, Commitment) == []

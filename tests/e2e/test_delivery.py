@@ -155,7 +155,7 @@ async def test_a_deadline_countdown_reaches_the_chat_at_nine_in_the_morning_its_
                 session.add(commitment)
                 await session.flush()
                 await follow(session, ADA, "commitment", commitment.id, now=base)
-            for days_before, marker in [(1, "还有 1 天"), (0, "今天到期")]:
+            for days_before, marker in [(1, "明天到期"), (0, "今天到期")]:
                 fire = datetime.combine(deadline - timedelta(days=days_before), clock_time(9), shanghai)
                 traveller.move_to(fire - timedelta(minutes=2))
                 await asyncio.sleep(1.5)

@@ -89,7 +89,7 @@ async def test_an_english_follower_gets_a_deadline_alert_in_english(start_bot, c
             since = await last_id(ann)
             traveller.move_to(datetime.combine(deadline - timedelta(days=1), clock_time(9), shanghai))
             [alert] = await notices(client, ann, since)
-    assert "地铁四号线通车" in alert and "Deadline 2025-06-03: 1 days left." in alert
+    assert "地铁四号线通车" in alert and "Deadline 2025-06-03: due tomorrow." in alert
 
 
 async def test_new_coverage_sets_a_figure_in_another_unit_against_the_target_as_the_card_does(start_bot, client):
