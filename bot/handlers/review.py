@@ -11,7 +11,7 @@ from bot.handlers.followers import tell_followers_of_new, tell_followers_of_verd
 from bot.handlers.ids import looks_like_id, parse_id
 from bot.handlers.turn import Turn, admit
 from bot.render.errors import EDITING_ERRORS, error_text
-from bot.render.review import CONFIRM, EDIT, LINK, MERGE, REJECT, review_card, review_keyboard
+from bot.render.review import CONFIRM, EDIT, LINK, MERGE, NEXT_PAGE, REJECT, review_card, review_keyboard
 from bot.texts import t
 from bot.texts.keys import STATUS
 from trackers.coverage.batch import merge_item
@@ -57,19 +57,56 @@ async def send_cards(context: Context, chat_id: int, cards: Cards) -> None:
 
 
 async def review(update: Update, context: Context) -> None:
-    """/review: the oldest pending cards, with their buttons; /review ID: that one card."""
+    """/review: the oldest pending cards, with their buttons, and a button to the next page; /review ID: that one
+    card."""
+    more = None
     async with Turn.begin(update, context) as turn:
         if await admit(turn, "review"):
-            head, cards = await _review(turn)
+            head, items, cards = await _review(turn)
+            more = await _more(turn, cards, items)
     if turn.refused:
         return
     if head is not None:
         await update.effective_message.reply_text(head)
     await send_cards(context, update.effective_chat.id, cards)
+    if more is not None:
+        await context.bot.send_message(update.effective_chat.id, more[0], reply_markup=more[1])
 
 
-async def _review(turn: Turn) -> tuple[str | None, Cards]:
-    """What /review answers (a line, or None for one card alone) and the cards to send after it."""
+async def press_next_page(update: Update, context: Context) -> None:
+    """▶ under /review: the next page of waiting cards, after the last one shown."""
+    after = int(context.match.group(1))
+    cards, more = [], None
+    async with Turn.begin(update, context) as turn:
+        if await admit(turn, "review"):
+            items, _ = await pending_items(turn.session, limit=REVIEW_PAGE, after=after)
+            cards = await cards_of(turn, items)
+            more = await _more(turn, cards, items)
+    if turn.refused:
+        return
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    if not cards:
+        await context.bot.send_message(update.effective_chat.id, t(turn.language, "adm_review_empty"))
+    await send_cards(context, update.effective_chat.id, cards)
+    if more is not None:
+        await context.bot.send_message(update.effective_chat.id, more[0], reply_markup=more[1])
+
+
+async def _more(turn: Turn, cards: Cards, items: list[ReviewItem]) -> tuple[str, InlineKeyboardMarkup] | None:
+    """After a page of cards: how many more wait, with ▶ to see them (None when none do)."""
+    if not cards or not items:
+        return None
+    _, left = await pending_items(turn.session, limit=0, after=items[-1].id)
+    if not left:
+        return None
+    keyboard = InlineKeyboardMarkup([[NEXT_PAGE.button(t(turn.language, "doc_btn_next"), items[-1].id)]])
+    return t(turn.language, "adm_review_more", count=left), keyboard
+
+
+async def _review(turn: Turn) -> tuple[str | None, list[ReviewItem], Cards]:
+    """What /review answers (a line, or None for one card alone), the page of cards shown (none for one card asked
+    for by id), and the cards to send after the line."""
     args = turn.context.args
     if args and looks_like_id(args[0]):
         try:
@@ -78,12 +115,13 @@ async def _review(turn: Turn) -> tuple[str | None, Cards]:
                 raise UnknownItem(args[0])
             item = await get_item(turn.session, item_id)
         except UnknownItem as error:
-            return error_text(turn.language, error), []
-        return None, await cards_of(turn, [item])
+            return error_text(turn.language, error), [], []
+        return None, [], await cards_of(turn, [item])
     items, total = await pending_items(turn.session, limit=REVIEW_PAGE)
     if not items:
-        return t(turn.language, "adm_review_empty"), []
-    return t(turn.language, "adm_review_head", shown=len(items), total=total), await cards_of(turn, items)
+        return t(turn.language, "adm_review_empty"), [], []
+    head = t(turn.language, "adm_review_head", shown=len(items), total=total)
+    return head, items, await cards_of(turn, items)
 
 
 async def _decided(update: Update, *, alert: str | None, card: str, note: str) -> None:
@@ -242,4 +280,5 @@ HANDLERS = [
     CallbackQueryHandler(press_reject, pattern=REJECT.pattern),
     CallbackQueryHandler(press_link, pattern=LINK.pattern),
     CallbackQueryHandler(press_merge, pattern=MERGE.pattern),
+    CallbackQueryHandler(press_next_page, pattern=NEXT_PAGE.pattern),
 ]

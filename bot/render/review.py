@@ -17,7 +17,9 @@ CONFIRM = ButtonKind("rv:ok", (ID,))
 EDIT = ButtonKind("rv:ed", (ID,))
 REJECT = ButtonKind("rv:no", (ID,))
 LINK = ButtonKind("rv:ln", (ID, ID))  # the card, and the commitment the fact is linked to instead
-MERGE = ButtonKind("rv:mg", (ID,))  # a commitment already tracked: its source becomes evidence on that one
+# A commitment already tracked: its source becomes evidence on that one.
+MERGE = ButtonKind("rv:mg", (ID,))
+NEXT_PAGE = ButtonKind("rv:pg", (ID,))  # /review's next page: the cards after this one
 
 
 def review_keyboard(language: str, item: ReviewItem) -> InlineKeyboardMarkup | None:

@@ -398,6 +398,7 @@ TEXTS = {
     "adm_review_kind_commitment": "<b>Review #{id} · commitment</b>",
     "adm_review_kind_fact": "<b>Review #{id} · progress</b>",
     "adm_review_empty": "Nothing waits for review.",
+    "adm_review_more": "{count} more wait for review.",
     "adm_review_head": "Waiting for review: {shown} shown of {total}.",
     "adm_review_ask_edit": 'Editing review #{id}: send "field value". Fields: {fields}',
     "adm_review_unknown": "I can't find that review item.",

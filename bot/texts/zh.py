@@ -362,6 +362,7 @@ TEXTS = {
     "adm_review_kind_commitment": "<b>待审核 #{id} · 承诺</b>",
     "adm_review_kind_fact": "<b>待审核 #{id} · 进展</b>",
     "adm_review_empty": "没有待审核的内容。",
+    "adm_review_more": "还有 {count} 项待审核。",
     "adm_review_head": "待审核：显示 {shown} 项，共 {total} 项。",
     "adm_review_ask_edit": "修改待审核 #{id}：发送“字段 值”。可改的字段：{fields}",
     "adm_review_unknown": "找不到这项待审核内容。",

@@ -298,3 +298,35 @@ async def test_feeds_are_added_listed_tested_and_removed(admin_bot, client, news
     assert "不是 RSS" in await reply_to(client, f"/feeds test {base}/news/1.html")
     assert "已删除" in await reply_to(client, "/feeds remove 1")
     assert "还没有" in await reply_to(client, "/feeds")
+
+
+# Twelve targets of one city's year, written for this test.
+TWELVE = "2025-02-10 某市日报\n今年全市主要工作目标如下。\n" + "\n".join(
+    f"今年，全市{what}{n}{unit}。"
+    for what, n, unit in [
+        ("新建5G基站", 3000, "个"),
+        ("新增城镇就业", 12, "万人"),
+        ("改造老旧小区", 120, "个"),
+        ("新建口袋公园", 50, "个"),
+        ("新增养老床位", 800, "张"),
+        ("新建中小学校", 15, "所"),
+        ("新开公交线路", 20, "条"),
+        ("新建污水处理厂", 3, "座"),
+        ("新增高新技术企业", 300, "家"),
+        ("新建高标准农田", 5, "万亩"),
+        ("新增城市绿地", 80, "万平方米"),
+        ("新建城市道路", 60, "公里"),
+    ]
+)
+
+
+async def test_review_pages_through_every_waiting_card(admin_bot, client):
+    [summary] = await say(client, TWELVE + "\n以上目标均由南昌市东湖区提出。")
+    assert "📄" in summary["text"]
+    answer = await say(client, "/review", count=12)
+    assert "显示 10 项，共 12 项" in answer[0]["text"]
+    [more] = [m for m in answer if "还有 2 项待审核" in m["text"]]
+    [next_page] = [b["callback_data"] for row in more["reply_markup"]["inline_keyboard"] for b in row]
+    await client.press(OWNER, OWNER, more["message_id"], next_page)
+    rest = await client.wait_for_messages(OWNER, count=2, after=answer[-1]["message_id"], timeout=10)
+    assert len([m for m in rest if "待审核 #" in m["text"]]) == 2

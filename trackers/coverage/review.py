@@ -208,12 +208,11 @@ async def items_of_article(session: AsyncSession, article_id: int) -> list[Revie
     return list(rows.all())
 
 
-async def pending_items(session: AsyncSession, *, limit: int = 10) -> tuple[list[ReviewItem], int]:
-    """The oldest pending cards and how many are pending in all."""
-    total = await session.scalar(select(func.count()).where(ReviewItem.state == ReviewState.PENDING))
-    rows = await session.scalars(
-        select(ReviewItem).where(ReviewItem.state == ReviewState.PENDING).order_by(ReviewItem.id).limit(limit)
-    )
+async def pending_items(session: AsyncSession, *, limit: int = 10, after: int = 0) -> tuple[list[ReviewItem], int]:
+    """The oldest pending cards after card `after` (a page), and how many are pending from there on."""
+    waiting = (ReviewItem.state == ReviewState.PENDING, ReviewItem.id > after)
+    total = await session.scalar(select(func.count()).where(*waiting))
+    rows = await session.scalars(select(ReviewItem).where(*waiting).order_by(ReviewItem.id).limit(limit))
     return list(rows.all()), total or 0
 
 
