@@ -13,7 +13,8 @@ def register(subparsers) -> None:
         "upgrade", help="apply migrations up to the newest (or --revision)", parents=[CONFIG_OPTION]
     )
     up.add_argument("--revision", default="heads", help="target revision (default: heads, every branch's newest)")
-    up.add_argument("--url", help="database URL instead of the configured one")
+    # --database, as `luoshi shell` and `luoshi demo` spell it; --url still works.
+    up.add_argument("--database", "--url", dest="url", metavar="URL", help="database URL instead of database.url")
     up.set_defaults(func=upgrade_command)
 
 
@@ -28,4 +29,20 @@ def upgrade_or_exit(url: str, revision: str = "heads") -> None:
     try:
         upgrade(url, revision)
     except Exception as exc:  # any failure here is reported in one line, not a traceback
-        raise fail(f"database upgrade failed: {type(exc).__name__}: {exc}", 1) from None
+        raise fail(f"database upgrade of {_where(url)} failed: {_reason(exc)}", 1) from None
+
+
+def _where(url: str) -> str:
+    """The database a URL names, without a password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unreadable URL is shown as given
+        return url
+
+
+def _reason(error: Exception) -> str:
+    """SQLAlchemy's message without its link to the docs (the file or server is what matters)."""
+    original = getattr(error, "orig", None)
+    return str(original or error).split("\n(Background on this error")[0].strip() or type(error).__name__

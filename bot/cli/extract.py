@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.cli.common import CONFIG_OPTION, plural
 from trackers.extract import Extraction, ExtractionError, extract, parse_published
 
 
@@ -27,6 +28,8 @@ def register(subparsers) -> None:
         "extract",
         help="find commitments and facts in an article (or a folder of .txt files)",
         description="Find the commitments and facts in Chinese coverage (format: eval/SCHEMA.md).",
+        # Accepted as every command accepts it; extraction itself reads no settings.
+        parents=[CONFIG_OPTION],
     )
     parser.add_argument("path", type=Path, help="a .txt article, or a folder of them (needs --out)")
     parser.add_argument("--published", help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
@@ -104,7 +107,7 @@ def _corpus(args: argparse.Namespace) -> int:
         (args.out / f"{path.stem}.json").write_text(
             json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-        print(f"{path.name}: {len(result.commitments)} commitments, {len(result.facts)} facts")
+        print(f"{path.name}: {_count(result.commitments, result.facts)}")
     return 2 if failures else 0
 
 
@@ -130,9 +133,10 @@ def _beside(path: Path, key: str) -> str | None:
 def render(result: Extraction, name: str) -> str:
     """A listing for people: the items grouped by the section they were read in, each section with its frame."""
     place = f", {result.place}" if result.place else ""
-    lines = [f"{name} (发布 {result.published}{place}): {len(result.commitments)} 项承诺, {len(result.facts)} 项事实"]
-    numbered = [("承诺", i, c) for i, c in enumerate(result.commitments, 1)]
-    numbered += [("事实", i, f) for i, f in enumerate(result.facts, 1)]
+    # The command line speaks English (as its help and its errors do); what the document says stays as written.
+    lines = [f"{name} (published {result.published}{place}): {_count(result.commitments, result.facts)}"]
+    numbered = [(COMMITMENT, i, c) for i, c in enumerate(result.commitments, 1)]
+    numbered += [(FACT, i, f) for i, f in enumerate(result.facts, 1)]
     numbered.sort(key=lambda entry: (entry[2].start, entry[0]))
     groups: list[tuple[int, list]] = []
     for entry in numbered:
@@ -150,7 +154,7 @@ def render(result: Extraction, name: str) -> str:
         lines.append("")
         lines.append(_section_header(result, section_index, entries))
         for kind, number, item in entries:
-            lines.extend(_commitment(number, item) if kind == "承诺" else _fact(number, item))
+            lines.extend(_commitment(number, item) if kind == COMMITMENT else _fact(number, item))
     return "\n".join(lines)
 
 
@@ -161,20 +165,25 @@ def _same_frame(result: Extraction, a: int, b: int) -> bool:
     return (x.title, x.mood, x.begin, x.end, x.part) == (y.title, y.mood, y.begin, y.end, y.part)
 
 
-_MOODS = {"review": "回顾", "plan": "规划", "news": "时段"}
+COMMITMENT, FACT = "commitment", "fact"
+_MOODS = {"review": "review of", "plan": "plan for", "news": "news of"}
+
+
+def _count(commitments: list, facts: list) -> str:
+    return f"{plural(len(commitments), COMMITMENT)}, {plural(len(facts), FACT)}"
 
 
 def _section_header(result: Extraction, index: int, entries: list) -> str:
     section = result.sections[index] if 0 <= index < len(result.sections) else None
     counts = []
-    commitments = sum(1 for kind, _, _ in entries if kind == "承诺")
+    commitments = sum(1 for kind, _, _ in entries if kind == COMMITMENT)
     if commitments:
-        counts.append(f"{commitments} 项承诺")
+        counts.append(plural(commitments, COMMITMENT))
     if len(entries) - commitments:
-        counts.append(f"{len(entries) - commitments} 项事实")
+        counts.append(plural(len(entries) - commitments, FACT))
     if section is None or section.mood is None:
         part = f"{section.part} › " if section is not None and section.part else ""
-        return f"【{part}全文】未标时段：日期取自各句或发布日 · {', '.join(counts)}"
+        return f"【{part}whole text】no frame: dates from each sentence or the publication · {', '.join(counts)}"
     title = section.title if not section.part or section.part == section.title else f"{section.part} › {section.title}"
     return f"【{title}】{_MOODS[section.mood]} {_period(section.begin, section.end)} · {', '.join(counts)}"
 
@@ -183,41 +192,44 @@ def _period(begin: str | None, end: str | None) -> str:
     if not end:
         return ""
     if begin and begin[5:] == "01-01" and end[5:] == "12-31":
-        return f"{begin[:4]}年" if begin[:4] == end[:4] else f"{begin[:4]}—{end[:4]}年"
-    return f"{begin} 至 {end}" if begin else f"至 {end}"
+        return begin[:4] if begin[:4] == end[:4] else f"{begin[:4]}–{end[:4]}"
+    return f"{begin} to {end}" if begin else f"to {end}"
 
 
 def _commitment(number: int, c) -> list[str]:
-    lines = [f"  承诺 {number}: {c.subject or '—'}", f"    目标: {_figure(c.comparator, c.value, c.value_max, c.unit)}"]
-    period = f"{c.period_start} 至 " if c.period_start else ""
-    lines.append(f"    期限: {period}{c.deadline or '未说明'}")
+    lines = [
+        f"  commitment {number}: {c.subject or '—'}",
+        f"    target: {_figure(c.comparator, c.value, c.value_max, c.unit)}",
+    ]
+    period = f"{c.period_start} to " if c.period_start else ""
+    lines.append(f"    deadline: {period}{c.deadline or 'none given'}")
     if c.parent_plan:
-        lines.append(f"    所属: 《{c.parent_plan}》")
+        lines.append(f"    plan: 《{c.parent_plan}》")
     if c.place:
-        lines.append(f"    地方: {c.place}")
-    lines.append(f"    原文: {c.quote}")
+        lines.append(f"    place: {c.place}")
+    lines.append(f"    quote: {c.quote}")
     return lines
 
 
 def _fact(number: int, f) -> list[str]:
-    growth = f", 增长 {f.growth_percent}%" if f.growth_percent is not None else ""
+    growth = f", growth {f.growth_percent}%" if f.growth_percent is not None else ""
     lines = [
-        f"  事实 {number}: {f.subject or '—'}",
-        f"    数值: {_figure(f.comparator, f.value, f.value_max, f.unit)}{growth}",
+        f"  fact {number}: {f.subject or '—'}",
+        f"    value: {_figure(f.comparator, f.value, f.value_max, f.unit)}{growth}",
     ]
-    period = f"{f.period_start} 至 " if f.period_start else ""
-    lines.append(f"    截至: {period}{f.as_of}{'（初步）' if f.preliminary else ''}")
+    period = f"{f.period_start} to " if f.period_start else ""
+    lines.append(f"    as of: {period}{f.as_of}{' (preliminary)' if f.preliminary else ''}")
     if f.place:
-        lines.append(f"    地方: {f.place}")
-    lines.append(f"    原文: {f.quote}")
+        lines.append(f"    place: {f.place}")
+    lines.append(f"    quote: {f.quote}")
     return lines
 
 
-_COMPARATOR_WORDS = {">=": "不低于 ", ">": "超过 ", "<=": "不超过 ", "<": "低于 ", "~": "约 ", "=": ""}
+_COMPARATOR_WORDS = {">=": "at least ", ">": "over ", "<=": "at most ", "<": "under ", "~": "about ", "=": ""}
 
 
 def _figure(comparator, value, value_max, unit) -> str:
     if value is None:
-        return "（定性目标）"
+        return "(qualitative)"
     span = f"{value}—{value_max}" if value_max is not None else f"{value}"
     return f"{_COMPARATOR_WORDS.get(comparator or '=', '')}{span} {unit or ''}".rstrip()

@@ -19,7 +19,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.cli.common import CONFIG_OPTION, settings_from
+from bot.cli.common import CONFIG_OPTION, in_words, plural, quiet_migrations, settings_from
 from bot.cli.db import upgrade_or_exit
 from bot.settings import Settings
 from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page
@@ -101,7 +101,7 @@ async def _ingest_all(settings: Settings, sources: list[str]) -> int:
                         place_hint=place,
                     )
             except (OSError, FetchRefused, EmptyArticle, ExtractionError) as exc:
-                print(f"luoshi ingest: {source}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                print(f"luoshi ingest: {source}: {in_words(exc)}", file=sys.stderr)
                 failures += 1
                 continue
             if intake is None:
@@ -110,7 +110,7 @@ async def _ingest_all(settings: Settings, sources: list[str]) -> int:
             published = intake.article.published or date.today()
             print(
                 f"{source}: article {intake.article.id} ({published}), "
-                f"{len(intake.progress)} progress points, {len(intake.cards)} review cards"
+                f"{plural(len(intake.progress), 'progress point')}, {plural(len(intake.cards), 'review card')}"
             )
             for link in intake.links:
                 print(f"  {link.score:.2f} 「{link.figure.quote}」 → #{link.pledge.ref} {link.pledge.subject}")
@@ -121,5 +121,6 @@ async def _ingest_all(settings: Settings, sources: list[str]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    quiet_migrations()
     upgrade_or_exit(settings.database.url)
     return asyncio.run(_ingest_all(settings, args.sources))

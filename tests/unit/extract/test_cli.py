@@ -12,9 +12,9 @@ def test_listing_is_readable(tmp_path, capsys):
     path.write_text(ARTICLE, encoding="utf-8")
     assert main(["extract", str(path), "--published", "2023-03-05"]) == 0
     out = capsys.readouterr().out
-    assert "承诺 1: 产业规模" in out
-    assert "期限: 2025-12-31" in out
-    assert "事实 1" in out
+    assert "commitment 1: 产业规模" in out
+    assert "deadline: 2025-12-31" in out
+    assert "fact 1" in out
 
 
 def test_json_output_follows_the_schema(tmp_path, capsys):
@@ -91,7 +91,7 @@ def test_a_whole_report_is_listed_by_section_with_each_sections_frame(tmp_path, 
     out = capsys.readouterr().out
     headers = [line for line in out.splitlines() if line.startswith("【")]
     assert headers == [
-        "【一、2024年工作回顾 › 过去一年】回顾 2024年 · 2 项事实",
-        "【二、2025年重点工作 › 今年全市经济社会发展主要预期目标是】规划 2025年 · 2 项承诺",
+        "【一、2024年工作回顾 › 过去一年】review of 2024 · 2 facts",
+        "【二、2025年重点工作 › 今年全市经济社会发展主要预期目标是】plan for 2025 · 2 commitments",
     ]
-    assert "地方: 济南" in out
+    assert "place: 济南" in out
