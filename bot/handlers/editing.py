@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
-from bot.handlers.followers import tell_followers_of_revision
+from bot.handlers.followers import tell_followers_of_archive, tell_followers_of_revision, tell_followers_of_status
 from bot.handlers.ids import parse_id
 from bot.handlers.turn import Turn, answer_admin_command
 from bot.render.errors import EDITING_ERRORS, error_text
@@ -25,7 +25,7 @@ from trackers.commitments.editing import (
     set_status,
 )
 from trackers.errors import UnknownCommitment
-from trackers.models import Status
+from trackers.models import Commitment, Status
 from trackers.runtime.audit import commitment_target, entries_for
 from trackers.runtime.clock import utcnow
 
@@ -90,9 +90,10 @@ async def _archive(turn: Turn) -> str:
     if cid is None:
         return t(turn.language, "adm_archive_usage")
     try:
-        await archive_commitment(turn.session, cid, actor_id=turn.user_id, now=utcnow())
+        commitment = await archive_commitment(turn.session, cid, actor_id=turn.user_id, now=utcnow())
     except EDITING_ERRORS as error:
         return error_text(turn.language, error)
+    await tell_followers_of_archive(turn.session, commitment, now=utcnow(), default_language=turn.settings.bot.language)
     return t(turn.language, "adm_archived", id=cid)
 
 
@@ -109,9 +110,13 @@ async def _setstatus(turn: Turn) -> str:
         names = ", ".join(s.value for s in Status if s != Status.OVERDUE)
         return t(turn.language, "adm_setstatus_usage", statuses=names)
     try:
-        await set_status(turn.session, cid, status, " ".join(args[2:]), actor_id=turn.user_id, now=utcnow())
+        evidence = await set_status(turn.session, cid, status, " ".join(args[2:]), actor_id=turn.user_id, now=utcnow())
     except EDITING_ERRORS as error:
         return error_text(turn.language, error)
+    commitment = await turn.session.get(Commitment, cid)
+    await tell_followers_of_status(
+        turn.session, commitment, evidence, now=utcnow(), default_language=turn.settings.bot.language
+    )
     return t(turn.language, "adm_status_set", id=cid, status=t(turn.language, STATUS.key(status)))
 
 

@@ -14,8 +14,8 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render.notices import new_commitment_text, revised_text, verdict_text
-from trackers.models import Article, Chat, Commitment, CommitmentRevision, ReviewItem
+from bot.render.notices import archived_text, new_commitment_text, revised_text, status_text, verdict_text
+from trackers.models import Article, Chat, Commitment, CommitmentRevision, Evidence, ReviewItem
 from trackers.notifications.outbox import Owed, owe
 from trackers.people.follows import followers_of
 
@@ -88,6 +88,36 @@ async def tell_followers_of_verdict(
         "verdict",
         f"verdict:{item.id}",
         lambda language: verdict_text(language, commitment, item.data, article),
+        now=now,
+        default_language=default_language,
+    )
+
+
+async def tell_followers_of_archive(
+    session: AsyncSession, commitment: Commitment, *, now: datetime, default_language: str
+) -> int:
+    """A commitment taken out of the lists: its followers know why it no longer shows (their follows stay)."""
+    return await _fan_out(
+        session,
+        commitment,
+        "archived",
+        "archived",
+        lambda language: archived_text(language, commitment),
+        now=now,
+        default_language=default_language,
+    )
+
+
+async def tell_followers_of_status(
+    session: AsyncSession, commitment: Commitment, evidence: Evidence | None, *, now: datetime, default_language: str
+) -> int:
+    """A status an admin set (/setstatus): each follower hears of it once, with its evidence."""
+    return await _fan_out(
+        session,
+        commitment,
+        "status",
+        f"status:{commitment.status}:{now.isoformat()}",
+        lambda language: status_text(language, commitment, evidence),
         now=now,
         default_language=default_language,
     )

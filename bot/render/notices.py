@@ -8,7 +8,7 @@ import html
 from bot.render.records import commitment_line, target_text
 from bot.texts import t
 from bot.texts.keys import STATUS
-from trackers.models import Article, Commitment, CommitmentRevision
+from trackers.models import Article, Commitment, CommitmentRevision, Evidence
 
 
 def revised_text(language: str, commitment: Commitment, revision: CommitmentRevision) -> str:
@@ -59,4 +59,25 @@ def verdict_text(language: str, commitment: Commitment, data: dict, article: Art
         target=target_text(language, data.get("target_comparator"), data.get("target"), unit),
         quote=html.escape(data.get("quote") or ""),
         source=source_text(language, article),
+    )
+
+
+def archived_text(language: str, commitment: Commitment) -> str:
+    return t(language, "notice_archived", id=commitment.id, subject=html.escape(commitment.subject))
+
+
+def status_text(language: str, commitment: Commitment, evidence: Evidence | None) -> str:
+    """A status set by an admin, with what it rests on (the quote or the address), when given."""
+    said = ""
+    if evidence is not None and (evidence.quote or evidence.source_url):
+        said = "\n" + t(language, "notice_status_evidence", evidence=html.escape(evidence.quote or evidence.source_url))
+    return (
+        t(
+            language,
+            "notice_status",
+            id=commitment.id,
+            subject=html.escape(commitment.subject),
+            status=t(language, STATUS.key(commitment.status)),
+        )
+        + said
     )

@@ -526,6 +526,12 @@ TEXTS = {
     ),
     "evidence_title": "“{title}”",
     "adm_card_after_deadline": "⏰ A figure from after the deadline: once confirmed, kept as evidence for the verdict.",
+    "notice_archived": (
+        "🗄 #{id} “{subject}” was archived: it leaves the lists and sends no more alerts. Your follow stays; "
+        "/following drops it."
+    ),
+    "notice_status": "⚖️ #{id} “{subject}” is now <b>{status}</b>.",
+    "notice_status_evidence": "💬 On the strength of: {evidence}",
     "source_pasted": "text pasted by admin #{admin}",
     "cov_card_shift": "↔️ Against #{commitment}: was {old} ({old_deadline}), now {new} ({new_deadline})",
 }

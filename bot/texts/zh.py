@@ -482,6 +482,11 @@ TEXTS = {
     ),
     "evidence_title": "《{title}》",
     "adm_card_after_deadline": "⏰ 这是期限之后的数据：确认后记为证据，供评定时参考。",
+    "notice_archived": (
+        "🗄 承诺 #{id}「{subject}」已归档：不再出现在清单里，也不再提醒。你的关注保留，/following 可取消。"
+    ),
+    "notice_status": "⚖️ 承诺 #{id}「{subject}」的评定改为 <b>{status}</b>。",
+    "notice_status_evidence": "💬 依据：{evidence}",
     "source_pasted": "管理员 #{admin} 粘贴的文本",
     "cov_card_shift": "↔️ 与 #{commitment} 相比：原目标 {old}（{old_deadline}），现为 {new}（{new_deadline}）",
 }

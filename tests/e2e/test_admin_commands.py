@@ -224,3 +224,16 @@ async def test_a_command_typed_during_the_guided_add_ends_it_and_runs(admin_bot,
     assert "已保存为承诺 #1" in await reply_to(client, ONE_LINE)
     assert "至少" in await reply_to(client, "随便说说")
     assert len(await _rows(settings, Commitment)) == 1
+
+
+async def test_followers_hear_of_a_verdict_set_by_hand_and_of_an_archive_in_their_language(admin_bot, client):
+    await reply_to(client, ONE_LINE)
+    await reply_to(client, "/lang en", user=STRANGER)
+    assert "#1" in await reply_to(client, "/follow 1", user=STRANGER, language="en")
+    before = len(await client.messages(STRANGER))
+    await reply_to(client, "/setstatus 1 achieved 全年产业规模达到520亿元")
+    await reply_to(client, "/archive 1")
+    notices = (await client.wait_for_messages(STRANGER, count=before + 2, timeout=15))[before:]
+    assert len(notices) == 2
+    assert "is now <b>achieved</b>" in notices[0]["html"] and "全年产业规模达到520亿元" in notices[0]["text"]
+    assert "was archived" in notices[1]["text"]
