@@ -6,6 +6,7 @@ hours and digest mode share one message (`_Planner`), so a fan-out to 100,000 ch
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -36,6 +37,8 @@ from trackers.notifications.rules import (
 from trackers.people.follows import Follower, chats_as_followers, followers_of
 from trackers.people.preferences import after_quiet_hours, parse_lead_days
 from trackers.runtime.clock import local_date, local_moment
+
+log = logging.getLogger(__name__)
 
 
 async def mark_overdue(session: AsyncSession, *, now: datetime) -> list[int]:
@@ -160,6 +163,10 @@ class Planner:
             error=error,
         )
 
+    def drop_waiting(self) -> None:
+        """Forget what a failed commitment left unflushed (its savepoint rolled back the rest)."""
+        self._waiting = {}
+
     async def flush(self, session: AsyncSession) -> None:
         waiting, self._waiting = self._waiting, {}
         for key, chat_ids in waiting.items():
@@ -193,40 +200,51 @@ async def deadline_alerts(session: AsyncSession, planner: Planner, start: dateti
         ).scalars()
     )
     for commitment in commitments:
-        milestones = [
-            (kind, offset)
-            for kind, offset in offsets
-            if low <= commitment.deadline + timedelta(days=offset) <= high
-            and (commitment.status in OPEN if kind == DEADLINE else commitment.status not in SETTLED)
-        ]
-        if not milestones:
-            continue
-        # What every follower shares, made once: a fan-out runs the loop below 100,000 times.
-        owed = [
-            (
-                kind,
-                -offset,
-                AlertText(
-                    kind=kind,
-                    subject=commitment.subject,
-                    deadline=commitment.deadline,
-                    days=abs(offset),
-                    commitment_id=commitment.id,
-                ),
-                f"{'lead' if kind == DEADLINE else 'overdue'}:{abs(offset)}:{commitment.deadline}",
-                commitment.deadline + timedelta(days=offset),
-            )
-            for kind, offset in milestones
-        ]
-        async for followers in followers_of(session, commitment):
-            for follower in followers:
-                for kind, lead, alert, milestone, day in owed:
-                    if kind == DEADLINE and lead not in planner.lead_days(follower):
-                        continue
-                    if kind == OVERDUE and follower.prompts is False:
-                        continue
-                    planner.add(follower, day=day, milestone=milestone, alert=alert)
-            await planner.flush(session)
+        try:
+            async with session.begin_nested():
+                await _alerts_of(session, planner, commitment, offsets, low, high)
+        except Exception:
+            # One commitment's bad data never stops the others' alerts: logged, skipped, tried again next sweep.
+            log.exception("deadline alerts of commitment %s failed; skipped", commitment.id)
+            planner.drop_waiting()
+
+
+async def _alerts_of(session: AsyncSession, planner: Planner, commitment: Commitment, offsets, low, high) -> None:
+    """The countdowns and prompts of one commitment that fall in the window, owed to each of its followers."""
+    milestones = [
+        (kind, offset)
+        for kind, offset in offsets
+        if low <= commitment.deadline + timedelta(days=offset) <= high
+        and (commitment.status in OPEN if kind == DEADLINE else commitment.status not in SETTLED)
+    ]
+    if not milestones:
+        return
+    # What every follower shares, made once: a fan-out runs the loop below 100,000 times.
+    owed = [
+        (
+            kind,
+            -offset,
+            AlertText(
+                kind=kind,
+                subject=commitment.subject,
+                deadline=commitment.deadline,
+                days=abs(offset),
+                commitment_id=commitment.id,
+            ),
+            f"{'lead' if kind == DEADLINE else 'overdue'}:{abs(offset)}:{commitment.deadline}",
+            commitment.deadline + timedelta(days=offset),
+        )
+        for kind, offset in milestones
+    ]
+    async for followers in followers_of(session, commitment):
+        for follower in followers:
+            for kind, lead, alert, milestone, day in owed:
+                if kind == DEADLINE and lead not in planner.lead_days(follower):
+                    continue
+                if kind == OVERDUE and follower.prompts is False:
+                    continue
+                planner.add(follower, day=day, milestone=milestone, alert=alert)
+        await planner.flush(session)
 
 
 async def stale_prompts(session: AsyncSession, planner: Planner, start: datetime, end: datetime) -> None:

@@ -14,6 +14,7 @@ decides which).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,8 @@ from trackers.runtime.clock import local_date
 KIND = "coverage"
 # Commitments announced per sweep; the rest wait for the next one.
 MAX_COMMITMENTS_PER_SWEEP = 200
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,15 +90,21 @@ async def announce_new_coverage(
     for commitment_id, new in by_commitment.items():
         commitment = await session.get(Commitment, commitment_id)
         if commitment is not None and commitment.archived_at is None:
-            enqueued += await _tell(
-                session,
-                commitment,
-                new,
-                now=now,
-                render=render,
-                default_language=default_language,
-                default_timezone=default_timezone,
-            )
+            try:
+                async with session.begin_nested():
+                    enqueued += await _tell(
+                        session,
+                        commitment,
+                        new,
+                        now=now,
+                        render=render,
+                        default_language=default_language,
+                        default_timezone=default_timezone,
+                    )
+            except Exception:
+                # One commitment's message that cannot be made never holds up the others': it is logged and its
+                # progress marked announced below, so the sweep does not fail on it again and again.
+                log.exception("announcing new coverage of commitment %s failed; skipped", commitment_id)
         await session.execute(
             update(Evidence)
             .where(Evidence.id.in_([e.id for e in new]))

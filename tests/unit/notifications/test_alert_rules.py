@@ -291,3 +291,21 @@ async def test_on_daylight_saving_days_an_alert_at_2am_in_berlin_comes_once_at_t
     assert rows[0].due_at.astimezone(BERLIN).strftime("%H:%M %Z") == "03:00 CEST"
     assert rows[1].due_at == datetime(2025, 10, 26, 0, tzinfo=UTC)
     assert rows[1].due_at.astimezone(BERLIN).strftime("%H:%M %Z") == "02:00 CEST"
+
+
+async def test_one_commitment_whose_alerts_cannot_be_made_never_stops_the_others(sessions):
+    # A chat row carrying a zone no calendar knows (written before zones were checked, say) follows one commitment;
+    # another chat follows another. The second still hears of its deadline.
+    deadline = (START + timedelta(days=8)).date()
+    async with sessions.begin() as session:
+        await add_chat(session, 1, timezone="Mars/Olympus_Mons")
+        await add_chat(session, 2)
+        broken = await add_commitment(session, deadline, subject="火星基地")
+        fine = await add_commitment(session, deadline, subject="地铁四号线通车")
+        await follow(session, 1, "commitment", broken.id, now=START)
+        await follow(session, 2, "commitment", fine.id, now=START)
+
+    await sweep_until(sessions, START + timedelta(days=2), timedelta(hours=6))
+
+    assert [row.milestone.split(":")[1] for row in await alerts_of(sessions, 2)] == ["7"]
+    assert await alerts_of(sessions, 1) == []
