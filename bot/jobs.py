@@ -22,10 +22,13 @@ from telegram.ext import Application
 from bot.context import BotData, Context
 from bot.delivery.service import RUN_MARGIN, Delivery
 from bot.handlers.ingest import join_quiet_pastes
+from bot.render.feeds import feed_failing_text, feed_recovered_text
 from bot.render.news import render_coverage
 from trackers.coverage.polling import poll_feeds
 from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
 from trackers.notifications.news import announce_new_coverage
+from trackers.notifications.outbox import Owed, owe
+from trackers.people.admins import granted_admins
 from trackers.runtime.clock import utcnow
 from trackers.runtime.sweep_state import record_error, record_run
 from trackers.runtime.updates import forget_updates_before
@@ -141,6 +144,10 @@ async def feed_sweep(context: Context) -> None:
             await record_run(session, FEEDS_SWEEP, started=started, finished=utcnow(), instance=instance, error=error)
     except Exception:
         log.warning("could not record the feed sweep", exc_info=True)
+    try:
+        await _tell_admins_of_feed_health(bot_data, report)
+    except Exception:
+        log.warning("could not tell the admins about failing feeds", exc_info=True)
     if report.polled or report.failed:
         log.info(
             "feeds: %s polled (%s unchanged), %s failed, %s articles, %s progress points, %s cards",
@@ -151,6 +158,34 @@ async def feed_sweep(context: Context) -> None:
             report.progress,
             report.cards,
         )
+
+
+async def _tell_admins_of_feed_health(bot_data: BotData, report) -> None:
+    """A feed that starts failing, and one that works again, each told to every admin once, through the outbox."""
+    if not report.started_failing and not report.recovered:
+        return
+    now, settings = utcnow(), bot_data.settings
+    async with bot_data.transaction() as session:
+        admins = set(settings.bot.owner_ids) | set(settings.bot.admin_ids)
+        admins |= {grant.user_id for grant in await granted_admins(session)}
+        if not admins:
+            return
+        for feed_id, name, error in report.started_failing:
+            owed = Owed(
+                kind="feed_health",
+                milestone=f"feed:{feed_id}:failing:{now.isoformat()}",
+                text=lambda language, name=name, error=error: feed_failing_text(language, name, error),
+                due_at=now,
+            )
+            await owe(session, owed, sorted(admins), now=now, default_language=settings.bot.language)
+        for feed_id, name in report.recovered:
+            owed = Owed(
+                kind="feed_health",
+                milestone=f"feed:{feed_id}:recovered:{now.isoformat()}",
+                text=lambda language, name=name: feed_recovered_text(language, name),
+                due_at=now,
+            )
+            await owe(session, owed, sorted(admins), now=now, default_language=settings.bot.language)
 
 
 async def coverage_sweep(context: Context) -> None:

@@ -61,3 +61,12 @@ def feed_test_text(language: str, items: list[Item], fresh: list[Item], shown: i
     for item in fresh[:shown]:
         lines.append(f"• {html.escape(item.title)} — {html.escape(item.url)}")
     return "\n".join(lines)
+
+
+def feed_failing_text(language: str, name: str, error: str) -> str:
+    """To the admins, once, when a feed that worked fails: which one, and why, in words."""
+    return t(language, "adm_feed_failing", name=html.escape(name), error=feed_error_text(language, error))
+
+
+def feed_recovered_text(language: str, name: str) -> str:
+    return t(language, "adm_feed_recovered", name=html.escape(name))

@@ -532,6 +532,11 @@ TEXTS = {
     ),
     "notice_status": "⚖️ #{id} “{subject}” is now <b>{status}</b>.",
     "notice_status_evidence": "💬 On the strength of: {evidence}",
+    "adm_feed_failing": (
+        "⚠️ The feed “{name}” failed: {error}\nIt is retried with growing waits; I will tell you when it works "
+        "again. See /feeds list."
+    ),
+    "adm_feed_recovered": "✅ The feed “{name}” works again.",
     "source_pasted": "text pasted by admin #{admin}",
     "cov_card_shift": "↔️ Against #{commitment}: was {old} ({old_deadline}), now {new} ({new_deadline})",
 }

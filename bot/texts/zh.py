@@ -487,6 +487,10 @@ TEXTS = {
     ),
     "notice_status": "⚖️ 承诺 #{id}「{subject}」的评定改为 <b>{status}</b>。",
     "notice_status_evidence": "💬 依据：{evidence}",
+    "adm_feed_failing": (
+        "⚠️ 订阅源「{name}」读取失败：{error}\n它会按退避间隔自动重试；恢复时我会告诉你。/feeds list 查看。"
+    ),
+    "adm_feed_recovered": "✅ 订阅源「{name}」恢复正常了。",
     "source_pasted": "管理员 #{admin} 粘贴的文本",
     "cov_card_shift": "↔️ 与 #{commitment} 相比：原目标 {old}（{old_deadline}），现为 {new}（{new_deadline}）",
 }

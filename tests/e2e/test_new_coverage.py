@@ -108,3 +108,42 @@ async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_u
         async with sqlite_sessions() as session:
             points = (await session.scalars(select(Evidence).where(Evidence.commitment_id == ic))).all()
         assert [(p.value, p.as_of, p.announced_at is not None) for p in points] == [(268, date(2024, 12, 31), True)]
+
+
+async def test_admins_hear_once_when_a_feed_starts_failing_and_once_when_it_works_again(
+    start_bot, client, server, sqlite_sessions
+):
+    owner = 4040
+    server.put("/rss.xml", RSS, "", status=500)
+    async with start_bot(
+        bot={"owner_ids": [owner]},
+        fetch={"allow_hosts": [server.host]},
+        feeds={"sweep_seconds": 0.2, "coverage_sweep_seconds": 0.2},
+    ):
+        await client.send_text(owner, "/lang en", first_name="Owner", language_code="en")
+        [started] = await client.wait_for_messages(owner, 1)
+
+        async def poll_now() -> None:
+            async with sqlite_sessions.begin() as session:
+                feed = await session.scalar(select(Feed))
+                feed.next_poll_at = datetime.now(UTC)
+            before = server.hits.get("/rss.xml", 0)
+            await wait_until(lambda: _hit(server, before))
+            await asyncio.sleep(0.6)  # the sweep records the poll and owes its messages
+
+        async with sqlite_sessions.begin() as session:
+            session.add(Feed(name="市政新闻", url=server.url("/rss.xml"), interval_minutes=60, created_at=NOW))
+        await wait_until(lambda: _hit(server, 0))
+        await asyncio.sleep(0.6)
+        await poll_now()  # failing a second time: nothing new to say
+        server.put("/rss.xml", RSS, rss([]))
+        await poll_now()
+        # Two messages, not three: the second failure in a row is not news.
+        told = await client.wait_for_messages(owner, 3, timeout=3, after=started["message_id"])
+    texts = [m["text"] for m in told]
+    assert len(texts) == 2, texts
+    assert "“市政新闻” failed" in texts[0] and "works again" in texts[1]
+
+
+async def _hit(server, before: int) -> bool:
+    return server.hits.get("/rss.xml", 0) > before

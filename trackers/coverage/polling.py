@@ -60,6 +60,10 @@ class PollReport:
     progress: int = 0
     cards: int = 0
     errors: list[str] = field(default_factory=list)
+    # Feeds that failed now after working (id, name, error), and feeds that work again after failing (id, name):
+    # what admins are told, once each time (bot/jobs.py).
+    started_failing: list[tuple[int, str, str]] = field(default_factory=list)
+    recovered: list[tuple[int, str]] = field(default_factory=list)
 
 
 async def poll_feeds(
@@ -94,7 +98,9 @@ async def _fail(
     report.errors.append(error)
     log.warning("feed %s failed: %s", feed_id, error)
     async with sessionmaker.begin() as session:
-        await record_failure(session, feed_id, error, now=now(), max_minutes=policy.backoff_max_minutes)
+        feed = await record_failure(session, feed_id, error, now=now(), max_minutes=policy.backoff_max_minutes)
+        if feed is not None and feed.error_count == 1:
+            report.started_failing.append((feed.id, feed.name, error))
 
 
 async def poll_feed(
@@ -127,9 +133,13 @@ async def poll_feed(
     for item in batch:
         await _take_in_item(sessionmaker, feed_id, item, policy=policy, now=now, report=report, place=place)
     async with sessionmaker.begin() as session:
-        await record_success(
+        failing = await session.get(Feed, feed_id)
+        was_failing = failing is not None and (failing.error_count or 0) > 0
+        feed = await record_success(
             session, feed_id, now=now(), etag=page.etag, last_modified=page.last_modified, more_waiting=more
         )
+        if feed is not None and was_failing:
+            report.recovered.append((feed.id, feed.name))
 
 
 async def _take_in_item(

@@ -137,18 +137,23 @@ async def test_a_failing_feed_backs_off_and_shows_its_error(server, settings, se
     server.put("/broken.xml", RSS, "", status=500)
     feed_id = await add_feed(sessions, server.url("/broken.xml"), interval=10)
     clock = Clock(NOW)
-    assert (await poll_feeds(sessions, policy=settings.polling(), now=clock)).failed == 1
+    report = await poll_feeds(sessions, policy=settings.polling(), now=clock)
+    assert report.failed == 1
+    # The first failure is news for the admins; the ones after it are not.
+    assert [(fid, error[:5]) for fid, _, error in report.started_failing] == [(feed_id, "fetch")]
     feed = await get_feed(sessions, feed_id)
     assert "500" in feed.last_error and feed.error_count == 1
     assert feed.next_poll_at == NOW + timedelta(minutes=20)  # twice the interval after one error
     clock.now = feed.next_poll_at
-    await poll_feeds(sessions, policy=settings.polling(), now=clock)
+    report = await poll_feeds(sessions, policy=settings.polling(), now=clock)
+    assert report.failed == 1 and report.started_failing == [] and report.recovered == []
     feed = await get_feed(sessions, feed_id)
     assert feed.error_count == 2 and feed.next_poll_at == clock.now + timedelta(minutes=40)
-    # It recovers: the error is cleared.
+    # It recovers: the error is cleared, and that is news too.
     server.put("/broken.xml", RSS, rss([]))
     clock.now = feed.next_poll_at
-    await poll_feeds(sessions, policy=settings.polling(), now=clock)
+    report = await poll_feeds(sessions, policy=settings.polling(), now=clock)
+    assert [fid for fid, _ in report.recovered] == [feed_id]
     feed = await get_feed(sessions, feed_id)
     assert feed.last_error is None and feed.error_count == 0
     assert backoff(10, 20, 1440) == timedelta(minutes=1440)
