@@ -8,11 +8,12 @@ a database of its own (`sandbox.database_url`), never the one `luoshi run` uses.
 from __future__ import annotations
 
 import asyncio
+import re
 import shlex
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -22,6 +23,7 @@ from bot.sandbox.server import Sandbox
 from bot.settings import Settings
 from trackers.coverage.pastes import quiet_since, split_like_telegram
 from trackers.notifications.outbox import outbox_health
+from trackers.runtime.clock import local_time, move_ahead, utcnow, zone
 
 SHELL_HELP = """\
 Shell commands (anything else is sent to the bot as your message):
@@ -31,6 +33,9 @@ Shell commands (anything else is sent to the bot as your message):
   :upload FILE [CAPTION]   send a file
   :paste FILE              send a text file's contents as one message, as if pasted
   :forward TEXT            forward a message from a channel
+  :clock [+30d|+2h|+15m|YYYY-MM-DD HH:MM]
+                           move the bot's clock forward (a date and time in bot.timezone) and run the sweeps,
+                           so alerts and digests due by then arrive; alone, show the bot's time
   :help                    this text
   :quit                    leave (Ctrl-D works too)"""
 
@@ -38,6 +43,14 @@ Shell commands (anything else is sent to the bot as your message):
 REPLY_TIMEOUT = 30.0
 # How long to wait for the messages an action queued in the outbox (they go out at Telegram's pace).
 OUTBOX_TIMEOUT = 15.0
+# The sweeps that read "now" and may queue something after :clock moved it. The dispatcher is not among them: it
+# runs every delivery.sweep_seconds anyway, and _wait_for_outbox waits for it to send what they queued.
+CLOCK_SWEEPS = ("alert_rules", "coverage")
+# The per-user flood guard (bot/throttle.py) guards a public bot against a flooding client; the shell's one user
+# types, or replays a script as fast as the bot answers, and every line of it must be answered.
+SHELL_USER_LIMITS = {"user_burst": 1_000_000, "user_per_second": 1_000_000.0}
+_STEP = re.compile(r"^\+(\d+)([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
 @dataclass
@@ -74,7 +87,7 @@ class Shell:
         self.client = SandboxClient(self.sandbox.url)
         bot_settings = settings_for_local_api(
             self.settings, self.sandbox.bot_api_base, self.sandbox.bot_file_base, self.settings.sandbox.database_url
-        )
+        ).with_changes(bot=SHELL_USER_LIMITS)
         self._running = running_bot(bot_settings)
         self.application = await self._running.__aenter__()
         self.application.update_processor.on_processed.append(self._processed)
@@ -168,6 +181,8 @@ class Shell:
             await self._upload(Path(args[0]), " ".join(args[1:]) or None)
         elif name == "paste" and args:
             await self._paste(Path(args[0]))
+        elif name == "clock":
+            await self._clock(args)
         elif name == "forward" and args:
             await self._deliver(
                 self.client.forward(
@@ -182,6 +197,35 @@ class Shell:
         else:
             self._print(f"(shell) I don't understand {line!r}.\n{SHELL_HELP}")
         return True
+
+    async def _clock(self, args: list[str]) -> None:
+        """Move the bot's "now" forward, then run the sweeps once at the new time and print what they sent."""
+        timezone = self.settings.bot.timezone
+        now = utcnow()
+        if not args:
+            self._print(f"(shell) the bot's time: {_wall(now, timezone)}")
+            return
+        if step := _STEP.match(args[0]):
+            by = timedelta(**{_UNITS[step[2]]: int(step[1])})
+        else:
+            try:
+                wanted = datetime.fromisoformat(" ".join(args))
+            except ValueError:
+                self._print("(shell) :clock takes +30d, +2h, +15m or a date and time such as 2026-12-31 09:00")
+                return
+            by = wanted.replace(tzinfo=wanted.tzinfo or zone(timezone)) - now
+            if by < timedelta(0):
+                # Watermarks and leases assume time only moves forward.
+                self._print(f"(shell) the clock only moves forward; it is already {_wall(now, timezone)}")
+                return
+        move_ahead(by)
+        self._print(f"(shell) the bot's time is now {_wall(utcnow(), timezone)}")
+        # Run now rather than wait for each job's next turn (the alert rules run once a minute).
+        for name in CLOCK_SWEEPS:
+            for job in self.application.job_queue.get_jobs_by_name(name):
+                await job.run(self.application)
+        await self._wait_for_outbox()
+        await self.show_new_messages()
 
     async def _press(self, number: int) -> None:
         if not 1 <= number <= len(self._buttons):
@@ -246,6 +290,8 @@ class Shell:
             self._print("(shell) the bot has not finished after 30 s; its answer will show when it comes")
         finally:
             self._done.pop(result["update_id"], None)
+        if "callback_query_id" in result:
+            await self._show_toast(result["callback_query_id"])
         await self._wait_for_paste()
         await self._wait_for_outbox()
         await self.show_new_messages()
@@ -272,7 +318,7 @@ class Shell:
         give_up = loop.time() + OUTBOX_TIMEOUT
         while loop.time() < give_up:
             async with self.application.bot_data.transaction() as session:
-                health = await outbox_health(session, now=datetime.now(UTC))
+                health = await outbox_health(session, now=utcnow())
             if health.oldest_pending_due is None and not health.sending:
                 return
             await asyncio.sleep(0.2)
@@ -289,6 +335,12 @@ class Shell:
             edited = key in self._seen
             self._seen[key] = versions
             await self._print_message(message, edited)
+
+    async def _show_toast(self, query_id: str) -> None:
+        """A button's answer (a refusal, "已保存") shows in the app as a toast over the chat, not as a message."""
+        for query in await self.client.callback_answers():
+            if query["id"] == query_id and (query.get("answer") or {}).get("text"):
+                self._print(f"🤖 (toast) {query['answer']['text']}")
 
     async def _print_message(self, message: dict, edited: bool) -> None:
         mark = "🤖 (edited) " if edited else "🤖 "
@@ -320,6 +372,10 @@ class Shell:
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def _wall(moment: datetime, timezone: str) -> str:
+    return f"{local_time(moment, timezone):%Y-%m-%d %H:%M} ({timezone})"
 
 
 def _is_int(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.cli.common import CONFIG_OPTION, fail, settings_from
 
@@ -23,7 +24,11 @@ def register(subparsers) -> None:
     parser.add_argument("--name", default="Ada", help="your first name (default Ada)")
     parser.add_argument("--lang", default="zh-hans", help="your Telegram language code (default zh-hans)")
     parser.add_argument("--database", metavar="URL", help="database URL instead of sandbox.database_url")
-    parser.add_argument("--verbose", action="store_true", help="show the bot's log lines")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print the bot's log lines here instead of writing warnings and errors to shell.log",
+    )
     parser.set_defaults(func=shell_command)
 
 
@@ -33,8 +38,6 @@ def shell_command(args) -> int:
     settings = settings_from(args)
     if args.database:
         settings = settings.with_changes(sandbox={"database_url": args.database})
-    # The bot's log lines would drown the conversation; warnings and errors still show.
-    logging.getLogger().setLevel(settings.logging.level if args.verbose else logging.WARNING)
 
     script: list[str] | None = None
     if args.script:
@@ -45,10 +48,14 @@ def shell_command(args) -> int:
             raise fail(f"cannot read script {args.script}: {exc.strerror}") from None
     elif not sys.stdin.isatty():
         script = sys.stdin.readlines()
+    log_file = None if args.verbose else _log_to_file(settings.sandbox.database_url)
 
     async def main() -> None:
         persona = Persona(user_id=args.user, first_name=args.name, language_code=args.lang)
-        async with Shell(settings, persona=persona) as shell:
+        shell = Shell(settings, persona=persona)
+        if log_file is not None:
+            shell.notes.append(f"(shell) the bot's warnings and errors go to {log_file}")
+        async with shell:
             if script is None:
                 await run_interactive(shell)
             else:
@@ -59,3 +66,20 @@ def shell_command(args) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _log_to_file(database_url: str) -> Path:
+    """The bot's log lines would break into the conversation: warnings and errors go to shell.log beside the
+    shell's database (or in the current directory when the database is not a file), with the same redaction."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(database_url).database if database_url.startswith("sqlite") else None
+    folder = Path(database).parent if database and database != ":memory:" else Path()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "shell.log"
+    root = logging.getLogger()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(root.handlers[0].formatter if root.handlers else None)
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    return path

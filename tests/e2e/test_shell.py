@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
+
+from bot.settings import load_settings
+from trackers.runtime.clock import local_date, utcnow
 
 
 def luoshi_shell(tmp_path, *args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess:
@@ -68,3 +72,40 @@ def test_messages_sent_to_another_user_show_when_you_become_them(tmp_path):
     assert result.returncode == 0, result.stderr
     after_switch = out[out.rindex("you are now user 2002") :]
     assert "明天上午九点系统维护" in after_switch
+
+
+def test_moving_the_clock_shows_the_demo_deadline_alert(tmp_path):
+    # The demo commitment due in five days gets its one-day reminder at 09:00 (alerts.local_hour) the day before.
+    today = local_date(utcnow(), load_settings().bot.timezone)
+    reminder_day = today + timedelta(days=4)
+    script = tmp_path / "time.txt"
+    script.write_text(f"/follow 济南\n:clock {reminder_day} 09:00\n:clock\n", encoding="utf-8")
+    result = luoshi_shell(tmp_path, "--script", str(script))
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    after_move = out[out.index(f"> :clock {reminder_day} 09:00") :]
+    assert f"(shell) the bot's time is now {reminder_day} 09:00" in after_move
+    assert "🤖 ⏰ 城区老旧小区改造开工（示例）" in after_move
+    assert "明天到期" in after_move
+    assert after_move.index("明天到期") < after_move.index("> :clock\n")
+
+
+def test_thirty_script_lines_get_thirty_answers(tmp_path):
+    script = tmp_path / "many.txt"
+    script.write_text("/start\n" * 30, encoding="utf-8")
+    result = luoshi_shell(tmp_path, "--script", str(script))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("🤖 👋 你好，Ada！") == 30
+
+
+def test_a_button_toast_is_printed(tmp_path):
+    result = luoshi_shell(tmp_path, stdin="/alerts\n:press 1\n")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "🤖 (toast) 已保存" in out[out.index("> :press 1") :]
+
+
+def test_the_bot_logs_go_to_a_file_not_the_conversation(tmp_path):
+    result = luoshi_shell(tmp_path, stdin="/start\n")
+    assert f"(shell) the bot's warnings and errors go to {tmp_path / 'shell.log'}" in result.stdout
+    assert (tmp_path / "shell.log").exists()

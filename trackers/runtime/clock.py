@@ -7,8 +7,14 @@ A deadline is a date in a zone, not an instant, and alerts come at a local hour;
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+
+# How far ahead of the process clock the bot's "now" runs. Only `luoshi shell` sets it (its `:clock` command), so a
+# person can watch a deadline alert fall due; tests move time with time-machine instead. It only grows: watermarks
+# and outbox leases then see time go forward, never back. Waits and timeouts keep the process clock (time.monotonic,
+# the JobQueue), so moving "now" never stalls or hurries them.
+_ahead = timedelta(0)
 
 
 class UnknownTimeZone(ValueError):
@@ -17,7 +23,15 @@ class UnknownTimeZone(ValueError):
 
 def utcnow() -> datetime:
     """Now, aware, in UTC: what is stored and compared."""
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _ahead
+
+
+def move_ahead(by: timedelta) -> None:
+    """Move the bot's "now" forward by `by` (the shell's `:clock`; never called by the bot itself)."""
+    global _ahead
+    if by < timedelta(0):
+        raise ValueError("the clock only moves forward")
+    _ahead += by
 
 
 @lru_cache(maxsize=512)
