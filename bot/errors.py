@@ -37,6 +37,9 @@ async def report_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat:
         language = await language_of_chat(context, update.effective_chat.id, update)
         try:
+            if update.callback_query is not None:
+                # The button's spinner stops too; the apology itself comes as a message.
+                await update.callback_query.answer()
             await context.bot.send_message(update.effective_chat.id, t(language, "error_user"))
         except TelegramError:
             log.warning("could not tell chat %s about the error", update.effective_chat.id)

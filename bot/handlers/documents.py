@@ -95,12 +95,8 @@ async def press_confirm_group(update: Update, context: Context) -> None:
                 if left:
                     note += "\n" + t(turn.language, "doc_group_duplicates_left", count=left)
                 answer = await document_summary(turn, article)
-    if turn.refused:
+    if turn.refused or not await _answered(update, alert, note):
         return
-    if alert is not None:
-        await update.callback_query.answer(alert, show_alert=True)
-        return
-    await update.callback_query.answer(note[:190])
     if answer is not None:
         await update.callback_query.edit_message_text(answer[0], reply_markup=answer[1])
         await context.bot.send_message(update.effective_chat.id, note)
@@ -188,14 +184,19 @@ async def press_confirm_answers(update: Update, context: Context) -> None:
                         turn.session, item, now=utcnow(), default_language=turn.settings.bot.language
                     )
                 note = t(turn.language, "doc_answers_confirmed", count=len(confirmed))
-    if turn.refused:
+    if turn.refused or not await _answered(update, alert, note):
         return
-    if alert is not None:
-        await update.callback_query.answer(alert, show_alert=True)
-        return
-    await update.callback_query.answer(note[:190])
     await update.callback_query.edit_message_reply_markup(None)
     await context.bot.send_message(update.effective_chat.id, note)
+
+
+async def _answered(update: Update, alert: str | None, note: str) -> bool:
+    """The press answered: why it could not be done (False), or the short note of what was done (True)."""
+    if alert is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+        return False
+    await update.callback_query.answer(note[:190])  # Telegram cuts a toast at 200 characters
+    return True
 
 
 HANDLERS = [

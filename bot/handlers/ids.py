@@ -11,6 +11,23 @@ import re
 
 ROW_ID_MAX = 2**31 - 1
 USER_ID_MAX = 2**63 - 1
+
+
+def _numbers_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers 0 to `limit` (no leading zeros): digit by digit, each number
+    below `limit` has a first digit that is smaller than the limit's, after the same leading ones."""
+    digits = str(limit)
+    options = ["0", rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else ["0"]
+    for i, digit in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            options.append(rf"{digits[:i]}[{low}-{int(digit) - 1}]\d{{{len(digits) - i - 1}}}")
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
+# Button data carries row ids; a forged button must not reach the database with a number no row id can be.
+ROW_ID_PATTERN = _numbers_up_to(ROW_ID_MAX)
 _DIGITS = re.compile(r"#?([0-9]{1,30})")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９＃", "0123456789#")
 

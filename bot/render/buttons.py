@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton
 
+from bot.handlers.ids import ROW_ID_PATTERN
+
 # Telegram refuses callback data longer than this many bytes.
 MAX_DATA_BYTES = 64
 
@@ -40,7 +42,7 @@ class ButtonKind:
         return InlineKeyboardButton(label, callback_data=self.data(*values))
 
 
-ID = r"\d+"
+ID = ROW_ID_PATTERN  # 0 to the largest row id: forged data with a bigger number matches no button
 
 
 def in_rows(buttons: list[InlineKeyboardButton], width: int = 2) -> list[list[InlineKeyboardButton]]:

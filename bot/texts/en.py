@@ -17,6 +17,7 @@ TEXTS = {
     "lang_name_en": "English",
     "unknown_command": "I don't know the command {command}. Send /help to see what I can do.",
     "plain_text_hint": "I only understand commands. Send /help to see what I can do.",
+    "unknown_button": "This button no longer works. Send /help to see what I can do.",
     "too_fast": "⏳ You are sending too fast, so I skipped some messages. Please wait a few seconds.",
     "error_user": "Sorry, something went wrong while handling that; it has been logged. Please try again later.",
     "error_admin": "⚠️ Error while handling an update: <code>{error}</code>\nUpdate: <code>{update}</code>",

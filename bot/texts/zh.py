@@ -16,6 +16,7 @@ TEXTS = {
     "lang_name_en": "English",
     "unknown_command": "我不认识命令 {command}。发送 /help 查看可用的命令。",
     "plain_text_hint": "我只听得懂命令。发送 /help 查看可以做什么。",
+    "unknown_button": "这个按钮已失效。发送 /help 查看可以做什么。",
     "too_fast": "⏳ 你发得太快了，后面几条我先跳过。请稍等几秒再发。",
     "error_user": "抱歉，处理时出了问题，已记录下来。请稍后再试。",
     "error_admin": "⚠️ 处理更新时出错：<code>{error}</code>\n更新：<code>{update}</code>",

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
 
 from bot.context import BotData
-from bot.handlers.ids import USER_ID_MAX, looks_like_id, parse_id
+from bot.handlers.ids import ROW_ID_MAX, ROW_ID_PATTERN, USER_ID_MAX, looks_like_id, parse_id
 from bot.jobs import FEEDS_SWEEP, feed_sweep
+from bot.render.buttons import ID, ButtonKind
 from bot.render.feeds import feed_error_text
 from bot.render.health import health_text
 from bot.settings import load_settings
@@ -25,6 +27,20 @@ from trackers.runtime.sweep_state import all_sweeps
 )
 def test_row_ids(text, expected):
     assert parse_id(text) == expected
+
+
+@pytest.mark.parametrize("number", [0, 1, 9, 10, 999_999_999, 1_000_000_000, 2_099_999_999, ROW_ID_MAX - 1, ROW_ID_MAX])
+def test_button_ids_are_the_numbers_a_row_id_can_be(number):
+    assert re.fullmatch(ROW_ID_PATTERN, str(number))
+
+
+@pytest.mark.parametrize(
+    "text", [str(ROW_ID_MAX + 1), "2147483650", "2200000000", "9999999999", "9" * 20, "-1", "07", ""]
+)
+def test_button_ids_no_row_can_have_match_no_button(text):
+    assert not re.fullmatch(ROW_ID_PATTERN, text)
+    # A forged button with such an id is answered by the fallback, never handed to the database (it overflowed it).
+    assert not re.match(ButtonKind("s", (ID,)).pattern, f"s:{text}")
 
 
 def test_ids_beyond_what_a_column_holds_are_no_id_but_still_look_like_one():
