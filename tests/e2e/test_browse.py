@@ -14,7 +14,7 @@ async def test_list_shows_each_commitment_on_one_line_with_buttons_to_open_it(ad
     assert "承诺清单" in text and "共8条" in text
     assert "#3 集成电路产业链群规模 · 超过500亿元 · 2025-12-31（已过" in text
     assert "⏰" in text and "✅" in text  # status marks
-    assert "#7 城区老旧小区改造开工（示例） · 不低于120个 · " in text and "还剩5天" in text
+    assert "#7 城区老旧小区改造开工（示例） · 不低于120个 · " in text and "还剩10天" in text
     assert "#3 集成电路产业链群规模" in await ada.keyboard()
 
     english = await bob.text("/list")
@@ -196,7 +196,7 @@ async def test_search_finds_chinese_without_spaces_and_says_when_nothing_matches
 async def test_upcoming_lists_deadlines_in_the_window_and_the_overdue(ada, bob):
     text = await ada.text("/upcoming")
     assert "未来30天内到期的承诺（你还没有关注任何承诺" in text
-    assert "#7 城区老旧小区改造开工" in text and "还剩5天" in text
+    assert "#7 城区老旧小区改造开工" in text and "还剩10天" in text
     assert "已过期限、尚无评定" in text and "#8 新建口袋公园" in text
     assert "#5 " not in text  # decided ones are not on the to-do list
 

@@ -75,9 +75,9 @@ def test_messages_sent_to_another_user_show_when_you_become_them(tmp_path):
 
 
 def test_moving_the_clock_shows_the_demo_deadline_alert(tmp_path):
-    # The demo commitment due in five days gets its one-day reminder at 09:00 (alerts.local_hour) the day before.
+    # The demo commitment due in ten days gets its seven-day reminder at 09:00 (alerts.local_hour) three days on.
     today = local_date(utcnow(), load_settings().bot.timezone)
-    reminder_day = today + timedelta(days=4)
+    reminder_day = today + timedelta(days=3)
     script = tmp_path / "time.txt"
     script.write_text(f"/follow 济南\n:clock {reminder_day} 09:00\n:clock\n", encoding="utf-8")
     result = luoshi_shell(tmp_path, "--script", str(script))
@@ -86,8 +86,8 @@ def test_moving_the_clock_shows_the_demo_deadline_alert(tmp_path):
     after_move = out[out.index(f"> :clock {reminder_day} 09:00") :]
     assert f"(shell) the bot's time is now {reminder_day} 09:00" in after_move
     assert "🤖 ⏰ 城区老旧小区改造开工（示例）" in after_move
-    assert "明天到期" in after_move
-    assert after_move.index("明天到期") < after_move.index("> :clock\n")
+    assert "还有 7 天" in after_move
+    assert after_move.index("还有 7 天") < after_move.index("> :clock\n")
 
 
 def test_thirty_script_lines_get_thirty_answers(tmp_path):

@@ -37,14 +37,14 @@ async def test_the_demo_set_loads_once_and_marks_every_row(session):
     page = await catalog.list_commitments(session, catalog.Filters(), page_size=50)
     assert page.total == len(DEMO) and all(c.is_demo for c in page.items)
     soon = await session.get(Commitment, SOON)
-    assert catalog.days_left(soon, NOW) == 5
+    assert catalog.days_left(soon, NOW) == 10
     assert (await session.get(Commitment, LATE)).status is Status.OVERDUE
 
 
 async def test_the_relative_deadlines_move_with_today(session):
     later = NOW.replace(day=30)
     result = await load_demo(session, now=later, timezone="Asia/Shanghai")
-    assert result.updated == 2 and catalog.days_left(await session.get(Commitment, SOON), later) == 5
+    assert result.updated == 2 and catalog.days_left(await session.get(Commitment, SOON), later) == 10
 
 
 async def test_removing_the_demo_set_leaves_nothing(session):
