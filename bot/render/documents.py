@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.render.buttons import ID, ButtonKind
 from bot.texts import t
-from trackers.coverage.summary import GOALS, MAIN, RESULTS, TARGET_KINDS, TASKS, Group, Summary, parse_group
+from trackers.coverage.summary import GOALS, MAIN, RESULTS, TASKS, Group, Summary, parse_group
 from trackers.models import Article
 
 GROUP = r"[mtgrn](?:\d{4}-\d{4})?"
@@ -132,7 +132,3 @@ def page_keyboard(language: str, next_button, article_id: int) -> InlineKeyboard
     row = [next_button] if next_button is not None else []
     row.append(SUMMARY.button(t(language, "doc_btn_summary"), article_id))
     return InlineKeyboardMarkup([row])
-
-
-def is_target_card(kind: str) -> bool:
-    return kind in TARGET_KINDS

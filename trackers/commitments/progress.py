@@ -18,6 +18,7 @@ figures in its target's unit, and `assessment_for` assesses them against its tar
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -59,8 +60,6 @@ class Goal:
     @property
     def is_cap(self) -> bool:
         """A ceiling to stay under (energy use at most X, CPI up about 3%) rather than a level to reach."""
-        from trackers.coverage.linking import lower_is_better  # linking builds on this module
-
         if self.comparator in (Comparator.LE, Comparator.LT):
             return True
         return self.comparator == Comparator.APPROX and lower_is_better(self.subject)
@@ -130,11 +129,19 @@ def meets(value: float, target: Goal) -> bool:
 
 
 def goal_met(value: float, goal: Goal) -> bool:
-    """Whether a figure meets the goal, judged as the coverage linker judges a result (`target_met`): `meets`,
-    with an "about" target on a lower-is-better subject read as a ceiling with the tolerance above it."""
-    from trackers.coverage.linking import target_met  # linking builds on this module
+    """Whether a figure meets the goal, the one judgement the card and the coverage linker share: `meets`, with an
+    "about" target on a lower-is-better subject read as a ceiling with the tolerance above it (CPI up about 3%)."""
+    if goal.comparator == Comparator.APPROX and lower_is_better(goal.subject):
+        return value <= goal.value * (1 + APPROX_TOLERANCE) if goal.value >= 0 else value <= goal.value
+    return meets(value, goal)
 
-    return target_met(value, goal.value, goal.comparator, goal.subject)
+
+# Metrics where less is better: a "左右" target on them is a ceiling with some tolerance (CPI 涨幅3%左右).
+_LOWER_IS_BETTER = re.compile(r"价格|涨幅|失业率|赤字|能耗|排放|污染|死亡|事故|负债|PM2\.5|发生率")
+
+
+def lower_is_better(subject: str) -> bool:
+    return bool(_LOWER_IS_BETTER.search(subject or ""))
 
 
 def observed_growth(points: list[Point], baseline: Point | None = None) -> float | None:

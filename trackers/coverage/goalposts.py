@@ -9,7 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from trackers.coverage.linking import Pledge, Thresholds, lower_is_better, pledge_measure
+from trackers.commitments.progress import lower_is_better
+from trackers.coverage.linking import Pledge, Thresholds, pledge_measure
 from trackers.coverage.subjects import subject_similarity
 from trackers.extract import places
 from trackers.models import Comparator

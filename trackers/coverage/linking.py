@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from trackers.commitments.progress import APPROX_TOLERANCE, Goal, meets
+from trackers.commitments.progress import Goal, goal_met
 from trackers.coverage.subjects import subject_similarity
 from trackers.extract import places
 from trackers.models import Comparator, Status
@@ -131,8 +131,6 @@ _GROWTH_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|上升|下降|�
 # A share of growth (对经济增长贡献率超60%) is a ratio, not a growth rate, though its subject says 增长.
 _SHARE_OF_GROWTH = re.compile(r"贡献")
 _BASE_YEAR = re.compile(r"[较比](?:19|20)\d{2}年(?:末|底)?")
-# Metrics where less is better: a "左右" target on them is a ceiling with some tolerance (CPI 涨幅3%左右).
-_LOWER_IS_BETTER = re.compile(r"价格|涨幅|失业率|赤字|能耗|排放|污染|死亡|事故|负债|PM2\.5|发生率")
 
 
 def _percent(unit_normalized: str | None) -> bool:
@@ -177,17 +175,11 @@ def figure_views(figure: ReportedFigure) -> list[tuple[Measure, float, str | Non
 # -- verdicts ---------------------------------------------------------------------------------------------------
 
 
-def lower_is_better(subject: str) -> bool:
-    return bool(_LOWER_IS_BETTER.search(subject or ""))
-
-
 def target_met(reported: float, target: float, comparator: str | None, subject: str) -> bool:
     """Whether a result meets the target: 以上 at or above, 以内 at or below, 左右 within the tolerance on the side
-    that matters (under a ceiling for prices, over a floor for growth)."""
-    if comparator == Comparator.APPROX and lower_is_better(subject):
-        return reported <= target * (1 + APPROX_TOLERANCE) if target >= 0 else reported <= target
+    that matters (under a ceiling for prices, over a floor for growth): `progress.goal_met`, which cards use too."""
     kind = Comparator(comparator) if comparator in set(Comparator) else Comparator.GE
-    return meets(reported, Goal(value=target, deadline=None, comparator=kind))
+    return goal_met(reported, Goal(value=target, deadline=None, comparator=kind, subject=subject))
 
 
 def verdict_for(pledge: Pledge, reported: float) -> Verdict:
