@@ -76,6 +76,7 @@ class Shell:
     def __post_init__(self) -> None:
         self._seen: dict[tuple[int, int], int] = {}  # (chat, message id) -> versions printed
         self._buttons: list[tuple[int, int, str]] = []  # (chat, message id, callback data), numbered from 1
+        self._fresh_answer = True  # the next keyboard printed starts the numbering again
         self._done: dict[int, asyncio.Event] = {}
         self.notes: list[str] = []  # lines printed under the banner (e.g. that demo data is loaded)
 
@@ -229,7 +230,7 @@ class Shell:
 
     async def _press(self, number: int) -> None:
         if not 1 <= number <= len(self._buttons):
-            self._print(f"(shell) there is no button {number}; the last keyboard has {len(self._buttons)}")
+            self._print(f"(shell) there is no button {number}; the last answer has {len(self._buttons)}")
             return
         chat_id, message_id, data = self._buttons[number - 1]
         await self._deliver(self.client.press(self.persona.user_id, chat_id, message_id, data))
@@ -326,7 +327,10 @@ class Shell:
     # -- output ---------------------------------------------------------------------------------------------
 
     async def show_new_messages(self) -> None:
-        """Print the bot's messages not printed yet (and new versions of edited ones) in the current chat."""
+        """Print the bot's messages not printed yet (and new versions of edited ones) in the current chat. Buttons
+        are numbered across everything one answer brings (a head and its five cards: 1 to 15), so each card's
+        buttons can be pressed, not only the last one's."""
+        self._fresh_answer = True
         for message in await self.client.messages(self.persona.chat):
             key = (message["chat_id"], message["message_id"])
             versions = 1 + len(message.get("history") or [])
@@ -351,7 +355,8 @@ class Shell:
         self._print(mark + text)
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
         if rows:
-            self._buttons = []
+            if self._fresh_answer:
+                self._buttons, self._fresh_answer = [], False
             for row in rows:
                 cells = []
                 for button in row:

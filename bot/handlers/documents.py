@@ -20,6 +20,7 @@ from bot.render.documents import (
     REVIEW_GROUP,
     SUMMARY,
     group_label,
+    id_list,
     page_keyboard,
     summary_keyboard,
     summary_text,
@@ -86,7 +87,7 @@ async def press_confirm_group(update: Update, context: Context) -> None:
                     await tell_followers_of_new(
                         turn.session, commitment, now=utcnow(), default_language=turn.settings.bot.language
                     )
-                ids = " ".join(f"#{item.result_commitment_id}" for item in confirmed)
+                ids = id_list([item.result_commitment_id for item in confirmed])
                 note = (
                     t(turn.language, "doc_group_confirmed", count=len(confirmed), ids=ids)
                     if confirmed

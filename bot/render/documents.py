@@ -57,7 +57,8 @@ def _count(language: str, group: Group) -> str:
     return t(language, "doc_group_count", label=label, count=group.total)
 
 
-def _ids(ids: list[int], limit: int = 12) -> str:
+def id_list(ids: list[int], limit: int = 12) -> str:
+    """#1 #2 … the first `limit` of them, and "…" for the rest: a count of 85 is read, not its ids."""
     shown = " ".join(f"#{i}" for i in ids[:limit])
     return shown + (" …" if len(ids) > limit else "")
 
@@ -93,7 +94,7 @@ def summary_text(language: str, article: Article, summary: Summary, *, place: st
                 "doc_answers",
                 answers=summary.answers,
                 verdicts=summary.verdicts,
-                ids=_ids(summary.answered),
+                ids=id_list(summary.answered),
             )
         )
     else:
