@@ -47,7 +47,9 @@ class ListState:
         return cls(number(status), number(tag), None if place == "-" else place, number(plan), int(page))
 
 
-LIST_STATE = r"[0-9-]+\.[0-9-]+\.[0-9a-f-]+\.[0-9-]+\.\d+"
+# Each part as encode() writes it; a forged id larger than any row id, or a longer page number, matches no button.
+_OPTIONAL_ID = rf"(?:-|{ID})"
+LIST_STATE = rf"(?:-|\d{{1,2}})\.{_OPTIONAL_ID}\.(?:-|[0-9a-f]{{1,16}})\.{_OPTIONAL_ID}\.\d{{1,9}}"
 
 # A list page (its filters and page number).
 LIST_PAGE = ButtonKind("l", (LIST_STATE,))

@@ -15,6 +15,7 @@ may pass the second time; it then reports the first failure as flaky, with that 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -270,14 +271,28 @@ async def test_any_command_or_button_gets_a_calm_answer(world, step):
     await one_step(world, step)
 
 
+# The same 400 examples on every run, so CI passes or fails on the code and not on the draw; set
+# LUOSHI_EXPLORE=1 to draw new ones when looking for defects (a find becomes a case in the forged or typed lists).
 @pytest.mark.slow
-@settings(max_examples=400, **COMMON)
+@settings(max_examples=400, derandomize=not os.environ.get("LUOSHI_EXPLORE"), **COMMON)
 @given(step=STEPS)
 async def test_any_command_or_button_gets_a_calm_answer_many_times(world, step):
     await one_step(world, step)
 
 
-@pytest.mark.parametrize("forged", ["s:99999999999999999999", "f:2147483648", "c:-1", "nothing-we-send"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "s:99999999999999999999",
+        "f:2147483648",
+        "c:-1",
+        "nothing-we-send",
+        # A list page's filters carry ids too (a tag, a plan): found by the 400-example run.
+        "l:-.-.-.99999999999999999999.99999999999999999999",
+        "lf:t:-.2147483648.-.-.0",
+        "l:-.-.-.-.99999999999",
+    ],
+)
 async def test_a_forged_button_is_answered_without_an_error(world, client, forged):
     """Found by the tests above: a huge id in a button's data overflowed the database, and data no handler knows left
     the button's spinner turning."""
