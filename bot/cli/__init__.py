@@ -1,5 +1,9 @@
 """The `luoshi` command line: one module per subcommand, each with a `register(subparsers)` function."""
 
+# Start-up time: every `luoshi` run, `--help` included, imports all the subcommand modules below, so they define
+# only their arguments at module level. What a command needs to run (python-telegram-bot, SQLAlchemy, Alembic,
+# pydantic settings, the extractor) is imported inside the function that runs it.
+
 from __future__ import annotations
 
 import argparse

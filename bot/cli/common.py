@@ -7,9 +7,10 @@ import html
 import logging
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from bot.logs import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 CONFIG_OPTION = argparse.ArgumentParser(add_help=False)
 CONFIG_OPTION.add_argument(
@@ -28,6 +29,10 @@ def fail(message: str, status: int = 2) -> SystemExit:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Settings for this run, or exit 2 with the key and the file that are wrong."""
+    # Imported here: settings need pydantic, which `luoshi --help` and `luoshi extract` do without.
+    from bot.logs import configure_logging
+    from bot.settings import SettingsError, load_settings
+
     try:
         settings = load_settings(getattr(args, "config", None))
     except SettingsError as exc:

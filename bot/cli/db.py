@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.cli.common import CONFIG_OPTION, fail, settings_from
-from trackers.runtime.migrate import upgrade
 
 
 def register(subparsers) -> None:
@@ -26,6 +27,11 @@ def upgrade_command(args) -> int:
 
 
 def upgrade_or_exit(url: str, revision: str = "heads") -> None:
+    # Alembic logs each of its plugins at INFO as it loads. Imported here (for start-up time), it now loads after
+    # settings_from has set up logging, so those lines would show: kept quiet, as they were.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from trackers.runtime.migrate import upgrade
+
     try:
         upgrade(url, revision)
     except Exception as exc:  # any failure here is reported in one line, not a traceback

@@ -9,9 +9,6 @@ import asyncio
 
 from bot.cli.common import CONFIG_OPTION, settings_from
 from bot.cli.db import upgrade_or_exit
-from trackers.commitments.demo import load_demo, remove_demo
-from trackers.runtime.clock import utcnow
-from trackers.runtime.db import create_engine, create_sessionmaker
 
 
 def register(subparsers) -> None:
@@ -46,6 +43,10 @@ def demo_command(args) -> int:
 
 
 async def _run(url: str, *, load: bool, timezone: str):
+    from trackers.commitments.demo import load_demo, remove_demo
+    from trackers.runtime.clock import utcnow
+    from trackers.runtime.db import create_engine, create_sessionmaker
+
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine).begin() as session:

@@ -14,9 +14,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CONFIG_OPTION, plural
-from trackers.extract import Extraction, ExtractionError, extract, parse_published
+
+if TYPE_CHECKING:
+    from trackers.extract import Extraction
 
 
 class _UsageError(Exception):
@@ -40,6 +43,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from trackers.extract import ExtractionError, parse_published
+
     try:
         if args.published is not None:
             parse_published(args.published)
@@ -78,6 +83,8 @@ def _single(args: argparse.Namespace) -> int:
 
 
 def _corpus(args: argparse.Namespace) -> int:
+    from trackers.extract import ExtractionError
+
     if args.out is None:
         raise _UsageError(f"{args.path} is a folder: give --out DIR for the predictions")
     texts = sorted(args.path.glob("*.txt"))
@@ -112,6 +119,8 @@ def _corpus(args: argparse.Namespace) -> int:
 
 
 def _extract(path: Path, raw: bytes, published: str, place: str | None) -> Extraction:
+    from trackers.extract import ExtractionError, extract
+
     try:
         return extract(raw, published, place=place)
     except ExtractionError as exc:

@@ -18,17 +18,14 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CONFIG_OPTION, in_words, plural, quiet_migrations, settings_from
 from bot.cli.db import upgrade_or_exit
-from bot.settings import Settings
-from trackers.coverage.articles import ArticleText, EmptyArticle, extract_article, text_from_page
-from trackers.coverage.documents import text_from_upload
-from trackers.coverage.fetch import FetchRefused, fetch
-from trackers.coverage.intake import take_in_article
-from trackers.extract import ExtractionError, parse_published
-from trackers.runtime.clock import local_date, utcnow
-from trackers.runtime.db import create_engine, create_sessionmaker
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from trackers.coverage.articles import ArticleText
 
 SUFFIXES = (".txt", ".html", ".htm")
 
@@ -54,6 +51,9 @@ def _metadata(path: Path) -> dict:
 
 
 def _from_file(path: Path) -> tuple[ArticleText, str | None]:
+    from trackers.coverage.documents import text_from_upload
+    from trackers.extract import parse_published
+
     article = text_from_upload(path.read_bytes(), path.name)
     meta = _metadata(path)
     if meta.get("published"):
@@ -77,6 +77,13 @@ def _expand(sources: list[str]) -> list[str]:
 
 
 async def _ingest_all(settings: Settings, sources: list[str]) -> int:
+    from trackers.coverage.articles import EmptyArticle, extract_article, text_from_page
+    from trackers.coverage.fetch import FetchRefused, fetch
+    from trackers.coverage.intake import take_in_article
+    from trackers.extract import ExtractionError
+    from trackers.runtime.clock import local_date, utcnow
+    from trackers.runtime.db import create_engine, create_sessionmaker
+
     engine = create_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
     sessionmaker = create_sessionmaker(engine)
     failures = 0

@@ -15,10 +15,13 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CONFIG_OPTION, settings_from
-from trackers.coverage.linking import Decision, Link, Pledge, ReportedFigure, Thresholds, best_links, from_extraction
-from trackers.extract import Extraction, ExtractionError, extract, parse_published, places
+
+if TYPE_CHECKING:
+    from trackers.coverage.linking import Link, Pledge, ReportedFigure, Thresholds
+    from trackers.extract import Extraction
 
 
 @dataclass
@@ -56,6 +59,9 @@ def _metadata(path: Path) -> dict:
 
 
 def load_documents(folder: Path) -> list[_Document]:
+    from trackers.coverage.linking import from_extraction
+    from trackers.extract import ExtractionError, extract, parse_published, places
+
     documents = []
     for path in sorted(folder.glob("*.txt")):
         meta = _metadata(path)
@@ -81,6 +87,8 @@ def load_documents(folder: Path) -> list[_Document]:
 
 def predict(documents: list[_Document], thresholds: Thresholds, *, with_review: bool) -> list[Link]:
     """Each document's facts against the commitments of every document published no later than it."""
+    from trackers.coverage.linking import Decision, best_links
+
     links: list[Link] = []
     for doc in documents:
         earlier = [

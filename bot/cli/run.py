@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from telegram import Update
-
-from bot.app import build_application
 from bot.cli.common import CONFIG_OPTION, fail, settings_from
 from bot.cli.db import upgrade_or_exit
 
@@ -21,6 +18,12 @@ def register(subparsers) -> None:
 
 
 def run_command(args) -> int:
+    # Loaded before settings_from sets up logging, as when they were imported at module level: what they log at
+    # INFO while loading stays unprinted.
+    from telegram import Update
+
+    from bot.app import build_application
+
     settings = settings_from(args)
     if settings.token is None:
         raise fail("TELEGRAM_BOT_TOKEN is not set; to chat with the bot without Telegram, run `luoshi shell`.")
