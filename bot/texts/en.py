@@ -461,6 +461,9 @@ TEXTS = {
     "health_sweep": "🔁 {name}: last run {last} ({ago} ago){error}",
     "health_sweep_never": "🔁 {name}: not run yet",
     "health_sweep_error": "⚠️ last error: {error}",
+    "health_feeds_failing": "📡 Feeds failing: {count} (/feeds list shows them all)",
+    "health_feed_failing": "  · #{id} {name} (failing for {ago}; polls failed in a row: {times}): {error}",
+    "health_feeds_more": "  · and {count} more",
     "health_leader": "👑 Instance sending: {instance}",
     # -- Coverage in: new coverage for followers, verdict and goalpost cards for admins -------------------------
     "cov_news_head": "📰 <b>New coverage</b> · <b>#{id}</b> {subject}\nTarget: {target}{deadline}",

@@ -420,6 +420,9 @@ TEXTS = {
     "health_sweep": "🔁 {name}：上次 {last}（{ago}前）{error}",
     "health_sweep_never": "🔁 {name}：尚未运行",
     "health_sweep_error": "⚠️ 上次出错：{error}",
+    "health_feeds_failing": "📡 抓取失败的信息源：{count} 个（/feeds list 查看全部）",
+    "health_feed_failing": "  · #{id} {name}（已连续失败 {times} 次，始于 {ago}前）：{error}",
+    "health_feeds_more": "  · 另有 {count} 个",
     "health_leader": "👑 负责发送的实例：{instance}",
     # -- Coverage in: new coverage for followers, verdict and goalpost cards for admins -------------------------
     "cov_news_head": "📰 <b>新报道</b> · <b>#{id}</b> {subject}\n目标：{target}{deadline}",

@@ -147,3 +147,43 @@ async def test_admins_hear_once_when_a_feed_starts_failing_and_once_when_it_work
 
 async def _hit(server, before: int) -> bool:
     return server.hits.get("/rss.xml", 0) > before
+
+
+async def test_health_names_the_feeds_that_fail_and_forgets_them_once_they_work(
+    start_bot, client, server, sqlite_sessions
+):
+    """A feed sweep that runs while a feed fails succeeds as a sweep; /health still says which feed fails and why."""
+    owner = 4041
+    server.put("/rss.xml", RSS, "", status=500)
+    async with start_bot(
+        bot={"owner_ids": [owner]},
+        fetch={"allow_hosts": [server.host]},
+        feeds={"sweep_seconds": 0.2, "coverage_sweep_seconds": 0.2},
+    ):
+        async with sqlite_sessions.begin() as session:
+            session.add(Feed(name="市政<新闻>", url=server.url("/rss.xml"), interval_minutes=60, created_at=NOW))
+            session.add(Feed(name="区县动态", url=server.url("/ok.xml"), interval_minutes=60, created_at=NOW))
+        server.put("/ok.xml", RSS, rss([]))
+        await wait_until(lambda: _hit(server, 0))
+        await asyncio.sleep(0.6)
+
+        async def health(language: str) -> str:
+            sent = await client.send_text(owner, "/health", first_name="Owner", language_code=language)
+            [answer] = await client.wait_for_messages(owner, 1, after=sent["message_id"])
+            return answer["text"]
+
+        english, chinese = await health("en"), await health("zh")
+        async with sqlite_sessions.begin() as session:
+            feed = await session.scalar(select(Feed).where(Feed.url == server.url("/rss.xml")))
+            feed.next_poll_at = datetime.now(UTC)
+            server.put("/rss.xml", RSS, rss([]))
+        before = server.hits.get("/rss.xml", 0)
+        await wait_until(lambda: _hit(server, before))
+        await asyncio.sleep(0.6)
+        recovered = await health("en")
+    assert "📡 Feeds failing: 1" in english
+    assert "#1 市政<新闻> (failing for " in english and "polls failed in a row: 1): " in english
+    assert "(HTTP 500)" in english
+    assert "区县动态" not in english
+    assert "📡 抓取失败的信息源：1 个" in chinese and "#1 市政<新闻>（已连续失败 1 次" in chinese and "HTTP 500" in chinese
+    assert "Feeds failing" not in recovered

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from email.utils import parsedate_tz
 from xml.parsers import expat
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.coverage.articles import canonical_url
@@ -102,6 +102,14 @@ async def add_feed(
 
 async def list_feeds(session: AsyncSession) -> list[Feed]:
     return list((await session.scalars(select(Feed).order_by(Feed.id))).all())
+
+
+async def failing_feeds(session: AsyncSession, *, limit: int) -> tuple[list[Feed], int]:
+    """Active feeds whose last poll failed, the longest failing first (at most `limit`), and how many there are."""
+    failing = (Feed.active.is_(True), Feed.error_count > 0)
+    total = await session.scalar(select(func.count()).select_from(Feed).where(*failing))
+    rows = await session.scalars(select(Feed).where(*failing).order_by(Feed.error_count.desc(), Feed.id).limit(limit))
+    return list(rows.all()), total or 0
 
 
 async def remove_feed(session: AsyncSession, feed_id: int, *, actor_id: int, now: datetime) -> Feed:
