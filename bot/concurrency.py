@@ -16,9 +16,17 @@ from telegram.ext import BaseUpdateProcessor
 from bot.update_log import UpdateLog
 
 
+# PTB takes its concurrency slot before do_process_update runs, so a chat's queued updates would each hold one
+# while they wait for the chat's lock (five quick messages from one user: five of sixteen slots doing nothing).
+# PTB's limit is set this high, as a bound on tasks; the real one is taken once the chat's turn has come.
+_WAITING_LIMIT = 4096
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int, *, update_log: UpdateLog | None = None) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(max(_WAITING_LIMIT, max_concurrent_updates))
+        self.running_limit = max_concurrent_updates
+        self._running = asyncio.Semaphore(max_concurrent_updates)
         # Told which update each task handles, so the handler's commit marks it done (bot.update_log).
         self._update_log = update_log
         self._locks: dict[int, asyncio.Lock] = {}
@@ -32,12 +40,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         handling = self._update_log.handling(update) if logged else None
         try:
             if chat is None:
-                await coroutine
+                async with self._running:
+                    await coroutine
                 return
             lock = self._locks.setdefault(chat.id, asyncio.Lock())
             self._holders[chat.id] = self._holders.get(chat.id, 0) + 1
             try:
-                async with lock:
+                async with lock, self._running:
                     await coroutine
             finally:
                 # Keep the map as small as the set of chats with work in flight.

@@ -58,3 +58,43 @@ async def test_listeners_hear_of_each_update_even_when_its_handler_failed():
     except RuntimeError:
         pass
     assert heard == [7]
+
+
+async def test_a_chat_waiting_for_its_turn_holds_no_slot():
+    """Two slots; chat 1 sends five updates and its first blocks: chat 2 still runs at once, as it would if chat
+    1 had sent one (its waiting updates do not fill the slots)."""
+    processor = PerChatUpdateProcessor(2)
+    gate = asyncio.Event()
+    ran: list[str] = []
+
+    async def work(name: str, wait: bool) -> None:
+        ran.append(name)
+        if wait:
+            await gate.wait()
+
+    chat_one = [
+        asyncio.create_task(processor.process_update(update_in(1, i), work(f"a{i}", wait=i == 1)))
+        for i in range(1, 6)
+    ]
+    await asyncio.sleep(0)
+    other = asyncio.create_task(processor.process_update(update_in(2, 9), work("b", wait=False)))
+    await asyncio.wait_for(other, timeout=2)
+    assert ran == ["a1", "b"]
+    gate.set()
+    await asyncio.gather(*chat_one)
+    assert ran[2:] == ["a2", "a3", "a4", "a5"]
+
+
+async def test_no_more_than_the_limit_run_at_once():
+    processor = PerChatUpdateProcessor(3)
+    running = peak = 0
+
+    async def work() -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+
+    await asyncio.gather(*(processor.process_update(update_in(chat, chat), work()) for chat in range(20)))
+    assert peak == 3
