@@ -190,7 +190,19 @@ class Dispatcher:
                 reason = effects.blocked.get(row.chat_id, "chat inactive")
                 outcomes.append(Outcome(row.id, DeliveryState.BLOCKED, error=reason))
                 continue
-            outcome = await self._send_row(row, deadline, effects)
+            try:
+                outcome = await self._send_row(row, deadline, effects)
+            except Exception as error:
+                # Anything else (an answer the library cannot read, a bug): this row is recorded as maybe sent,
+                # never resent, and the batch's other outcomes are kept; were they lost with it, rows already
+                # sent would go out again once their lease ran out.
+                log.exception("notification %s: unexpected failure while sending; recorded as unknown", row.id)
+                outcome = Outcome(
+                    row.id,
+                    DeliveryState.UNKNOWN,
+                    error=f"maybe delivered, not resent: {type(error).__name__}",
+                    parts_sent=row.parts_sent,
+                )
             outcomes.append(outcome)
             if outcome.state is DeliveryState.PENDING and outcome.available_at is not None:
                 # This chat cannot take more now: its later rows wait too, in order.

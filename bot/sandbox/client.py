@@ -235,7 +235,8 @@ class SandboxClient(BotApiAddresses):
     ) -> dict:
         """Make the next ``times`` matching calls fail (``times=None``: until cleared).
 
-        kind: "429" | "403" | "400" | "5xx" | "delay" | "timeout_after_accept" | "drop_connection".
+        kind: "429" | "403" | "400" | "5xx" | "delay" | "timeout_after_accept" | "drop_connection" |
+        "garbled_result".
         """
         body = locals()
         body.pop("self")

@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass
 ERROR_KINDS = ("429", "403", "400", "5xx")
 # Kinds that change how (or whether) the answer arrives.
 TIMING_KINDS = ("delay", "timeout_after_accept", "drop_connection")
-KINDS = ERROR_KINDS + TIMING_KINDS
+# A kind that answers "ok" with a result the client cannot read (True where a Message belongs), after the call
+# took effect: what a broken proxy in front of the Bot API can do.
+GARBLED = "garbled_result"
+KINDS = (*ERROR_KINDS, *TIMING_KINDS, GARBLED)
 
 _DEFAULT_DESCRIPTIONS = {
     "403": "Forbidden: bot was blocked by the user",

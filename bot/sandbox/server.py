@@ -27,7 +27,7 @@ from aiohttp import web
 from bot.sandbox.addresses import BotApiAddresses
 from bot.sandbox.botapi import ApiError, BotApi, Params, Upload
 from bot.sandbox.control import add_control_routes
-from bot.sandbox.faults import ERROR_KINDS, FaultBook
+from bot.sandbox.faults import ERROR_KINDS, GARBLED, FaultBook
 from bot.sandbox.limits import RateLimiter
 from bot.sandbox.state import CallRecord, SandboxState
 from bot.sandbox.webhook import WebhookPusher
@@ -205,6 +205,9 @@ class Sandbox(BotApiAddresses):
             record.description = "accepted; answer held back (fault)"
             await self.state.notify()
             await self.hold(fault.delay)
+        if fault is not None and fault.kind == GARBLED:
+            record.description = "accepted; answered with an unreadable result (fault)"
+            return api_ok(True)
         return api_ok(result)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:

@@ -114,6 +114,28 @@ async def test_faults_lose_nothing_send_nothing_twice_and_the_bot_keeps_answerin
     assert too_soon == []
 
 
+async def test_an_answer_the_library_cannot_read_costs_one_row_not_the_batch(start_bot, client):
+    """Telegram (or a proxy before it) accepts one chat's message and answers with something PTB cannot parse: that
+    row is recorded as maybe delivered and not resent; the other chats of the same batch are sent once each."""
+    chats = list(range(6301, 6311))
+    garbled = chats[3]
+    for chat in chats:
+        await client.set_chat(chat, "private")
+    async with start_bot(delivery=FAST) as app:
+        sessions = app.bot_data.sessionmaker
+        await add_chats(sessions, chats)
+        await client.inject_fault("sendMessage", chat_id=garbled, kind="garbled_result")
+        await enqueue(sessions, chats)
+        counts = await wait_until_drained(sessions, timeout=20)
+        await asyncio.sleep(1.0)  # time for a wrong second try, had the row gone back to the queue
+        rows = await rows_by_chat(sessions)
+    delivered = await delivered_per_chat(client)
+    assert counts["sent"] == len(chats) - 1 and counts["unknown"] == 1
+    assert all(delivered[chat] == 1 for chat in chats)
+    assert [r.state for r in rows[garbled]] == [DeliveryState.UNKNOWN]
+    assert "not resent" in rows[garbled][0].last_error
+
+
 async def test_a_retry_after_of_hours_reschedules_in_the_database_without_stalling(start_bot, client):
     chats = [7001, 7002, 7003]
     for chat in chats:
