@@ -15,7 +15,6 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.update_log import UpdateLog
 
-
 # PTB takes its concurrency slot before do_process_update runs, so a chat's queued updates would each hold one
 # while they wait for the chat's lock (five quick messages from one user: five of sixteen slots doing nothing).
 # PTB's limit is set this high, as a bound on tasks; the real one is taken once the chat's turn has come.

@@ -73,8 +73,7 @@ async def test_a_chat_waiting_for_its_turn_holds_no_slot():
             await gate.wait()
 
     chat_one = [
-        asyncio.create_task(processor.process_update(update_in(1, i), work(f"a{i}", wait=i == 1)))
-        for i in range(1, 6)
+        asyncio.create_task(processor.process_update(update_in(1, i), work(f"a{i}", wait=i == 1))) for i in range(1, 6)
     ]
     await asyncio.sleep(0)
     other = asyncio.create_task(processor.process_update(update_in(2, 9), work("b", wait=False)))
