@@ -46,6 +46,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot import event_loop
 from bot.running import running_bot, settings_for_local_api, throwaway_token
 from bot.sandbox import SandboxClient, SandboxProcess
 from bot.settings import load_settings
@@ -263,18 +264,23 @@ async def run_luoshi(sandbox: SandboxProcess, plan: Plan, rate: float) -> Outcom
             return await offer_load(sandbox, plan, rate, classify)
 
 
-async def bench_latency(args: argparse.Namespace) -> None:
+async def _one_bot(args: argparse.Namespace, run, plan: Plan, rate: float) -> Outcome:
+    """A sandbox of its own, every Bot API call (getUpdates included) answered `latency` seconds late."""
+    async with SandboxProcess() as sandbox:
+        async with SandboxClient(sandbox.url) as client:
+            await client.inject_fault(kind="delay", method=None, chat_id=None, times=None, delay=args.latency)
+        return await run(sandbox, plan, rate)
+
+
+def bench_latency(args: argparse.Namespace) -> None:
     prefix = f"latency{round(args.latency * 1000)}"
     stock_plan = make_plan(int(args.stock_rate * args.stock_seconds), args.order_chats, args.order_length, 200_000)
     luoshi_plan = make_plan(int(args.rate * args.seconds), args.order_chats, args.order_length, 100_000)
-    async with SandboxProcess() as sandbox:
-        async with SandboxClient(sandbox.url) as client:
-            # Every Bot API call, getUpdates included, answered `latency` seconds late, until the sandbox stops.
-            await client.inject_fault(kind="delay", method=None, chat_id=None, times=None, delay=args.latency)
-        stock = await run_stock(sandbox, stock_plan, args.stock_rate)
-        stock_per_second = outcome_lines(f"{prefix}_stock_ptb", stock)
-        luoshi = await run_luoshi(sandbox, luoshi_plan, args.rate)
-        luoshi_per_second = outcome_lines(f"{prefix}_luoshi", luoshi)
+    # Each bot on the loop it ships with: stock PTB on asyncio's, Luoshi on the one `luoshi run` uses.
+    stock = asyncio.run(_one_bot(args, run_stock, stock_plan, args.stock_rate))
+    stock_per_second = outcome_lines(f"{prefix}_stock_ptb", stock)
+    luoshi = event_loop.run(_one_bot(args, run_luoshi, luoshi_plan, args.rate))
+    luoshi_per_second = outcome_lines(f"{prefix}_luoshi", luoshi)
     line(f"{prefix}_updates_per_s_ratio", luoshi_per_second / stock_per_second if stock_per_second else float("inf"))
 
 
@@ -290,7 +296,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.order_length < 2:
         parser.error("--order-length must be 2 or more")
-    asyncio.run(bench_latency(args))
+    bench_latency(args)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from bot.jobs import schedule_jobs
 from bot.request import api_request, bot_options
 from bot.settings import Settings
 from bot.throttle import UserThrottle
-from bot.update_log import LoggingBot, LoggingQueue, UpdateLog
+from bot.update_log import LoggingBot, LoggingQueue, ReceivingQueue, UpdateLog
 from trackers.runtime.db import create_engine, create_sessionmaker
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
@@ -48,13 +48,20 @@ FEATURES += [admins, add, editing, broadcast, feeds, review, documents, reading,
 FEATURES += [health]
 
 
-def build_application(settings: Settings, *, token: str | None = None) -> Application:
+# What a process does (bot.workers): "all" receives and handles (one process, as `luoshi run`); a "receiver"
+# stores updates, wakes the workers and runs the repeating jobs; a "worker" handles what the receiver stored.
+ROLES = ("all", "receiver", "worker")
+
+
+def build_application(settings: Settings, *, token: str | None = None, role: str = "all") -> Application:
     token = token or (settings.token.get_secret_value() if settings.token else None)
     if not token:
         raise ValueError("a bot token is needed (TELEGRAM_BOT_TOKEN)")
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
     telegram = settings.telegram
     limiter = flood_limiter(settings.delivery)
-    update_log = UpdateLog()
+    update_log = UpdateLog(role=role)
     bot = LoggingBot(
         token,
         **bot_options(telegram, connection_pool_size=telegram.connection_pool_size, pool_timeout=1.0),
@@ -70,7 +77,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
         ApplicationBuilder()
         .bot(bot)
         # Updates are stored before they are acknowledged, and handled again after a crash (bot.update_log).
-        .update_queue(LoggingQueue(update_log))
+        .update_queue(ReceivingQueue(update_log) if role == "receiver" else LoggingQueue(update_log))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatUpdateProcessor(settings.bot.concurrent_updates, update_log=update_log))
         .post_init(_open_resources)
@@ -93,18 +100,30 @@ def build_application(settings: Settings, *, token: str | None = None) -> Applic
     application.add_handlers(fallback.HANDLERS)
     application.add_error_handler(report_error)
     delivery.install(application)
-    schedule_jobs(application)
+    bot_data.role = role
+    if role != "worker":
+        # Workers run no sweeps (the receiver does); their JobQueue still runs the jobs handlers set (a paste's
+        # run_once), and the receiver's paste sweep picks up one a dead worker lost. Nobody replays: the workers
+        # take every undone update from the table themselves.
+        schedule_jobs(application, replay=role == "all")
     return application
 
 
 async def _open_resources(application: Application) -> None:
     bot_data: BotData = application.bot_data
     database = bot_data.settings.database
-    bot_data.engine = create_engine(database.url, busy_timeout_ms=database.busy_timeout_ms, echo=database.echo)
+    bot_data.engine = create_engine(
+        database.url,
+        busy_timeout_ms=database.busy_timeout_ms,
+        echo=database.echo,
+        # A connection for each update handled at once, and two for the sweeps and the update log.
+        pool_size=bot_data.settings.bot.concurrent_updates + 2,
+    )
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
     bot_data.update_log = application.bot.update_log
     bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)
-    await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
+    if bot_data.role != "worker":  # once per deployment, not once per worker
+        await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)
 
 

@@ -37,6 +37,8 @@ class BotData:
     flood_limiter: FloodLimiter | None = None
     # Each user's token bucket.
     throttle: UserThrottle | None = None
+    # "all", "receiver" or "worker" (bot.app.ROLES).
+    role: str = "all"
     # When the admins were last told that getting updates failed (bot.errors), on the monotonic clock.
     polling_error_reported_at: float | None = None
 

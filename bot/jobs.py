@@ -43,12 +43,14 @@ UPDATE_RETENTION = timedelta(hours=48)
 SWEEP_JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
 
-def schedule_jobs(application: Application) -> None:
-    """Put every repeating job on the JobQueue (called by build_application)."""
+def schedule_jobs(application: Application, *, replay: bool = True) -> None:
+    """Put every repeating job on the JobQueue (called by build_application). `replay`: not in a receiver, whose
+    workers take undone updates from the table themselves (bot.workers)."""
     settings = application.bot_data.settings
     repeat(application, prune_updates, every=3600, first=60, name="prune_updates")
-    replay_every = min(30.0, settings.bot.replay_after_seconds)
-    repeat(application, replay_unfinished, every=replay_every, first=0, name="replay_unfinished")
+    if replay:
+        replay_every = min(30.0, settings.bot.replay_after_seconds)
+        repeat(application, replay_unfinished, every=replay_every, first=0, name="replay_unfinished")
     repeat(application, dispatch_sweep, every=settings.delivery.sweep_seconds, first=0.2, name="dispatch")
     repeat(application, alert_sweep, every=settings.alerts.sweep_seconds, first=0.1, name="alert_rules")
     repeat(application, feed_sweep, every=settings.feeds.sweep_seconds, first=1, name="feeds")

@@ -16,6 +16,10 @@ any handler runs, so a process killed in between loses them. Here:
 
 A handler that commits twice for one update is marked done by the first commit: a crash between the two leaves
 the second undone, and it is not retried.
+
+Split across processes (bot.workers, PostgreSQL): a receiver stores updates here and wakes the workers (NOTIFY in
+the storing transaction) without handling them; workers take them from the table chat by chat. A worker's log is
+`exclusive`: a handler whose commit finds its update already done (another worker raced it) is rolled back.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import ExtBot
 
+from trackers.runtime.claims import announce
 from trackers.runtime.updates import (
     MARK_ONE_DONE,
     MAX_ATTEMPTS,
@@ -58,14 +63,22 @@ class _Handling:
     redelivery: bool = False
 
 
+class UpdateHandledElsewhere(RuntimeError):
+    """The update was marked done by someone else while this handler ran: its effects must not commit twice."""
+
+
 _HANDLING: contextvars.ContextVar[_Handling | None] = contextvars.ContextVar("luoshi_handling", default=None)
 _PENDING_MARK = "luoshi_update_mark"
 
 
 class UpdateLog:
-    def __init__(self) -> None:
+    def __init__(self, *, role: str = "all") -> None:
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
         self.bot_id: int | None = None
+        # "all": this process receives and handles; "receiver": it stores and wakes the workers; "worker": it
+        # handles what a receiver stored (bot.workers).
+        self.role = role
+        self.announces = False  # set on PostgreSQL for a receiver, in open()
         # id() of Update objects already stored (by getUpdates or replay), so the queue does not store them again,
         # and of the ones that were stored before they arrived (redeliveries), for the guard to drop.
         self._stored: set[int] = set()
@@ -79,25 +92,45 @@ class UpdateLog:
 
     def open(self, sessionmaker: async_sessionmaker[AsyncSession], bot_id: int) -> None:
         self._sessionmaker, self.bot_id = sessionmaker, bot_id
+        self.announces = self.role == "receiver" and sessionmaker.kw["bind"].dialect.name == "postgresql"
+
+    @property
+    def exclusive(self) -> bool:
+        return self.role == "worker"
 
     async def close(self) -> None:
         """Let the last batch of done marks reach the database."""
-        if self._marker is not None:
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Wait until the done marks queued so far are committed (or failed): a worker does, before it lets another
+        take the chat."""
+        while self._marker is not None and not self._marker.done():
             await asyncio.gather(self._marker, return_exceptions=True)
 
     # -- arriving ---------------------------------------------------------------------------------------------
 
-    async def receive(self, updates: Sequence[Update]) -> None:
-        """Store updates before they are acknowledged; raises NetworkError (so they are not) when it cannot."""
+    async def receive(self, updates: Sequence[Update], *, payloads: dict[int, str] | None = None) -> None:
+        """Store updates before they are acknowledged; raises NetworkError (so they are not) when it cannot.
+
+        `payloads`: the updates' JSON as Telegram sent it, by id, when the caller has it (else it is written out)."""
         if not updates:
             return
         if self._sessionmaker is None:
             raise NetworkError("the update log is not open yet")
         try:
+            # Each update's chat, so workers can take a chat's updates in order (bot.workers).
+            chats = {u.update_id: u.effective_chat.id for u in updates if u.effective_chat is not None}
             async with self._sessionmaker.begin() as session:
                 new = await record_updates(
-                    session, self.bot_id, [(u.update_id, u.to_json()) for u in updates], now=datetime.now(UTC)
+                    session,
+                    self.bot_id,
+                    [(u.update_id, _payload(u, payloads)) for u in updates],
+                    now=datetime.now(UTC),
+                    chats=chats,
                 )
+                if new and self.announces:
+                    await announce(session, self.bot_id)  # delivered to the workers when this commits
         except SQLAlchemyError as error:
             # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
             # and Telegram sends the update again.
@@ -107,7 +140,8 @@ class UpdateLog:
             self._stored.add(id(update))
             if update.update_id in new:
                 new.discard(update.update_id)  # the same id twice in one batch: the second is a redelivery
-                self._in_flight.add(update.update_id)
+                if self.role == "all":  # a receiver's are the workers' to handle
+                    self._in_flight.add(update.update_id)
             else:
                 self._redelivered.add(id(update))
 
@@ -117,6 +151,9 @@ class UpdateLog:
             self._stored.discard(id(update))
             return True
         return False
+
+    def forget_redelivery(self, update: Update) -> None:
+        self._redelivered.discard(id(update))
 
     def is_redelivery(self, update: Update) -> bool:
         """True for an update Telegram delivered again; it is neither handled nor marked done."""
@@ -183,13 +220,22 @@ class UpdateLog:
         return len(again)
 
 
+def _payload(update: Update, payloads: dict[int, str] | None) -> str:
+    raw = payloads.get(update.update_id) if payloads else None
+    return raw if raw is not None else update.to_json()
+
+
 @event.listens_for(Session, "before_commit")
 def _mark_with_its_effects(session: Session) -> None:
     handling = _HANDLING.get()
     if handling is None or handling.marked or handling.log.bot_id is None:
         return
     params = mark_one_done_params(handling.log.bot_id, handling.update_id, datetime.now(UTC))
-    session.connection().execute(MARK_ONE_DONE, params)
+    marked = session.connection().execute(MARK_ONE_DONE, params).rowcount
+    if not marked and handling.log.exclusive:
+        # Another worker handled it and committed first (it took the chat after this worker's lock connection
+        # died): raising here rolls these effects back.
+        raise UpdateHandledElsewhere(f"update {handling.update_id} was handled elsewhere meanwhile")
     session.info[_PENDING_MARK] = handling
 
 
@@ -208,16 +254,29 @@ def _not_marked(session: Session) -> None:
 class LoggingBot(ExtBot):
     """PTB's bot, storing every batch of updates before PTB's Updater acknowledges it with its next call."""
 
-    __slots__ = ("update_log",)
+    __slots__ = ("_raw_updates", "update_log")
 
     def __init__(self, *args, update_log: UpdateLog, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():
             self.update_log = update_log
+            # The last getUpdates answer's updates as Telegram sent them, by id (see _post).
+            self._raw_updates: dict[int, str] = {}
+
+    async def _post(self, endpoint: str, data=None, **kwargs):
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            # What is stored is Telegram's own JSON, kept here before PTB parses it: writing the parsed Update
+            # back out (Update.to_json) cost as much CPU as parsing it.
+            self._raw_updates.clear()
+            self._raw_updates.update((raw["update_id"], json.dumps(raw)) for raw in result if "update_id" in raw)
+        return result
 
     async def get_updates(self, *args, **kwargs) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
-        await self.update_log.receive(updates)
+        raw = self._raw_updates.copy()
+        self._raw_updates.clear()
+        await self.update_log.receive(updates, payloads=raw)
         return updates
 
 
@@ -233,4 +292,17 @@ class LoggingQueue(asyncio.Queue):
         if isinstance(item, Update) and not self.update_log.take_stored(item):
             await self.update_log.receive([item])
             self.update_log.take_stored(item)
+        await super().put(item)
+
+
+class ReceivingQueue(LoggingQueue):
+    """A receiver's update queue: updates are stored (and the workers woken), never handled here."""
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            if not self.update_log.take_stored(item):
+                await self.update_log.receive([item])
+                self.update_log.take_stored(item)
+            self.update_log.forget_redelivery(item)
+            return
         await super().put(item)

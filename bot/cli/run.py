@@ -14,6 +14,14 @@ def register(subparsers) -> None:
         "telegram.mode is 'webhook'.",
         parents=[CONFIG_OPTION],
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        default=None,
+        help="PostgreSQL only: one process receives updates and N worker processes handle them (a chat's in "
+        "order, by one worker at a time), restarted if they die; for more than one core's worth of updates",
+    )
     parser.set_defaults(func=run_command)
 
 
@@ -23,6 +31,8 @@ def run_command(args) -> int:
     from telegram import Update
 
     from bot.app import build_application
+    from bot.event_loop import use_fast_loop
+    from trackers.runtime.db import is_sqlite
 
     settings = settings_from(args)
     if settings.token is None:
@@ -31,7 +41,17 @@ def run_command(args) -> int:
     if telegram.mode == "webhook" and not telegram.webhook_url:
         raise fail("configuration error: telegram.webhook_url is needed when telegram.mode is 'webhook'")
 
+    if args.workers is not None and (args.workers != 1 or not is_sqlite(settings.database.url)):
+        from bot.workers import DeploymentRefused, run_deployment
+
+        use_fast_loop()
+        try:
+            return run_deployment(settings, args.workers)
+        except DeploymentRefused as error:
+            raise fail(str(error)) from None
+
     upgrade_or_exit(settings.database.url)
+    use_fast_loop()
     application = build_application(settings)
     if telegram.mode == "webhook":
         application.run_webhook(

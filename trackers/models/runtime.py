@@ -8,9 +8,11 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Index,
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,12 +30,26 @@ class ProcessedUpdate(Base):
     """
 
     __tablename__ = "processed_update"
+    __table_args__ = (
+        # What the workers ask (bot.workers): the undone updates of this bot, chat by chat, oldest first. Partial:
+        # done rows, nearly all of them, stay out of it.
+        Index(
+            "ix_processed_update_undone",
+            "bot_id",
+            "chat_id",
+            "update_id",
+            postgresql_where=text("done_at IS NULL"),
+            sqlite_where=text("done_at IS NULL"),
+        ),
+    )
 
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     # The update as Telegram sent it (JSON), for handling it again after a crash.
     payload: Mapped[str | None] = mapped_column(Text)
+    # The update's chat (None for an update without one), so workers can take a chat's updates in order.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     # Set in the handler's own transaction, so its effects and this mark commit together.
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Times it was handed to the handlers again, and when last: an update that kills the process is not retried

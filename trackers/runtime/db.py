@@ -20,16 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from trackers.runtime import sqlite_inline
 
 
-def create_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> AsyncEngine:
-    """An async engine; on SQLite with WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE transactions."""
+def create_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False, pool_size: int = 5) -> AsyncEngine:
+    """An async engine; on SQLite with WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE transactions.
+
+    `pool_size`: connections kept open; as many as transactions run at once, else each one past it opens and
+    closes a connection of its own (on PostgreSQL a connect costs more CPU than the command)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return _server_engine(url, echo=echo)
+        return _server_engine(url, echo=echo, pool_size=pool_size)
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # sqlite3 on the loop's thread rather than aiosqlite's: see trackers.runtime.sqlite_inline for why.
-    engine = create_async_engine(parsed.set(drivername=f"sqlite+{sqlite_inline.DRIVER}"), echo=echo)
+    options = {"pool_size": pool_size} if parsed.database and parsed.database != ":memory:" else {}
+    engine = create_async_engine(parsed.set(drivername=f"sqlite+{sqlite_inline.DRIVER}"), echo=echo, **options)
     timeout = busy_timeout_ms / 1000
     _TURNS[engine.sync_engine] = _Turns(timeout)
 
@@ -56,11 +60,11 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) 
     return engine
 
 
-def _server_engine(url: str, *, echo: bool) -> AsyncEngine:
+def _server_engine(url: str, *, echo: bool, pool_size: int) -> AsyncEngine:
     """PostgreSQL: a connection the server has closed (a restart, an idle timeout) is replaced when it is taken
     from the pool. SQLAlchemy's pool_pre_ping would ask the server on every checkout, a round trip each of a
     command's transactions pays (~0.2 ms of CPU); asyncpg already knows when the server closed the socket."""
-    engine = create_async_engine(url, echo=echo)
+    engine = create_async_engine(url, echo=echo, pool_size=pool_size)
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _drop_closed(dbapi_connection, _record, _proxy) -> None:

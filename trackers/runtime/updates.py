@@ -5,7 +5,7 @@ final getUpdates acknowledgement failed) is handled once."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, or_, select, update
@@ -20,15 +20,28 @@ MAX_ATTEMPTS = 3
 
 
 async def record_updates(
-    session: AsyncSession, bot_id: int, updates: Sequence[tuple[int, str]], *, now: datetime
+    session: AsyncSession,
+    bot_id: int,
+    updates: Sequence[tuple[int, str]],
+    *,
+    now: datetime,
+    chats: Mapping[int, int | None] | None = None,
 ) -> set[int]:
-    """Store (update id, JSON) pairs of bot `bot_id` in one statement; the ids stored now (the rest were here)."""
+    """Store (update id, JSON) pairs of bot `bot_id` in one statement, each with its chat from `chats` (update id
+    to chat id); the ids stored now (the rest were here)."""
     if not updates:
         return set()
     dialect = session.bind.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    chats = chats or {}
     rows = {
-        update_id: {"bot_id": bot_id, "update_id": update_id, "received_at": now, "payload": payload}
+        update_id: {
+            "bot_id": bot_id,
+            "update_id": update_id,
+            "received_at": now,
+            "payload": payload,
+            "chat_id": chats.get(update_id),
+        }
         for update_id, payload in updates
     }
     statement = (

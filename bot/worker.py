@@ -1,0 +1,240 @@
+"""One worker process of a deployment (bot.workers): it handles the updates a receiver stored, chat by chat.
+
+The worker builds the same Application as `luoshi run` (handlers, bot, update log) but neither polls nor runs the
+repeating sweeps. It keeps one connection of its own to PostgreSQL, which
+
+- LISTENs on the bot's channel: the receiver NOTIFYs it in the transaction that stores a batch (the worker also
+  looks every POLL_SECONDS, in case a notification is missed);
+- holds a session advisory lock per chat it is handling (trackers.runtime.claims): one worker at a time per chat,
+  and PostgreSQL frees them all the moment the worker dies;
+- counts an attempt for each update it takes, committed before the update is handled (MAX_ATTEMPTS).
+
+Chat `c` belongs to worker `c mod N` while that worker is alive: the chat then meets the same process, its
+in-memory conversation state (the /add steps, a card being edited) and its throttle bucket, update after update.
+Any worker takes a chat whose oldest update has waited TAKEOVER_SECONDS (its worker is dead, restarting, or far
+behind). Holding a chat's lock, the worker hands its undone updates to the Application in update_id order, one at
+a time; the update log marks each done in the transaction that carries its effects (bot.update_log), and the done
+marks of handlers that commit nothing reach the database before the lock is released.
+
+If the lock connection breaks, the locks are gone: the worker exits at once (the supervisor starts it again) rather
+than handle a chat another worker may now hold. Its uncommitted work rolls back, as after kill -9.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.pool import NullPool
+from telegram import Update
+from telegram.ext import Application
+
+from bot.context import BotData
+from trackers.runtime.claims import Taken, channel, chats_waiting, take_chatless, take_next, try_lock_chat, unlock_chat
+from trackers.runtime.updates import MAX_ATTEMPTS, mark_done
+
+log = logging.getLogger(__name__)
+
+# How often a worker looks for work when no notification came.
+POLL_SECONDS = 1.0
+# How long a chat's oldest update waits for the chat's own worker before any worker takes it.
+TAKEOVER_SECONDS = 10.0
+# Exit status of a worker that lost its lock connection (the supervisor restarts it).
+LOST_LOCKS = 75
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)  # the update log's clock (received_at), not the shell's movable one
+
+
+class Worker:
+    def __init__(
+        self, application: Application, *, slot: int, slots: int, takeover_seconds: float = TAKEOVER_SECONDS
+    ) -> None:
+        self.application = application
+        self.bot_data: BotData = application.bot_data
+        self.slot, self.slots = slot, slots
+        self.takeover = timedelta(seconds=takeover_seconds)
+        self.capacity = self.bot_data.settings.bot.concurrent_updates
+        self.name = f"luoshi-worker-{slot}-{os.getpid()}"  # its connection's application_name, seen in pg_locks
+        self._chats: set[int] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._wake = asyncio.Event()
+        self._stop = False
+        self._closing = False
+        self._connection: AsyncConnection | None = None
+        self._connection_lock = asyncio.Lock()
+
+    @property
+    def bot_id(self) -> int:
+        return self.application.bot.id
+
+    def stop(self) -> None:
+        """Take no more updates; the ones being handled finish (called from a signal handler)."""
+        self._stop = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        engine = create_async_engine(
+            self.bot_data.settings.database.url,
+            poolclass=NullPool,
+            # Attempt counts need not survive a server crash: no wait for the disk on each take.
+            connect_args={"server_settings": {"application_name": self.name, "synchronous_commit": "off"}},
+        )
+        try:
+            connection = await engine.connect()
+            self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            driver = (await self._connection.get_raw_connection()).driver_connection
+            await driver.add_listener(channel(self.bot_id), lambda *_: self._wake.set())
+            driver.add_termination_listener(lambda *_: self._lost("the connection closed"))
+            log.info("%s handles chats of slot %d of %d", self.name, self.slot, self.slots)
+            while not self._stop:
+                self._wake.clear()
+                await self._claim()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(POLL_SECONDS):
+                        await self._wake.wait()
+        finally:
+            self._stop = True
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self.bot_data.update_log.flush()
+            self._closing = True
+            if self._connection is not None:
+                with contextlib.suppress(Exception):
+                    await self._connection.close()
+            await engine.dispose()
+
+    # -- taking work -----------------------------------------------------------------------------------------------
+
+    async def _claim(self) -> None:
+        free = self.capacity - len(self._tasks)
+        if free <= 0:
+            return
+        now = _now()
+        chats = await self._locked(
+            chats_waiting,
+            self.bot_id,
+            slot=self.slot,
+            slots=self.slots,
+            stale_before=now - self.takeover,
+            limit=free + len(self._chats),
+        )
+        for chat_id in chats:
+            if free <= 0 or self._stop:
+                return
+            if chat_id in self._chats or not await self._locked(try_lock_chat, self.bot_id, chat_id):
+                continue
+            self._chats.add(chat_id)
+            self._spawn(self._drain(chat_id), f"chat-{chat_id}")
+            free -= 1
+        # Updates without a chat (few: the bot asks for none of those kinds) are leased one by one.
+        lease_before = now - timedelta(seconds=self.bot_data.settings.bot.replay_after_seconds)
+        while free > 0 and not self._stop:
+            taken = await self._locked(take_chatless, self.bot_id, lease_before=lease_before, now=now)
+            if taken is None:
+                return
+            self._spawn(self._handle(taken), f"update-{taken.update_id}")
+            free -= 1
+
+    def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
+        task = asyncio.create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        self._wake.set()  # room for another chat; and a chat let go may have had an update come in meanwhile
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a worker task failed", exc_info=task.exception())
+
+    async def _drain(self, chat_id: int) -> None:
+        """Hold the chat's turn until its queue is empty: its undone updates, in order."""
+        after = 0
+        try:
+            while not self._stop:
+                taken = await self._locked(take_next, self.bot_id, chat_id, after=after, now=_now())
+                if taken is None:
+                    break
+                after = taken.update_id
+                await self._handle(taken)
+            # Marks of handlers that committed nothing go in before another worker may take the chat.
+            await self.bot_data.update_log.flush()
+        finally:
+            if not self._closing:
+                await self._locked(unlock_chat, self.bot_id, chat_id)
+            self._chats.discard(chat_id)
+
+    async def _handle(self, taken: Taken) -> None:
+        if taken.payload is None or taken.attempts > MAX_ATTEMPTS:
+            log.warning("update %s was given up: handling it failed %d times", taken.update_id, MAX_ATTEMPTS)
+            async with self.bot_data.transaction() as session:
+                await mark_done(session, self.bot_id, [taken.update_id], now=_now())
+            return
+        update = Update.de_json(json.loads(taken.payload), self.application.bot)
+        # The Application's own update processor: the update log's handling()/handled() around the handlers.
+        application = self.application
+        await application.update_processor.process_update(update, application.process_update(update))
+
+    async def _locked(self, query: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """A query on the lock connection, one at a time; a failure there means the locks may be gone."""
+        async with self._connection_lock:
+            try:
+                return await query(self._connection, *args, **kwargs)
+            except Exception as error:
+                if self._closing:
+                    raise
+                self._lost(f"{type(error).__name__}: {error}")
+                raise
+
+    def _lost(self, why: str) -> None:
+        if self._closing:
+            return
+        log.critical("%s lost its lock connection (%s); exiting so no chat is handled twice", self.name, why)
+        logging.shutdown()
+        os._exit(LOST_LOCKS)
+
+
+async def serve_worker(
+    application: Application,
+    *,
+    slot: int,
+    slots: int,
+    takeover_seconds: float = TAKEOVER_SECONDS,
+    parent_pid: int | None = None,
+) -> None:
+    """Start the Application without polling, handle stored updates until SIGINT/SIGTERM (or the parent dies)."""
+    import signal
+
+    await application.initialize()
+    await application.post_init(application)
+    # Its JobQueue too: the jobs handlers set (run_once) run here; build_application scheduled no sweeps.
+    await application.start()
+    worker = Worker(application, slot=slot, slots=slots, takeover_seconds=takeover_seconds)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, worker.stop)
+    watchdog = asyncio.create_task(_watch_parent(parent_pid, worker.stop)) if parent_pid else None
+    try:
+        await worker.run()
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        await application.post_shutdown(application)
+
+
+async def _watch_parent(parent_pid: int, stop: Callable[[], None]) -> None:
+    """A worker whose supervisor died (even by kill -9) stops too, rather than run on unsupervised."""
+    while os.getppid() == parent_pid:  # noqa: ASYNC110 (no event to wait on: the kernel reparents us)
+        await asyncio.sleep(1.0)
+    log.warning("the supervisor (pid %s) is gone; stopping", parent_pid)
+    stop()

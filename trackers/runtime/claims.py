@@ -1,0 +1,142 @@
+"""How worker processes share the update log on PostgreSQL: which chats wait, whose turn a chat is, the next update.
+
+A chat's updates are handled by one worker at a time and in order. The turn is a session advisory lock per chat,
+held on a connection the worker keeps for it: PostgreSQL releases it when that connection dies, so a worker
+killed mid-update frees its chats at once, and its uncommitted update (not marked done) is the next one taken.
+Updates without a chat go to any worker, claimed row by row (SKIP LOCKED) for a lease.
+
+Every take counts an attempt, committed before the update is handled, so an update that kills its worker is given
+up after MAX_ATTEMPTS (trackers.runtime.updates) instead of bringing every worker down in turn.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from trackers.models import ProcessedUpdate
+
+_t = ProcessedUpdate.__table__
+
+
+class Taken(NamedTuple):
+    update_id: int
+    payload: str | None
+    attempts: int
+
+
+def channel(bot_id: int) -> str:
+    """The NOTIFY channel on which a receiver says that bot `bot_id` has new updates."""
+    return f"luoshi_updates_{bot_id}"
+
+
+async def announce(session: AsyncSession, bot_id: int) -> None:
+    """Wake the workers once this transaction commits (PostgreSQL delivers a NOTIFY at commit, not before)."""
+    await session.execute(select(func.pg_notify(channel(bot_id), "")))
+
+
+def slot_of(chat_id: int, slots: int) -> int:
+    """The worker a chat belongs to while that worker is alive (Python's % is never negative; see chats_waiting)."""
+    return chat_id % slots
+
+
+async def chats_waiting(
+    connection: AsyncConnection, bot_id: int, *, slot: int, slots: int, stale_before: datetime, limit: int
+) -> list[int]:
+    """Chats with undone updates, the oldest waiting first: those of worker `slot` of `slots`, and any other whose
+    oldest update was received before `stale_before` (its worker is dead or far behind)."""
+    mine = ((_t.c.chat_id % slots) + slots) % slots == slot
+    statement = (
+        select(_t.c.chat_id)
+        .where(_t.c.bot_id == bot_id, _t.c.done_at.is_(None), _t.c.chat_id.is_not(None))
+        .group_by(_t.c.chat_id)
+        .having(or_(mine, func.min(_t.c.received_at) < stale_before))
+        .order_by(func.min(_t.c.update_id))
+        .limit(limit)
+    )
+    return list((await connection.scalars(statement)).all())
+
+
+def chat_lock_key(bot_id: int, chat_id: int) -> tuple[int, int]:
+    """The two 32-bit keys of a chat's advisory lock. The two-key space is not the one-key space the delivery
+    leadership uses; two chats folding to one key only share turns."""
+    folded = (chat_id ^ (chat_id >> 32)) & 0xFFFFFFFF
+    return _signed(zlib.crc32(f"luoshi:chat:{bot_id}".encode())), _signed(folded)
+
+
+def _signed(value: int) -> int:
+    return value - 2**32 if value >= 2**31 else value
+
+
+async def try_lock_chat(connection: AsyncConnection, bot_id: int, chat_id: int) -> bool:
+    first, second = chat_lock_key(bot_id, chat_id)
+    statement = text("SELECT pg_try_advisory_lock(:a, :b)")
+    return bool((await connection.execute(statement, {"a": first, "b": second})).scalar_one())
+
+
+async def unlock_chat(connection: AsyncConnection, bot_id: int, chat_id: int) -> None:
+    first, second = chat_lock_key(bot_id, chat_id)
+    await connection.execute(text("SELECT pg_advisory_unlock(:a, :b)"), {"a": first, "b": second})
+
+
+async def chat_lock_holder(connection: AsyncConnection, bot_id: int, chat_id: int) -> str | None:
+    """The application_name of the connection holding the chat's turn (a worker names it), if any."""
+    first, second = chat_lock_key(bot_id, chat_id)
+    statement = text(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
+        " AND l.classid::bigint = :a AND l.objid::bigint = :b"
+    )
+    params = {"a": first & 0xFFFFFFFF, "b": second & 0xFFFFFFFF}
+    return (await connection.execute(statement, params)).scalar_one_or_none()
+
+
+async def take_next(
+    connection: AsyncConnection, bot_id: int, chat_id: int, *, after: int, now: datetime
+) -> Taken | None:
+    """The chat's oldest undone update above `after` (those up to it are this turn's, done or being marked),
+    with its attempt counted. The caller holds the chat's lock."""
+    oldest = (
+        select(_t.c.update_id)
+        .where(_t.c.bot_id == bot_id, _t.c.chat_id == chat_id, _t.c.done_at.is_(None), _t.c.update_id > after)
+        .order_by(_t.c.update_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return await _take(connection, bot_id, oldest, now)
+
+
+async def take_chatless(
+    connection: AsyncConnection, bot_id: int, *, lease_before: datetime, now: datetime
+) -> Taken | None:
+    """The oldest undone update without a chat that no worker took after `lease_before`, with its attempt counted;
+    the take is its lease."""
+    oldest = (
+        select(_t.c.update_id)
+        .where(
+            _t.c.bot_id == bot_id,
+            _t.c.chat_id.is_(None),
+            _t.c.done_at.is_(None),
+            or_(_t.c.taken_at.is_(None), _t.c.taken_at < lease_before),
+        )
+        .order_by(_t.c.update_id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return await _take(connection, bot_id, oldest, now)
+
+
+async def _take(connection: AsyncConnection, bot_id: int, which, now: datetime) -> Taken | None:
+    statement = (
+        update(_t)
+        .where(_t.c.bot_id == bot_id, _t.c.update_id == which)
+        .values(attempts=_t.c.attempts + 1, taken_at=now)
+        .returning(_t.c.update_id, _t.c.payload, _t.c.attempts)
+    )
+    row = (await connection.execute(statement)).first()
+    return Taken(*row) if row is not None else None
