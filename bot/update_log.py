@@ -210,14 +210,33 @@ class UpdateLog:
             )
         if given_up:
             log.warning("updates %s were given up: handling them failed %d times", given_up, MAX_ATTEMPTS)
+        unreadable = []
         for update_id, payload in again:
-            update = Update.de_json(json.loads(payload), bot)
+            update = read_stored(update_id, payload, bot)
+            if update is None:
+                unreadable.append(update_id)
+                continue
             self._stored.add(id(update))
             self._in_flight.add(update_id)
             await queue.put(update)
-        if again:
-            log.warning("%d updates received earlier and never handled (the process died) are handled now", len(again))
-        return len(again)
+        if unreadable:
+            # Done, so that they stop coming back; the others in the batch are handled as if they were not there.
+            async with self._sessionmaker.begin() as session:
+                await mark_done(session, self.bot_id, unreadable, now=datetime.now(UTC))
+        queued = len(again) - len(unreadable)
+        if queued:
+            log.warning("%d updates received earlier and never handled (the process died) are handled now", queued)
+        return queued
+
+
+def read_stored(update_id: int, payload: str, bot: ExtBot) -> Update | None:
+    """A stored update as PTB's Update, or None (logged) if it can no longer be read: written by another version,
+    or damaged. One such row must not stop the updates stored after it."""
+    try:
+        return Update.de_json(json.loads(payload), bot)
+    except Exception:  # whatever the JSON or PTB's parser makes of it
+        log.exception("stored update %s cannot be read; it is given up", update_id)
+        return None
 
 
 def _payload(update: Update, payloads: dict[int, str] | None) -> str:

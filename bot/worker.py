@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -33,10 +32,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
-from telegram import Update
 from telegram.ext import Application
 
 from bot.context import BotData
+from bot.update_log import read_stored
 from trackers.runtime.claims import Taken, channel, chats_waiting, take_chatless, take_next, try_lock_chat, unlock_chat
 from trackers.runtime.updates import MAX_ATTEMPTS, mark_done
 
@@ -177,7 +176,11 @@ class Worker:
             async with self.bot_data.transaction() as session:
                 await mark_done(session, self.bot_id, [taken.update_id], now=_now())
             return
-        update = Update.de_json(json.loads(taken.payload), self.application.bot)
+        update = read_stored(taken.update_id, taken.payload, self.application.bot)
+        if update is None:
+            async with self.bot_data.transaction() as session:
+                await mark_done(session, self.bot_id, [taken.update_id], now=_now())
+            return
         # The Application's own update processor: the update log's handling()/handled() around the handlers.
         application = self.application
         await application.update_processor.process_update(update, application.process_update(update))
