@@ -74,6 +74,7 @@ _PENDING_MARK = "luoshi_update_mark"
 class UpdateLog:
     def __init__(self, *, role: str = "all") -> None:
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
+        self._storing: async_sessionmaker[AsyncSession] | None = None
         self.bot_id: int | None = None
         # "all": this process receives and handles; "receiver": it stores and wakes the workers; "worker": it
         # handles what a receiver stored (bot.workers).
@@ -92,7 +93,16 @@ class UpdateLog:
 
     def open(self, sessionmaker: async_sessionmaker[AsyncSession], bot_id: int) -> None:
         self._sessionmaker, self.bot_id = sessionmaker, bot_id
-        self.announces = self.role == "receiver" and sessionmaker.kw["bind"].dialect.name == "postgresql"
+        engine = sessionmaker.kw["bind"]
+        on_postgresql = engine.dialect.name == "postgresql"
+        self.announces = self.role == "receiver" and on_postgresql
+        # A batch is stored by one INSERT, atomic on its own: on PostgreSQL it runs without BEGIN and COMMIT, two
+        # round trips of three (SQLite's are calls in the same thread, not worth a second pool).
+        self._storing = (
+            async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+            if on_postgresql
+            else sessionmaker
+        )
 
     @property
     def exclusive(self) -> bool:
@@ -121,7 +131,7 @@ class UpdateLog:
         try:
             # Each update's chat, so workers can take a chat's updates in order (bot.workers).
             chats = {u.update_id: u.effective_chat.id for u in updates if u.effective_chat is not None}
-            async with self._sessionmaker.begin() as session:
+            async with self._storing.begin() as session:
                 new = await record_updates(
                     session,
                     self.bot_id,
@@ -130,7 +140,7 @@ class UpdateLog:
                     chats=chats,
                 )
                 if new and self.announces:
-                    await announce(session, self.bot_id)  # delivered to the workers when this commits
+                    await announce(session, self.bot_id)  # after the INSERT, which has committed
         except SQLAlchemyError as error:
             # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
             # and Telegram sends the update again.

@@ -3,18 +3,19 @@
 The worker builds the same Application as `luoshi run` (handlers, bot, update log) but neither polls nor runs the
 repeating sweeps. It keeps one connection of its own to PostgreSQL, which
 
-- LISTENs on the bot's channel: the receiver NOTIFYs it in the transaction that stores a batch (the worker also
-  looks every POLL_SECONDS, in case a notification is missed);
+- LISTENs on the bot's channel: the receiver NOTIFYs it once it has stored a batch (the worker also looks every
+  POLL_SECONDS, in case a notification is missed);
 - holds a session advisory lock per chat it is handling (trackers.runtime.claims): one worker at a time per chat,
   and PostgreSQL frees them all the moment the worker dies;
-- counts an attempt for each update it takes, committed before the update is handled (MAX_ATTEMPTS).
+- takes work in rounds of three statements however many chats: let go of the chats whose turn is over, lock
+  waiting chats, take up to PER_CHAT updates of each (counting an attempt for each chat's first, MAX_ATTEMPTS).
 
 Chat `c` belongs to worker `c mod N` while that worker is alive: the chat then meets the same process, its
 in-memory conversation state (the /add steps, a card being edited) and its throttle bucket, update after update.
 Any worker takes a chat whose oldest update has waited TAKEOVER_SECONDS (its worker is dead, restarting, or far
 behind). Holding a chat's lock, the worker hands its undone updates to the Application in update_id order, one at
 a time; the update log marks each done in the transaction that carries its effects (bot.update_log), and the done
-marks of handlers that commit nothing reach the database before the lock is released.
+marks of handlers that commit nothing reach the database before the lock is released (in the next round).
 
 If the lock connection breaks, the locks are gone: the worker exits at once (the supervisor starts it again) rather
 than handle a chat another worker may now hold. Its uncommitted work rolls back, as after kill -9.
@@ -36,13 +37,15 @@ from telegram.ext import Application
 
 from bot.context import BotData
 from bot.update_log import read_stored
-from trackers.runtime.claims import Taken, channel, chats_waiting, take_chatless, take_next, try_lock_chat, unlock_chat
+from trackers.runtime.claims import Taken, channel, lock_waiting_chats, take_chatless, take_chats, unlock_chats
 from trackers.runtime.updates import MAX_ATTEMPTS, mark_done
 
 log = logging.getLogger(__name__)
 
 # How often a worker looks for work when no notification came.
 POLL_SECONDS = 1.0
+# Updates of one chat taken in one turn (the rest wait for its next turn, so one busy chat does not hold a worker).
+PER_CHAT = 20
 # How long a chat's oldest update waits for the chat's own worker before any worker takes it.
 TAKEOVER_SECONDS = 10.0
 # Exit status of a worker that lost its lock connection (the supervisor restarts it).
@@ -63,7 +66,8 @@ class Worker:
         self.takeover = timedelta(seconds=takeover_seconds)
         self.capacity = self.bot_data.settings.bot.concurrent_updates
         self.name = f"luoshi-worker-{slot}-{os.getpid()}"  # its connection's application_name, seen in pg_locks
-        self._chats: set[int] = set()
+        self._chats: set[int] = set()  # chats whose turn this worker holds
+        self._finished: set[int] = set()  # of those, the ones done with their updates, to let go next round
         self._tasks: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
         self._stop = False
@@ -113,26 +117,33 @@ class Worker:
     # -- taking work -----------------------------------------------------------------------------------------------
 
     async def _claim(self) -> None:
+        """One round: let go of the chats whose turn is over, take the turn of waiting ones and their next
+        updates. Three round trips on the lock connection however many chats, not several per update."""
+        if self._finished:
+            # Marks of handlers that committed nothing go in before another worker may take the chat.
+            await self.bot_data.update_log.flush()
+            finished, self._finished = self._finished, set()
+            await self._locked(unlock_chats, self.bot_id, finished)
+            self._chats -= finished
         free = self.capacity - len(self._tasks)
-        if free <= 0:
+        if free <= 0 or self._stop:
             return
         now = _now()
-        chats = await self._locked(
-            chats_waiting,
+        locked = await self._locked(
+            lock_waiting_chats,
             self.bot_id,
             slot=self.slot,
             slots=self.slots,
             stale_before=now - self.takeover,
-            limit=free + len(self._chats),
+            limit=free,
+            holding=self._chats,
         )
-        for chat_id in chats:
-            if free <= 0 or self._stop:
-                return
-            if chat_id in self._chats or not await self._locked(try_lock_chat, self.bot_id, chat_id):
-                continue
-            self._chats.add(chat_id)
-            self._spawn(self._drain(chat_id), f"chat-{chat_id}")
-            free -= 1
+        if locked:
+            self._chats.update(locked)
+            taken = await self._locked(take_chats, self.bot_id, locked, per_chat=PER_CHAT, now=now)
+            for chat_id in locked:
+                self._spawn(self._drain(chat_id, taken.get(chat_id, [])), f"chat-{chat_id}")
+            free -= len(locked)
         # Updates without a chat (few: the bot asks for none of those kinds) are leased one by one.
         lease_before = now - timedelta(seconds=self.bot_data.settings.bot.replay_after_seconds)
         while free > 0 and not self._stop:
@@ -153,22 +164,16 @@ class Worker:
         if not task.cancelled() and task.exception() is not None:
             log.error("a worker task failed", exc_info=task.exception())
 
-    async def _drain(self, chat_id: int) -> None:
-        """Hold the chat's turn until its queue is empty: its undone updates, in order."""
-        after = 0
+    async def _drain(self, chat_id: int, updates: list[Taken]) -> None:
+        """The chat's taken updates, in order; its turn ends with them (the next round lets go of it, and takes
+        it again if more came meanwhile)."""
         try:
-            while not self._stop:
-                taken = await self._locked(take_next, self.bot_id, chat_id, after=after, now=_now())
-                if taken is None:
+            for taken in updates:
+                if self._stop:
                     break
-                after = taken.update_id
                 await self._handle(taken)
-            # Marks of handlers that committed nothing go in before another worker may take the chat.
-            await self.bot_data.update_log.flush()
         finally:
-            if not self._closing:
-                await self._locked(unlock_chat, self.bot_id, chat_id)
-            self._chats.discard(chat_id)
+            self._finished.add(chat_id)
 
     async def _handle(self, taken: Taken) -> None:
         if taken.payload is None or taken.attempts > MAX_ATTEMPTS:

@@ -12,10 +12,11 @@ up after MAX_ATTEMPTS (trackers.runtime.updates) instead of bringing every worke
 from __future__ import annotations
 
 import zlib
+from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import Integer, case, cast, func, literal_column, or_, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from trackers.models import ProcessedUpdate
@@ -44,21 +45,105 @@ def slot_of(chat_id: int, slots: int) -> int:
     return chat_id % slots
 
 
-async def chats_waiting(
-    connection: AsyncConnection, bot_id: int, *, slot: int, slots: int, stale_before: datetime, limit: int
-) -> list[int]:
+def _waiting(bot_id: int, *, slot: int, slots: int, stale_before: datetime):
     """Chats with undone updates, the oldest waiting first: those of worker `slot` of `slots`, and any other whose
     oldest update was received before `stale_before` (its worker is dead or far behind)."""
     mine = ((_t.c.chat_id % slots) + slots) % slots == slot
-    statement = (
+    return (
         select(_t.c.chat_id)
         .where(_t.c.bot_id == bot_id, _t.c.done_at.is_(None), _t.c.chat_id.is_not(None))
         .group_by(_t.c.chat_id)
         .having(or_(mine, func.min(_t.c.received_at) < stale_before))
         .order_by(func.min(_t.c.update_id))
-        .limit(limit)
     )
+
+
+async def chats_waiting(
+    connection: AsyncConnection, bot_id: int, *, slot: int, slots: int, stale_before: datetime, limit: int
+) -> list[int]:
+    """The chats `lock_waiting_chats` would try, without locking them."""
+    statement = _waiting(bot_id, slot=slot, slots=slots, stale_before=stale_before).limit(limit)
     return list((await connection.scalars(statement)).all())
+
+
+async def lock_waiting_chats(
+    connection: AsyncConnection,
+    bot_id: int,
+    *,
+    slot: int,
+    slots: int,
+    stale_before: datetime,
+    limit: int,
+    holding: Collection[int] = (),
+) -> list[int]:
+    """Take the turn of up to `limit` waiting chats (as `chats_waiting` orders them) in one round trip: the chats
+    whose lock this connection got. `holding`: chats it already holds, left out.
+
+    The candidates are fixed first (a MATERIALIZED CTE with the LIMIT), and the lock is tried once for each of
+    them: a lock function in a WHERE beside a LIMIT may run for rows the LIMIT then drops, and those locks would
+    be held with nobody knowing."""
+    candidates = (
+        _waiting(bot_id, slot=slot, slots=slots, stale_before=stale_before)
+        .where(_t.c.chat_id.not_in(list(holding)) if holding else true())
+        .limit(limit)
+        .cte("candidates")
+        .prefix_with("MATERIALIZED")
+    )
+    first = chat_lock_key(bot_id, 0)[0]
+    statement = select(candidates.c.chat_id).where(func.pg_try_advisory_lock(first, _folded_key(candidates.c.chat_id)))
+    return list((await connection.scalars(statement)).all())
+
+
+def _folded_key(chat_id):
+    """chat_lock_key's second key, computed by PostgreSQL: the chat id's two halves XORed, as a signed int4."""
+    # Constants written into the SQL: as bound parameters they would be bigint, and PostgreSQL has no bigint >>
+    # bigint.
+    folded = chat_id.op("#")(chat_id.op(">>")(literal_column("32"))).op("&")(literal_column("4294967295"))
+    return cast(
+        case((folded >= literal_column("2147483648"), folded - literal_column("4294967296")), else_=folded), Integer
+    )
+
+
+async def take_chats(
+    connection: AsyncConnection, bot_id: int, chat_ids: Collection[int], *, per_chat: int, now: datetime
+) -> dict[int, list[Taken]]:
+    """Up to `per_chat` of each chat's oldest undone updates, in order, in one round trip. The caller holds the
+    chats' locks.
+
+    Only each chat's first counts an attempt: the chat's updates are handled one after another, so a worker that
+    dies does so on the first one not yet done, which is the first taken next time; the ones behind it were not
+    tried and must not be given up for it."""
+    if not chat_ids:
+        return {}
+    rank = func.row_number().over(partition_by=_t.c.chat_id, order_by=_t.c.update_id).label("rank")
+    queued = (
+        select(_t.c.update_id, rank)
+        .where(_t.c.bot_id == bot_id, _t.c.chat_id.in_(list(chat_ids)), _t.c.done_at.is_(None))
+        .subquery()
+    )
+    statement = (
+        update(_t)
+        .where(_t.c.bot_id == bot_id, _t.c.update_id == queued.c.update_id, queued.c.rank <= per_chat)
+        .values(attempts=_t.c.attempts + case((queued.c.rank == 1, 1), else_=0), taken_at=now)
+        .returning(_t.c.chat_id, _t.c.update_id, _t.c.payload, _t.c.attempts)
+    )
+    taken: dict[int, list[Taken]] = {}
+    for chat_id, update_id, payload, attempts in sorted((await connection.execute(statement)).all(), key=_by_id):
+        taken.setdefault(chat_id, []).append(Taken(update_id, payload, attempts))
+    return taken
+
+
+def _by_id(row) -> int:
+    return row[1]
+
+
+async def unlock_chats(connection: AsyncConnection, bot_id: int, chat_ids: Collection[int]) -> None:
+    """Let go of several chats' turns in one round trip."""
+    if not chat_ids:
+        return
+    keys = [chat_lock_key(bot_id, chat_id) for chat_id in chat_ids]
+    statement = text("SELECT pg_advisory_unlock(k.a, k.b) FROM unnest(CAST(:a AS int[]), CAST(:b AS int[])) AS k(a, b)")
+    await connection.execute(statement, {"a": [a for a, _ in keys], "b": [b for _, b in keys]})
 
 
 def chat_lock_key(bot_id: int, chat_id: int) -> tuple[int, int]:
@@ -93,21 +178,6 @@ async def chat_lock_holder(connection: AsyncConnection, bot_id: int, chat_id: in
     )
     params = {"a": first & 0xFFFFFFFF, "b": second & 0xFFFFFFFF}
     return (await connection.execute(statement, params)).scalar_one_or_none()
-
-
-async def take_next(
-    connection: AsyncConnection, bot_id: int, chat_id: int, *, after: int, now: datetime
-) -> Taken | None:
-    """The chat's oldest undone update above `after` (those up to it are this turn's, done or being marked),
-    with its attempt counted. The caller holds the chat's lock."""
-    oldest = (
-        select(_t.c.update_id)
-        .where(_t.c.bot_id == bot_id, _t.c.chat_id == chat_id, _t.c.done_at.is_(None), _t.c.update_id > after)
-        .order_by(_t.c.update_id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return await _take(connection, bot_id, oldest, now)
 
 
 async def take_chatless(

@@ -10,11 +10,13 @@ from sqlalchemy import select
 from trackers.models import ProcessedUpdate
 from trackers.runtime.claims import (
     chats_waiting,
+    lock_waiting_chats,
     slot_of,
     take_chatless,
-    take_next,
+    take_chats,
     try_lock_chat,
     unlock_chat,
+    unlock_chats,
 )
 from trackers.runtime.db import create_engine, create_sessionmaker
 from trackers.runtime.updates import mark_done, record_updates
@@ -22,9 +24,9 @@ from trackers.runtime.updates import mark_done, record_updates
 pytestmark = pytest.mark.postgres
 BOT = 7
 RECEIVED = datetime(2026, 1, 1, tzinfo=UTC)
-# Update id -> chat: chat 10 (slot 1 of 3), chat -12 (slot 0 of 3: Python's modulo, as the SQL computes it), chat
+# Update id -> chat: chat 10 (slot 1 of 3), chat -15 (slot 0 of 3: Python's modulo, as the SQL computes it), chat
 # 11 (slot 2), and one update without a chat.
-CHATS = {1: 10, 2: -12, 3: 10, 4: 11, 5: None, 6: 10}
+CHATS = {1: 10, 2: -15, 3: 10, 4: 11, 5: None, 6: 10}
 
 
 @pytest.fixture
@@ -45,16 +47,16 @@ async def _autocommit(engine):
 
 
 async def test_a_worker_sees_its_own_chats_at_once_and_the_others_once_they_wait_too_long(engine):
-    assert slot_of(-12, 3) == 0
+    assert slot_of(-15, 3) == 0
     connection = await _autocommit(engine)
     try:
         fresh = RECEIVED - timedelta(seconds=1)  # nothing has waited long enough to be taken over
         assert await chats_waiting(connection, BOT, slot=1, slots=3, stale_before=fresh, limit=10) == [10]
-        assert await chats_waiting(connection, BOT, slot=0, slots=3, stale_before=fresh, limit=10) == [-12]
+        assert await chats_waiting(connection, BOT, slot=0, slots=3, stale_before=fresh, limit=10) == [-15]
         # Oldest waiting first, whoever's they are.
         late = RECEIVED + timedelta(seconds=1)
-        assert await chats_waiting(connection, BOT, slot=0, slots=3, stale_before=late, limit=10) == [10, -12, 11]
-        assert await chats_waiting(connection, BOT, slot=0, slots=1, stale_before=fresh, limit=2) == [10, -12]
+        assert await chats_waiting(connection, BOT, slot=0, slots=3, stale_before=late, limit=10) == [10, -15, 11]
+        assert await chats_waiting(connection, BOT, slot=0, slots=1, stale_before=fresh, limit=2) == [10, -15]
     finally:
         await connection.close()
 
@@ -74,20 +76,39 @@ async def test_a_chat_is_one_workers_turn_until_it_lets_go_or_its_connection_die
         await first.close()
 
 
-async def test_a_chats_updates_are_taken_in_order_each_take_counting_an_attempt(engine):
+async def test_waiting_chats_are_locked_in_one_go_and_only_those_returned_stay_locked(engine):
+    first, second = await _autocommit(engine), await _autocommit(engine)
+    try:
+        late = RECEIVED + timedelta(seconds=1)
+        assert await try_lock_chat(second, BOT, -15)  # another worker has this one
+        # Three candidates (oldest first: 10, -15, 11); -15 is taken, so 10 and 11 come back, locked.
+        locked = await lock_waiting_chats(first, BOT, slot=0, slots=3, stale_before=late, limit=3)
+        assert sorted(locked) == [10, 11]
+        assert not await try_lock_chat(second, BOT, 10) and not await try_lock_chat(second, BOT, 11)
+        # The LIMIT is applied before any lock is tried: with room for one, only the oldest is locked.
+        await unlock_chats(first, BOT, locked)
+        assert await lock_waiting_chats(first, BOT, slot=0, slots=3, stale_before=late, limit=1) == [10]
+        assert await try_lock_chat(second, BOT, 11)  # was never locked by the limited call
+        # What a worker already holds is left out.
+        assert await lock_waiting_chats(first, BOT, slot=0, slots=3, stale_before=late, limit=3, holding=[10]) == []
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_chats_updates_are_taken_in_order_and_only_the_first_counts_an_attempt(engine):
     connection = await _autocommit(engine)
     try:
         now = RECEIVED + timedelta(seconds=5)
-        taken = await take_next(connection, BOT, 10, after=0, now=now)
-        assert (taken.update_id, taken.attempts) == (1, 1)
+        taken = await take_chats(connection, BOT, [10, 11], per_chat=2, now=now)
+        assert [(t.update_id, t.attempts) for t in taken[10]] == [(1, 1), (3, 0)]
+        assert [(t.update_id, t.attempts) for t in taken[11]] == [(4, 1)]
         async with create_sessionmaker(engine).begin() as session:
             await mark_done(session, BOT, [1], now=now)
-        # Update 3 next; what this turn already took (up to `after`) is not taken again while its mark is on its way.
-        assert (await take_next(connection, BOT, 10, after=0, now=now)).update_id == 3
-        assert (await take_next(connection, BOT, 10, after=3, now=now)).update_id == 6
-        assert await take_next(connection, BOT, 10, after=6, now=now) is None
-        # Taken again after a crash: a second attempt.
-        assert (await take_next(connection, BOT, 10, after=0, now=now)).attempts == 2
+        # The worker died on update 3: next time it is the first, and counted; 6 behind it is not.
+        again = await take_chats(connection, BOT, [10], per_chat=5, now=now)
+        assert [(t.update_id, t.attempts) for t in again[10]] == [(3, 1), (6, 0)]
+        assert await take_chats(connection, BOT, [], per_chat=5, now=now) == {}
     finally:
         await connection.close()
 

@@ -1,0 +1,107 @@
+"""A deployment on several cores: `luoshi run --workers N` on PostgreSQL answering /start at a fixed rate.
+
+For N in --workers (default 1 and 3), a receiver and N workers run as `luoshi run --workers N` does, against the
+sandbox (in a process of its own, limits off) and a fresh PostgreSQL database; a driver in a process of its own
+sends /start from new users at --rate a second for --seconds (bench_delivery's driver). Printed per N: answered,
+p50 and p99 round trip, and the CPU per update of all the deployment's processes together. Goal in the issue:
+p99 under 50 ms at 300 updates a second with 3 workers. Needs LUOSHI_TEST_DATABASE_URL (a server to make the
+database on). The machine is shared and has two cores: the sandbox and the driver use them too.
+
+    python bench/bench_workers.py [--workers 1 3] [--rate 300] [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psutil
+
+from bench.bench_delivery import _latency_lines, _offer_load, line, postgres_database
+from bot.running import throwaway_token
+from bot.sandbox import SandboxClient, SandboxProcess
+from trackers.runtime.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _deployment_cpu(root: psutil.Process) -> float:
+    """CPU seconds of the supervisor and every process under it (the receiver and the workers)."""
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def _ready(client: SandboxClient, user: int) -> None:
+    """Wait until the deployment answers (its processes have started and taken their slots)."""
+    await client.send_text(user, "/start")
+    await client.wait_for_messages(user, 1, timeout=60)
+
+
+async def run_deployment(workers: int, rate: float, seconds: float) -> None:
+    async with postgres_database() as url, SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        if url is None:
+            print("workers: skipped (LUOSHI_TEST_DATABASE_URL is not set)")
+            return
+        await asyncio.to_thread(upgrade, url)
+        env = {key: value for key, value in os.environ.items() if not key.startswith("LUOSHI_")}
+        env.update(
+            {
+                "PYTHONPATH": str(ROOT),
+                "TELEGRAM_BOT_TOKEN": throwaway_token(),
+                "LUOSHI_TELEGRAM_API_URL": sandbox.bot_api_base,
+                "LUOSHI_TELEGRAM_FILE_URL": sandbox.bot_file_base,
+                "LUOSHI_DATABASE_URL": url,
+                # As in bench_delivery: this measures the bot's cost, not Telegram's sending budget.
+                "LUOSHI_DELIVERY_GLOBAL_PER_SECOND": "100000",
+                "LUOSHI_LOGGING_LEVEL": "WARNING",
+            }
+        )
+        with tempfile.TemporaryFile() as log:
+            command = [sys.executable, "-m", "bot.cli", "run", "--workers", str(workers)]
+            deployment = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                # One warm-up chat per worker slot, so every worker has started before the load.
+                await asyncio.gather(*(_ready(client, 90 + slot) for slot in range(workers)))
+                root = psutil.Process(deployment.pid)
+                cpu = _deployment_cpu(root)
+                started = time.monotonic()
+                latencies, _ = await _offer_load(sandbox, rate, seconds, 400_000)
+                elapsed = time.monotonic() - started
+                cpu = _deployment_cpu(root) - cpu
+            finally:
+                deployment.terminate()
+                try:
+                    deployment.wait(30)
+                except subprocess.TimeoutExpired:
+                    deployment.kill()
+    offered = int(rate * seconds)
+    _latency_lines(f"workers{workers}", latencies, offered, cpu)
+    line(f"workers{workers}_answered_per_s", len(latencies) / elapsed, "updates/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 3])
+    parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument("--seconds", type=float, default=5)
+    args = parser.parse_args()
+    for workers in args.workers:
+        asyncio.run(run_deployment(workers, args.rate, args.seconds))
+
+
+if __name__ == "__main__":
+    main()
