@@ -72,7 +72,9 @@ async def run_deployment(workers: int, rate: float, seconds: float) -> None:
         )
         with tempfile.TemporaryFile() as log:
             command = [sys.executable, "-m", "bot.cli", "run", "--workers", str(workers)]
-            deployment = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            deployment = await asyncio.to_thread(
+                subprocess.Popen, command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
             try:
                 # One warm-up chat per worker slot, so every worker has started before the load.
                 await asyncio.gather(*(_ready(client, 90 + slot) for slot in range(workers)))
@@ -85,7 +87,7 @@ async def run_deployment(workers: int, rate: float, seconds: float) -> None:
             finally:
                 deployment.terminate()
                 try:
-                    deployment.wait(30)
+                    await asyncio.to_thread(deployment.wait, 30)
                 except subprocess.TimeoutExpired:
                     deployment.kill()
     offered = int(rate * seconds)
