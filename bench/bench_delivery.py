@@ -11,8 +11,9 @@
 - commands: p50/p99 round trip of /start (reads and writes the database: each user is new) at 150 updates a
   second through the sandbox, the driver in a process of its own, and the bot's CPU per update, on SQLite and
   (when LUOSHI_TEST_DATABASE_URL is set) on PostgreSQL. A stock PTB Application answering /start without a
-  database is run first at the same rate, as the baseline of what this machine allows. Goals: p99 under 50 ms on
-  SQLite, and CPU per update at most 1.3 times the stock Application's on both (printed as ratios).
+  database is the baseline of what this machine allows; the bots take turns, three rounds, and each one's least
+  disturbed round is printed. Goals: p99 under 50 ms on SQLite, and CPU per update at most 1.3 times the stock
+  Application's on both (printed as ratios).
 - memory: peak RSS of a process with the bot's modules loaded while it fans one alert out to 100,000 chats
   among 10,000 commitments. Goal: under 150 MB.
 
@@ -371,28 +372,35 @@ async def _luoshi_on(database: str, rate: float, seconds: float) -> tuple[list, 
             return await _luoshi_under_load(sandbox, url, rate, seconds, 300_000)
 
 
-def bench_commands(rate: float, seconds: float) -> None:
+def bench_commands(rate: float, seconds: float, rounds: int) -> None:
+    """Stock PTB and Luoshi (SQLite, PostgreSQL) take turns, `rounds` times: the machine is shared, and a figure
+    taken minutes after another may be a different machine's. Each bot's round with the least CPU per update is the
+    one least disturbed; that one is printed, and the ratios are between those."""
     offered = int(rate * seconds)
-    # Baseline: stock PTB at the same rate in the same run, on asyncio's loop as it ships: what this machine
-    # allows any PTB bot. Each part has a sandbox (in a process of its own) and an event loop of its own.
-    latencies, bare_cpu = asyncio.run(_stock_ptb_under_load(rate, seconds))
-    _latency_lines("commands_bare_ptb", latencies, offered, bare_cpu)
-
-    # Luoshi on the loop `luoshi run` uses (uvloop where installed), and on asyncio's for comparison.
-    latencies, cpu = event_loop.run(_luoshi_on("sqlite", rate, seconds))
-    _latency_lines("commands", latencies, offered, cpu)
+    parts = {
+        # Stock PTB on asyncio's loop, as it ships: what this machine allows any PTB bot.
+        "commands_bare_ptb": lambda: asyncio.run(_stock_ptb_under_load(rate, seconds)),
+        # Luoshi on the loop `luoshi run` uses (uvloop where installed), and on asyncio's for comparison.
+        "commands": lambda: event_loop.run(_luoshi_on("sqlite", rate, seconds)),
+        "commands_sqlite_asyncio_loop": lambda: asyncio.run(_luoshi_on("sqlite", rate, seconds)),
+        "commands_postgresql": lambda: event_loop.run(_luoshi_on("postgresql", rate, seconds)),
+    }
+    best: dict[str, tuple[list, float]] = {}
+    for _ in range(rounds):
+        for name, run in parts.items():
+            measured = run()  # a sandbox and an event loop of its own
+            if measured is not None and (name not in best or measured[1] < best[name][1]):
+                best[name] = measured
+    for name, (latencies, cpu) in best.items():
+        _latency_lines(name, latencies, offered, cpu)
+    bare_cpu = best["commands_bare_ptb"][1]
     # The goal: at most 1.3 (Luoshi's CPU per update over stock PTB's, same rate, same run).
-    line("commands_sqlite_cpu_ratio_to_bare_ptb", cpu / bare_cpu)
-    _, asyncio_cpu = asyncio.run(_luoshi_on("sqlite", rate, seconds))
-    line("commands_sqlite_asyncio_loop_bot_cpu_ms_per_update", asyncio_cpu / offered * 1000, "ms")
-
-    measured = event_loop.run(_luoshi_on("postgresql", rate, seconds))
-    if measured is None:
+    line("commands_sqlite_cpu_ratio_to_bare_ptb", best["commands"][1] / bare_cpu)
+    line("commands_sqlite_asyncio_loop_cpu_ratio_to_bare_ptb", best["commands_sqlite_asyncio_loop"][1] / bare_cpu)
+    if "commands_postgresql" in best:
+        line("commands_postgresql_cpu_ratio_to_bare_ptb", best["commands_postgresql"][1] / bare_cpu)
+    else:
         print("commands_postgresql: skipped (LUOSHI_TEST_DATABASE_URL is not set)")
-        return
-    latencies, cpu = measured
-    _latency_lines("commands_postgresql", latencies, offered, cpu)
-    line("commands_postgresql_cpu_ratio_to_bare_ptb", cpu / bare_cpu)
 
 
 # -- memory -----------------------------------------------------------------------------------------------------
@@ -449,6 +457,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=150)
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="commands: turns each bot takes (the best is printed)")
     parts = ("enqueue", "dispatch", "commands", "memory")
     parser.add_argument("--only", choices=parts, action="append", help="run only this part (repeatable)")
     args = parser.parse_args()
@@ -458,7 +467,7 @@ def main() -> None:
     if "dispatch" in chosen:
         asyncio.run(bench_dispatch(args.messages))
     if "commands" in chosen:
-        bench_commands(args.rate, args.seconds)
+        bench_commands(args.rate, args.seconds, args.rounds)
     if "memory" in chosen:
         bench_memory(args.chats, args.commitments)
 

@@ -1,6 +1,5 @@
-"""Run the Application by hand against a Bot API server of our own (the sandbox), for the shell and the tests.
-
-`luoshi run` uses PTB's run_polling instead, which does the same steps and also handles signals.
+"""Run the Application: against Telegram until a signal (`serve`, for `luoshi run` and a deployment's receiver), or
+by hand against a Bot API server of our own (the sandbox), for the shell and the tests (`running_bot`).
 """
 
 from __future__ import annotations
@@ -16,6 +15,23 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.settings import Settings
 from trackers.runtime.migrate import upgrade
+
+
+def serve(application: Application, settings: Settings) -> None:
+    """Poll Telegram, or serve the webhook when telegram.mode is "webhook", until SIGINT or SIGTERM (PTB's run_*
+    methods: they also call post_init and post_shutdown)."""
+    telegram = settings.telegram
+    if telegram.mode == "webhook":
+        application.run_webhook(
+            listen=telegram.webhook_listen,
+            port=telegram.webhook_port,
+            url_path=telegram.webhook_path,
+            webhook_url=telegram.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 def throwaway_token() -> str:

@@ -167,9 +167,8 @@ def _stop_all(parts: list[_Part]) -> None:
 
 def serve_receiver(settings: Settings, *, parent_pid: int | None = None) -> None:
     """Poll (or serve the webhook), store and announce updates, run the repeating jobs; until a signal."""
-    from telegram import Update
-
     from bot.app import build_application
+    from bot.running import serve
 
     event_loop.use_fast_loop()
     application = build_application(settings, role="receiver")
@@ -181,18 +180,7 @@ def serve_receiver(settings: Settings, *, parent_pid: int | None = None) -> None
                 application.stop_running()
 
         application.job_queue.run_repeating(watch_parent, interval=1.0, first=1.0, name="watch_parent")
-    telegram = settings.telegram
-    if telegram.mode == "webhook":
-        application.run_webhook(
-            listen=telegram.webhook_listen,
-            port=telegram.webhook_port,
-            url_path=telegram.webhook_path,
-            webhook_url=telegram.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    serve(application, settings)
 
 
 def run_worker(settings: Settings, *, slot: int, slots: int, takeover_seconds: float, parent_pid: int | None) -> None:

@@ -28,10 +28,9 @@ def register(subparsers) -> None:
 def run_command(args) -> int:
     # Loaded before settings_from sets up logging, as when they were imported at module level: what they log at
     # INFO while loading stays unprinted.
-    from telegram import Update
-
     from bot.app import build_application
     from bot.event_loop import use_fast_loop
+    from bot.running import serve
     from trackers.runtime.db import is_sqlite
 
     settings = settings_from(args)
@@ -53,15 +52,5 @@ def run_command(args) -> int:
     upgrade_or_exit(settings.database.url)
     use_fast_loop()
     application = build_application(settings)
-    if telegram.mode == "webhook":
-        application.run_webhook(
-            listen=telegram.webhook_listen,
-            port=telegram.webhook_port,
-            url_path=telegram.webhook_path,
-            webhook_url=telegram.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    serve(application, settings)
     return 0
