@@ -12,6 +12,7 @@ import warnings
 from dataclasses import replace
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
@@ -320,23 +321,30 @@ async def cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def leave_for_command(update: Update, context: Context) -> int:
+async def leave_for_command(update: Update, context: Context) -> int | None:
     """Any other command mid-conversation: drop the draft, leave, and run the command as if no conversation were
-    open. The conversation is first in its group (bot.app), so the command is handed to the rest of that group."""
-    context.user_data.pop(DRAFT, None)
-    context.user_data.pop(PARENT_NAME, None)
+    open. The conversation is first in its group (bot.app), so the command is handed to the rest of that group.
+    In a group chat, a command none of them takes (/list@another_bot) is meant for another bot, as the fallback
+    answers take it there: the conversation stays as it was (None keeps its state)."""
     application = context.application
     group = next(g for g, handlers in application.handlers.items() if ADD_CONVERSATION in handlers)
+    taker, check = None, None
     for handler in application.handlers[group]:
         if handler is ADD_CONVERSATION:
             continue
         check = handler.check_update(update)
         if check is not None and check is not False:
-            try:
-                await handler.handle_update(update, application, check, context)
-            except Exception as error:  # as PTB would have: to the error handler, and the conversation still ends
-                await application.process_error(update, error)
+            taker = handler
             break
+    if taker is None and update.effective_chat.type != ChatType.PRIVATE:
+        return None
+    context.user_data.pop(DRAFT, None)
+    context.user_data.pop(PARENT_NAME, None)
+    if taker is not None:
+        try:
+            await taker.handle_update(update, application, check, context)
+        except Exception as error:  # as PTB would have: to the error handler, and the conversation still ends
+            await application.process_error(update, error)
     return ConversationHandler.END
 
 
