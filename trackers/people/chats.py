@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import AlertPreference, Chat, DeliveryState, Notification, Subscription
@@ -18,6 +18,11 @@ def reading_language(chosen: str | None, telegram: str | None, default: str) -> 
 
     The one rule: the handlers answer with it and the outbox writes with it."""
     return chosen or telegram or default
+
+
+# Every update's turn reads its chat: a statement built once costs less than session.get, which builds and keys a
+# new one each time.
+_CHAT_BY_ID = select(Chat).where(Chat.id == bindparam("chat_id"))
 
 
 async def get_or_create_chat(
@@ -34,7 +39,7 @@ async def get_or_create_chat(
     `telegram_language`: the Telegram language of the user who wrote, when we speak it; kept on the chat so that
     what the outbox sends later reads as the handlers' answers do (None: not known, what is kept stays). The
     row is written only when something changed."""
-    chat = await session.get(Chat, chat_id)
+    chat = await session.scalar(_CHAT_BY_ID, {"chat_id": chat_id})
     if chat is None:
         chat = Chat(
             id=chat_id,
