@@ -116,8 +116,9 @@ async def _open_resources(application: Application) -> None:
         database.url,
         busy_timeout_ms=database.busy_timeout_ms,
         echo=database.echo,
-        # A connection for each update handled at once, and two for the sweeps and the update log.
-        pool_size=bot_data.settings.bot.concurrent_updates + 2,
+        # Connections are held for a transaction, not while Telegram answers: a few per process are enough, as long as
+        # updates in flight seldom open and close one of their own (on PostgreSQL a connect costs more than a command).
+        pool_size=min(bot_data.settings.bot.concurrent_updates, 16) + 2,
     )
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
     bot_data.update_log = application.bot.update_log
