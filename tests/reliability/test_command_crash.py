@@ -51,6 +51,15 @@ async def a_later_command_is_answered(client: SandboxClient) -> bool:
     return bool(await client.wait_for_messages(OWNER, 1, timeout=30, after=last))
 
 
+async def a_poll_is_waiting(client: SandboxClient) -> bool:
+    """A getUpdates call started after the bot's last answer and not yet answered (a call's duration is set when
+    its answer goes out)."""
+    calls = await client.calls()
+    polls = [c for c in calls if c["method"].lower() == "getupdates"]
+    answers = [c["time"] for c in calls if c["method"].lower() == "sendmessage"]
+    return bool(polls) and polls[-1]["duration"] == 0 and polls[-1]["time"] >= max(answers, default=0.0)
+
+
 async def wait_until(check, timeout: float, what: str) -> None:  # noqa: ASYNC109
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
@@ -120,6 +129,9 @@ async def test_an_update_whose_acknowledgement_failed_is_delivered_again_after_r
         try:
             await client.send_text(OWNER, "/start", first_name="Admin")
             await client.wait_for_messages(OWNER, 1, timeout=60)
+            # The bot's next poll must be waiting before the fault goes in: the answer to /start can reach the
+            # sandbox before that poll does.
+            await wait_until(lambda: a_poll_is_waiting(client), 30, "the bot did not poll again")
             # From now on every getUpdates fails with 502. The poll already waiting still brings the command,
             # but the calls that would acknowledge it (the next poll, and the last one on shutdown) fail.
             await client.inject_fault("getUpdates", kind="5xx", status=502, times=None)
