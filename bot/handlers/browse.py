@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import MenuCommand
 from bot.context import Context
-from bot.handlers.ids import parse_id
+from bot.handlers.ids import looks_like_id, parse_id
 from bot.handlers.replies import redraw, reply
 from bot.handlers.turn import Turn, language_of
 from bot.render.browsing import (
@@ -175,7 +175,14 @@ async def _id_argument(update: Update, context: Context, usage: str) -> int | No
     commitment_id = _parse_id(raw)
     if commitment_id is None:
         language = await language_of(update, context)
-        await reply(update, t(language, usage if raw is None else "bad_id", value=esc(shorten(raw or "", 40))))
+        if raw is None:
+            text = t(language, usage)
+        elif looks_like_id(raw):
+            # A number, only one no commitment can have (0, or beyond any row id): no such commitment.
+            text = t(language, "unknown_commitment", id=esc(shorten(raw.strip(), 40)))
+        else:
+            text = t(language, "bad_id", value=esc(shorten(raw, 40)))
+        await reply(update, text)
     return commitment_id
 
 

@@ -60,7 +60,10 @@ async def test_ids_no_row_can_have_get_the_normal_answer(admin_bot, client):
     assert "用法：/edit" in await reply_to(client, f"/edit {HUGE} subject x")
     assert "用法：/progress" in await reply_to(client, f"/progress {HUGE} 5亿元 2024年底")
     assert "找不到" in await reply_to(client, f"/review {HUGE}")
-    assert "不是承诺编号" in await reply_to(client, f"/show {HUGE}")
+    # A number is an id, however large: no such commitment, not "not a number".
+    assert f"没有编号为 {HUGE} 的承诺" in await reply_to(client, f"/show {HUGE}")
+    assert "没有编号为 0 的承诺" in await reply_to(client, "/chart 0")
+    assert "“-5”不是承诺编号" in await reply_to(client, "/show -5")
 
 
 async def test_feeds_test_lists_only_items_the_poller_would_fetch(admin_bot, client, server):
