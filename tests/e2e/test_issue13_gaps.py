@@ -9,8 +9,7 @@ import asyncio
 import codecs
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +24,7 @@ from trackers.models import Commitment, Feed, Status
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FAST = {"sweep_seconds": 0.25}
 READER = 5301  # a follower who reads Chinese
-ENGLISH_READER = 5302  # Telegram in Chinese, chose /lang en
+ENGLISH_READER = 5302  # reads English
 
 
 async def _eventually(condition, seconds: float = 8.0) -> bool:
@@ -152,32 +151,6 @@ async def test_an_english_card_says_one_day_left(start_bot, client):
             card = await Reader(app, client, ENGLISH_READER, language="en").text(f"/show {metro.id}")
     assert "2025-06-02 (1 day left)" in card, card
     assert "1 days" not in card
-
-
-async def test_an_english_deadline_alert_the_day_before_says_due_tomorrow(start_bot, client):
-    base = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
-    deadline = date(2025, 6, 3)
-    with time_machine.travel(base, tick=True) as traveller:
-        async with start_bot(delivery=FAST, alerts={"sweep_seconds": 0.5}) as app:
-            async with app.bot_data.sessionmaker.begin() as session:
-                metro = Commitment(
-                    timezone="Asia/Shanghai",
-                    subject="地铁四号线通车",
-                    deadline=deadline,
-                    created_at=base,
-                    updated_at=base,
-                )
-                session.add(metro)
-                await session.flush()
-            # Telegram in Chinese; the reader chose English.
-            reader = Reader(app, client, ENGLISH_READER)
-            await reader.say("/lang en")
-            await reader.say(f"/follow {metro.id}")
-            since = (await reader.latest())["message_id"]
-            traveller.move_to(datetime.combine(deadline - timedelta(days=1), clock_time(9), SHANGHAI))
-            alerts = [m["text"] for m in await client.wait_for_messages(ENGLISH_READER, after=since, timeout=10)]
-    assert alerts and "Deadline 2025-06-03: due tomorrow." in alerts[0], alerts
-    assert "1 days" not in alerts[0]
 
 
 # 5. A coverage notice for progress with a link and no quote ----------------------------------------------------------
