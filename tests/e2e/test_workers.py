@@ -18,8 +18,8 @@ from sqlalchemy import func, select, text
 from bot.running import throwaway_token
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.process import SandboxProcess
+from tests.claim_locks import chat_lock_holder
 from trackers.models import Commitment, ProcessedUpdate
-from trackers.runtime.claims import chat_lock_holder
 from trackers.runtime.db import create_engine, create_sessionmaker
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -40,14 +40,10 @@ async def announce(session: AsyncSession, bot_id: int) -> None:
     await session.execute(select(func.pg_notify(channel(bot_id), "")))
 
 
-def slot_of(chat_id: int, slots: int) -> int:
-    """The worker a chat belongs to while that worker is alive (Python's % is never negative; see chats_waiting)."""
-    return chat_id % slots
-
-
 def _waiting(bot_id: int, *, slot: int, slots: int, stale_before: datetime):
     """Chats with undone updates, the oldest waiting first: those of worker `slot` of `slots`, and any other whose
     oldest update was received before `stale_before` (its worker is dead or far behind)."""
+    # Python's modulo (never negative) for negative group ids too.
     mine = ((_t.c.chat_id % slots) + slots) % slots == slot
     return (
         select(_t.c.chat_id)
@@ -155,29 +151,6 @@ def chat_lock_key(bot_id: int, chat_id: int) -> tuple[int, int]:
 
 def _signed(value: int) -> int:
     return value - 2**32 if value >= 2**31 else value
-
-
-async def try_lock_chat(connection: AsyncConnection, bot_id: int, chat_id: int) -> bool:
-    first, second = chat_lock_key(bot_id, chat_id)
-    statement = text("SELECT pg_try_advisory_lock(:a, :b)")
-    return bool((await connection.execute(statement, {"a": first, "b": second})).scalar_one())
-
-
-async def unlock_chat(connection: AsyncConnection, bot_id: int, chat_id: int) -> None:
-    first, second = chat_lock_key(bot_id, chat_id)
-    await connection.execute(text("SELECT pg_advisory_unlock(:a, :b)"), {"a": first, "b": second})
-
-
-async def chat_lock_holder(connection: AsyncConnection, bot_id: int, chat_id: int) -> str | None:
-    """The application_name of the connection holding the chat's turn (a worker names it), if any."""
-    first, second = chat_lock_key(bot_id, chat_id)
-    statement = text(
-        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-        " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
-        " AND l.classid::bigint = :a AND l.objid::bigint = :b"
-    )
-    params = {"a": first & 0xFFFFFFFF, "b": second & 0xFFFFFFFF}
-    return (await connection.execute(statement, params)).scalar_one_or_none()
 
 
 async def take_chatless(

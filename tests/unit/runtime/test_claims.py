@@ -7,17 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.claim_locks import slot_of, try_lock_chat, unlock_chat
 from trackers.models import ProcessedUpdate
-from trackers.runtime.claims import (
-    chats_waiting,
-    lock_waiting_chats,
-    slot_of,
-    take_chatless,
-    take_chats,
-    try_lock_chat,
-    unlock_chat,
-    unlock_chats,
-)
+from trackers.runtime.claims import chats_waiting, lock_waiting_chats, take_chatless, take_chats, unlock_chats
 from trackers.runtime.db import create_engine, create_sessionmaker
 from trackers.runtime.updates import mark_done, record_updates
 
