@@ -136,6 +136,24 @@ async def test_an_answer_the_library_cannot_read_costs_one_row_not_the_batch(sta
     assert "not resent" in rows[garbled][0].last_error
 
 
+async def test_a_message_put_off_is_not_overtaken_by_one_owed_to_the_same_chat_later(start_bot, client):
+    """The first message to a chat fails with a 5xx and is put off; a second one owed meanwhile, already due, waits
+    for it: the chat reads them in the order they were owed."""
+    chat = 6401
+    await client.set_chat(chat, "private")
+    async with start_bot(delivery=FAST | {"retry_base_seconds": 1.5, "retry_max_seconds": 1.5}) as app:
+        sessions = app.bot_data.sessionmaker
+        await add_chats(sessions, [chat])
+        await client.inject_fault("sendMessage", chat_id=chat, kind="5xx", status=502, times=1)
+        await enqueue(sessions, [chat], text="第一条", milestone="first")
+        await client.wait_for_calls("sendMessage", count=1, timeout=10)  # the first try, failed
+        await enqueue(sessions, [chat], text="第二条", milestone="second")
+        counts = await wait_until_drained(sessions, timeout=20, rows=2)
+        received = [message["text"] for message in await client.messages(chat)]
+    assert counts["sent"] == 2
+    assert received == ["第一条", "第二条"]
+
+
 async def test_a_retry_after_of_hours_reschedules_in_the_database_without_stalling(start_bot, client):
     chats = [7001, 7002, 7003]
     for chat in chats:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import BigInteger, and_, any_, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from trackers.models import Chat, DeliveryState, Notification
 from trackers.people.chats import reading_language
@@ -278,9 +279,22 @@ async def claim(session: AsyncSession, *, now: datetime, limit: int, lease: time
     SQLite has no row locks (SQLAlchemy drops FOR UPDATE there); its BEGIN IMMEDIATE transaction serialises
     claims, and only one dispatcher runs on it anyway.
     """
+    # A chat's messages go out in the order they were owed: a row waits while an older one of its chat is still to
+    # be sent (put off by the chat's flood limit, a retry, or being sent now), else a message owed later, already
+    # due, would overtake it.
+    older = aliased(Notification)
+    held_back = (
+        select(older.id)
+        .where(
+            older.chat_id == Notification.chat_id,
+            older.id < Notification.id,
+            older.state.in_((DeliveryState.PENDING, DeliveryState.SENDING)),
+        )
+        .exists()
+    )
     due = (
         select(Notification.id)
-        .where(Notification.state == DeliveryState.PENDING, Notification.available_at <= now)
+        .where(Notification.state == DeliveryState.PENDING, Notification.available_at <= now, ~held_back)
         .order_by(Notification.available_at, Notification.id)
         .limit(limit)
     )
