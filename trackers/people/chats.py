@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, union_all, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -27,6 +28,24 @@ _CHAT_BY_ID = select(Chat).where(Chat.id == bindparam("chat_id"))
 _NEW_CHAT = insert(Chat.__table__)
 
 
+def _chat_or_new() -> object:
+    """PostgreSQL: the chat's row, inserted first if it is new, in one statement (a round trip to the server costs
+    the bot ~0.2 ms of CPU, as much as the rest of reading a chat). The INSERT's RETURNING gives a new row; the
+    SELECT, which sees the statement's starting snapshot, an old one."""
+    table = Chat.__table__
+    created = (
+        postgresql.insert(table)
+        .values({column.name: bindparam(column.name) for column in table.c})
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(*table.c)
+        .cte("created")
+    )
+    return select(Chat).from_statement(union_all(select(created), select(table).where(table.c.id == bindparam("id"))))
+
+
+_CHAT_OR_NEW = _chat_or_new()
+
+
 async def get_or_create_chat(
     session: AsyncSession,
     chat_id: int,
@@ -41,27 +60,32 @@ async def get_or_create_chat(
     `telegram_language`: the Telegram language of the user who wrote, when we speak it; kept on the chat so that
     what the outbox sends later reads as the handlers' answers do (None: not known, what is kept stays). The
     row is written only when something changed."""
-    chat = await session.scalar(_CHAT_BY_ID, {"chat_id": chat_id})
-    if chat is None:
-        row = {
-            "id": chat_id,
-            "type": type,
-            "title": title,
-            "language": None,
-            "telegram_language": telegram_language,
-            "timezone": None,
-            "active": True,
-            "inactive_reason": None,
-            "created_at": now,
-            "updated_at": now,
-        }
-        # Inserted with a plain statement, then given to the session as a row it already has (later changes are
-        # UPDATEs as usual): the ORM's flush of one new object cost a fifth of a first /start's CPU.
-        await session.execute(_NEW_CHAT, row)
-        chat = Chat(**row)
-        make_transient_to_detached(chat)
-        session.add(chat)
-        return chat
+    row = {
+        "id": chat_id,
+        "type": type,
+        "title": title,
+        "language": None,
+        "telegram_language": telegram_language,
+        "timezone": None,
+        "active": True,
+        "inactive_reason": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if session.bind.dialect.name == "postgresql":
+        chat = await session.scalar(_CHAT_OR_NEW, row)
+        if chat is None:  # another instance inserted it meanwhile, after this statement's snapshot
+            chat = await session.scalar(_CHAT_BY_ID, {"chat_id": chat_id})
+    else:
+        chat = await session.scalar(_CHAT_BY_ID, {"chat_id": chat_id})
+        if chat is None:
+            # Inserted with a plain statement, then given to the session as a row it already has (later changes
+            # are UPDATEs as usual): the ORM's flush of one new object cost a fifth of a first /start's CPU.
+            await session.execute(_NEW_CHAT, row)
+            chat = Chat(**row)
+            make_transient_to_detached(chat)
+            session.add(chat)
+            return chat
     if not chat.active or chat.title != title:
         chat.active, chat.inactive_reason, chat.title, chat.updated_at = True, None, title, now
     if telegram_language is not None and chat.telegram_language != telegram_language:
