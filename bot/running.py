@@ -31,7 +31,7 @@ def serve(application: Application, settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(poll_interval=telegram.poll_interval, allowed_updates=Update.ALL_TYPES)
 
 
 def throwaway_token() -> str:
@@ -54,7 +54,7 @@ async def running_bot(settings: Settings, *, token: str | None = None) -> AsyncI
     await application.post_init(application)
     await application.start()
     await application.updater.start_polling(
-        poll_interval=0.0,
+        poll_interval=settings.telegram.poll_interval,
         timeout=5,
         allowed_updates=Update.ALL_TYPES,
         # As run_polling does: a failed getUpdates goes to the error handler.

@@ -80,6 +80,7 @@ class TelegramSettings(_Section):
     connection_pool_size: int = Field(ge=1, le=256)
     read_timeout: float = Field(gt=0)
     connect_timeout: float = Field(gt=0)
+    poll_interval: float = Field(ge=0, le=60)
 
 
 class DatabaseSettings(_Section):
