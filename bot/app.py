@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
@@ -126,10 +128,16 @@ async def _open_resources(application: Application) -> None:
     if bot_data.role != "worker":  # once per deployment, not once per worker
         await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)
+    # What is loaded by now (modules, PTB, SQLAlchemy, the extraction tables: ~170,000 objects) lives as long as
+    # the process. Frozen, it is left out of the garbage collector's full passes, each of which otherwise
+    # stopped the bot for ~100 ms, long enough to be the p99 of every command under load.
+    gc.collect()
+    gc.freeze()
 
 
 async def _close_resources(application: Application) -> None:
     bot_data: BotData = application.bot_data
+    gc.unfreeze()  # what was frozen may be garbage once this Application is gone (tests build many)
     await delivery.close_delivery(application)
     if bot_data.update_log is not None:
         await bot_data.update_log.close()
