@@ -67,8 +67,7 @@ class Worker:
         # Chats handled at once: no more than the pool has connections, so that a worker under load never opens
         # and closes overflow connections (each a new PostgreSQL backend) and a deployment of several workers stays
         # within the server's max_connections (100 by default).
-        pool = self.bot_data.engine.sync_engine.pool
-        pooled = pool.size() if hasattr(pool, "size") else self.bot_data.settings.bot.concurrent_updates
+        pooled = self.bot_data.engine.sync_engine.pool.size()  # workers run on PostgreSQL: a QueuePool
         self.capacity = min(self.bot_data.settings.bot.concurrent_updates, pooled)
         self.name = f"luoshi-worker-{slot}-{os.getpid()}"  # its connection's application_name, seen in pg_locks
         self._chats: set[int] = set()  # chats whose turn this worker holds
