@@ -33,16 +33,29 @@ from trackers.runtime.migrate import upgrade
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _deployment_cpu(root: psutil.Process) -> float:
-    """CPU seconds of the supervisor and every process under it (the receiver and the workers)."""
-    total = 0.0
+def _cpu_by_part(root: psutil.Process, sandbox_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the receiver, the workers (together), the supervisor, the sandbox, PostgreSQL's
+    processes, and the whole machine ("busy"): where the two cores go."""
+    parts = dict.fromkeys(("receiver", "workers", "supervisor", "sandbox", "postgres"), 0.0)
     for process in [root, *root.children(recursive=True)]:
         try:
-            times = process.cpu_times()
+            seconds = sum(process.cpu_times()[:2])
+            command = process.cmdline()
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
-    return total
+        part = "receiver" if "receiver" in command else "workers" if "worker" in command else "supervisor"
+        parts[part] += seconds
+    for process in psutil.process_iter(["name"]):
+        try:
+            if process.pid == sandbox_pid:
+                parts["sandbox"] += sum(process.cpu_times()[:2])
+            elif process.info["name"] in ("postgres", "postmaster"):
+                parts["postgres"] += sum(process.cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            continue
+    machine = psutil.cpu_times()
+    parts["busy"] = machine.user + machine.system + machine.nice + machine.irq + machine.softirq
+    return parts
 
 
 async def _ready(client: SandboxClient, user: int) -> None:
@@ -79,11 +92,11 @@ async def run_deployment(workers: int, rate: float, seconds: float) -> None:
                 # One warm-up chat per worker slot, so every worker has started before the load.
                 await asyncio.gather(*(_ready(client, 90 + slot) for slot in range(workers)))
                 root = psutil.Process(deployment.pid)
-                cpu = _deployment_cpu(root)
+                before = _cpu_by_part(root, sandbox.pid)
                 started = time.monotonic()
                 latencies, _ = await _offer_load(sandbox, rate, seconds, 400_000)
                 elapsed = time.monotonic() - started
-                cpu = _deployment_cpu(root) - cpu
+                after = _cpu_by_part(root, sandbox.pid)
             finally:
                 deployment.terminate()
                 try:
@@ -91,8 +104,12 @@ async def run_deployment(workers: int, rate: float, seconds: float) -> None:
                 except subprocess.TimeoutExpired:
                     deployment.kill()
     offered = int(rate * seconds)
-    _latency_lines(f"workers{workers}", latencies, offered, cpu)
+    spent = {part: after[part] - before[part] for part in after}
+    _latency_lines(f"workers{workers}", latencies, offered, spent["receiver"] + spent["workers"] + spent["supervisor"])
     line(f"workers{workers}_answered_per_s", len(latencies) / elapsed, "updates/s")
+    # Where the cores went meanwhile, per update: the machine's whole budget is 2 cores / rate.
+    for part, seconds in spent.items():
+        line(f"workers{workers}_cpu_{part}_ms_per_update", seconds / offered * 1000, "ms")
 
 
 def main() -> None:

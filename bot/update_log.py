@@ -40,6 +40,7 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import ExtBot
 
+from bot.update_chats import chat_of
 from trackers.runtime.claims import announce
 from trackers.runtime.updates import (
     MARK_ONE_DONE,
@@ -126,26 +127,9 @@ class UpdateLog:
         `payloads`: the updates' JSON as Telegram sent it, by id, when the caller has it (else it is written out)."""
         if not updates:
             return
-        if self._sessionmaker is None:
-            raise NetworkError("the update log is not open yet")
-        try:
-            # Each update's chat, so workers can take a chat's updates in order (bot.workers).
-            chats = {u.update_id: u.effective_chat.id for u in updates if u.effective_chat is not None}
-            async with self._storing.begin() as session:
-                new = await record_updates(
-                    session,
-                    self.bot_id,
-                    [(u.update_id, _payload(u, payloads)) for u in updates],
-                    now=datetime.now(UTC),
-                    chats=chats,
-                )
-                if new and self.announces:
-                    await announce(session, self.bot_id)  # after the INSERT, which has committed
-        except SQLAlchemyError as error:
-            # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
-            # and Telegram sends the update again.
-            log.error("updates could not be stored, so they are not acknowledged: %s", type(error).__name__)
-            raise NetworkError(f"the update log could not store updates ({type(error).__name__})") from error
+        # Each update's chat, so workers can take a chat's updates in order (bot.workers).
+        chats = {u.update_id: u.effective_chat.id for u in updates if u.effective_chat is not None}
+        new = await self._store([(u.update_id, _payload(u, payloads)) for u in updates], chats)
         for update in updates:
             self._stored.add(id(update))
             if update.update_id in new:
@@ -154,6 +138,33 @@ class UpdateLog:
                     self._in_flight.add(update.update_id)
             else:
                 self._redelivered.add(id(update))
+
+    async def receive_raw(self, batch: Sequence[dict], bot: ExtBot) -> None:
+        """A receiver's getUpdates batch as Telegram sent it, stored like `receive`'s (and the workers woken), with
+        each update's chat read from the JSON (bot.update_chats): nothing in a receiver reads PTB's objects."""
+        if batch:
+            chats = {raw["update_id"]: chat_of(raw, bot) for raw in batch}
+            await self._store([(raw["update_id"], json.dumps(raw)) for raw in batch], chats)
+
+    def already_stored(self, updates: Sequence[Update]) -> None:
+        """These updates were stored by `receive_raw`: the queue must not store them again."""
+        self._stored.update(id(update) for update in updates)
+
+    async def _store(self, rows: list[tuple[int, str]], chats: dict[int, int | None]) -> set[int]:
+        """Store (update id, JSON) rows in one transaction; the ids that were not stored before."""
+        if self._sessionmaker is None:
+            raise NetworkError("the update log is not open yet")
+        try:
+            async with self._storing.begin() as session:
+                new = await record_updates(session, self.bot_id, rows, now=datetime.now(UTC), chats=chats)
+                if new and self.announces:  # after the INSERT, which has committed
+                    await announce(session, self.bot_id, chatless=any(chats.get(i) is None for i in new))
+        except SQLAlchemyError as error:
+            # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
+            # and Telegram sends the update again.
+            log.error("updates could not be stored, so they are not acknowledged: %s", type(error).__name__)
+            raise NetworkError(f"the update log could not store updates ({type(error).__name__})") from error
+        return new
 
     def take_stored(self, update: object) -> bool:
         """True (once) for an update already stored by getUpdates or replay."""
@@ -294,6 +305,12 @@ class LoggingBot(ExtBot):
 
     async def _post(self, endpoint: str, data=None, **kwargs):
         result = await super()._post(endpoint, data, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list) and self.update_log.role == "receiver":
+            batch = [raw for raw in result if isinstance(raw, dict) and "update_id" in raw]
+            await self.update_log.receive_raw(batch, self)
+            # A receiver stores the batch as it came and hands PTB's Updater only the ids: it needs them to
+            # acknowledge the batch (its next call's offset), and no handler here reads the rest.
+            return [{"update_id": raw["update_id"]} for raw in batch]
         if endpoint == "getUpdates" and isinstance(result, list):
             # What is stored is Telegram's own JSON, kept here before PTB parses it: writing the parsed Update
             # back out (Update.to_json) cost as much CPU as parsing it.
@@ -303,6 +320,9 @@ class LoggingBot(ExtBot):
 
     async def get_updates(self, *args, **kwargs) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
+        if self.update_log.role == "receiver":
+            self.update_log.already_stored(updates)  # by _post
+            return updates
         raw = self._raw_updates.copy()
         self._raw_updates.clear()
         await self.update_log.receive(updates, payloads=raw)

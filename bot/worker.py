@@ -37,7 +37,15 @@ from telegram.ext import Application
 
 from bot.context import BotData
 from bot.update_log import read_stored
-from trackers.runtime.claims import Taken, channel, lock_waiting_chats, take_chatless, take_chats, unlock_chats
+from trackers.runtime.claims import (
+    CHATLESS,
+    Taken,
+    channel,
+    lock_waiting_chats,
+    take_chatless,
+    take_chats,
+    unlock_chats,
+)
 from trackers.runtime.updates import MAX_ATTEMPTS, mark_done
 
 log = logging.getLogger(__name__)
@@ -74,6 +82,8 @@ class Worker:
         self._finished: set[int] = set()  # of those, the ones done with their updates, to let go next round
         self._tasks: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
+        self._chatless = True  # whether updates without a chat may be waiting (see _claim)
+        self._looked_for_chatless = 0.0
         self._stop = False
         self._closing = False
         self._connection: AsyncConnection | None = None
@@ -99,7 +109,7 @@ class Worker:
             connection = await engine.connect()
             self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
             driver = (await self._connection.get_raw_connection()).driver_connection
-            await driver.add_listener(channel(self.bot_id), lambda *_: self._wake.set())
+            await driver.add_listener(channel(self.bot_id), self._notified)
             driver.add_termination_listener(lambda *_: self._lost("the connection closed"))
             log.info("%s handles chats of slot %d of %d", self.name, self.slot, self.slots)
             while not self._stop:
@@ -118,11 +128,17 @@ class Worker:
                     await self._connection.close()
             await engine.dispose()
 
+    def _notified(self, _connection, _pid, _channel, payload: str) -> None:
+        if payload == CHATLESS:
+            self._chatless = True
+        self._wake.set()
+
     # -- taking work -----------------------------------------------------------------------------------------------
 
     async def _claim(self) -> None:
         """One round: let go of the chats whose turn is over, take the turn of waiting ones and their next
-        updates. Three round trips on the lock connection however many chats, not several per update."""
+        updates. Three round trips on the lock connection however many chats, not several per update (and one
+        per update without a chat, when there are some)."""
         if self._finished:
             # Marks of handlers that committed nothing go in before another worker may take the chat.
             await self.bot_data.update_log.flush()
@@ -148,9 +164,17 @@ class Worker:
             for chat_id in locked:
                 self._spawn(self._drain(chat_id, taken.get(chat_id, [])), f"chat-{chat_id}")
             free -= len(locked)
-        # Updates without a chat (few: the bot asks for none of those kinds) are leased one by one.
+        # Updates without a chat (few: the bot asks for none of those kinds) are leased one by one. They are looked
+        # for when the receiver said some came, and every POLL_SECONDS for leases that ran out.
+        looked = asyncio.get_running_loop().time()
+        if free <= 0 or not (self._chatless or looked - self._looked_for_chatless >= POLL_SECONDS):
+            return
+        self._chatless, self._looked_for_chatless = False, looked  # a notification meanwhile sets it again
         lease_before = now - timedelta(seconds=self.bot_data.settings.bot.replay_after_seconds)
-        while free > 0 and not self._stop:
+        while not self._stop:
+            if free <= 0:
+                self._chatless = True  # more may be waiting: look again when there is room
+                return
             taken = await self._locked(take_chatless, self.bot_id, lease_before=lease_before, now=now)
             if taken is None:
                 return

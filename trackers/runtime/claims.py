@@ -16,7 +16,22 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Integer, case, cast, func, literal_column, or_, select, text, true, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    all_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from trackers.models import ProcessedUpdate
@@ -35,31 +50,51 @@ def channel(bot_id: int) -> str:
     return f"luoshi_updates_{bot_id}"
 
 
-async def announce(session: AsyncSession, bot_id: int) -> None:
-    """Wake the workers once this transaction commits (PostgreSQL delivers a NOTIFY at commit, not before)."""
-    await session.execute(select(func.pg_notify(channel(bot_id), "")))
+# The payload of a notification whose updates include one without a chat: workers look for those only then (and
+# now and then, for leases that ran out), not in every round.
+CHATLESS = "chatless"
 
 
-def _waiting(bot_id: int, *, slot: int, slots: int, stale_before: datetime):
-    """Chats with undone updates, the oldest waiting first: those of worker `slot` of `slots`, and any other whose
-    oldest update was received before `stale_before` (its worker is dead or far behind)."""
+async def announce(session: AsyncSession, bot_id: int, *, chatless: bool = False) -> None:
+    """Wake the workers once this transaction commits (PostgreSQL delivers a NOTIFY at commit, not before).
+    `chatless`: some of the new updates have no chat."""
+    await session.execute(select(func.pg_notify(channel(bot_id), CHATLESS if chatless else "")))
+
+
+def _waiting():
+    """Chats with undone updates, the oldest waiting first: those of worker :slot of :slots, and any other whose
+    oldest update was received before :stale_before (its worker is dead or far behind)."""
+    slot, slots = bindparam("slot", type_=BigInteger), bindparam("slots", type_=BigInteger)
     # Python's modulo (never negative) for negative group ids too.
     mine = ((_t.c.chat_id % slots) + slots) % slots == slot
     return (
         select(_t.c.chat_id)
-        .where(_t.c.bot_id == bot_id, _t.c.done_at.is_(None), _t.c.chat_id.is_not(None))
+        .where(_t.c.bot_id == bindparam("bot"), _t.c.done_at.is_(None), _t.c.chat_id.is_not(None))
         .group_by(_t.c.chat_id)
-        .having(or_(mine, func.min(_t.c.received_at) < stale_before))
+        .having(or_(mine, func.min(_t.c.received_at) < bindparam("stale_before")))
         .order_by(func.min(_t.c.update_id))
     )
+
+
+# The statements a worker runs in every round are built once, with their values as parameters: building and
+# finding them in SQLAlchemy's cache each time cost more of a worker's CPU than running them.
+_CHATS_WAITING = _waiting().limit(bindparam("limit"))
+_candidates = (
+    _waiting()
+    # An array, not an expanding IN: one SQL text whatever the count, so one prepared statement.
+    .where(_t.c.chat_id != all_(bindparam("holding", type_=ARRAY(BigInteger))))
+    .limit(bindparam("limit"))
+    .cte("candidates")
+    .prefix_with("MATERIALIZED")
+)
 
 
 async def chats_waiting(
     connection: AsyncConnection, bot_id: int, *, slot: int, slots: int, stale_before: datetime, limit: int
 ) -> list[int]:
     """The chats `lock_waiting_chats` would try, without locking them."""
-    statement = _waiting(bot_id, slot=slot, slots=slots, stale_before=stale_before).limit(limit)
-    return list((await connection.scalars(statement)).all())
+    params = {"bot": bot_id, "slot": slot, "slots": slots, "stale_before": stale_before, "limit": limit}
+    return list((await connection.scalars(_CHATS_WAITING, params)).all())
 
 
 async def lock_waiting_chats(
@@ -78,16 +113,16 @@ async def lock_waiting_chats(
     The candidates are fixed first (a MATERIALIZED CTE with the LIMIT), and the lock is tried once for each of
     them: a lock function in a WHERE beside a LIMIT may run for rows the LIMIT then drops, and those locks would
     be held with nobody knowing."""
-    candidates = (
-        _waiting(bot_id, slot=slot, slots=slots, stale_before=stale_before)
-        .where(_t.c.chat_id.not_in(list(holding)) if holding else true())
-        .limit(limit)
-        .cte("candidates")
-        .prefix_with("MATERIALIZED")
-    )
-    first = chat_lock_key(bot_id, 0)[0]
-    statement = select(candidates.c.chat_id).where(func.pg_try_advisory_lock(first, _folded_key(candidates.c.chat_id)))
-    return list((await connection.scalars(statement)).all())
+    params = {
+        "bot": bot_id,
+        "slot": slot,
+        "slots": slots,
+        "stale_before": stale_before,
+        "limit": limit,
+        "holding": list(holding),
+        "lock_space": chat_lock_key(bot_id, 0)[0],
+    }
+    return list((await connection.scalars(_LOCK_WAITING, params)).all())
 
 
 def _folded_key(chat_id):
@@ -98,6 +133,34 @@ def _folded_key(chat_id):
     return cast(
         case((folded >= literal_column("2147483648"), folded - literal_column("4294967296")), else_=folded), Integer
     )
+
+
+_LOCK_WAITING = select(_candidates.c.chat_id).where(
+    func.pg_try_advisory_lock(bindparam("lock_space", type_=Integer), _folded_key(_candidates.c.chat_id))
+)
+
+
+def _take_chats():
+    rank = func.row_number().over(partition_by=_t.c.chat_id, order_by=_t.c.update_id).label("rank")
+    queued = (
+        select(_t.c.update_id, rank)
+        .where(
+            _t.c.bot_id == bindparam("bot"),
+            _t.c.chat_id == any_(bindparam("chats", type_=ARRAY(BigInteger))),
+            _t.c.done_at.is_(None),
+        )
+        .subquery()
+    )
+    return (
+        update(_t)
+        .where(_t.c.bot_id == bindparam("bot"), _t.c.update_id == queued.c.update_id)
+        .where(queued.c.rank <= bindparam("per_chat"))
+        .values(attempts=_t.c.attempts + case((queued.c.rank == 1, 1), else_=0), taken_at=bindparam("now"))
+        .returning(_t.c.chat_id, _t.c.update_id, _t.c.payload, _t.c.attempts)
+    )
+
+
+_TAKE_CHATS = _take_chats()
 
 
 async def take_chats(
@@ -111,20 +174,10 @@ async def take_chats(
     tried and must not be given up for it."""
     if not chat_ids:
         return {}
-    rank = func.row_number().over(partition_by=_t.c.chat_id, order_by=_t.c.update_id).label("rank")
-    queued = (
-        select(_t.c.update_id, rank)
-        .where(_t.c.bot_id == bot_id, _t.c.chat_id.in_(list(chat_ids)), _t.c.done_at.is_(None))
-        .subquery()
-    )
-    statement = (
-        update(_t)
-        .where(_t.c.bot_id == bot_id, _t.c.update_id == queued.c.update_id, queued.c.rank <= per_chat)
-        .values(attempts=_t.c.attempts + case((queued.c.rank == 1, 1), else_=0), taken_at=now)
-        .returning(_t.c.chat_id, _t.c.update_id, _t.c.payload, _t.c.attempts)
-    )
+    params = {"bot": bot_id, "chats": list(chat_ids), "per_chat": per_chat, "now": now}
     taken: dict[int, list[Taken]] = {}
-    for chat_id, update_id, payload, attempts in sorted((await connection.execute(statement)).all(), key=_by_id):
+    rows = (await connection.execute(_TAKE_CHATS, params)).all()
+    for chat_id, update_id, payload, attempts in sorted(rows, key=_by_id):
         taken.setdefault(chat_id, []).append(Taken(update_id, payload, attempts))
     return taken
 

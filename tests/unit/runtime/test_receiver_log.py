@@ -1,0 +1,68 @@
+"""A receiver stores getUpdates batches as Telegram sent them, each update under its chat, and wakes the workers,
+saying when an update without a chat came (bot.update_log on PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import asyncpg
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from telegram import Bot
+
+from bot.update_log import UpdateLog
+from tests.update_samples import SAMPLES
+from trackers.models import ProcessedUpdate
+from trackers.runtime.claims import CHATLESS, channel
+from trackers.runtime.db import create_engine, create_sessionmaker
+
+pytestmark = pytest.mark.postgres
+BOT = 42
+
+
+async def test_a_batch_is_stored_whole_with_its_chats_and_the_workers_hear_of_chatless_updates(migrated_postgres_url):
+    engine = create_engine(migrated_postgres_url)
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(engine), BOT)
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    listener = await asyncpg.connect(
+        make_url(migrated_postgres_url).set(drivername="postgresql").render_as_string(False)
+    )
+    await listener.add_listener(channel(BOT), lambda *args: heard.put_nowait(args[-1]))
+    bot = Bot("123:abc")
+    try:
+        messages = [{"update_id": 1, **SAMPLES["message"]}, {"update_id": 2, **SAMPLES["edited_message"]}]
+        await log.receive_raw(messages, bot)
+        assert await asyncio.wait_for(heard.get(), 10) == ""  # wake up; nothing without a chat
+
+        inline = {"update_id": 3, **SAMPLES["inline_query"]}
+        await log.receive_raw([inline, {"update_id": 4, **SAMPLES["chat_member"]}], bot)
+        assert await asyncio.wait_for(heard.get(), 10) == CHATLESS
+
+        # Telegram sending a batch again (its acknowledgement was lost): nothing new, nobody woken.
+        await log.receive_raw(messages, bot)
+        await asyncio.sleep(0.3)
+        assert heard.empty()
+
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    select(ProcessedUpdate.update_id, ProcessedUpdate.chat_id, ProcessedUpdate.payload)
+                    .where(ProcessedUpdate.bot_id == BOT)
+                    .order_by(ProcessedUpdate.update_id)
+                )
+            ).all()
+        group, private = SAMPLES["message"]["message"]["chat"]["id"], SAMPLES["edited_message"]["edited_message"]
+        assert [(row.update_id, row.chat_id) for row in rows] == [
+            (1, group),
+            (2, private["chat"]["id"]),
+            (3, None),
+            (4, group),
+        ]
+        # Stored as it came, Chinese text included, for the worker to read.
+        assert json.loads(rows[2].payload) == inline
+    finally:
+        await listener.close()
+        await engine.dispose()
