@@ -12,6 +12,7 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.context import CONTEXT_TYPES, BotData
 from bot.delivery import service as delivery
 from bot.delivery.limits import flood_limiter
+from bot.delivery.pace import DeploymentPace
 from bot.delivery.ratelimit import SharedFloodLimiter
 from bot.errors import report_error
 from bot.handlers import (
@@ -125,6 +126,11 @@ async def _open_resources(application: Application) -> None:
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
     bot_data.update_log = application.bot.update_log
     bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)
+    if bot_data.role != "all":
+        # A deployment's processes (PostgreSQL) share Telegram's overall budget through the database.
+        bot_data.flood_limiter.pace = DeploymentPace(
+            bot_data.engine, application.bot.id, per_second=bot_data.settings.delivery.global_per_second
+        )
     if bot_data.role != "worker":  # once per deployment, not once per worker
         await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)

@@ -303,7 +303,7 @@ class Dispatcher:
         own_chat = self.limiter.sent_shortly_before_last(row.chat_id, 1.5 / self.settings.private_per_second)
         self.limiter.pause_chat(row.chat_id, retry_after)
         if len(chats) > 1 or not own_chat:
-            self.limiter.pause_all(min(retry_after, self.settings.max_pause_seconds))
+            self.limiter.flooded(min(retry_after, self.settings.max_pause_seconds))
         log.info("429 for chat %s: retry after %ss", row.chat_id, retry_after)
         return Outcome(
             row.id,

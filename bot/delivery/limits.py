@@ -16,6 +16,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.delivery.pace import DeploymentPace
     from bot.settings import DeliverySettings
 
 # 5 % slower than the limit: enough for the jitter of a local network, cheap in throughput.
@@ -23,6 +24,10 @@ MARGIN = 1.05
 # Chats with no send for this long are forgotten, so the map stays as small as the chats in flight.
 FORGET_AFTER = 120.0
 
+
+# A send that would leave this long after its moment on a deployment's shared timeline takes a new moment, up to
+# TURNS times (bot.delivery.pace).
+LATE, TURNS = 0.05, 3
 
 # How often to look again when every slot of a window is held by a send still waiting for its answer.
 IN_FLIGHT_POLL = 0.01
@@ -50,6 +55,10 @@ class _Window:
     def take(self) -> None:
         self.in_flight += 1
 
+    def give_back(self) -> None:
+        """A slot taken for a send that will not happen."""
+        self.in_flight = max(0, self.in_flight - 1)
+
     def record(self, now: float, *, held: bool = True) -> None:
         """A send was answered: count it at `now` (and give back its slot, if it held one)."""
         if held:
@@ -70,6 +79,8 @@ class FloodLimiter:
         self._paused_until = 0.0
         self._chat_paused: dict[int, float] = {}
         self._last_cleanup = time.monotonic()
+        # In a deployment of several processes, the overall budget is shared with the others (bot.delivery.pace).
+        self.pace: DeploymentPace | None = None
 
     def _chat(self, chat_id: int) -> _Window:
         window = self._chats.get(chat_id)
@@ -112,10 +123,33 @@ class FloodLimiter:
             if at <= now:
                 for window in windows:
                     window.take()
-                return True
+                return True if self.pace is None else await self._take_turn(windows, deadline)
             if at > deadline:
                 return False
             await asyncio.sleep(at - now)
+
+    async def _take_turn(self, windows: list[_Window], deadline: float) -> bool:
+        """Wait for the send's moment on the deployment's shared timeline. False if it comes after `deadline`:
+        the windows' slots are given back then, and if the wait is cancelled."""
+        sending = False
+        try:
+            for _ in range(TURNS):
+                asked = time.monotonic()
+                moment = asked + await self.pace.turn()
+                if moment > deadline:
+                    return False
+                if moment > time.monotonic():
+                    await asyncio.sleep(moment - time.monotonic())
+                if time.monotonic() - moment <= LATE:
+                    break
+                # This process was too busy to send at its moment: sent now, it would crowd other processes'
+                # moments, so it takes a new one (a few times at most, then it goes).
+            sending = True
+            return True
+        finally:
+            if not sending:
+                for window in windows:
+                    window.give_back()
 
     def release(self, chat_id: int, *, per_chat: bool = True) -> None:
         """The send that held this chat's slot is over: count it now."""
@@ -157,6 +191,12 @@ class FloodLimiter:
 
     def pause_all(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    def flooded(self, seconds: float) -> None:
+        """Telegram answered 429 for the bot as a whole: this process waits, and so do the deployment's others."""
+        self.pause_all(seconds)
+        if self.pace is not None:
+            self.pace.hold(seconds)
 
     @property
     def paused_for(self) -> float:

@@ -4,6 +4,7 @@ in a process of its own. Chats are answered in order and once; a worker killed w
 from __future__ import annotations
 
 import asyncio
+import bisect
 import os
 import re
 import signal
@@ -117,6 +118,31 @@ async def test_three_workers_answer_every_chat_in_order_and_once(tmp_path, migra
         numbers = [int(re.search(rf"w{chat}n(\d+)", message["text"]).group(1)) for message in everything]
         assert numbers == list(range(per_chat)), (chat, numbers)
         assert len(answered) == per_chat
+
+
+@pytest.mark.postgres
+async def test_the_workers_share_telegrams_overall_budget(tmp_path, migrated_postgres_url, postgres_sessions):
+    # Telegram's limits enforced: about 30 messages a second for the bot as a whole. Each worker alone keeps to
+    # 30 a second; three of them answering at once would send up to 90.
+    users = list(range(3001, 3091))
+    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        await client.set_limits(enabled=True, global_per_second=30)
+        deployment = start_deployment(sandbox, migrated_postgres_url, tmp_path / "bot.log", 3)
+        try:
+            await wait_until(lambda: _workers_up(postgres_sessions, 3), 60, "the workers did not start")
+            await client.send_texts([{"user_id": user, "text": "/start"} for user in users])
+            await asyncio.gather(*(client.wait_for_messages(user, 1, timeout=60) for user in users))
+            stats = await client.stats()
+            sent = sorted(call["time"] for call in await client.calls("sendMessage"))
+        finally:
+            stop(deployment)
+    assert stats["too_many_requests"] == 0, stats
+    assert len(sent) >= len(users)
+    # In no second did more than 30 leave, counted as the sandbox received them.
+    busiest = max(bisect.bisect_right(sent, start + 1.0) - i for i, start in enumerate(sent))
+    assert busiest <= 30, busiest
+    # ... and the budget was used, not wasted: 90 answers took about 3 seconds, not many more.
+    assert sent[-1] - sent[0] < 6.0, sent[-1] - sent[0]
 
 
 async def _none_undone(sessions) -> bool:

@@ -20,7 +20,7 @@ from trackers.models.commitments import (
 from trackers.models.coverage import Article, Feed, FeedItem, PastePart, ReviewItem, ReviewState
 from trackers.models.notifications import DeliveryState, Notification
 from trackers.models.people import AdminGrant, AlertPreference, Chat, DigestMode, Subscription, SubscriptionKind
-from trackers.models.runtime import AuditEntry, ProcessedUpdate, SweepState
+from trackers.models.runtime import AuditEntry, ProcessedUpdate, SendPace, SweepState
 
 __all__ = [
     "OUTCOMES",
@@ -46,6 +46,7 @@ __all__ = [
     "ProcessedUpdate",
     "ReviewItem",
     "ReviewState",
+    "SendPace",
     "Status",
     "Subscription",
     "SubscriptionKind",

@@ -72,6 +72,18 @@ class SweepState(Base):
     instance: Mapped[str | None] = mapped_column(String(64))
 
 
+class SendPace(Base):
+    """One row per bot: the moment its next message may leave, kept where all of a deployment's processes see it.
+
+    Telegram counts a bot's messages together (about 30 a second), whichever process sends them; each process of
+    a deployment (bot.workers) takes its sends' moments from this one timeline (trackers.runtime.pace)."""
+
+    __tablename__ = "send_pace"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    next_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class AuditEntry(Base):
     """Who did what, including refused attempts."""
 
