@@ -1,4 +1,4 @@
-"""What a simulated user can do: write, forward, upload a file, press an inline button.
+"""What a simulated user can do: write, forward, upload a file, press an inline button, ask inline.
 
 Each action stores the user's message (or callback query) and queues the update Telegram would deliver to the
 bot. Errors a test made (an unknown message, a button that is not there) raise :class:`ActionError`.
@@ -187,6 +187,14 @@ def press(state: SandboxState, user_id: int, chat_id: int, message_id: int, call
         "message_id": message_id,
         "callback_data": callback_data,
     }
+
+
+def inline_query(state: SandboxState, user_id: int, query: str) -> dict:
+    """The user types ``@bot query`` in any chat: an update that belongs to no chat."""
+    user = state.ensure_user(user_id)
+    query_id = new_callback_query_id()
+    update = state.push_update("inline_query", {"id": query_id, "from": user.api(), "query": query, "offset": ""})
+    return {"update_id": update["update_id"], "inline_query_id": query_id}
 
 
 def press_button(state: SandboxState, user_id: int, chat_id: int, button: str | int) -> dict:

@@ -142,6 +142,10 @@ class SandboxClient(BotApiAddresses):
         """Press a button by its text (exact, else a substring) or index on the bot's latest keyboard."""
         return await self._call("POST", "/press_button", json=_drop_none(locals()))
 
+    async def inline_query(self, user_id: int, query: str) -> dict:
+        """The user asks the bot inline (``@bot query``): an update without a chat."""
+        return await self._call("POST", "/inline_query", json=_drop_none(locals()))
+
     async def block(self, user_id: int) -> dict:
         """The user blocks the bot: sends to the chat answer 403 "bot was blocked by the user"."""
         return await self._call("POST", f"/users/{user_id}/block")

@@ -102,18 +102,29 @@ async def test_three_workers_answer_every_chat_in_order_and_once(tmp_path, migra
     async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
         deployment = start_deployment(sandbox, migrated_postgres_url, tmp_path / "bot.log", 3)
         try:
-            # Each chat's numbered messages, interleaved with the other chats' as they would arrive.
+            # Each chat's numbered messages, interleaved with the other chats' as they would arrive, and an
+            # update that belongs to no chat (an inline query), which any worker takes.
+            inline = await client.inline_query(chats[0], "集成电路")
             await client.send_texts(
                 [{"user_id": chat, "text": f"/search w{chat}n{n}"} for n in range(per_chat) for chat in chats]
             )
             replies = await asyncio.gather(*(client.wait_for_messages(chat, per_chat, timeout=45) for chat in chats))
             await wait_until(lambda: _none_undone(postgres_sessions), 10, "updates were left undone")
+            async with postgres_sessions() as session:
+                chatless = (
+                    await session.execute(
+                        select(ProcessedUpdate.chat_id, ProcessedUpdate.done_at).where(
+                            ProcessedUpdate.update_id == inline["update_id"]
+                        )
+                    )
+                ).one()
             await asyncio.sleep(0.5)  # room for a second answer, were one handled twice
             workers = await worker_connections(postgres_sessions)
             later = [await client.messages(chat) for chat in chats]
         finally:
             stop(deployment)
     assert len({name.rsplit("-", 1)[0] for name in workers}) == 3, workers  # three slots, one connection each
+    assert chatless.chat_id is None and chatless.done_at is not None, chatless
     for chat, answered, everything in zip(chats, replies, later, strict=True):
         numbers = [int(re.search(rf"w{chat}n(\d+)", message["text"]).group(1)) for message in everything]
         assert numbers == list(range(per_chat)), (chat, numbers)
