@@ -11,6 +11,8 @@
   pruning); there is no replay sweep, the workers take every undone update themselves.
 - Each worker (bot.worker) takes chats with undone updates, one worker per chat at a time, and handles a chat's
   updates in order.
+- Their sends (the receiver's alerts, the workers' replies) keep together to Telegram's overall budget: each takes
+  its moment on one timeline in the database (bot.delivery.pace).
 - The supervisor restarts a part that dies (a worker keeps its slot, so its chats come back to it) and stops all
   of them on SIGINT or SIGTERM.
 
