@@ -58,7 +58,7 @@ def chat_of(raw: dict[str, Any], bot: Bot) -> int | None:
     None for an update without a chat, or one PTB cannot read either (it is stored and given up by its worker)."""
     if raw.keys() - {"update_id"} <= KNOWN_KINDS:
         try:
-            return _known_chat(raw)
+            return _checked(_known_chat(raw), raw)
         except (KeyError, TypeError):
             pass  # not shaped as documented: PTB's parser decides, as it would for `luoshi run`
     try:
@@ -66,7 +66,16 @@ def chat_of(raw: dict[str, Any], bot: Bot) -> int | None:
     except Exception:  # whatever PTB's parser makes of it; one damaged update must not stop its batch
         log.warning("update %s cannot be read; it is stored without a chat", raw.get("update_id"))
         return None
-    return chat.id if chat is not None else None
+    return _checked(chat.id, raw) if chat is not None else None
+
+
+def _checked(chat_id: object, raw: dict[str, Any]) -> int | None:
+    # A chat id the table cannot hold (not a 64-bit integer) would make the whole batch's INSERT fail, and a batch
+    # that is never stored is never acknowledged: filed without a chat instead, the rest of the batch goes through.
+    if chat_id is None or (type(chat_id) is int and -(2**63) <= chat_id < 2**63):
+        return chat_id
+    log.warning("update %s names a chat that is not a 64-bit id; it is stored without a chat", raw.get("update_id"))
+    return None
 
 
 def _known_chat(raw: dict[str, Any]) -> int | None:

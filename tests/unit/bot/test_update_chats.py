@@ -58,3 +58,10 @@ def test_an_update_not_shaped_as_documented_is_filed_as_ptb_files_it_or_without_
     # One PTB cannot read at all: stored without a chat (its worker then gives it up), not an error for the batch.
     assert chat_of({"update_id": 8, "message": "not an object"}, bot) is None
     assert "update 8 cannot be read" in caplog.text
+
+
+@pytest.mark.parametrize("chat_id", ["501", 2**63, 1.5, True, None])
+def test_a_chat_id_the_table_cannot_hold_is_filed_without_a_chat(chat_id, bot):
+    # Stored with such an id, the whole batch's INSERT would fail and never be acknowledged.
+    raw = {"update_id": 9, "message": {**SAMPLES["message"]["message"], "chat": {"id": chat_id, "type": "private"}}}
+    assert chat_of(raw, bot) is None
