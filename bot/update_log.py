@@ -306,7 +306,7 @@ class LoggingBot(ExtBot):
     async def _post(self, endpoint: str, data=None, **kwargs):
         result = await super()._post(endpoint, data, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list) and self.update_log.role == "receiver":
-            batch = [raw for raw in result if isinstance(raw, dict) and "update_id" in raw]
+            batch = [raw for raw in result if isinstance(raw, dict) and type(raw.get("update_id")) is int]
             await self.update_log.receive_raw(batch, self)
             # A receiver stores the batch as it came and hands PTB's Updater only the ids: it needs them to
             # acknowledge the batch (its next call's offset), and no handler here reads the rest.
