@@ -92,6 +92,7 @@ class Shell:
         self._running = running_bot(bot_settings)
         self.application = await self._running.__aenter__()
         self.application.update_processor.on_processed.append(self._processed)
+        await self._introduce_known_chats()
         if self.settings.sandbox.demo_data:
             # A newcomer meets a living bot: the demo set goes into the shell's own database only.
             from bot.demo import load_demo_into, shell_note
@@ -99,6 +100,25 @@ class Shell:
             await load_demo_into(self.application)
             self.notes.append(shell_note())
         return self
+
+    async def _introduce_known_chats(self) -> None:
+        """The sandbox starts empty each time, the shell's database does not: its chats are made known to the
+        sandbox, as they are to Telegram, so that what the bot owes them (an alert due when the clock moves) is
+        delivered rather than refused with "chat not found" before they write again."""
+        from sqlalchemy import select
+
+        from trackers.models import Chat
+
+        async with self.application.bot_data.sessionmaker() as session:
+            chats = (await session.execute(select(Chat.id, Chat.type, Chat.title))).all()
+        state = self.sandbox.state
+        state.ensure_user(self.persona.user_id, self.persona.first_name, None, self.persona.language_code)
+        for chat_id, kind, title in chats:
+            if kind == "private":
+                state.ensure_user(chat_id, title or None)
+                state.ensure_chat(chat_id)
+            elif kind in ("group", "supergroup"):
+                await self.client.set_chat(chat_id, kind, title=title or str(chat_id), admins=[self.persona.user_id])
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self._running.__aexit__(None, None, None)

@@ -90,6 +90,16 @@ def test_moving_the_clock_shows_the_demo_deadline_alert(tmp_path):
     assert after_move.index("还有 7 天") < after_move.index("> :clock\n")
 
 
+def test_an_alert_reaches_a_follower_from_an_earlier_session_before_they_write_again(tmp_path):
+    # The sandbox starts empty each time; the shell's database remembers the follower, and so must "Telegram".
+    today = local_date(utcnow(), load_settings().bot.timezone)
+    luoshi_shell(tmp_path, stdin="/follow 济南\n")
+    result = luoshi_shell(tmp_path, stdin=f":clock {today + timedelta(days=3)} 09:00\n")
+    assert result.returncode == 0, result.stderr
+    assert "🤖 ⏰ 城区老旧小区改造开工（示例）" in result.stdout
+    assert "还有 7 天" in result.stdout
+
+
 def test_thirty_script_lines_get_thirty_answers(tmp_path):
     script = tmp_path / "many.txt"
     script.write_text("/start\n" * 30, encoding="utf-8")
