@@ -17,11 +17,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import select
+
 from bot.running import running_bot, settings_for_local_api
 from bot.sandbox.client import SandboxClient, SandboxError
 from bot.sandbox.server import Sandbox
 from bot.settings import Settings
 from trackers.coverage.pastes import quiet_since, split_like_telegram
+from trackers.models import Chat
 from trackers.notifications.outbox import outbox_health
 from trackers.runtime.clock import local_time, move_ahead, utcnow, zone
 
@@ -105,10 +108,6 @@ class Shell:
         """The sandbox starts empty each time, the shell's database does not: its chats are made known to the
         sandbox, as they are to Telegram, so that what the bot owes them (an alert due when the clock moves) is
         delivered rather than refused with "chat not found" before they write again."""
-        from sqlalchemy import select
-
-        from trackers.models import Chat
-
         async with self.application.bot_data.sessionmaker() as session:
             chats = (await session.execute(select(Chat.id, Chat.type, Chat.title))).all()
         state = self.sandbox.state

@@ -76,6 +76,16 @@ def _waiting():
     )
 
 
+def _folded_key(chat_id):
+    """chat_lock_key's second key, computed by PostgreSQL: the chat id's two halves XORed, as a signed int4."""
+    # Constants written into the SQL: as bound parameters they would be bigint, and PostgreSQL has no bigint >>
+    # bigint.
+    folded = chat_id.op("#")(chat_id.op(">>")(literal_column("32"))).op("&")(literal_column("4294967295"))
+    return cast(
+        case((folded >= literal_column("2147483648"), folded - literal_column("4294967296")), else_=folded), Integer
+    )
+
+
 # The statements a worker runs in every round are built once, with their values as parameters: building and
 # finding them in SQLAlchemy's cache each time cost more of a worker's CPU than running them.
 _CHATS_WAITING = _waiting().limit(bindparam("limit"))
@@ -86,6 +96,9 @@ _candidates = (
     .limit(bindparam("limit"))
     .cte("candidates")
     .prefix_with("MATERIALIZED")
+)
+_LOCK_WAITING = select(_candidates.c.chat_id).where(
+    func.pg_try_advisory_lock(bindparam("lock_space", type_=Integer), _folded_key(_candidates.c.chat_id))
 )
 
 
@@ -123,21 +136,6 @@ async def lock_waiting_chats(
         "lock_space": chat_lock_key(bot_id, 0)[0],
     }
     return list((await connection.scalars(_LOCK_WAITING, params)).all())
-
-
-def _folded_key(chat_id):
-    """chat_lock_key's second key, computed by PostgreSQL: the chat id's two halves XORed, as a signed int4."""
-    # Constants written into the SQL: as bound parameters they would be bigint, and PostgreSQL has no bigint >>
-    # bigint.
-    folded = chat_id.op("#")(chat_id.op(">>")(literal_column("32"))).op("&")(literal_column("4294967295"))
-    return cast(
-        case((folded >= literal_column("2147483648"), folded - literal_column("4294967296")), else_=folded), Integer
-    )
-
-
-_LOCK_WAITING = select(_candidates.c.chat_id).where(
-    func.pg_try_advisory_lock(bindparam("lock_space", type_=Integer), _folded_key(_candidates.c.chat_id))
-)
 
 
 def _take_chats():
