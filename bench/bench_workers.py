@@ -37,8 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _cpu_by_part(root: psutil.Process, sandbox_pid: int) -> dict[str, float]:
     """CPU seconds so far of the receiver, the workers (together), the supervisor, the sandbox, PostgreSQL's
-    processes, and the whole machine ("busy"): where the two cores go."""
+    processes, the load's driver (this process and the children it has waited for: the driver is the one that
+    ends during the load), and the whole machine ("busy"): where the two cores go."""
     parts = dict.fromkeys(("receiver", "workers", "supervisor", "sandbox", "postgres"), 0.0)
+    mine = os.times()
+    parts["driver"] = mine.user + mine.system + mine.children_user + mine.children_system
     for process in [root, *root.children(recursive=True)]:
         try:
             seconds = sum(process.cpu_times()[:2])

@@ -81,6 +81,7 @@ class UpdateLog:
         # handles what a receiver stored (bot.workers).
         self.role = role
         self.announces = False  # set on PostgreSQL for a receiver, in open()
+        self.workers = 1  # how many workers a receiver's notifications address (bot.workers sets it)
         # id() of Update objects already stored (by getUpdates or replay), so the queue does not store them again,
         # and of the ones that were stored before they arrived (redeliveries), for the guard to drop.
         self._stored: set[int] = set()
@@ -158,7 +159,7 @@ class UpdateLog:
             async with self._storing.begin() as session:
                 new = await record_updates(session, self.bot_id, rows, now=datetime.now(UTC), chats=chats)
                 if new and self.announces:  # after the INSERT, which has committed
-                    await announce(session, self.bot_id, chatless=any(chats.get(i) is None for i in new))
+                    await announce(session, self.bot_id, [chats.get(i) for i in new], workers=self.workers)
         except SQLAlchemyError as error:
             # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
             # and Telegram sends the update again.

@@ -3,12 +3,13 @@
 The worker builds the same Application as `luoshi run` (handlers, bot, update log) but neither polls nor runs the
 repeating sweeps. It keeps one connection of its own to PostgreSQL, which
 
-- LISTENs on the bot's channel: the receiver NOTIFYs it once it has stored a batch (the worker also looks every
-  POLL_SECONDS, in case a notification is missed);
+- LISTENs on the bot's channel: the receiver NOTIFYs it once it has stored updates of its chats (the worker also
+  looks every POLL_SECONDS, in case a notification is missed, and for chats to take over);
 - holds a session advisory lock per chat it is handling (trackers.runtime.claims): one worker at a time per chat,
   and PostgreSQL frees them all the moment the worker dies;
-- takes work in rounds of three statements however many chats: let go of the chats whose turn is over, lock
-  waiting chats, take up to PER_CHAT updates of each (counting an attempt for each chat's first, MAX_ATTEMPTS).
+- takes work in rounds of two statements however many chats: let go of the chats whose turn is over and lock
+  waiting chats, then take up to PER_CHAT updates of each (counting an attempt for each chat's first,
+  MAX_ATTEMPTS). Both run on asyncpg's connection directly (trackers.runtime.prepared).
 
 Chat `c` belongs to worker `c mod N` while that worker is alive: the chat then meets the same process, its
 in-memory conversation state (the /add steps, a card being edited) and its throttle bucket, update after update.
@@ -31,6 +32,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 from telegram.ext import Application
@@ -38,14 +40,15 @@ from telegram.ext import Application
 from bot.context import BotData
 from bot.update_log import read_stored
 from trackers.runtime.claims import (
-    CHATLESS,
     Taken,
     channel,
     lock_waiting_chats,
     take_chatless,
     take_chats,
     unlock_chats,
+    woken,
 )
+from trackers.runtime.prepared import driver_of
 from trackers.runtime.updates import MAX_ATTEMPTS, mark_done
 
 log = logging.getLogger(__name__)
@@ -82,11 +85,20 @@ class Worker:
         self._finished: set[int] = set()  # of those, the ones done with their updates, to let go next round
         self._tasks: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
+        # When a chat's turn ends, another round is needed only if updates may have come for it meanwhile: a
+        # notification since its updates were taken, or a full turn (PER_CHAT) taken; or if chats were left
+        # waiting for room. Otherwise its lock is let go in the next round that happens anyway (a notification's,
+        # or the one every POLL_SECONDS): the chat is this worker's, and a round for each chat's end was most
+        # of the rounds under load.
+        self._heard = 0  # notifications that named this worker so far
+        self._taken_at: dict[asyncio.Task, int | None] = {}  # a chat's task -> _heard when its updates were taken
+        self._full = False  # the last round left chats waiting for room
         self._chatless = True  # whether updates without a chat may be waiting (see _claim)
         self._looked_for_chatless = 0.0
         self._stop = False
         self._closing = False
         self._connection: AsyncConnection | None = None
+        self._driver: asyncpg.Connection | None = None  # asyncpg's, under _connection: the claims run on it
         self._connection_lock = asyncio.Lock()
 
     @property
@@ -108,7 +120,7 @@ class Worker:
         try:
             connection = await engine.connect()
             self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            driver = (await self._connection.get_raw_connection()).driver_connection
+            self._driver = driver = await driver_of(self._connection)
             await driver.add_listener(channel(self.bot_id), self._notified)
             driver.add_termination_listener(lambda *_: self._lost("the connection closed"))
             log.info("%s handles chats of slot %d of %d", self.name, self.slot, self.slots)
@@ -129,24 +141,32 @@ class Worker:
             await engine.dispose()
 
     def _notified(self, _connection, _pid, _channel, payload: str) -> None:
-        if payload == CHATLESS:
+        wake, chatless = woken(payload, self.slot)
+        if chatless:
             self._chatless = True
-        self._wake.set()
+        if wake:
+            self._heard += 1
+            self._wake.set()
 
     # -- taking work -----------------------------------------------------------------------------------------------
 
     async def _claim(self) -> None:
-        """One round: let go of the chats whose turn is over, take the turn of waiting ones and their next
-        updates. Three round trips on the lock connection however many chats, not several per update (and one
-        per update without a chat, when there are some)."""
+        """One round: let go of the chats whose turn is over and take the turn of waiting ones (one round trip),
+        then their next updates (another: its snapshot must begin after the locks). Two round trips on the lock
+        connection however many chats, not several per update (and one per update without a chat, when there
+        are some)."""
+        finished: set[int] = set()
         if self._finished:
             # Marks of handlers that committed nothing go in before another worker may take the chat.
             await self.bot_data.update_log.flush()
             finished, self._finished = self._finished, set()
-            await self._locked(unlock_chats, self.bot_id, finished)
-            self._chats -= finished
         free = self.capacity - len(self._tasks)
+        heard = self._heard
         if free <= 0 or self._stop:
+            self._full = True
+            if finished:
+                await self._locked(unlock_chats, self.bot_id, finished)
+                self._chats -= finished
             return
         now = _now()
         locked = await self._locked(
@@ -156,13 +176,17 @@ class Worker:
             slots=self.slots,
             stale_before=now - self.takeover,
             limit=free,
-            holding=self._chats,
+            holding=self._chats - finished,
+            release=finished,  # in the same round trip
         )
+        self._chats = (self._chats - finished) | set(locked)
+        self._full = len(locked) >= free
         if locked:
-            self._chats.update(locked)
             taken = await self._locked(take_chats, self.bot_id, locked, per_chat=PER_CHAT, now=now)
             for chat_id in locked:
-                self._spawn(self._drain(chat_id, taken.get(chat_id, [])), f"chat-{chat_id}")
+                updates = taken.get(chat_id, [])
+                task = self._spawn(self._drain(chat_id, updates), f"chat-{chat_id}")
+                self._taken_at[task] = heard if len(updates) < PER_CHAT else None
             free -= len(locked)
         # Updates without a chat (few: the bot asks for none of those kinds) are leased one by one. They are looked
         # for when the receiver said some came, and every POLL_SECONDS for leases that ran out.
@@ -173,7 +197,7 @@ class Worker:
         lease_before = now - timedelta(seconds=self.bot_data.settings.bot.replay_after_seconds)
         while not self._stop:
             if free <= 0:
-                self._chatless = True  # more may be waiting: look again when there is room
+                self._chatless = self._full = True  # more may be waiting: look again when there is room
                 return
             taken = await self._locked(take_chatless, self.bot_id, lease_before=lease_before, now=now)
             if taken is None:
@@ -181,14 +205,17 @@ class Worker:
             self._spawn(self._handle(taken), f"update-{taken.update_id}")
             free -= 1
 
-    def _spawn(self, coroutine: Awaitable[None], name: str) -> None:
+    def _spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task:
         task = asyncio.create_task(coroutine, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._done)
+        return task
 
     def _done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
-        self._wake.set()  # room for another chat; and a chat let go may have had an update come in meanwhile
+        taken_at = self._taken_at.pop(task, None)
+        if self._full or taken_at is None or taken_at != self._heard:
+            self._wake.set()
         if not task.cancelled() and task.exception() is not None:
             log.error("a worker task failed", exc_info=task.exception())
 
@@ -222,7 +249,7 @@ class Worker:
         """A query on the lock connection, one at a time; a failure there means the locks may be gone."""
         async with self._connection_lock:
             try:
-                return await query(self._connection, *args, **kwargs)
+                return await query(self._driver, *args, **kwargs)
             except Exception as error:
                 if self._closing:
                     raise

@@ -167,13 +167,15 @@ def _stop_all(parts: list[_Part]) -> None:
 # -- the parts -----------------------------------------------------------------------------------------------------
 
 
-def serve_receiver(settings: Settings, *, parent_pid: int | None = None) -> None:
-    """Poll (or serve the webhook), store and announce updates, run the repeating jobs; until a signal."""
+def serve_receiver(settings: Settings, *, workers: int, parent_pid: int | None = None) -> None:
+    """Poll (or serve the webhook), store and announce updates to the `workers` workers, run the repeating jobs;
+    until a signal."""
     from bot.app import build_application
     from bot.running import serve
 
     event_loop.use_fast_loop()
     application = build_application(settings, role="receiver")
+    application.bot.update_log.workers = workers
     if parent_pid:
 
         async def watch_parent(_context) -> None:
@@ -251,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"luoshi: {error}", file=sys.stderr)
             return 2
     if args.role == "receiver":
-        serve_receiver(settings, parent_pid=args.parent)
+        serve_receiver(settings, workers=workers, parent_pid=args.parent)
     else:
         run_worker(
             settings, slot=args.slot, slots=workers, takeover_seconds=args.takeover_seconds, parent_pid=args.parent

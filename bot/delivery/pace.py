@@ -15,12 +15,17 @@ import asyncio
 import contextvars
 import logging
 
+import asyncpg
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from trackers.runtime.pace import hold_sends, reserve_sends
+from trackers.runtime.prepared import driver_of
 
 log = logging.getLogger(__name__)
+
+# A connection that cannot be had (SQLAlchemy's pool) or a statement that fails (asyncpg's own connection).
+_UNREACHABLE = (SQLAlchemyError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 # 10 % slower than the budget: the 5 % of every window (bot.delivery.limits), and as much again for sends that
 # leave up to LATE after their moments, however the processes' sends bunch up on the way.
@@ -51,8 +56,9 @@ class DeploymentPace:
             first: float | None
             try:
                 async with self._engine.connect() as connection:
-                    first = await reserve_sends(connection, self.bot_id, count=len(batch), interval=self.interval)
-            except (SQLAlchemyError, OSError) as error:
+                    driver = await driver_of(connection)
+                    first = await reserve_sends(driver, self.bot_id, count=len(batch), interval=self.interval)
+            except _UNREACHABLE as error:
                 log.warning("the shared send pace is out of reach (%s); sending on this process's limits", error)
                 first = None
             for position, future in enumerate(batch):
@@ -68,6 +74,6 @@ class DeploymentPace:
     async def _hold(self, seconds: float) -> None:
         try:
             async with self._engine.connect() as connection:
-                await hold_sends(connection, self.bot_id, seconds)
-        except (SQLAlchemyError, OSError) as error:
+                await hold_sends(await driver_of(connection), self.bot_id, seconds)
+        except _UNREACHABLE as error:
             log.warning("the shared send pace could not be held back (%s)", error)

@@ -12,10 +12,11 @@ up after MAX_ATTEMPTS (trackers.runtime.updates) instead of bringing every worke
 from __future__ import annotations
 
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import NamedTuple
 
+import asyncpg
 from sqlalchemy import (
     BigInteger,
     Integer,
@@ -28,13 +29,13 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import ProcessedUpdate
+from trackers.runtime.prepared import Prepared
 
 _t = ProcessedUpdate.__table__
 
@@ -50,15 +51,32 @@ def channel(bot_id: int) -> str:
     return f"luoshi_updates_{bot_id}"
 
 
-# The payload of a notification whose updates include one without a chat: workers look for those only then (and
-# now and then, for leases that ran out), not in every round.
+# A notification names the slots whose chats have new updates, and says CHATLESS when some updates have no chat:
+# a worker wakes only when it is named (each would otherwise run a round for every batch, mostly for nothing), and
+# looks for updates without a chat only when told (and now and then, for leases that ran out), not in every round.
+# An empty payload wakes every worker.
 CHATLESS = "chatless"
 
 
-async def announce(session: AsyncSession, bot_id: int, *, chatless: bool = False) -> None:
-    """Wake the workers once this transaction commits (PostgreSQL delivers a NOTIFY at commit, not before).
-    `chatless`: some of the new updates have no chat."""
-    await session.execute(select(func.pg_notify(channel(bot_id), CHATLESS if chatless else "")))
+def wake_payload(chats: Iterable[int | None], workers: int) -> str:
+    """The payload announcing updates of these chats (None: no chat) to `workers` workers: "chatless 0 2"."""
+    slots = sorted({chat % workers for chat in chats if chat is not None})  # Python's %, as slot_of and the SQL
+    chatless = any(chat is None for chat in chats)
+    return " ".join([CHATLESS] * chatless + [str(slot) for slot in slots])
+
+
+def woken(payload: str, slot: int) -> tuple[bool, bool]:
+    """What a notification means to the worker of `slot`: whether to look for work, and for updates without a
+    chat."""
+    said = payload.split()
+    chatless = CHATLESS in said
+    return not said or chatless or str(slot) in said, chatless
+
+
+async def announce(session: AsyncSession, bot_id: int, chats: Collection[int | None], *, workers: int) -> None:
+    """Wake the workers of the slots these chats belong to once this transaction commits (PostgreSQL delivers a
+    NOTIFY at commit, not before)."""
+    await session.execute(select(func.pg_notify(channel(bot_id), wake_payload(chats, workers))))
 
 
 def _waiting():
@@ -86,32 +104,49 @@ def _folded_key(chat_id):
     )
 
 
-# The statements a worker runs in every round are built once, with their values as parameters: building and
-# finding them in SQLAlchemy's cache each time cost more of a worker's CPU than running them.
-_CHATS_WAITING = _waiting().limit(bindparam("limit"))
+# The statements a worker runs in every round are built and compiled once, with their values as parameters
+# (arrays, not an expanding IN: one SQL text whatever the count), and run on asyncpg's connection
+# (trackers.runtime.prepared).
+_lock_space = bindparam("lock_space", type_=Integer)
+_CHATS_WAITING = Prepared(_waiting().limit(bindparam("limit")))
 _candidates = (
     _waiting()
-    # An array, not an expanding IN: one SQL text whatever the count, so one prepared statement.
     .where(_t.c.chat_id != all_(bindparam("holding", type_=ARRAY(BigInteger))))
     .limit(bindparam("limit"))
     .cte("candidates")
     .prefix_with("MATERIALIZED")
 )
-_LOCK_WAITING = select(_candidates.c.chat_id).where(
-    func.pg_try_advisory_lock(bindparam("lock_space", type_=Integer), _folded_key(_candidates.c.chat_id))
+_releasing = (
+    func.unnest(bindparam("release", type_=ARRAY(BigInteger))).table_valued("chat_id").render_derived("releasing")
 )
+_released = (
+    select(func.count(func.pg_advisory_unlock(_lock_space, _folded_key(_releasing.c.chat_id))))
+    .select_from(_releasing)
+    .scalar_subquery()
+)
+_locked = (
+    select(func.array_agg(_candidates.c.chat_id))
+    .where(func.pg_try_advisory_lock(_lock_space, _folded_key(_candidates.c.chat_id)))
+    .scalar_subquery()
+)
+# One row, so both of its subqueries run whatever either finds (a release joined to the candidates would not run
+# when there are none). Whichever runs first, a chat both released and locked again ends up held once.
+_LOCK_WAITING = Prepared(select(_released.label("released"), _locked.label("locked")))
+_UNLOCK = Prepared(select(_released))
 
 
 async def chats_waiting(
-    connection: AsyncConnection, bot_id: int, *, slot: int, slots: int, stale_before: datetime, limit: int
+    driver: asyncpg.Connection, bot_id: int, *, slot: int, slots: int, stale_before: datetime, limit: int
 ) -> list[int]:
     """The chats `lock_waiting_chats` would try, without locking them."""
-    params = {"bot": bot_id, "slot": slot, "slots": slots, "stale_before": stale_before, "limit": limit}
-    return list((await connection.scalars(_CHATS_WAITING, params)).all())
+    rows = await _CHATS_WAITING.fetch(
+        driver, bot=bot_id, slot=slot, slots=slots, stale_before=stale_before, limit=limit
+    )
+    return [row[0] for row in rows]
 
 
 async def lock_waiting_chats(
-    connection: AsyncConnection,
+    driver: asyncpg.Connection,
     bot_id: int,
     *,
     slot: int,
@@ -119,23 +154,27 @@ async def lock_waiting_chats(
     stale_before: datetime,
     limit: int,
     holding: Collection[int] = (),
+    release: Collection[int] = (),
 ) -> list[int]:
     """Take the turn of up to `limit` waiting chats (as `chats_waiting` orders them) in one round trip: the chats
-    whose lock this connection got. `holding`: chats it already holds, left out.
+    whose lock this connection got. `holding`: chats it holds and keeps, left out; `release`: chats whose turn it
+    gives up in the same round trip (one of them may be locked again, if it has more updates).
 
     The candidates are fixed first (a MATERIALIZED CTE with the LIMIT), and the lock is tried once for each of
     them: a lock function in a WHERE beside a LIMIT may run for rows the LIMIT then drops, and those locks would
     be held with nobody knowing."""
-    params = {
-        "bot": bot_id,
-        "slot": slot,
-        "slots": slots,
-        "stale_before": stale_before,
-        "limit": limit,
-        "holding": list(holding),
-        "lock_space": chat_lock_key(bot_id, 0)[0],
-    }
-    return list((await connection.scalars(_LOCK_WAITING, params)).all())
+    row = await _LOCK_WAITING.fetch(
+        driver,
+        bot=bot_id,
+        slot=slot,
+        slots=slots,
+        stale_before=stale_before,
+        limit=limit,
+        holding=list(holding),
+        release=list(release),
+        lock_space=_space(bot_id),
+    )
+    return list(row[0]["locked"] or ())
 
 
 def _take_chats():
@@ -158,23 +197,23 @@ def _take_chats():
     )
 
 
-_TAKE_CHATS = _take_chats()
+_TAKE_CHATS = Prepared(_take_chats())
 
 
 async def take_chats(
-    connection: AsyncConnection, bot_id: int, chat_ids: Collection[int], *, per_chat: int, now: datetime
+    driver: asyncpg.Connection, bot_id: int, chat_ids: Collection[int], *, per_chat: int, now: datetime
 ) -> dict[int, list[Taken]]:
     """Up to `per_chat` of each chat's oldest undone updates, in order, in one round trip. The caller holds the
-    chats' locks.
+    chats' locks, taken in an earlier statement: this one's snapshot must begin after the lock, so that it sees
+    the done marks the chat's last holder committed before letting go.
 
     Only each chat's first counts an attempt: the chat's updates are handled one after another, so a worker that
     dies does so on the first one not yet done, which is the first taken next time; the ones behind it were not
     tried and must not be given up for it."""
     if not chat_ids:
         return {}
-    params = {"bot": bot_id, "chats": list(chat_ids), "per_chat": per_chat, "now": now}
+    rows = await _TAKE_CHATS.fetch(driver, bot=bot_id, chats=list(chat_ids), per_chat=per_chat, now=now)
     taken: dict[int, list[Taken]] = {}
-    rows = (await connection.execute(_TAKE_CHATS, params)).all()
     for chat_id, update_id, payload, attempts in sorted(rows, key=_by_id):
         taken.setdefault(chat_id, []).append(Taken(update_id, payload, attempts))
     return taken
@@ -184,13 +223,14 @@ def _by_id(row) -> int:
     return row[1]
 
 
-async def unlock_chats(connection: AsyncConnection, bot_id: int, chat_ids: Collection[int]) -> None:
+async def unlock_chats(driver: asyncpg.Connection, bot_id: int, chat_ids: Collection[int]) -> None:
     """Let go of several chats' turns in one round trip."""
-    if not chat_ids:
-        return
-    keys = [chat_lock_key(bot_id, chat_id) for chat_id in chat_ids]
-    statement = text("SELECT pg_advisory_unlock(k.a, k.b) FROM unnest(CAST(:a AS int[]), CAST(:b AS int[])) AS k(a, b)")
-    await connection.execute(statement, {"a": [a for a, _ in keys], "b": [b for _, b in keys]})
+    if chat_ids:
+        await _UNLOCK.fetchval(driver, release=list(chat_ids), lock_space=_space(bot_id))
+
+
+def _space(bot_id: int) -> int:
+    return chat_lock_key(bot_id, 0)[0]
 
 
 def chat_lock_key(bot_id: int, chat_id: int) -> tuple[int, int]:
@@ -204,33 +244,35 @@ def _signed(value: int) -> int:
     return value - 2**32 if value >= 2**31 else value
 
 
-async def take_chatless(
-    connection: AsyncConnection, bot_id: int, *, lease_before: datetime, now: datetime
-) -> Taken | None:
-    """The oldest undone update without a chat that no worker took after `lease_before`, with its attempt counted;
-    the take is its lease."""
+def _take_chatless():
     oldest = (
         select(_t.c.update_id)
         .where(
-            _t.c.bot_id == bot_id,
+            _t.c.bot_id == bindparam("bot"),
             _t.c.chat_id.is_(None),
             _t.c.done_at.is_(None),
-            or_(_t.c.taken_at.is_(None), _t.c.taken_at < lease_before),
+            or_(_t.c.taken_at.is_(None), _t.c.taken_at < bindparam("lease_before")),
         )
         .order_by(_t.c.update_id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    return await _take(connection, bot_id, oldest, now)
-
-
-async def _take(connection: AsyncConnection, bot_id: int, which, now: datetime) -> Taken | None:
-    statement = (
+    return (
         update(_t)
-        .where(_t.c.bot_id == bot_id, _t.c.update_id == which)
-        .values(attempts=_t.c.attempts + 1, taken_at=now)
+        .where(_t.c.bot_id == bindparam("bot"), _t.c.update_id == oldest)
+        .values(attempts=_t.c.attempts + 1, taken_at=bindparam("now"))
         .returning(_t.c.update_id, _t.c.payload, _t.c.attempts)
     )
-    row = (await connection.execute(statement)).first()
-    return Taken(*row) if row is not None else None
+
+
+_TAKE_CHATLESS = Prepared(_take_chatless())
+
+
+async def take_chatless(
+    driver: asyncpg.Connection, bot_id: int, *, lease_before: datetime, now: datetime
+) -> Taken | None:
+    """The oldest undone update without a chat that no worker took after `lease_before`, with its attempt counted;
+    the take is its lease."""
+    rows = await _TAKE_CHATLESS.fetch(driver, bot=bot_id, lease_before=lease_before, now=now)
+    return Taken(*rows[0]) if rows else None

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import asyncpg
 from sqlalchemy import bindparam, func
 from sqlalchemy.dialects.postgresql import INTERVAL, insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from trackers.models import SendPace
+from trackers.runtime.prepared import Prepared
 
 _t = SendPace.__table__
 _NOW = func.clock_timestamp()  # not now(): the transaction's start, the same for every statement in it
@@ -28,26 +29,28 @@ _span = bindparam("span", type_=INTERVAL)
 
 # Upsert: the first moment free (the row's, or now if it has passed) is the batch's; the row moves past the batch.
 _insert = insert(_t).values(bot_id=bindparam("bot"), next_at=_NOW + _span)
-_RESERVE = _insert.on_conflict_do_update(
-    index_elements=[_t.c.bot_id], set_={"next_at": func.greatest(_t.c.next_at, _NOW) + _span}
-).returning(func.extract("epoch", _t.c.next_at - _span - _NOW))
+_RESERVE = Prepared(
+    _insert.on_conflict_do_update(
+        index_elements=[_t.c.bot_id], set_={"next_at": func.greatest(_t.c.next_at, _NOW) + _span}
+    ).returning(func.extract("epoch", _t.c.next_at - _span - _NOW))
+)
 
 _resume = _NOW + bindparam("pause", type_=INTERVAL)
-_HOLD = (
+_HOLD = Prepared(
     insert(_t)
     .values(bot_id=bindparam("bot"), next_at=_resume)
     .on_conflict_do_update(index_elements=[_t.c.bot_id], set_={"next_at": func.greatest(_t.c.next_at, _resume)})
 )
 
 
-async def reserve_sends(connection: AsyncConnection, bot_id: int, *, count: int, interval: float) -> float:
+async def reserve_sends(driver: asyncpg.Connection, bot_id: int, *, count: int, interval: float) -> float:
     """Take the next `count` moments, `interval` seconds apart, of bot `bot_id`'s timeline: the seconds until the
-    first (never negative); the others follow it `interval` apart. Commits on an AUTOCOMMIT connection."""
-    span = timedelta(seconds=count * interval)
-    wait = (await connection.execute(_RESERVE, {"bot": bot_id, "span": span})).scalar_one()
+    first (never negative); the others follow it `interval` apart. One statement, committed on its own (asyncpg's
+    connection outside a transaction)."""
+    wait = await _RESERVE.fetchval(driver, bot=bot_id, span=timedelta(seconds=count * interval))
     return max(0.0, float(wait))
 
 
-async def hold_sends(connection: AsyncConnection, bot_id: int, seconds: float) -> None:
+async def hold_sends(driver: asyncpg.Connection, bot_id: int, seconds: float) -> None:
     """No moment of bot `bot_id`'s timeline is handed out for the next `seconds` (Telegram asked it to wait)."""
-    await connection.execute(_HOLD, {"bot": bot_id, "pause": timedelta(seconds=seconds)})
+    await _HOLD.fetchval(driver, bot=bot_id, pause=timedelta(seconds=seconds))

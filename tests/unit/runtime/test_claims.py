@@ -11,6 +11,7 @@ from tests.claim_locks import slot_of, try_lock_chat, unlock_chat
 from trackers.models import ProcessedUpdate
 from trackers.runtime.claims import chats_waiting, lock_waiting_chats, take_chatless, take_chats, unlock_chats
 from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.prepared import driver_of
 from trackers.runtime.updates import mark_done, record_updates
 
 pytestmark = pytest.mark.postgres
@@ -41,14 +42,15 @@ async def _autocommit(engine):
 async def test_a_worker_sees_its_own_chats_at_once_and_the_others_once_they_wait_too_long(engine):
     assert slot_of(-15, 3) == 0
     connection = await _autocommit(engine)
+    driver = await driver_of(connection)
     try:
         fresh = RECEIVED - timedelta(seconds=1)  # nothing has waited long enough to be taken over
-        assert await chats_waiting(connection, BOT, slot=1, slots=3, stale_before=fresh, limit=10) == [10]
-        assert await chats_waiting(connection, BOT, slot=0, slots=3, stale_before=fresh, limit=10) == [-15]
+        assert await chats_waiting(driver, BOT, slot=1, slots=3, stale_before=fresh, limit=10) == [10]
+        assert await chats_waiting(driver, BOT, slot=0, slots=3, stale_before=fresh, limit=10) == [-15]
         # Oldest waiting first, whoever's they are.
         late = RECEIVED + timedelta(seconds=1)
-        assert await chats_waiting(connection, BOT, slot=0, slots=3, stale_before=late, limit=10) == [10, -15, 11]
-        assert await chats_waiting(connection, BOT, slot=0, slots=1, stale_before=fresh, limit=2) == [10, -15]
+        assert await chats_waiting(driver, BOT, slot=0, slots=3, stale_before=late, limit=10) == [10, -15, 11]
+        assert await chats_waiting(driver, BOT, slot=0, slots=1, stale_before=fresh, limit=2) == [10, -15]
     finally:
         await connection.close()
 
@@ -70,19 +72,46 @@ async def test_a_chat_is_one_workers_turn_until_it_lets_go_or_its_connection_die
 
 async def test_waiting_chats_are_locked_in_one_go_and_only_those_returned_stay_locked(engine):
     first, second = await _autocommit(engine), await _autocommit(engine)
+    driver = await driver_of(first)
     try:
         late = RECEIVED + timedelta(seconds=1)
         assert await try_lock_chat(second, BOT, -15)  # another worker has this one
         # Three candidates (oldest first: 10, -15, 11); -15 is taken, so 10 and 11 come back, locked.
-        locked = await lock_waiting_chats(first, BOT, slot=0, slots=3, stale_before=late, limit=3)
+        locked = await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=3)
         assert sorted(locked) == [10, 11]
         assert not await try_lock_chat(second, BOT, 10) and not await try_lock_chat(second, BOT, 11)
         # The LIMIT is applied before any lock is tried: with room for one, only the oldest is locked.
-        await unlock_chats(first, BOT, locked)
-        assert await lock_waiting_chats(first, BOT, slot=0, slots=3, stale_before=late, limit=1) == [10]
+        await unlock_chats(driver, BOT, locked)
+        assert await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=1) == [10]
         assert await try_lock_chat(second, BOT, 11)  # was never locked by the limited call
         # What a worker already holds is left out.
-        assert await lock_waiting_chats(first, BOT, slot=0, slots=3, stale_before=late, limit=3, holding=[10]) == []
+        assert await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=3, holding=[10]) == []
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_round_lets_go_of_finished_chats_and_may_take_one_of_them_again(engine):
+    first, second = await _autocommit(engine), await _autocommit(engine)
+    driver = await driver_of(first)
+    try:
+        late = RECEIVED + timedelta(seconds=1)
+        assert sorted(await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=2)) == [-15, 10]
+        async with create_sessionmaker(engine).begin() as session:
+            await mark_done(session, BOT, [2], now=late)  # -15 has nothing left; 10 still has updates 1, 3, 6
+        # Both turns are given up and the waiting chats locked in one statement: 10 again (held once, not twice)
+        # and 11; -15 is free for any worker.
+        locked = await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=3, release=[10, -15])
+        assert sorted(locked) == [10, 11]
+        assert await try_lock_chat(second, BOT, -15)
+        assert not await try_lock_chat(second, BOT, 10)
+        await unlock_chats(driver, BOT, [10])
+        assert await try_lock_chat(second, BOT, 10)  # one unlock frees it: it was held once
+        # With nothing it can lock (slot 1's chat 10 is the other connection's), a round still lets go.
+        assert (
+            await lock_waiting_chats(driver, BOT, slot=1, slots=3, stale_before=RECEIVED, limit=1, release=[11]) == []
+        )
+        assert await try_lock_chat(second, BOT, 11)
     finally:
         await first.close()
         await second.close()
@@ -90,32 +119,32 @@ async def test_waiting_chats_are_locked_in_one_go_and_only_those_returned_stay_l
 
 async def test_a_chats_updates_are_taken_in_order_and_only_the_first_counts_an_attempt(engine):
     connection = await _autocommit(engine)
+    driver = await driver_of(connection)
     try:
         now = RECEIVED + timedelta(seconds=5)
-        taken = await take_chats(connection, BOT, [10, 11], per_chat=2, now=now)
+        taken = await take_chats(driver, BOT, [10, 11], per_chat=2, now=now)
         assert [(t.update_id, t.attempts) for t in taken[10]] == [(1, 1), (3, 0)]
         assert [(t.update_id, t.attempts) for t in taken[11]] == [(4, 1)]
         async with create_sessionmaker(engine).begin() as session:
             await mark_done(session, BOT, [1], now=now)
         # The worker died on update 3: next time it is the first, and counted; 6 behind it is not.
-        again = await take_chats(connection, BOT, [10], per_chat=5, now=now)
+        again = await take_chats(driver, BOT, [10], per_chat=5, now=now)
         assert [(t.update_id, t.attempts) for t in again[10]] == [(3, 1), (6, 0)]
-        assert await take_chats(connection, BOT, [], per_chat=5, now=now) == {}
+        assert await take_chats(driver, BOT, [], per_chat=5, now=now) == {}
     finally:
         await connection.close()
 
 
 async def test_an_update_without_a_chat_is_leased_to_one_worker(engine):
     connection = await _autocommit(engine)
+    driver = await driver_of(connection)
     try:
         now = RECEIVED + timedelta(seconds=5)
-        taken = await take_chatless(connection, BOT, lease_before=now - timedelta(minutes=2), now=now)
+        taken = await take_chatless(driver, BOT, lease_before=now - timedelta(minutes=2), now=now)
         assert (taken.update_id, taken.attempts) == (5, 1)
-        assert await take_chatless(connection, BOT, lease_before=now - timedelta(minutes=2), now=now) is None
+        assert await take_chatless(driver, BOT, lease_before=now - timedelta(minutes=2), now=now) is None
         later = now + timedelta(minutes=3)  # its worker never finished it
-        assert (
-            await take_chatless(connection, BOT, lease_before=later - timedelta(minutes=2), now=later)
-        ).attempts == 2
+        assert (await take_chatless(driver, BOT, lease_before=later - timedelta(minutes=2), now=later)).attempts == 2
         async with create_sessionmaker(engine)() as session:
             chats = dict((await session.execute(select(ProcessedUpdate.update_id, ProcessedUpdate.chat_id))).all())
         assert chats == CHATS | {9: 10}

@@ -1,5 +1,5 @@
-"""A receiver stores getUpdates batches as Telegram sent them, each update under its chat, and wakes the workers,
-saying when an update without a chat came (bot.update_log on PostgreSQL)."""
+"""A receiver stores getUpdates batches as Telegram sent them, each update under its chat, and wakes the workers
+of those chats, saying when an update without a chat came (bot.update_log on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ BOT = 42
 async def test_a_batch_is_stored_whole_with_its_chats_and_the_workers_hear_of_chatless_updates(migrated_postgres_url):
     engine = create_engine(migrated_postgres_url)
     log = UpdateLog(role="receiver")
+    log.workers = 3
     log.open(create_sessionmaker(engine), BOT)
     heard: asyncio.Queue[str] = asyncio.Queue()
     listener = await asyncpg.connect(
@@ -33,13 +34,16 @@ async def test_a_batch_is_stored_whole_with_its_chats_and_the_workers_hear_of_ch
     await listener.add_listener(channel(BOT), lambda *args: heard.put_nowait(args[-1]))
     bot = Bot("123:abc")
     try:
+        group, private = SAMPLES["message"]["message"]["chat"]["id"], SAMPLES["edited_message"]["edited_message"]
+        assert (group % 3, private["chat"]["id"] % 3) == (2, 0)  # the samples' chats belong to two workers
         messages = [{"update_id": 1, **SAMPLES["message"]}, {"update_id": 2, **SAMPLES["edited_message"]}]
         await log.receive_raw(messages, bot)
-        assert await asyncio.wait_for(heard.get(), 10) == ""  # wake up; nothing without a chat
+        # The workers of those two slots wake up; nothing without a chat.
+        assert await asyncio.wait_for(heard.get(), 10) == "0 2"
 
         inline = {"update_id": 3, **SAMPLES["inline_query"]}
         await log.receive_raw([inline, {"update_id": 4, **SAMPLES["chat_member"]}], bot)
-        assert await asyncio.wait_for(heard.get(), 10) == CHATLESS
+        assert await asyncio.wait_for(heard.get(), 10) == f"{CHATLESS} 2"
 
         # Telegram sending a batch again (its acknowledgement was lost): nothing new, nobody woken.
         await log.receive_raw(messages, bot)
@@ -54,7 +58,6 @@ async def test_a_batch_is_stored_whole_with_its_chats_and_the_workers_hear_of_ch
                     .order_by(ProcessedUpdate.update_id)
                 )
             ).all()
-        group, private = SAMPLES["message"]["message"]["chat"]["id"], SAMPLES["edited_message"]["edited_message"]
         assert [(row.update_id, row.chat_id) for row in rows] == [
             (1, group),
             (2, private["chat"]["id"]),

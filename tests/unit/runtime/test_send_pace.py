@@ -16,6 +16,7 @@ from bot.delivery.limits import FloodLimiter
 from bot.delivery.pace import DeploymentPace
 from trackers.runtime.db import create_engine
 from trackers.runtime.pace import hold_sends, reserve_sends
+from trackers.runtime.prepared import driver_of
 
 pytestmark = pytest.mark.postgres
 BOT = 9
@@ -31,12 +32,12 @@ async def engine(migrated_postgres_url):
 
 async def reserve(engine, count: int, interval: float, bot: int = BOT) -> float:
     async with engine.connect() as connection:
-        return await reserve_sends(connection, bot, count=count, interval=interval)
+        return await reserve_sends(await driver_of(connection), bot, count=count, interval=interval)
 
 
 async def hold(engine, seconds: float, bot: int = BOT) -> None:
     async with engine.connect() as connection:
-        await hold_sends(connection, bot, seconds)
+        await hold_sends(await driver_of(connection), bot, seconds)
 
 
 def about(wait: float, expected: float, since: float) -> bool:
