@@ -9,7 +9,7 @@
   by default, so both ratios are printed: against PTB's default, and like for like (each request class through
   the dispatcher against a bare loop with the same class). Also the CPU seconds per 1,000 messages.
 - commands: p50/p99 round trip of /start (reads and writes the database: each user is new) at 150 updates a
-  second through the sandbox, the driver in a process of its own, and the bot's CPU per update, on SQLite and
+  second through the sandbox (which plays the users itself), and the bot's CPU per update, on SQLite and
   (when LUOSHI_TEST_DATABASE_URL is set) on PostgreSQL. A stock PTB Application answering /start without a
   database is the baseline of what this machine allows; the bots take turns, three rounds, and each one's least
   disturbed round is printed. Goals: p99 under 50 ms on SQLite, and CPU per update at most 1.3 times the stock
@@ -251,43 +251,14 @@ async def bench_dispatch(messages: int) -> None:
 # -- commands under load ----------------------------------------------------------------------------------------
 
 
-def _drive(url: str, rate: float, seconds: float, first_user: int, queue) -> None:
-    async def run() -> dict[int, float]:
-        # Users fall due on a fixed schedule (one every 1/rate s). Each turn sends every user due by now in one
-        # control request, stamped with the moment it left: one request in flight keeps the driver's own cost
-        # (and its queueing, which would be counted as the bot's latency) small next to the bot's.
-        sent: dict[int, float] = {}
-        users = list(range(first_user, first_user + int(rate * seconds)))
-        async with SandboxClient(url, timeout=120) as client:
-            started = time.monotonic()
-            done = 0
-            while done < len(users):
-                due = min(len(users), int((time.monotonic() - started) * rate) + 1)
-                if due > done:
-                    batch = users[done:due]
-                    now = time.time()
-                    sent.update(dict.fromkeys(batch, now))
-                    await client.send_texts([{"user_id": u, "text": "/start", "first_name": "U"} for u in batch])
-                    done = due
-                await asyncio.sleep(max(0.0, started + done / rate - time.monotonic()))
-        return sent
-
-    queue.put(asyncio.run(run()))
-
-
 async def _offer_load(sandbox: SandboxProcess, rate: float, seconds: float, first_user: int) -> tuple[list, float]:
     """Users first_user, first_user+1, ... each send /start at `rate` a second; their round trips (ms, sorted) and
-    this process's CPU seconds meanwhile."""
-    queue = multiprocessing.get_context("spawn").Queue()
-    driver = multiprocessing.get_context("spawn").Process(
-        target=_drive, args=(sandbox.url, rate, seconds, first_user, queue)
-    )
+    this process's CPU seconds meanwhile. The sandbox plays the users (SandboxClient.load): a driver process of
+    its own would take CPU from the bot on this machine's two cores."""
     async with SandboxClient(sandbox.url) as client:
         await client.clear_calls()
         cpu = sum(psutil.Process().cpu_times()[:2])
-        driver.start()
-        sent = await asyncio.to_thread(queue.get, True, rate * seconds + 300)
-        driver.join()
+        sent = await client.load(rate=rate, count=int(rate * seconds), first_user=first_user)
         await client.wait_for_calls("sendMessage", count=len(sent), timeout=60)
         cpu = sum(psutil.Process().cpu_times()[:2]) - cpu
         calls = await client.calls("sendMessage")

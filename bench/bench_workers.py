@@ -1,13 +1,13 @@
 """A deployment on several cores: `luoshi run --workers N` on PostgreSQL answering /start at a fixed rate.
 
 For N in --workers (default 1 and 3), a receiver and N workers run as `luoshi run --workers N` does, against the
-sandbox (in a process of its own, limits off) and a fresh PostgreSQL database; a driver in a process of its own
-sends /start from new users at --rate a second for --seconds (bench_delivery's driver). Printed per N: answered,
+sandbox (in a process of its own, limits off) and a fresh PostgreSQL database; the sandbox plays new users who
+send /start at --rate a second for --seconds (bench_delivery's load). Printed per N: answered,
 p50 and p99 round trip, the CPU per update of all the deployment's processes together, and where the machine's
-CPU went per update meanwhile (receiver, workers, supervisor, sandbox, PostgreSQL, and the whole machine: at 300
-a second, two cores give 6.7 ms per update to everything, the driver included). Goal in the issue:
+CPU went per update meanwhile (receiver, workers, supervisor, sandbox, PostgreSQL, this process, and the whole
+machine: at 300 a second, two cores give 6.7 ms per update to everything). Goal in the issue:
 p99 under 50 ms at 300 updates a second with 3 workers. Needs LUOSHI_TEST_DATABASE_URL (a server to make the
-database on). The machine is shared and has two cores: the sandbox and the driver use them too.
+database on). The machine is shared and has two cores: the sandbox and PostgreSQL use them too.
 
     python bench/bench_workers.py [--workers 1 3] [--rate 300] [--seconds 5]
 """
@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _cpu_by_part(root: psutil.Process, sandbox_pid: int) -> dict[str, float]:
     """CPU seconds so far of the receiver, the workers (together), the supervisor, the sandbox, PostgreSQL's
-    processes, the load's driver (this process and the children it has waited for: the driver is the one that
-    ends during the load), and the whole machine ("busy"): where the two cores go."""
+    processes, this benchmark's own process ("bench": it waits for the answers), and the whole machine ("busy"):
+    where the two cores go."""
     parts = dict.fromkeys(("receiver", "workers", "supervisor", "sandbox", "postgres"), 0.0)
     mine = os.times()
-    parts["driver"] = mine.user + mine.system + mine.children_user + mine.children_system
+    parts["bench"] = mine.user + mine.system
     for process in [root, *root.children(recursive=True)]:
         try:
             seconds = sum(process.cpu_times()[:2])

@@ -93,6 +93,13 @@ class SandboxClient(BotApiAddresses):
         """Several users write at once: each item takes :meth:`send_text`'s arguments as keys."""
         return await self._call("POST", "/send_texts", json={"messages": messages})
 
+    async def load(self, *, rate: float, count: int, first_user: int = 1, text: str = "/start") -> dict[int, float]:
+        """Users first_user, first_user+1, ... write ``text`` at ``rate`` a second, ``count`` of them, played by the
+        sandbox; returns when the last has written: each user's moment of writing (time.time())."""
+        body = {"rate": rate, "count": count, "first_user": first_user, "text": text}
+        result = await self._call("POST", "/load", json=body, server_wait=count / rate + 30)
+        return {int(user): moment for user, moment in result["sent"].items()}
+
     async def forward(
         self,
         user_id: int,

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import binascii
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,32 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         # Many users' messages in one request: load tests need the driver to cost far less than the bot.
         body = await _body(request)
         return await after_user_action([actions.send_text(state, **item) for item in body["messages"]])
+
+    async def load(request: web.Request) -> web.Response:
+        """Users first_user, first_user+1, ... each write `text` once, `rate` a second, `count` in all, played by
+        the sandbox itself; answers when the last has written, with the moment (time.time(), the call log's clock)
+        each one's update became available. A load test's driver in a process of its own cost as much CPU per
+        update as the bot's own receiver, on the cores the bot under test needs."""
+        body = await _body(request)
+        rate, count = float(body["rate"]), int(body["count"])
+        first_user, text = int(body.get("first_user", 1)), str(body.get("text", "/start"))
+        if not 0 < rate <= 100_000 or not 0 < count <= 1_000_000:
+            raise ValueError("rate must be in (0, 100000] and count in (0, 1000000]")
+        loop = asyncio.get_running_loop()
+        sent: dict[int, float] = {}
+        started, done = loop.time(), 0
+        while done < count:
+            # Every user due by now writes at once (a late wake-up sends the ones it missed), stamped now.
+            due = min(count, int((loop.time() - started) * rate) + 1)
+            if due > done:
+                now = time.time()
+                for user in range(first_user + done, first_user + due):
+                    actions.send_text(state, user_id=user, text=text, first_name="U")
+                    sent[user] = now
+                await state.notify()
+                done = due
+            await asyncio.sleep(max(0.0, started + done / rate - loop.time()))
+        return _reply({"sent": sent})
 
     async def forward(request: web.Request) -> web.Response:
         return await after_user_action(actions.forward(state, **await _body(request)))
@@ -258,6 +285,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         ("POST", "/_sandbox/reset", reset),
         ("POST", "/_sandbox/send_text", send_text),
         ("POST", "/_sandbox/send_texts", send_texts),
+        ("POST", "/_sandbox/load", load),
         ("POST", "/_sandbox/forward", forward),
         ("POST", "/_sandbox/send_document", send_document),
         ("POST", "/_sandbox/press", press),

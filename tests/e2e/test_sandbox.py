@@ -3,6 +3,7 @@
 import asyncio
 import datetime as dt
 import logging
+import time
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.running import throwaway_token
 from bot.sandbox import Sandbox, SandboxClient, SandboxProcess
+from bot.sandbox.client import SandboxError
 
 # PTB 22 warns whenever RetryAfter.retry_after is built as an int; that is PTB's migration notice, not ours.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -424,3 +426,24 @@ async def test_a_webhook_receives_updates_with_its_secret_after_retries(bot, cli
     await client.send_text(USER, "by polling again")
     [update] = await bot.get_updates()
     assert update.message.text == "by polling again"
+
+
+async def test_the_sandbox_plays_users_writing_at_a_steady_rate(bot, client):
+    started = time.time()
+    sent = await client.load(rate=200, count=20, first_user=500, text="/start")
+    assert sorted(sent) == list(range(500, 520))
+    # One user every 5 ms, in order: the last writes ~95 ms after the first, and no one before their turn.
+    moments = [sent[user] for user in range(500, 520)]
+    assert moments == sorted(moments) and started <= moments[0]
+    assert 0.09 <= moments[-1] - moments[0] < 2.0
+    updates = await bot.get_updates(timeout=0)
+    assert [(u.effective_user.id, u.message.text) for u in updates] == [(user, "/start") for user in range(500, 520)]
+    assert all(u.message.entities[0].type == "bot_command" for u in updates)
+
+
+@pytest.mark.parametrize(
+    "body", [{"rate": 0, "count": 5}, {"rate": 10, "count": -1}, {"rate": "fast", "count": 5}, {"count": 5}]
+)
+async def test_a_load_that_makes_no_sense_is_refused_with_a_reason(client, body):
+    with pytest.raises(SandboxError, match="400"):
+        await client._call("POST", "/load", json=body)
