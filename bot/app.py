@@ -145,6 +145,8 @@ async def _close_resources(application: Application) -> None:
     bot_data: BotData = application.bot_data
     gc.unfreeze()  # what was frozen may be garbage once this Application is gone (tests build many)
     await delivery.close_delivery(application)
+    if bot_data.flood_limiter.pace is not None:
+        await bot_data.flood_limiter.pace.close()
     if bot_data.update_log is not None:
         await bot_data.update_log.close()
     if bot_data.engine is not None:

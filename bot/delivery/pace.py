@@ -12,12 +12,16 @@ reply back until the database is back would be worse than a few 429s, which the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from trackers.runtime.pace import hold_sends, reserve_sends
 from trackers.runtime.prepared import driver_of
@@ -36,7 +40,12 @@ class DeploymentPace:
     def __init__(self, engine: AsyncEngine, bot_id: int, *, per_second: float) -> None:
         self.interval = PACE_MARGIN / per_second
         self.bot_id = bot_id
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")  # one statement, its own commit
+        # A connection of its own, kept open and outside the handlers' pool (NullPool: opened again after a
+        # failure): taking one from the pool for each statement cost more CPU than the statement. Its statements
+        # run outside any transaction, each committed on its own.
+        self._engine = create_async_engine(engine.url, poolclass=NullPool)
+        self._connection: AsyncConnection | None = None
+        self._using = asyncio.Lock()  # a reservation and a hold may both want it
         self._waiting: list[asyncio.Future[float]] = []
         self._reserving: asyncio.Task | None = None
         self._holds: set[asyncio.Task] = set()
@@ -55,12 +64,14 @@ class DeploymentPace:
             batch, self._waiting = self._waiting, []  # sends asking meanwhile go in the next statement
             first: float | None
             try:
-                async with self._engine.connect() as connection:
-                    driver = await driver_of(connection)
-                    first = await reserve_sends(driver, self.bot_id, count=len(batch), interval=self.interval)
+                first = await self._run(reserve_sends, count=len(batch), interval=self.interval)
             except _UNREACHABLE as error:
                 log.warning("the shared send pace is out of reach (%s); sending on this process's limits", error)
                 first = None
+            except BaseException:
+                for future in batch + self._waiting:  # closing: the sends waiting are cancelled, not left hanging
+                    future.cancel()
+                raise
             for position, future in enumerate(batch):
                 if not future.done():  # a sender cancelled meanwhile leaves its moment unused
                     future.set_result(0.0 if first is None else first + position * self.interval)
@@ -73,7 +84,29 @@ class DeploymentPace:
 
     async def _hold(self, seconds: float) -> None:
         try:
-            async with self._engine.connect() as connection:
-                await hold_sends(await driver_of(connection), self.bot_id, seconds)
+            await self._run(hold_sends, seconds)
         except _UNREACHABLE as error:
             log.warning("the shared send pace could not be held back (%s)", error)
+
+    async def _run(self, statement: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        async with self._using:
+            try:
+                if self._connection is None:
+                    self._connection = await self._engine.connect()
+                return await statement(await driver_of(self._connection), self.bot_id, *args, **kwargs)
+            except BaseException:
+                await self._drop()  # broken, or left mid-statement by a cancel: the next statement connects anew
+                raise
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+
+    async def close(self) -> None:
+        for task in [*self._holds, *([self._reserving] if self._reserving else [])]:
+            task.cancel()
+        await asyncio.gather(*self._holds, *([self._reserving] if self._reserving else []), return_exceptions=True)
+        await self._drop()
+        await self._engine.dispose()

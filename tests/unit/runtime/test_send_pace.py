@@ -94,11 +94,18 @@ def limiter_on(engine, per_second: float) -> FloodLimiter:
     return limiter
 
 
+async def close(limiters: list[FloodLimiter], engines: list) -> None:
+    for limiter in limiters:
+        await limiter.pace.close()
+    for engine in engines:
+        await engine.dispose()
+
+
 async def test_two_processes_limiters_take_turns_on_one_timeline(migrated_postgres_url):
     # Two processes' limiters at 10 a second each: together, not 20 a second but 10 (11 moments per 1.1 s).
     engines = [create_engine(migrated_postgres_url) for _ in range(2)]
+    limiters = [limiter_on(engine, 10) for engine in engines]
     try:
-        limiters = [limiter_on(engine, 10) for engine in engines]
         started = time.monotonic()
         sent: list[float] = []
 
@@ -109,8 +116,7 @@ async def test_two_processes_limiters_take_turns_on_one_timeline(migrated_postgr
 
         await asyncio.gather(*(send(limiters[n % 2], 100 + n) for n in range(12)))
     finally:
-        for engine in engines:
-            await engine.dispose()
+        await close(limiters, engines)
     sent.sort()
     # 12 sends 0.11 s apart: the last leaves about 1.2 s after the first, where alone each would have taken 0.6 s.
     assert sent[-1] - sent[0] >= 11 * 0.11 - 0.06, sent
@@ -118,9 +124,9 @@ async def test_two_processes_limiters_take_turns_on_one_timeline(migrated_postgr
 
 async def test_a_moment_past_the_deadline_is_refused_and_its_slots_given_back(migrated_postgres_url):
     engines = [create_engine(migrated_postgres_url) for _ in range(2)]
+    # One send a second. Another process has just sent: the next moment is 1.1 s away.
+    other, limiter = limiter_on(engines[0], 1), limiter_on(engines[1], 1)
     try:
-        # One send a second. Another process has just sent: the next moment is 1.1 s away.
-        other, limiter = limiter_on(engines[0], 1), limiter_on(engines[1], 1)
         assert await other.acquire(5, math.inf)
         other.release(5)
         # A send that must go within 0.3 s does not wait for it.
@@ -135,15 +141,14 @@ async def test_a_moment_past_the_deadline_is_refused_and_its_slots_given_back(mi
         # later send back for ever. The next send gets it, at its moment on the timeline.
         assert await asyncio.wait_for(limiter.acquire(8, math.inf), 10)
     finally:
-        for engine in engines:
-            await engine.dispose()
+        await close([other, limiter], engines)
 
 
 async def test_with_the_database_out_of_reach_a_send_goes_on_its_own_limits(caplog):
     engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    limiter = limiter_on(engine, 30)
     try:
-        limiter = limiter_on(engine, 30)
         assert await asyncio.wait_for(limiter.acquire(8, math.inf), 10)
     finally:
-        await engine.dispose()
+        await close([limiter], [engine])
     assert "shared send pace is out of reach" in caplog.text
