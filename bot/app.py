@@ -95,7 +95,7 @@ def build_application(settings: Settings, *, token: str | None = None, role: str
     # Guards first (group -1): they may stop an update before any feature sees it.
     application.add_handlers(guards.HANDLERS, group=-1)
     # Conversations next: any command typed during one ends it and is then handed on (bot.handlers.add).
-    application.add_handlers(add.CONVERSATIONS)
+    application.add_handlers(add.conversations())
     for feature in FEATURES:
         application.add_handlers(feature.HANDLERS)
         bot_data.menu.extend(getattr(feature, "COMMANDS", []))

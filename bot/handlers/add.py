@@ -327,10 +327,15 @@ async def leave_for_command(update: Update, context: Context) -> int | None:
     In a group chat, a command none of them takes (/list@another_bot) is meant for another bot, as the fallback
     answers take it there: the conversation stays as it was (None keeps its state)."""
     application = context.application
-    group = next(g for g, handlers in application.handlers.items() if ADD_CONVERSATION in handlers)
+    group, conversation = next(
+        (g, h)
+        for g, handlers in application.handlers.items()
+        for h in handlers
+        if isinstance(h, ConversationHandler) and h.name == ADD_CONVERSATION
+    )
     taker, check = None, None
     for handler in application.handlers[group]:
-        if handler is ADD_CONVERSATION:
+        if handler is conversation:
             continue
         check = handler.check_update(update)
         if check is not None and check is not False:
@@ -349,30 +354,39 @@ async def leave_for_command(update: Update, context: Context) -> int | None:
 
 
 _TEXT = filters.TEXT & ~filters.COMMAND
-with warnings.catch_warnings():
-    # per_message=False is right here (the conversation follows the admin, not one message); PTB warns anyway.
-    warnings.simplefilter("ignore", PTBUserWarning)
-    ADD_CONVERSATION = ConversationHandler(
-        entry_points=[CommandHandler("add", add_start)],
-        states={
-            SUBJECT: [MessageHandler(_TEXT, got_subject)],
-            TARGET: [MessageHandler(_TEXT, got_target)],
-            DEADLINE: [MessageHandler(_TEXT, got_deadline)],
-            EXTRAS: [MessageHandler(_TEXT, got_extras)],
-            PREVIEW: [
-                CallbackQueryHandler(press_save, pattern=drafts.SAVE.pattern),
-                CallbackQueryHandler(press_edit, pattern=drafts.EDIT.pattern),
-                CallbackQueryHandler(press_cancel, pattern=drafts.CANCEL.pattern),
-            ],
-            EDITING: [MessageHandler(_TEXT, got_edit)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel), MessageHandler(filters.COMMAND, leave_for_command)],
-        # /add mid-conversation starts afresh (or saves a one-line /add) instead of being an unknown command.
-        allow_reentry=True,
-        per_message=False,
-        conversation_timeout=30 * 60,
-    )
+ADD_CONVERSATION = "add"  # the ConversationHandler's name
 
-# Registered ahead of every other feature in group 0 (bot.app), so a command typed mid-conversation reaches it.
-CONVERSATIONS = [ADD_CONVERSATION]
+
+def conversations() -> list[ConversationHandler]:
+    """The guided /add, new for each Application: a ConversationHandler keeps its chats' states (and their timeout
+    jobs, on the job queue of the Application that started them) in itself, so one shared by two Applications in
+    a process (tests build many) would hand one bot's open conversations to the other."""
+    with warnings.catch_warnings():
+        # per_message=False is right here (the conversation follows the admin, not one message); PTB warns anyway.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        conversation = ConversationHandler(
+            entry_points=[CommandHandler("add", add_start)],
+            states={
+                SUBJECT: [MessageHandler(_TEXT, got_subject)],
+                TARGET: [MessageHandler(_TEXT, got_target)],
+                DEADLINE: [MessageHandler(_TEXT, got_deadline)],
+                EXTRAS: [MessageHandler(_TEXT, got_extras)],
+                PREVIEW: [
+                    CallbackQueryHandler(press_save, pattern=drafts.SAVE.pattern),
+                    CallbackQueryHandler(press_edit, pattern=drafts.EDIT.pattern),
+                    CallbackQueryHandler(press_cancel, pattern=drafts.CANCEL.pattern),
+                ],
+                EDITING: [MessageHandler(_TEXT, got_edit)],
+            },
+            fallbacks=[CommandHandler("cancel", cancel), MessageHandler(filters.COMMAND, leave_for_command)],
+            # /add mid-conversation starts afresh (or saves a one-line /add) instead of being an unknown command.
+            allow_reentry=True,
+            per_message=False,
+            conversation_timeout=30 * 60,
+            name=ADD_CONVERSATION,
+        )
+    # Registered ahead of every other feature in group 0 (bot.app), so a command typed mid-conversation reaches it.
+    return [conversation]
+
+
 HANDLERS: list = []

@@ -237,3 +237,14 @@ async def test_followers_hear_of_a_verdict_set_by_hand_and_of_an_archive_in_thei
     assert len(notices) == 2
     assert "is now <b>achieved</b>" in notices[0]["html"] and "全年产业规模达到520亿元" in notices[0]["text"]
     assert "was archived" in notices[1]["text"]
+
+
+async def test_a_guided_add_left_open_in_one_bot_is_not_continued_by_another(start_bot, client):
+    # Two Applications in one process (tests build many): each has its own conversations, so the second does not
+    # take the admin's next message for the first one's subject step.
+    async with start_bot(bot={"owner_ids": [OWNER]}):
+        assert "关于什么" in await reply_to(client, "/add")
+    async with start_bot(bot={"owner_ids": [OWNER]}):
+        answer = await reply_to(client, "三年行动计划重点项目数")
+        assert "目标是多少" not in answer
+        assert "关于什么" in await reply_to(client, "/add")  # its own conversation starts as usual

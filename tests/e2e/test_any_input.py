@@ -29,7 +29,6 @@ from sqlalchemy import func, select
 from telegram.ext import Application, CommandHandler, ConversationHandler
 
 from bot.app import build_application
-from bot.handlers import add
 from bot.handlers.ingest import MIN_ARTICLE_CHARS
 from bot.settings import load_settings
 from bot.texts import LANGUAGES, t
@@ -210,21 +209,10 @@ async def world(start_bot, client, settings):
         assert running.commands == COMMANDS
         for chat_id, group in GROUPS.items():
             await client.set_chat(chat_id, **group)
-        forget_conversations()
         try:
             yield running
         finally:
-            forget_conversations()
             await running.engine.dispose()
-
-
-def forget_conversations() -> None:
-    """The guided /add's ConversationHandler is built once, on import (bot.handlers.add), and shared by every
-    Application in the process: what a test left open in it (a state, a timeout job on that bot's stopped job queue)
-    would meet the next test's bot, whose first update to the same chat and user then fails removing the job."""
-    for conversation in add.CONVERSATIONS:
-        conversation._conversations.clear()
-        conversation.timeout_jobs.clear()
 
 
 def mutated(callback_data: str, how: int, junk: str) -> str:
