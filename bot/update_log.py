@@ -41,13 +41,15 @@ from telegram.error import NetworkError
 from telegram.ext import ExtBot
 
 from bot.update_chats import chat_of
-from trackers.runtime.claims import announce
+from trackers.runtime.claims import channel, wake_payload
+from trackers.runtime.prepared import DATABASE_ERRORS, OwnConnection
 from trackers.runtime.updates import (
     MARK_ONE_DONE,
     MAX_ATTEMPTS,
     mark_done,
     mark_one_done_params,
     record_updates,
+    store_updates,
     take_unfinished,
 )
 
@@ -75,7 +77,7 @@ _PENDING_MARK = "luoshi_update_mark"
 class UpdateLog:
     def __init__(self, *, role: str = "all") -> None:
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
-        self._storing: async_sessionmaker[AsyncSession] | None = None
+        self._own: OwnConnection | None = None  # PostgreSQL's connection for storing batches
         self.bot_id: int | None = None
         # "all": this process receives and handles; "receiver": it stores and wakes the workers; "worker": it
         # handles what a receiver stored (bot.workers).
@@ -98,13 +100,10 @@ class UpdateLog:
         engine = sessionmaker.kw["bind"]
         on_postgresql = engine.dialect.name == "postgresql"
         self.announces = self.role == "receiver" and on_postgresql
-        # A batch is stored by one INSERT, atomic on its own: on PostgreSQL it runs without BEGIN and COMMIT, two
-        # round trips of three (SQLite's are calls in the same thread, not worth a second pool).
-        self._storing = (
-            async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
-            if on_postgresql
-            else sessionmaker
-        )
+        # A batch is stored by one INSERT, atomic on its own: on PostgreSQL it runs on a connection kept for it,
+        # without BEGIN and COMMIT, as one prepared statement (with the workers' NOTIFY, for a receiver).
+        # SQLite's transactions are calls in the loop's thread, not worth a connection of their own.
+        self._own = OwnConnection(engine) if on_postgresql else None
 
     @property
     def exclusive(self) -> bool:
@@ -113,6 +112,8 @@ class UpdateLog:
     async def close(self) -> None:
         """Let the last batch of done marks reach the database."""
         await self.flush()
+        if self._own is not None:
+            await self._own.close()
 
     async def flush(self) -> None:
         """Wait until the done marks queued so far are committed (or failed): a worker does, before it lets another
@@ -155,12 +156,16 @@ class UpdateLog:
         """Store (update id, JSON) rows in one transaction; the ids that were not stored before."""
         if self._sessionmaker is None:
             raise NetworkError("the update log is not open yet")
+        now = datetime.now(UTC)
         try:
-            async with self._storing.begin() as session:
-                new = await record_updates(session, self.bot_id, rows, now=datetime.now(UTC), chats=chats)
-                if new and self.announces:  # after the INSERT, which has committed
-                    await announce(session, self.bot_id, [chats.get(i) for i in new], workers=self.workers)
-        except SQLAlchemyError as error:
+            if self._own is None:
+                async with self._sessionmaker.begin() as session:
+                    new = await record_updates(session, self.bot_id, rows, now=now, chats=chats)
+            else:
+                said = wake_payload([chats.get(i) for i, _ in rows], self.workers) if self.announces else None
+                announce = None if said is None else (channel(self.bot_id), said)
+                new = await self._own.run(store_updates, self.bot_id, rows, now=now, chats=chats, announce=announce)
+        except DATABASE_ERRORS as error:
             # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
             # and Telegram sends the update again.
             log.error("updates could not be stored, so they are not acknowledged: %s", type(error).__name__)

@@ -12,24 +12,15 @@ reply back until the database is back would be worse than a few 429s, which the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-import asyncpg
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from trackers.runtime.pace import hold_sends, reserve_sends
-from trackers.runtime.prepared import driver_of
+from trackers.runtime.prepared import DATABASE_ERRORS, OwnConnection
 
 log = logging.getLogger(__name__)
-
-# A connection that cannot be had (SQLAlchemy's pool) or a statement that fails (asyncpg's own connection).
-_UNREACHABLE = (SQLAlchemyError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 # 10 % slower than the budget: the 5 % of every window (bot.delivery.limits), and as much again for sends that
 # leave up to LATE after their moments, however the processes' sends bunch up on the way.
@@ -40,12 +31,7 @@ class DeploymentPace:
     def __init__(self, engine: AsyncEngine, bot_id: int, *, per_second: float) -> None:
         self.interval = PACE_MARGIN / per_second
         self.bot_id = bot_id
-        # A connection of its own, kept open and outside the handlers' pool (NullPool: opened again after a
-        # failure): taking one from the pool for each statement cost more CPU than the statement. Its statements
-        # run outside any transaction, each committed on its own.
-        self._engine = create_async_engine(engine.url, poolclass=NullPool)
-        self._connection: AsyncConnection | None = None
-        self._using = asyncio.Lock()  # a reservation and a hold may both want it
+        self._connection = OwnConnection(engine)  # a reservation and a hold take turns on it
         self._waiting: list[asyncio.Future[float]] = []
         self._reserving: asyncio.Task | None = None
         self._holds: set[asyncio.Task] = set()
@@ -64,8 +50,8 @@ class DeploymentPace:
             batch, self._waiting = self._waiting, []  # sends asking meanwhile go in the next statement
             first: float | None
             try:
-                first = await self._run(reserve_sends, count=len(batch), interval=self.interval)
-            except _UNREACHABLE as error:
+                first = await self._connection.run(reserve_sends, self.bot_id, count=len(batch), interval=self.interval)
+            except DATABASE_ERRORS as error:
                 log.warning("the shared send pace is out of reach (%s); sending on this process's limits", error)
                 first = None
             except BaseException:
@@ -84,29 +70,12 @@ class DeploymentPace:
 
     async def _hold(self, seconds: float) -> None:
         try:
-            await self._run(hold_sends, seconds)
-        except _UNREACHABLE as error:
+            await self._connection.run(hold_sends, self.bot_id, seconds)
+        except DATABASE_ERRORS as error:
             log.warning("the shared send pace could not be held back (%s)", error)
-
-    async def _run(self, statement: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        async with self._using:
-            try:
-                if self._connection is None:
-                    self._connection = await self._engine.connect()
-                return await statement(await driver_of(self._connection), self.bot_id, *args, **kwargs)
-            except BaseException:
-                await self._drop()  # broken, or left mid-statement by a cancel: the next statement connects anew
-                raise
-
-    async def _drop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                await connection.invalidate()
 
     async def close(self) -> None:
         for task in [*self._holds, *([self._reserving] if self._reserving else [])]:
             task.cancel()
         await asyncio.gather(*self._holds, *([self._reserving] if self._reserving else []), return_exceptions=True)
-        await self._drop()
-        await self._engine.dispose()
+        await self._connection.close()

@@ -32,7 +32,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import ProcessedUpdate
 from trackers.runtime.prepared import Prepared
@@ -71,12 +70,6 @@ def woken(payload: str, slot: int) -> tuple[bool, bool]:
     said = payload.split()
     chatless = CHATLESS in said
     return not said or chatless or str(slot) in said, chatless
-
-
-async def announce(session: AsyncSession, bot_id: int, chats: Collection[int | None], *, workers: int) -> None:
-    """Wake the workers of the slots these chats belong to once this transaction commits (PostgreSQL delivers a
-    NOTIFY at commit, not before)."""
-    await session.execute(select(func.pg_notify(channel(bot_id), wake_payload(chats, workers))))
 
 
 def _waiting():

@@ -8,9 +8,10 @@ import json
 
 import asyncpg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from telegram import Bot
+from telegram.error import NetworkError
 
 from bot.update_log import UpdateLog
 from tests.update_samples import SAMPLES
@@ -67,5 +68,53 @@ async def test_a_batch_is_stored_whole_with_its_chats_and_the_workers_hear_of_ch
         # Stored as it came, Chinese text included, for the worker to read.
         assert json.loads(rows[2].payload) == inline
     finally:
+        await log.close()
         await listener.close()
+        await engine.dispose()
+
+
+async def test_a_batch_is_not_acknowledged_when_the_database_is_out_of_reach_and_stored_when_it_is_back(
+    migrated_postgres_url, caplog
+):
+    nowhere = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(nowhere), BOT)
+    try:
+        with pytest.raises(NetworkError):  # PTB's polling retries it, without acknowledging
+            await log.receive_raw([{"update_id": 1, **SAMPLES["message"]}], Bot("123:abc"))
+    finally:
+        await log.close()
+        await nowhere.dispose()
+    assert "not acknowledged" in caplog.text
+
+    # The server drops the log's connection between two batches: the next one fails or goes through, and once
+    # retried it is stored.
+    engine = create_engine(migrated_postgres_url)
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(engine), BOT)
+    try:
+        await log.receive_raw([{"update_id": 10, **SAMPLES["message"]}], Bot("123:abc"))
+        async with engine.connect() as connection:
+            await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        batch = [{"update_id": 11, **SAMPLES["edited_message"]}]
+        try:
+            await log.receive_raw(batch, Bot("123:abc"))
+        except NetworkError:
+            await log.receive_raw(batch, Bot("123:abc"))
+        async with engine.connect() as connection:
+            stored = (
+                await connection.scalars(
+                    select(ProcessedUpdate.update_id)
+                    .where(ProcessedUpdate.bot_id == BOT)
+                    .order_by(ProcessedUpdate.update_id)
+                )
+            ).all()
+        assert stored == [10, 11]
+    finally:
+        await log.close()
         await engine.dispose()
