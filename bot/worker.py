@@ -7,9 +7,9 @@ repeating sweeps. It keeps one connection of its own to PostgreSQL, which
   looks every POLL_SECONDS, in case a notification is missed, and for chats to take over);
 - holds a session advisory lock per chat it is handling (trackers.runtime.claims): one worker at a time per chat,
   and PostgreSQL frees them all the moment the worker dies;
-- takes work in rounds of two statements however many chats: let go of the chats whose turn is over and lock
-  waiting chats, then take up to PER_CHAT updates of each (counting an attempt for each chat's first,
-  MAX_ATTEMPTS). Both run on asyncpg's connection directly (trackers.runtime.prepared).
+- takes work in rounds of one statement however many chats: let go of the chats whose turn is over, lock
+  waiting chats and take up to PER_CHAT updates of each (counting an attempt for each chat's first,
+  MAX_ATTEMPTS), on asyncpg's connection directly (trackers.runtime.prepared).
 
 Chat `c` belongs to worker `c mod N` while that worker is alive: the chat then meets the same process, its
 in-memory conversation state (the /add steps, a card being edited) and its throttle bucket, update after update.
@@ -42,9 +42,8 @@ from bot.update_log import read_stored
 from trackers.runtime.claims import (
     Taken,
     channel,
-    lock_waiting_chats,
     take_chatless,
-    take_chats,
+    take_turns,
     unlock_chats,
     woken,
 )
@@ -151,9 +150,8 @@ class Worker:
     # -- taking work -----------------------------------------------------------------------------------------------
 
     async def _claim(self) -> None:
-        """One round: let go of the chats whose turn is over and take the turn of waiting ones (one round trip),
-        then their next updates (another: its snapshot must begin after the locks). Two round trips on the lock
-        connection however many chats, not several per update (and one per update without a chat, when there
+        """One round: let go of the chats whose turn is over, take the turn of waiting ones and their next updates.
+        One round trip on the lock connection however many chats (and one per update without a chat, when there
         are some)."""
         finished: set[int] = set()
         if self._finished:
@@ -169,25 +167,24 @@ class Worker:
                 self._chats -= finished
             return
         now = _now()
-        locked = await self._locked(
-            lock_waiting_chats,
+        turns = await self._locked(
+            take_turns,
             self.bot_id,
             slot=self.slot,
             slots=self.slots,
             stale_before=now - self.takeover,
             limit=free,
+            per_chat=PER_CHAT,
+            now=now,
             holding=self._chats - finished,
-            release=finished,  # in the same round trip
+            release=finished,
         )
-        self._chats = (self._chats - finished) | set(locked)
-        self._full = len(locked) >= free
-        if locked:
-            taken = await self._locked(take_chats, self.bot_id, locked, per_chat=PER_CHAT, now=now)
-            for chat_id in locked:
-                updates = taken.get(chat_id, [])
-                task = self._spawn(self._drain(chat_id, updates), f"chat-{chat_id}")
-                self._taken_at[task] = heard if len(updates) < PER_CHAT else None
-            free -= len(locked)
+        self._chats = (self._chats - finished) | turns.keys()
+        self._full = len(turns) >= free
+        for chat_id, updates in turns.items():
+            task = self._spawn(self._drain(chat_id, updates), f"chat-{chat_id}")
+            self._taken_at[task] = heard if len(updates) < PER_CHAT else None
+        free -= len(turns)
         # Updates without a chat (few: the bot asks for none of those kinds) are leased one by one. They are looked
         # for when the receiver said some came, and every POLL_SECONDS for leases that ran out.
         looked = asyncio.get_running_loop().time()

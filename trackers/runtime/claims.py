@@ -21,14 +21,15 @@ from sqlalchemy import (
     BigInteger,
     Integer,
     all_,
-    any_,
     bindparam,
     case,
     cast,
     func,
     literal_column,
+    null,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -118,27 +119,53 @@ _released = (
     .scalar_subquery()
 )
 _locked = (
-    select(func.array_agg(_candidates.c.chat_id))
+    select(_candidates.c.chat_id)
     .where(func.pg_try_advisory_lock(_lock_space, _folded_key(_candidates.c.chat_id)))
-    .scalar_subquery()
+    .cte("locked")
+    .prefix_with("MATERIALIZED")
 )
-# One row, so both of its subqueries run whatever either finds (a release joined to the candidates would not run
-# when there are none). Whichever runs first, a chat both released and locked again ends up held once.
-_LOCK_WAITING = Prepared(select(_released.label("released"), _locked.label("locked")))
+_rank = func.row_number().over(partition_by=_t.c.chat_id, order_by=_t.c.update_id).label("rank")
+_queued = (
+    select(_t.c.update_id, _rank)
+    .where(_t.c.bot_id == bindparam("bot"), _t.c.chat_id.in_(select(_locked.c.chat_id)), _t.c.done_at.is_(None))
+    .cte("queued")
+)
+_taken = (
+    update(_t)
+    .where(
+        _t.c.bot_id == bindparam("bot"),
+        _t.c.update_id == _queued.c.update_id,
+        _queued.c.rank <= bindparam("per_chat"),
+        # Checked again on the row as it is now: see take_turns.
+        _t.c.done_at.is_(None),
+    )
+    .values(attempts=_t.c.attempts + case((_queued.c.rank == 1, 1), else_=0), taken_at=bindparam("now"))
+    .returning(_t.c.chat_id, _t.c.update_id, _t.c.payload, _t.c.attempts)
+    .cte("taken")
+)
+_TAKE_TURNS = Prepared(
+    union_all(
+        select(_taken.c.chat_id, _taken.c.update_id, _taken.c.payload, _taken.c.attempts),
+        # The chats locked, updates or not (their locks must be known to be let go of).
+        select(_locked.c.chat_id, null(), null(), null()),
+        # One row whatever else there is, so the release runs even when nothing is locked.
+        select(null(), null(), null(), _released),
+    )
+)
 _UNLOCK = Prepared(select(_released))
 
 
 async def chats_waiting(
     driver: asyncpg.Connection, bot_id: int, *, slot: int, slots: int, stale_before: datetime, limit: int
 ) -> list[int]:
-    """The chats `lock_waiting_chats` would try, without locking them."""
+    """The chats `take_turns` would try, without locking them."""
     rows = await _CHATS_WAITING.fetch(
         driver, bot=bot_id, slot=slot, slots=slots, stale_before=stale_before, limit=limit
     )
     return [row[0] for row in rows]
 
 
-async def lock_waiting_chats(
+async def take_turns(
     driver: asyncpg.Connection,
     bot_id: int,
     *,
@@ -146,74 +173,54 @@ async def lock_waiting_chats(
     slots: int,
     stale_before: datetime,
     limit: int,
+    per_chat: int,
+    now: datetime,
     holding: Collection[int] = (),
     release: Collection[int] = (),
-) -> list[int]:
-    """Take the turn of up to `limit` waiting chats (as `chats_waiting` orders them) in one round trip: the chats
-    whose lock this connection got. `holding`: chats it holds and keeps, left out; `release`: chats whose turn it
-    gives up in the same round trip (one of them may be locked again, if it has more updates).
+) -> dict[int, list[Taken]]:
+    """A worker's round in one round trip: give up the turn of the chats in `release`, take the turn of up to
+    `limit` waiting chats (as `chats_waiting` orders them, leaving out the ones in `holding`), and take up to
+    `per_chat` of each one's oldest undone updates, in order. Returns the chats whose lock this connection got,
+    each with its updates (a chat may have none left).
 
-    The candidates are fixed first (a MATERIALIZED CTE with the LIMIT), and the lock is tried once for each of
-    them: a lock function in a WHERE beside a LIMIT may run for rows the LIMIT then drops, and those locks would
-    be held with nobody knowing."""
-    row = await _LOCK_WAITING.fetch(
+    The candidates are fixed first (a MATERIALIZED CTE with the LIMIT), and the lock is tried once for each: a
+    lock function in a WHERE beside a LIMIT may run for rows the LIMIT then drops, and those locks would be held
+    with nobody knowing. A chat released and locked again is held once, whichever runs first.
+
+    The statement's snapshot is older than the locks it takes: another worker may have marked some of a chat's
+    updates done (and let go of the chat) in between. Such a row no longer matches `done_at IS NULL` when the
+    UPDATE reaches it (PostgreSQL checks an UPDATE's condition again on a row changed since the snapshot, in READ
+    COMMITTED), so it is not taken twice; updates stored after the snapshot wait for the next round.
+
+    Only each chat's first counts an attempt: the chat's updates are handled one after another, so a worker that
+    dies does so on the first one not yet done, which is the first taken next time; the ones behind it were not
+    tried and must not be given up for it. (If that first one was done elsewhere in the moment described above,
+    this round counts no attempt for the chat.)"""
+    rows = await _TAKE_TURNS.fetch(
         driver,
         bot=bot_id,
         slot=slot,
         slots=slots,
         stale_before=stale_before,
         limit=limit,
+        per_chat=per_chat,
+        now=now,
         holding=list(holding),
         release=list(release),
         lock_space=_space(bot_id),
     )
-    return list(row[0]["locked"] or ())
-
-
-def _take_chats():
-    rank = func.row_number().over(partition_by=_t.c.chat_id, order_by=_t.c.update_id).label("rank")
-    queued = (
-        select(_t.c.update_id, rank)
-        .where(
-            _t.c.bot_id == bindparam("bot"),
-            _t.c.chat_id == any_(bindparam("chats", type_=ARRAY(BigInteger))),
-            _t.c.done_at.is_(None),
-        )
-        .subquery()
-    )
-    return (
-        update(_t)
-        .where(_t.c.bot_id == bindparam("bot"), _t.c.update_id == queued.c.update_id)
-        .where(queued.c.rank <= bindparam("per_chat"))
-        .values(attempts=_t.c.attempts + case((queued.c.rank == 1, 1), else_=0), taken_at=bindparam("now"))
-        .returning(_t.c.chat_id, _t.c.update_id, _t.c.payload, _t.c.attempts)
-    )
-
-
-_TAKE_CHATS = Prepared(_take_chats())
-
-
-async def take_chats(
-    driver: asyncpg.Connection, bot_id: int, chat_ids: Collection[int], *, per_chat: int, now: datetime
-) -> dict[int, list[Taken]]:
-    """Up to `per_chat` of each chat's oldest undone updates, in order, in one round trip. The caller holds the
-    chats' locks, taken in an earlier statement: this one's snapshot must begin after the lock, so that it sees
-    the done marks the chat's last holder committed before letting go.
-
-    Only each chat's first counts an attempt: the chat's updates are handled one after another, so a worker that
-    dies does so on the first one not yet done, which is the first taken next time; the ones behind it were not
-    tried and must not be given up for it."""
-    if not chat_ids:
-        return {}
-    rows = await _TAKE_CHATS.fetch(driver, bot=bot_id, chats=list(chat_ids), per_chat=per_chat, now=now)
-    taken: dict[int, list[Taken]] = {}
+    turns: dict[int, list[Taken]] = {}
     for chat_id, update_id, payload, attempts in sorted(rows, key=_by_id):
-        taken.setdefault(chat_id, []).append(Taken(update_id, payload, attempts))
-    return taken
+        if chat_id is None:
+            continue  # the release's row
+        updates = turns.setdefault(chat_id, [])
+        if update_id is not None:
+            updates.append(Taken(update_id, payload, attempts))
+    return turns
 
 
 def _by_id(row) -> int:
-    return row[1]
+    return -1 if row[1] is None else row[1]
 
 
 async def unlock_chats(driver: asyncpg.Connection, bot_id: int, chat_ids: Collection[int]) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.claim_locks import slot_of, try_lock_chat, unlock_chat
 from trackers.models import ProcessedUpdate
-from trackers.runtime.claims import chats_waiting, lock_waiting_chats, take_chatless, take_chats, unlock_chats
+from trackers.runtime.claims import chats_waiting, take_chatless, take_turns, unlock_chats
 from trackers.runtime.db import create_engine, create_sessionmaker
 from trackers.runtime.prepared import driver_of
 from trackers.runtime.updates import mark_done, record_updates
@@ -70,6 +71,22 @@ async def test_a_chat_is_one_workers_turn_until_it_lets_go_or_its_connection_die
         await first.close()
 
 
+def turns(driver, *, stale_before, limit, slot=0, slots=3, per_chat=20, holding=(), release=()):
+    """A worker's round (take_turns) for BOT, at `stale_before`."""
+    return take_turns(
+        driver,
+        BOT,
+        slot=slot,
+        slots=slots,
+        stale_before=stale_before,
+        limit=limit,
+        per_chat=per_chat,
+        now=stale_before,
+        holding=holding,
+        release=release,
+    )
+
+
 async def test_waiting_chats_are_locked_in_one_go_and_only_those_returned_stay_locked(engine):
     first, second = await _autocommit(engine), await _autocommit(engine)
     driver = await driver_of(first)
@@ -77,15 +94,15 @@ async def test_waiting_chats_are_locked_in_one_go_and_only_those_returned_stay_l
         late = RECEIVED + timedelta(seconds=1)
         assert await try_lock_chat(second, BOT, -15)  # another worker has this one
         # Three candidates (oldest first: 10, -15, 11); -15 is taken, so 10 and 11 come back, locked.
-        locked = await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=3)
+        locked = await turns(driver, stale_before=late, limit=3)
         assert sorted(locked) == [10, 11]
         assert not await try_lock_chat(second, BOT, 10) and not await try_lock_chat(second, BOT, 11)
         # The LIMIT is applied before any lock is tried: with room for one, only the oldest is locked.
         await unlock_chats(driver, BOT, locked)
-        assert await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=1) == [10]
-        assert await try_lock_chat(second, BOT, 11)  # was never locked by the limited call
+        assert list(await turns(driver, stale_before=late, limit=1)) == [10]
+        assert await try_lock_chat(second, BOT, 11)  # was never locked by the limited round
         # What a worker already holds is left out.
-        assert await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=3, holding=[10]) == []
+        assert await turns(driver, stale_before=late, limit=3, holding=[10]) == {}
     finally:
         await first.close()
         await second.close()
@@ -96,21 +113,19 @@ async def test_a_round_lets_go_of_finished_chats_and_may_take_one_of_them_again(
     driver = await driver_of(first)
     try:
         late = RECEIVED + timedelta(seconds=1)
-        assert sorted(await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=2)) == [-15, 10]
+        assert sorted(await turns(driver, stale_before=late, limit=2)) == [-15, 10]
         async with create_sessionmaker(engine).begin() as session:
             await mark_done(session, BOT, [2], now=late)  # -15 has nothing left; 10 still has updates 1, 3, 6
         # Both turns are given up and the waiting chats locked in one statement: 10 again (held once, not twice)
         # and 11; -15 is free for any worker.
-        locked = await lock_waiting_chats(driver, BOT, slot=0, slots=3, stale_before=late, limit=3, release=[10, -15])
-        assert sorted(locked) == [10, 11]
+        locked = await turns(driver, stale_before=late, limit=3, release=[10, -15])
+        assert {chat: [t.update_id for t in taken] for chat, taken in locked.items()} == {10: [1, 3, 6], 11: [4]}
         assert await try_lock_chat(second, BOT, -15)
         assert not await try_lock_chat(second, BOT, 10)
         await unlock_chats(driver, BOT, [10])
         assert await try_lock_chat(second, BOT, 10)  # one unlock frees it: it was held once
         # With nothing it can lock (slot 1's chat 10 is the other connection's), a round still lets go.
-        assert (
-            await lock_waiting_chats(driver, BOT, slot=1, slots=3, stale_before=RECEIVED, limit=1, release=[11]) == []
-        )
+        assert await turns(driver, stale_before=RECEIVED, limit=1, slot=1, release=[11]) == {}
         assert await try_lock_chat(second, BOT, 11)
     finally:
         await first.close()
@@ -122,16 +137,44 @@ async def test_a_chats_updates_are_taken_in_order_and_only_the_first_counts_an_a
     driver = await driver_of(connection)
     try:
         now = RECEIVED + timedelta(seconds=5)
-        taken = await take_chats(driver, BOT, [10, 11], per_chat=2, now=now)
-        assert [(t.update_id, t.attempts) for t in taken[10]] == [(1, 1), (3, 0)]
-        assert [(t.update_id, t.attempts) for t in taken[11]] == [(4, 1)]
+        taken = await turns(driver, stale_before=now, limit=10, slots=1, per_chat=2)
+        assert {chat: [(t.update_id, t.attempts) for t in updates] for chat, updates in taken.items()} == {
+            10: [(1, 1), (3, 0)],
+            -15: [(2, 1)],
+            11: [(4, 1)],
+        }
         async with create_sessionmaker(engine).begin() as session:
-            await mark_done(session, BOT, [1], now=now)
+            await mark_done(session, BOT, [1, 2, 4], now=now)
         # The worker died on update 3: next time it is the first, and counted; 6 behind it is not.
-        again = await take_chats(driver, BOT, [10], per_chat=5, now=now)
-        assert [(t.update_id, t.attempts) for t in again[10]] == [(3, 1), (6, 0)]
-        assert await take_chats(driver, BOT, [], per_chat=5, now=now) == {}
+        again = await turns(driver, stale_before=now, limit=10, slots=1, per_chat=5, release=[10, -15, 11])
+        assert {chat: [(t.update_id, t.attempts) for t in updates] for chat, updates in again.items()} == {
+            10: [(3, 1), (6, 0)]
+        }
     finally:
+        await connection.close()
+
+
+async def test_an_update_marked_done_while_a_round_runs_is_not_taken_again(engine):
+    # The round's snapshot is taken before its locks: the chat's last holder may commit a done mark in between.
+    # Here that commit is held open until the round's UPDATE reaches the row, the same check PostgreSQL makes
+    # for a row changed after the snapshot.
+    marker, connection = await engine.connect(), await _autocommit(engine)
+    driver = await driver_of(connection)
+    try:
+        now = RECEIVED + timedelta(seconds=5)
+        marking = await marker.begin()
+        await marker.execute(
+            text("UPDATE processed_update SET done_at = now(), payload = NULL WHERE bot_id = :b AND update_id = 1"),
+            {"b": BOT},
+        )
+        round_ = asyncio.create_task(turns(driver, stale_before=now, limit=10, slots=1))
+        await asyncio.sleep(0.5)
+        assert not round_.done()  # waiting for the mark's row
+        await marking.commit()
+        taken = await asyncio.wait_for(round_, 10)
+        assert [t.update_id for t in taken[10]] == [3, 6]  # not 1, done meanwhile
+    finally:
+        await marker.close()
         await connection.close()
 
 
