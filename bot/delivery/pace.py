@@ -31,7 +31,9 @@ class DeploymentPace:
     def __init__(self, engine: AsyncEngine, bot_id: int, *, per_second: float) -> None:
         self.interval = PACE_MARGIN / per_second
         self.bot_id = bot_id
-        self._connection = OwnConnection(engine)  # a reservation and a hold take turns on it
+        # A reservation and a hold take turns on it. Every process's sends upsert the same row: a commit that waited
+        # for the disk would hold each of them up behind the others' (a server crash only forgets a few moments).
+        self._connection = OwnConnection(engine, durable=False)
         self._waiting: list[asyncio.Future[float]] = []
         self._reserving: asyncio.Task | None = None
         self._holds: set[asyncio.Task] = set()

@@ -79,10 +79,12 @@ class OwnConnection:
     """A connection a process keeps for its hot statements, outside the engine's pool: taking one from the pool
     for each statement cost more CPU than the statement (~110-160 µs a checkout). Opened on first use, and again
     after a failure or once the server has closed it; one statement at a time. Its statements run outside any
-    transaction, each committed on its own."""
+    transaction, each committed on its own. `durable=False`: a commit does not wait for the disk (for statements
+    whose last few moments may be lost in a server crash without harm)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = create_async_engine(engine.url, poolclass=NullPool)
+    def __init__(self, engine: AsyncEngine, *, durable: bool = True) -> None:
+        settings = {} if durable else {"server_settings": {"synchronous_commit": "off"}}
+        self._engine = create_async_engine(engine.url, poolclass=NullPool, connect_args=settings)
         self._connection: AsyncConnection | None = None
         self._driver: asyncpg.Connection | None = None
         self._using = asyncio.Lock()
