@@ -168,7 +168,10 @@ async def offer_load(sandbox: SandboxProcess, plan: Plan, rate: float, classify)
         await client.wait_for_calls("sendMessage", count=plan.offered, timeout=max(60.0, plan.offered / 5))
         cpu = sum(psutil.Process().cpu_times()[:2]) - cpu
         calls = await client.calls()
-        bot_messages = {chat: await client.messages(chat) for chat in plan.sequences}
+        # A call is logged when it arrives and its message stored once its hold is over: wait for the messages.
+        bot_messages = {
+            chat: await client.wait_for_messages(chat, plan.order_length, timeout=10) for chat in plan.sequences
+        }
 
     expected = Counter(user for item in plan.items for user, _ in item)
     answers: dict[int, list[float]] = defaultdict(list)
