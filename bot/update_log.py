@@ -42,7 +42,7 @@ from telegram.ext import ExtBot
 
 from bot.update_chats import chat_of
 from trackers.runtime.claims import channel, wake_payload
-from trackers.runtime.prepared import DATABASE_ERRORS, OwnConnection
+from trackers.runtime.prepared import OwnConnection, database_errors
 from trackers.runtime.updates import (
     MARK_ONE_DONE,
     MAX_ATTEMPTS,
@@ -165,7 +165,7 @@ class UpdateLog:
                 said = wake_payload([chats.get(i) for i, _ in rows], self.workers) if self.announces else None
                 announce = None if said is None else (channel(self.bot_id), said)
                 new = await self._own.run(store_updates, self.bot_id, rows, now=now, chats=chats, announce=announce)
-        except DATABASE_ERRORS as error:
+        except database_errors() as error:
             # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
             # and Telegram sends the update again.
             log.error("updates could not be stored, so they are not acknowledged: %s", type(error).__name__)

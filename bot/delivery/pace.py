@@ -18,7 +18,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from trackers.runtime.pace import hold_sends, reserve_sends
-from trackers.runtime.prepared import DATABASE_ERRORS, OwnConnection
+from trackers.runtime.prepared import OwnConnection, database_errors
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class DeploymentPace:
             first: float | None
             try:
                 first = await self._connection.run(reserve_sends, self.bot_id, count=len(batch), interval=self.interval)
-            except DATABASE_ERRORS as error:
+            except database_errors() as error:
                 log.warning("the shared send pace is out of reach (%s); sending on this process's limits", error)
                 first = None
             except BaseException:
@@ -73,7 +73,7 @@ class DeploymentPace:
     async def _hold(self, seconds: float) -> None:
         try:
             await self._connection.run(hold_sends, self.bot_id, seconds)
-        except DATABASE_ERRORS as error:
+        except database_errors() as error:
             log.warning("the shared send pace could not be held back (%s)", error)
 
     async def close(self) -> None:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Collection, Iterable
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import asyncpg
 from sqlalchemy import (
     BigInteger,
     Integer,
@@ -36,6 +35,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from trackers.models import ProcessedUpdate
 from trackers.runtime.prepared import Prepared
+
+if TYPE_CHECKING:  # asyncpg is loaded only by processes on PostgreSQL
+    import asyncpg
 
 _t = ProcessedUpdate.__table__
 

@@ -15,13 +15,16 @@ A 429 for the bot as a whole pushes the timeline back for every process (`hold_s
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import asyncpg
 from sqlalchemy import bindparam, func
 from sqlalchemy.dialects.postgresql import INTERVAL, insert
 
 from trackers.models import SendPace
 from trackers.runtime.prepared import Prepared
+
+if TYPE_CHECKING:  # asyncpg is loaded only by processes on PostgreSQL
+    import asyncpg
 
 _t = SendPace.__table__
 _NOW = func.clock_timestamp()  # not now(): the transaction's start, the same for every statement in it

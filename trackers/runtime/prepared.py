@@ -15,29 +15,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import asyncpg
-from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import ClauseElement
 
-_DIALECT = asyncpg_dialect()
+if TYPE_CHECKING:
+    import asyncpg
+
 T = TypeVar("T")
 
-# What a statement run here raises when the database cannot be had or refuses: SQLAlchemy's errors (connecting
-# through an engine), asyncpg's own (InternalClientError: a connection the server dropped while it was idle, met
-# by the next statement), and the socket's.
-DATABASE_ERRORS = (
-    SQLAlchemyError,
-    OSError,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-)
+# asyncpg and SQLAlchemy's dialect for it are loaded on first use: a process on SQLite builds these statements
+# (they are module constants) but never runs them, and loading both cost it ~2.7 MB.
+
+
+@functools.cache
+def _dialect():
+    from sqlalchemy.dialects.postgresql.asyncpg import dialect
+
+    return dialect()
+
+
+@functools.cache
+def database_errors() -> tuple[type[BaseException], ...]:
+    """What a statement run here raises when the database cannot be had or refuses: SQLAlchemy's errors
+    (connecting through an engine), asyncpg's own (InternalClientError: a connection the server dropped while it
+    was idle, met by the next statement), and the socket's. For `except database_errors() as error:`."""
+    import asyncpg
+
+    return (SQLAlchemyError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
 
 
 class Prepared:
@@ -45,18 +55,27 @@ class Prepared:
     prepares a SQL text once per connection and keeps it (its statement cache), so each run is one round trip."""
 
     def __init__(self, statement: ClauseElement) -> None:
-        compiled = statement.compile(dialect=_DIALECT)
-        if "POSTCOMPILE" in compiled.string:
-            raise ValueError("an expanding parameter (IN) changes the SQL with its values: use an array")
-        self.sql = compiled.string
+        self.statement = statement
+        self._sql: str | None = None
         # (name, its value when the caller gives none: the constants SQLAlchemy made parameters, its processor)
-        self._arguments = []
-        for name in compiled.positiontup:
-            bind = compiled.binds[name]
-            constant = None if bind.required else bind.effective_value
-            self._arguments.append((name, constant, bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)))
+        self._arguments: list[tuple[str, Any, Callable | None]] = []
+
+    @property
+    def sql(self) -> str:
+        if self._sql is None:
+            dialect = _dialect()
+            compiled = self.statement.compile(dialect=dialect)
+            if "POSTCOMPILE" in compiled.string:
+                raise ValueError("an expanding parameter (IN) changes the SQL with its values: use an array")
+            for name in compiled.positiontup:
+                bind = compiled.binds[name]
+                constant = None if bind.required else bind.effective_value
+                self._arguments.append((name, constant, bind.type.dialect_impl(dialect).bind_processor(dialect)))
+            self._sql = compiled.string
+        return self._sql
 
     def arguments(self, values: dict[str, Any]) -> list[Any]:
+        self.sql  # compiled on first use  # noqa: B018
         result = []
         for name, constant, process in self._arguments:
             value = values[name] if name in values or constant is None else constant
@@ -90,7 +109,7 @@ class OwnConnection:
         self._using = asyncio.Lock()
 
     async def run(self, statement: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        """`await statement(driver, *args, **kwargs)` on this connection; raises one of DATABASE_ERRORS when the
+        """`await statement(driver, *args, **kwargs)` on this connection; raises one of database_errors() when the
         database cannot be had or refuses."""
         async with self._using:
             try:

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import asyncpg
 from sqlalchemy import BigInteger, Text, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trackers.models import ProcessedUpdate
 from trackers.runtime.prepared import Prepared
+
+if TYPE_CHECKING:  # asyncpg is loaded only by processes on PostgreSQL
+    import asyncpg
 
 # Times one unfinished update is handed to the handlers again; after that it is given up (and logged), so an
 # update that kills the process cannot bring it down again and again.
