@@ -38,7 +38,7 @@ from bot.request import api_request, bot_options
 from bot.settings import Settings
 from bot.throttle import UserThrottle
 from bot.update_log import LoggingBot, LoggingQueue, ReceivingQueue, UpdateLog
-from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.db import create_engine, create_sessionmaker, open_pool
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
 FEATURES = [start]
@@ -124,6 +124,7 @@ async def _open_resources(application: Application) -> None:
         pool_size=min(bot_data.settings.bot.concurrent_updates, 16) + 2,
     )
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
+    await open_pool(bot_data.engine)  # a database out of reach shows at the first transaction, as before
     bot_data.update_log = application.bot.update_log
     bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)
     if bot_data.role != "all":
