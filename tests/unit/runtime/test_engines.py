@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.db import create_engine, create_sessionmaker, open_pool
 
 
 def _hold_write_lock(path: str, seconds: float, taken: threading.Event) -> None:
@@ -127,3 +127,27 @@ async def test_a_connection_the_server_closed_is_replaced(postgres_url):
         second = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar()
     assert second != first
     await engine.dispose()
+
+
+async def test_a_postgresql_pool_is_opened_at_start_and_sqlite_has_nothing_to_open(postgres_url, migrated_sqlite_url):
+    engine = create_engine(postgres_url, pool_size=4)
+    try:
+        assert await open_pool(engine) == 4
+        # All four are open and waiting in the pool: four transactions at once open no new connection.
+        assert engine.sync_engine.pool.checkedin() == 4
+        connections = [await engine.connect() for _ in range(4)]
+        assert engine.sync_engine.pool.checkedin() == 0 and engine.sync_engine.pool.overflow() == 0
+        for connection in connections:
+            await connection.close()
+    finally:
+        await engine.dispose()
+    nowhere = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere", pool_size=2)
+    try:
+        assert await open_pool(nowhere) == 0  # out of reach: nothing opened, and start-up goes on
+    finally:
+        await nowhere.dispose()
+    sqlite = create_engine(migrated_sqlite_url)
+    try:
+        assert await open_pool(sqlite) == 0
+    finally:
+        await sqlite.dispose()
