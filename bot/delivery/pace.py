@@ -77,7 +77,8 @@ class DeploymentPace:
             log.warning("the shared send pace could not be held back (%s)", error)
 
     async def close(self) -> None:
-        for task in [*self._holds, *([self._reserving] if self._reserving else [])]:
+        tasks = [*self._holds, *([self._reserving] if self._reserving else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._holds, *([self._reserving] if self._reserving else []), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         await self._connection.close()

@@ -62,6 +62,10 @@ class Prepared:
 
     @property
     def sql(self) -> str:
+        return self._compiled()
+
+    def _compiled(self) -> str:
+        """The SQL, compiled on first use (and the arguments' order and processors with it)."""
         if self._sql is None:
             dialect = _dialect()
             compiled = self.statement.compile(dialect=dialect)
@@ -75,7 +79,7 @@ class Prepared:
         return self._sql
 
     def arguments(self, values: dict[str, Any]) -> list[Any]:
-        self.sql  # compiled on first use  # noqa: B018
+        self._compiled()
         result = []
         for name, constant, process in self._arguments:
             value = values[name] if name in values or constant is None else constant
