@@ -110,7 +110,7 @@ class UpdateLog:
         return self.role == "worker"
 
     async def close(self) -> None:
-        """Let the last batch of done marks reach the database."""
+        """Let the last batch of done marks reach the database, and close the connection kept for storing."""
         await self.flush()
         if self._own is not None:
             await self._own.close()
