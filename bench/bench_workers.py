@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil
 
-from bench.bench_delivery import _latency_lines, _offer_load, line, postgres_database
+from bench.bench_delivery import _latency_lines, _offer_load, line, p99, postgres_database
 from bot.running import throwaway_token
 from bot.sandbox import SandboxClient, SandboxProcess
 from trackers.runtime.migrate import upgrade
@@ -97,7 +97,7 @@ async def run_deployment(workers: int, rate: float, seconds: float, warm_up: flo
                 subprocess.Popen, command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
             try:
-                # One warm-up chat per worker slot, so every worker has started before the load.
+                # One chat per worker slot first, so every worker has started before the warm-up load.
                 await asyncio.gather(*(_ready(client, 90 + slot) for slot in range(workers)))
                 cold = (await _offer_load(sandbox, rate, warm_up, 300_000))[0] if warm_up > 0 else []
                 root = psutil.Process(deployment.pid)
@@ -113,7 +113,7 @@ async def run_deployment(workers: int, rate: float, seconds: float, warm_up: flo
                 except subprocess.TimeoutExpired:
                     deployment.kill()
     if cold:
-        line(f"workers{workers}_warm_up_p99_ms", cold[int(len(cold) * 0.99) - 1], f"ms ({len(cold)} updates)")
+        line(f"workers{workers}_warm_up_p99_ms", p99(cold), f"ms ({len(cold)} updates)")
     offered = int(rate * seconds)
     spent = {part: after[part] - before[part] for part in after}
     _latency_lines(f"workers{workers}", latencies, offered, spent["receiver"] + spent["workers"] + spent["supervisor"])
