@@ -7,8 +7,9 @@ any handler runs, so a process killed in between loses them. Here:
   call acknowledges it; `LoggingQueue.put` does the same for an update that arrives by webhook, before its 200.
 - An update already stored when it arrives again is a redelivery; the guard drops it (`is_redelivery`).
 - While an update is handled, the first transaction that commits also marks it done, so its effects and the mark
-  commit together (a SQLAlchemy `before_commit` hook, found through a context variable). An update whose handlers
-  commit nothing is marked done in a batch once they return.
+  commit together (a SQLAlchemy `before_commit` hook, found through a context variable; on PostgreSQL a handler's
+  turn carries the mark in its first statement instead, `mark_to_carry`). An update whose handlers commit nothing
+  is marked done in a batch once they return.
 - A sweep (`replay`, at start and every half minute) queues the updates stored more than
   `bot.replay_after_seconds` ago and never marked done: their process died. That wait is longer than any handler
   runs, so an update another live instance is still handling is left to it; a claim keeps two instances from
@@ -46,6 +47,7 @@ from trackers.runtime.prepared import OwnConnection, database_errors
 from trackers.runtime.updates import (
     MARK_ONE_DONE,
     MAX_ATTEMPTS,
+    DoneMark,
     mark_done,
     mark_one_done_params,
     record_updates,
@@ -271,10 +273,36 @@ def _payload(update: Update, payloads: dict[int, str] | None) -> str:
     return raw if raw is not None else update.to_json()
 
 
+def mark_to_carry(session: AsyncSession) -> DoneMark | None:
+    """The update this task is handling, for the first statement of `session`'s transaction to mark done (on
+    PostgreSQL; bot.handlers.turn); None when there is nothing to mark or it is on its way already."""
+    handling = _HANDLING.get()
+    if (
+        handling is None
+        or handling.marked
+        or handling.log.bot_id is None
+        or _PENDING_MARK in session.info
+        or session.bind.dialect.name != "postgresql"
+    ):
+        return None
+    return DoneMark(handling.log.bot_id, handling.update_id, datetime.now(UTC))
+
+
+def carried(session: AsyncSession, mark: DoneMark) -> None:
+    """`mark` has run in `session`'s transaction: its commit marks the update done (no statement of its own).
+    As at commit, a worker's update found done already was handled elsewhere: this transaction must not commit."""
+    if mark.marked is None:
+        return  # not carried (SQLite): the commit marks it
+    handling = _HANDLING.get()
+    if not mark.marked and handling.log.exclusive:
+        raise UpdateHandledElsewhere(f"update {handling.update_id} was handled elsewhere meanwhile")
+    session.info[_PENDING_MARK] = handling
+
+
 @event.listens_for(Session, "before_commit")
 def _mark_with_its_effects(session: Session) -> None:
     handling = _HANDLING.get()
-    if handling is None or handling.marked or handling.log.bot_id is None:
+    if handling is None or handling.marked or handling.log.bot_id is None or _PENDING_MARK in session.info:
         return
     params = mark_one_done_params(handling.log.bot_id, handling.update_id, datetime.now(UTC))
     marked = session.connection().execute(MARK_ONE_DONE, params).rowcount

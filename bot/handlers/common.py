@@ -10,6 +10,7 @@ from bot.texts import language_from_telegram
 from trackers.models import Chat
 from trackers.people.chats import get_or_create_chat, reading_language
 from trackers.runtime.clock import utcnow
+from trackers.runtime.updates import DoneMark
 
 
 def telegram_language(update: Update) -> str | None:
@@ -18,11 +19,18 @@ def telegram_language(update: Update) -> str | None:
     return language_from_telegram(user.language_code if user else None)
 
 
-async def current_chat(session: AsyncSession, update: Update) -> Chat:
-    """The chat's row, with the Telegram language of the user writing in it (for what the outbox sends later)."""
+async def current_chat(session: AsyncSession, update: Update, *, mark: DoneMark | None = None) -> Chat:
+    """The chat's row, with the Telegram language of the user writing in it (for what the outbox sends later);
+    `mark`: an update to mark done in the same statement (get_or_create_chat)."""
     chat = update.effective_chat
     return await get_or_create_chat(
-        session, chat.id, type=chat.type, title=chat.title, now=utcnow(), telegram_language=telegram_language(update)
+        session,
+        chat.id,
+        type=chat.type,
+        title=chat.title,
+        now=utcnow(),
+        telegram_language=telegram_language(update),
+        mark=mark,
     )
 
 

@@ -25,6 +25,7 @@ from bot.context import Context
 from bot.handlers.common import current_chat, language_for
 from bot.settings import Settings
 from bot.texts import t
+from bot.update_log import carried, mark_to_carry
 from trackers.models import Chat
 from trackers.people.admins import Role, role_of
 from trackers.people.chats import reading_language
@@ -48,7 +49,11 @@ class Turn:
     async def begin(cls, update: Update, context: Context) -> AsyncIterator[Turn]:
         """The turn's transaction, committed when the block ends; then the refusal, if there was one."""
         async with context.bot_data.transaction() as session:
-            chat = await current_chat(session, update)
+            # The update's done mark rides on the chat's statement (bot.update_log): one round trip fewer.
+            mark = mark_to_carry(session)
+            chat = await current_chat(session, update, mark=mark)
+            if mark is not None:
+                carried(session, mark)
             user = update.effective_user
             turn = cls(update, context, session, chat, language_for(chat, update, context), user.id if user else None)
             yield turn

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, union_all, update
+from sqlalchemy import Integer, bindparam, column, insert, select, true, union_all, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from trackers.models import AlertPreference, Chat, DeliveryState, Notification, Subscription
+from trackers.runtime.updates import DoneMark, done_mark_count
 
 
 def reading_language(chosen: str | None, telegram: str | None, default: str) -> str:
@@ -28,10 +29,13 @@ _CHAT_BY_ID = select(Chat).where(Chat.id == bindparam("chat_id"))
 _NEW_CHAT = insert(Chat.__table__)
 
 
-def _chat_or_new() -> object:
+def _chat_or_new(*, marking: bool = False) -> object:
     """PostgreSQL: the chat's row, inserted first if it is new, in one statement (a round trip to the server costs
     the bot ~0.2 ms of CPU, as much as the rest of reading a chat). The INSERT's RETURNING gives a new row; the
-    SELECT, which sees the statement's starting snapshot, an old one."""
+    SELECT, which sees the statement's starting snapshot, an old one.
+
+    `marking`: the statement also marks an update done (a DoneMark's parameters) and returns (chat, marked) in
+    one row, the chat None if neither part found it."""
     table = Chat.__table__
     created = (
         postgresql.insert(table)
@@ -40,10 +44,16 @@ def _chat_or_new() -> object:
         .returning(*table.c)
         .cte("created")
     )
-    return select(Chat).from_statement(union_all(select(created), select(table).where(table.c.id == bindparam("id"))))
+    rows = union_all(select(created), select(table).where(table.c.id == bindparam("id")))
+    if not marking:
+        return select(Chat).from_statement(rows)
+    mark, chat = done_mark_count(), rows.subquery("chat")
+    joined = select(chat, mark.c.marked).select_from(mark.outerjoin(chat, true()))
+    return select(Chat, column("marked", Integer)).from_statement(joined)
 
 
 _CHAT_OR_NEW = _chat_or_new()
+_CHAT_OR_NEW_MARKING = _chat_or_new(marking=True)
 
 
 async def get_or_create_chat(
@@ -54,12 +64,16 @@ async def get_or_create_chat(
     title: str | None,
     now: datetime,
     telegram_language: str | None = None,
+    mark: DoneMark | None = None,
 ) -> Chat:
     """The chat's row, created on first contact; a chat that had gone inactive is active again once it writes.
 
     `telegram_language`: the Telegram language of the user who wrote, when we speak it; kept on the chat so that
     what the outbox sends later reads as the handlers' answers do (None: not known, what is kept stays). The
-    row is written only when something changed."""
+    row is written only when something changed.
+
+    `mark`: an update to mark done by the same statement, on PostgreSQL (its `marked` is set); on SQLite it is
+    left alone (`marked` stays None) for the caller's commit to mark."""
     row = {
         "id": chat_id,
         "type": type,
@@ -73,7 +87,11 @@ async def get_or_create_chat(
         "updated_at": now,
     }
     if session.bind.dialect.name == "postgresql":
-        chat = await session.scalar(_CHAT_OR_NEW, row)
+        if mark is None:
+            chat = await session.scalar(_CHAT_OR_NEW, row)
+        else:
+            chat, marked = (await session.execute(_CHAT_OR_NEW_MARKING, row | mark.params())).one()
+            mark.marked = bool(marked)
         if chat is None:  # another instance inserted it meanwhile, after this statement's snapshot
             chat = await session.scalar(_CHAT_BY_ID, {"chat_id": chat_id})
     else:

@@ -6,6 +6,7 @@ final getUpdates acknowledgement failed) is handled once."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -138,6 +139,38 @@ MARK_ONE_DONE = (
 
 def mark_one_done_params(bot_id: int, update_id: int, now: datetime) -> dict:
     return {"b": bot_id, "u": update_id, "now": now}
+
+
+@dataclass
+class DoneMark:
+    """An update to mark done in the statement a transaction starts with, rather than in one of its own at commit
+    (PostgreSQL: one round trip fewer per update, ~0.13 ms of CPU between the bot and the server). The statement
+    that carries it sets `marked`: False if the update was done already (by someone else)."""
+
+    bot_id: int
+    update_id: int
+    now: datetime
+    marked: bool | None = None
+
+    def params(self) -> dict:
+        return {"mark_bot": self.bot_id, "mark_update": self.update_id, "mark_now": self.now}
+
+
+def done_mark_count():
+    """MARK_ONE_DONE as a subquery of one row, `marked` (1 or 0), for a statement to carry (with DoneMark.params):
+    PostgreSQL runs the UPDATE in its CTE whatever the rest of the statement returns."""
+    marked = (
+        update(_table)
+        .where(
+            _table.c.bot_id == bindparam("mark_bot"),
+            _table.c.update_id == bindparam("mark_update"),
+            _table.c.done_at.is_(None),
+        )
+        .values(done_at=bindparam("mark_now", type_=_table.c.done_at.type), payload=None)
+        .returning(_table.c.update_id)
+        .cte("marked")
+    )
+    return select(func.count().label("marked")).select_from(marked).subquery("mark")
 
 
 async def mark_done(session: AsyncSession, bot_id: int, update_ids: Sequence[int], *, now: datetime) -> None:

@@ -1,0 +1,102 @@
+"""A turn's first statement carries its update's done mark on PostgreSQL (bot.update_log.mark_to_carry): the update
+is done exactly when the turn's effects commit, a worker's turn on an update handled elsewhere commits nothing, and
+on SQLite the commit marks it as before."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from telegram import Update
+
+from bot.update_log import UpdateHandledElsewhere, UpdateLog, carried, mark_to_carry
+from trackers.models import Chat, ProcessedUpdate
+from trackers.people.chats import get_or_create_chat
+from trackers.runtime.updates import mark_done, record_updates
+
+BOT = 7
+NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+
+
+async def _stored(sessions, *update_ids: int) -> None:
+    async with sessions.begin() as session:
+        await record_updates(session, BOT, [(update_id, "{}") for update_id in update_ids], now=NOW)
+
+
+async def _done_at(sessions, update_id: int) -> datetime | None:
+    async with sessions() as session:
+        return await session.scalar(
+            select(ProcessedUpdate.done_at).where(ProcessedUpdate.bot_id == BOT, ProcessedUpdate.update_id == update_id)
+        )
+
+
+async def _turn(sessions, chat_id: int, *, fail: bool = False):
+    """What Turn.begin does with the chat's row and the mark, then the handler's effect (the chat's language)."""
+    async with sessions.begin() as session:
+        mark = mark_to_carry(session)
+        chat = await get_or_create_chat(session, chat_id, type="private", title=None, now=NOW, mark=mark)
+        if mark is not None:
+            carried(session, mark)
+        chat.language = "en"
+        if fail:
+            raise RuntimeError("the handler failed")
+    return mark
+
+
+async def _languages(sessions) -> dict[int, str | None]:
+    async with sessions() as session:
+        return dict((await session.execute(select(Chat.id, Chat.language))).all())
+
+
+async def test_the_turn_marks_its_update_done_with_its_effects(sessions):
+    log = UpdateLog(role="all")
+    log.open(sessions, BOT)
+    await _stored(sessions, 1, 2, 3)
+    on_postgresql = sessions.kw["bind"].dialect.name == "postgresql"
+
+    handling = log.handling(Update(1))
+    mark = await _turn(sessions, 100)
+    # PostgreSQL: carried by the chat's statement; SQLite: the commit's own statement marked it.
+    assert (mark is not None and mark.marked) if on_postgresql else (mark is None or mark.marked is None)
+    assert handling.marked and await _done_at(sessions, 1) is not None
+
+    # A turn that fails rolls its mark back with its effects: the update is still to be handled.
+    handling = log.handling(Update(2))
+    with pytest.raises(RuntimeError):
+        await _turn(sessions, 200, fail=True)
+    assert not handling.marked and await _done_at(sessions, 2) is None
+    # The next turn of the same update (a handler that goes on after the failure) carries it.
+    await _turn(sessions, 200)
+    assert handling.marked and await _done_at(sessions, 2) is not None
+
+    # A second turn of an update already marked carries nothing.
+    handling = log.handling(Update(3))
+    await _turn(sessions, 300)
+    async with sessions.begin() as session:
+        assert mark_to_carry(session) is None
+    assert await _languages(sessions) == {100: "en", 200: "en", 300: "en"}
+    await log.close()
+
+
+@pytest.mark.postgres
+async def test_a_workers_turn_on_an_update_done_elsewhere_commits_nothing(migrated_postgres_url):
+    from trackers.runtime.db import create_engine, create_sessionmaker
+
+    engine = create_engine(migrated_postgres_url)
+    sessions = create_sessionmaker(engine)
+    log = UpdateLog(role="worker")
+    log.open(sessions, BOT)
+    try:
+        await _stored(sessions, 5)
+        async with sessions.begin() as session:
+            await mark_done(session, BOT, [5], now=NOW)  # another worker handled it meanwhile
+        log.handling(Update(5))
+        with pytest.raises(UpdateHandledElsewhere):
+            await _turn(sessions, 500)
+        async with sessions() as session:
+            assert await session.scalar(select(func.count()).select_from(Chat)) == 0  # the new chat rolled back
+        assert await _done_at(sessions, 5) == NOW  # the other worker's mark stands
+    finally:
+        await log.close()
+        await engine.dispose()
