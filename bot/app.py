@@ -127,11 +127,13 @@ async def _open_resources(application: Application) -> None:
     await open_pool(bot_data.engine)  # a database out of reach shows at the first transaction, as before
     bot_data.update_log = application.bot.update_log
     bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)
+    await bot_data.update_log.connect()
     if bot_data.role != "all":
         # A deployment's processes (PostgreSQL) share Telegram's overall budget through the database.
         bot_data.flood_limiter.pace = DeploymentPace(
             bot_data.engine, application.bot.id, per_second=bot_data.settings.delivery.global_per_second
         )
+        await bot_data.flood_limiter.pace.connect()
     if bot_data.role != "worker":  # once per deployment, not once per worker
         await register_menu(application.bot, bot_data.menu, bot_data.settings.bot.language)
     await delivery.open_delivery(application)

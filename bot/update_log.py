@@ -104,8 +104,14 @@ class UpdateLog:
         self.announces = self.role == "receiver" and on_postgresql
         # A batch is stored by one INSERT, atomic on its own: on PostgreSQL it runs on a connection kept for it,
         # without BEGIN and COMMIT, as one prepared statement (with the workers' NOTIFY, for a receiver).
-        # SQLite's transactions are calls in the loop's thread, not worth a connection of their own.
-        self._own = OwnConnection(engine) if on_postgresql else None
+        # SQLite's transactions are calls in the loop's thread, not worth a connection of their own. A worker
+        # stores nothing.
+        self._own = OwnConnection(engine) if on_postgresql and self.role != "worker" else None
+
+    async def connect(self) -> None:
+        """Open the storing connection now (PostgreSQL), not when the first batch comes."""
+        if self._own is not None:
+            await self._own.open()
 
     @property
     def exclusive(self) -> bool:

@@ -38,6 +38,10 @@ class DeploymentPace:
         self._reserving: asyncio.Task | None = None
         self._holds: set[asyncio.Task] = set()
 
+    async def connect(self) -> None:
+        """Open the connection now, not at the first send."""
+        await self._connection.open()
+
     async def turn(self) -> float:
         """Take the next moment for one send: the seconds until it."""
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()

@@ -152,3 +152,29 @@ async def test_with_the_database_out_of_reach_a_send_goes_on_its_own_limits(capl
     finally:
         await close([limiter], [engine])
     assert "shared send pace is out of reach" in caplog.text
+
+
+async def test_the_pace_connects_at_start_and_still_sends_when_the_database_was_out_of_reach(engine):
+    def backends(connection) -> int:
+        return connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+    pace = DeploymentPace(engine, BOT, per_second=30)
+    async with engine.connect() as observer:
+        driver = await driver_of(observer)
+        before = await backends(driver)
+        await pace.connect()
+        assert await backends(driver) == before + 1  # open before the first send asks for a moment
+        assert await pace.turn() >= 0.0
+        assert await backends(driver) == before + 1  # the same connection, not a new one
+    await pace.close()
+
+    # Started while the database was down: the pace says so at the first send (sent on this process's limits
+    # alone), and does not stop the start.
+    nowhere = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    pace = DeploymentPace(nowhere, BOT, per_second=30)
+    await pace.connect()
+    assert await pace.turn() == 0.0
+    await pace.close()
+    await nowhere.dispose()
