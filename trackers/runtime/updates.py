@@ -130,15 +130,20 @@ async def store_updates(
 
 # Marking one update done runs inside every handler's commit: a statement built once, on the table rather than
 # the ORM class (no session synchronisation), costs a fraction of building and running a new ORM update each time.
+# Its parameters' names are its own (mark_...), so that another statement can carry it (done_mark_count).
 MARK_ONE_DONE = (
     update(_table)
-    .where(_table.c.bot_id == bindparam("b"), _table.c.update_id == bindparam("u"), _table.c.done_at.is_(None))
-    .values(done_at=bindparam("now"), payload=None)
+    .where(
+        _table.c.bot_id == bindparam("mark_bot"),
+        _table.c.update_id == bindparam("mark_update"),
+        _table.c.done_at.is_(None),
+    )
+    .values(done_at=bindparam("mark_now", type_=_table.c.done_at.type), payload=None)
 )
 
 
 def mark_one_done_params(bot_id: int, update_id: int, now: datetime) -> dict:
-    return {"b": bot_id, "u": update_id, "now": now}
+    return {"mark_bot": bot_id, "mark_update": update_id, "mark_now": now}
 
 
 @dataclass
@@ -153,23 +158,13 @@ class DoneMark:
     marked: bool | None = None
 
     def params(self) -> dict:
-        return {"mark_bot": self.bot_id, "mark_update": self.update_id, "mark_now": self.now}
+        return mark_one_done_params(self.bot_id, self.update_id, self.now)
 
 
 def done_mark_count():
     """MARK_ONE_DONE as a subquery of one row, `marked` (1 or 0), for a statement to carry (with DoneMark.params):
     PostgreSQL runs the UPDATE in its CTE whatever the rest of the statement returns."""
-    marked = (
-        update(_table)
-        .where(
-            _table.c.bot_id == bindparam("mark_bot"),
-            _table.c.update_id == bindparam("mark_update"),
-            _table.c.done_at.is_(None),
-        )
-        .values(done_at=bindparam("mark_now", type_=_table.c.done_at.type), payload=None)
-        .returning(_table.c.update_id)
-        .cte("marked")
-    )
+    marked = MARK_ONE_DONE.returning(_table.c.update_id).cte("marked")
     return select(func.count().label("marked")).select_from(marked).subquery("mark")
 
 
