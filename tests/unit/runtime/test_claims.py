@@ -193,3 +193,36 @@ async def test_an_update_without_a_chat_is_leased_to_one_worker(engine):
         assert chats == CHATS | {9: 10}
     finally:
         await connection.close()
+
+
+async def test_a_round_reads_each_waiting_row_a_few_times_at_most_whatever_the_planner_expects(engine):
+    # Nearly every row of the log is done, so its statistics say few updates wait; a burst then leaves thousands
+    # waiting until the next ANALYZE. A prepared statement soon runs a generic plan made from those statistics.
+    # A round must still read the waiting rows a bounded number of times, not once for every row it takes.
+    waiting, first_id = 2000, 1000
+    async with create_sessionmaker(engine).begin() as session:
+        done = {first_id - n: 500 + n for n in range(1, 200)}
+        await record_updates(session, BOT, [(u, "{}") for u in done], now=RECEIVED, chats=done)
+        await mark_done(session, BOT, list(done), now=RECEIVED)
+    connection = await _autocommit(engine)
+    await connection.exec_driver_sql("ANALYZE processed_update")
+    async with create_sessionmaker(engine).begin() as session:
+        burst = {first_id + n: 1000 + n for n in range(waiting)}
+        await record_updates(session, BOT, [(u, "{}") for u in burst], now=RECEIVED, chats=burst)
+    driver = await driver_of(connection)
+    try:
+        await driver.execute("SET plan_cache_mode = force_generic_plan")
+        # What the server counts of the table's reads (its backend's, not yet flushed: a difference is one round's).
+        read = "SELECT idx_scan + seq_scan, idx_tup_fetch + seq_tup_read FROM pg_stat_xact_user_tables"
+        async with driver.transaction():
+            before = await driver.fetchrow(read + " WHERE relname = 'processed_update'")
+            taken = await turns(driver, stale_before=RECEIVED + timedelta(seconds=1), limit=20, slots=1, per_chat=8)
+            after = await driver.fetchrow(read + " WHERE relname = 'processed_update'")
+        scans, rows = after[0] - before[0], after[1] - before[1]
+        assert len(taken) == 20
+        # One look for the chats, one per chat taken, one for the rows to take; each waiting row read about twice.
+        # (Before: a look and a read of every waiting row for each one it took, 2,000 looks and 4 million reads.)
+        assert scans <= 20 + 5
+        assert rows <= 3 * (waiting + len(CHATS))
+    finally:
+        await connection.close()
