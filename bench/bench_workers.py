@@ -10,7 +10,9 @@ answered, p50 and p99 round trip, the CPU per update of all the deployment's pro
 machine's CPU went per update meanwhile (receiver, workers, supervisor, sandbox, PostgreSQL, this process, and the
 whole machine: at 300 a second, two cores give 6.7 ms per update to everything). Goal in the issue: p99 under 50 ms
 at 300 updates a second with 3 workers. Needs LUOSHI_TEST_DATABASE_URL (a server to make the database on). The
-machine is shared and has two cores: the sandbox and PostgreSQL use them too.
+machine is shared and has two cores: the sandbox and PostgreSQL use them too. A --rate above what the deployment
+answers is a burst it must catch up with: answered_per_s is then its capacity (here, 3 workers: ~445 a second at
+--rate 450), and the p99 how long the queue made users wait.
 
     python bench/bench_workers.py [--workers 1 3] [--rate 300] [--seconds 5] [--warm-up 1]
 """
