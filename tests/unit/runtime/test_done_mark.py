@@ -8,8 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
-from telegram import Update
+from telegram import Chat as TelegramChat
+from telegram import Message, Update, User
 
+from bot.app import build_application
+from bot.context import Context
+from bot.handlers.turn import language_of
+from bot.running import throwaway_token
+from bot.settings import load_settings
 from bot.update_log import UpdateHandledElsewhere, UpdateLog, carried, mark_to_carry
 from trackers.models import Chat, ProcessedUpdate
 from trackers.people.chats import get_or_create_chat
@@ -97,6 +103,48 @@ async def test_a_workers_turn_on_an_update_done_elsewhere_commits_nothing(migrat
         async with sessions() as session:
             assert await session.scalar(select(func.count()).select_from(Chat)) == 0  # the new chat rolled back
         assert await _done_at(sessions, 5) == NOW  # the other worker's mark stands
+    finally:
+        await log.close()
+        await engine.dispose()
+
+
+def _start(update_id: int, chat_id: int) -> Update:
+    """/start from a user whose Telegram speaks English, in their private chat."""
+    user = User(chat_id, "User", False, language_code="en")
+    chat = TelegramChat(chat_id, "private")
+    return Update(update_id, message=Message(update_id, NOW, chat, from_user=user, text="/start"))
+
+
+@pytest.mark.postgres
+async def test_a_turn_that_only_reads_its_chat_is_one_statement_with_its_mark(migrated_postgres_url):
+    # language_of (/start, the fallbacks, menus): the chat's statement is the turn's whole effect, committed on
+    # its own with the update's mark, and stops a worker whose update was handled elsewhere, as a turn does.
+    from trackers.runtime.db import create_engine, create_sessionmaker
+
+    engine = create_engine(migrated_postgres_url)
+    sessions = create_sessionmaker(engine)
+    settings = load_settings(environ={}).with_changes(database={"url": migrated_postgres_url})
+    application = build_application(settings, token=throwaway_token(), role="worker")
+    application.bot_data.sessionmaker = sessions
+    application.bot_data.single_statements = create_sessionmaker(engine, autocommit=True)
+    context = Context(application)
+    log = UpdateLog(role="worker")
+    log.open(sessions, BOT)
+    try:
+        await _stored(sessions, 6, 7)
+        handling = log.handling(_start(6, 600))
+        assert await language_of(_start(6, 600), context) == "en"  # the user's Telegram language
+        assert handling.marked and await _done_at(sessions, 6) is not None
+        async with sessions() as session:
+            chat = await session.get(Chat, 600)
+        assert (chat.telegram_language, chat.active) == ("en", True)
+
+        async with sessions.begin() as session:
+            await mark_done(session, BOT, [7], now=NOW)  # another worker handled it meanwhile
+        log.handling(_start(7, 700))
+        with pytest.raises(UpdateHandledElsewhere):
+            await language_of(_start(7, 700), context)
+        assert await _done_at(sessions, 7) == NOW  # the other worker's mark stands
     finally:
         await log.close()
         await engine.dispose()
