@@ -52,7 +52,11 @@ def _chat_or_new(*, marking: bool = False) -> object:
 
     `marking`: the statement also marks an update done (a DoneMark's parameters) and returns (chat, marked) in
     one row, the chat None if neither part found it. The statement is then the whole of a turn that reads its
-    chat and nothing else, and needs no transaction around it (bot.handlers.turn.language_of)."""
+    chat and nothing else, and needs no transaction around it (bot.handlers.turn.language_of).
+
+    ON CONFLICT DO UPDATE locks the existing row even when its WHERE leaves it as it is: a turn holds its chat's
+    row until it commits. A chat's updates are handled one at a time anyway; what else writes a chat's row (the
+    dispatcher marking it blocked or moved) waits for the turn, and no turn waits for anything else that does."""
     table = Chat.__table__
     statement = postgresql.insert(table).values({column.name: bindparam(column.name) for column in table.c})
     new, old = statement.excluded, table.c
