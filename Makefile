@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test test-slow lint wheel bench eval eval-links reports-check clean
+.PHONY: run test test-slow test-e2e-postgresql lint wheel bench eval eval-links reports-check clean
 
 $(STAMP): pyproject.toml setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP)
 # The slow tests (crashes, load, the installed wheel).
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow -q
+
+# The end-to-end tests again with the bot on PostgreSQL (the server LUOSHI_TEST_DATABASE_URL names).
+test-e2e-postgresql: $(STAMP)
+	LUOSHI_TEST_E2E_DATABASE=postgresql $(PY) -m pytest tests/e2e -m "not slow" -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -146,7 +146,23 @@ async def sessions(migrated_url) -> AsyncIterator[async_sessionmaker[AsyncSessio
 
 @pytest.fixture
 async def sqlite_sessions(migrated_sqlite_url) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on a fresh SQLite database at the newest schema: the one `migrated_sqlite_url` names in this test
-    (the end-to-end bot's database, for instance)."""
+    """Sessions on a fresh SQLite database at the newest schema: the one `migrated_sqlite_url` names in this test."""
     async with _sessions_on(migrated_sqlite_url) as factory:
+        yield factory
+
+
+@pytest.fixture
+def bot_database_url(request) -> str:
+    """The end-to-end bot's database, fresh and at the newest schema: SQLite, or PostgreSQL when
+    LUOSHI_TEST_E2E_DATABASE is "postgresql" (`make test-e2e-postgresql`: the same conversations on the database a
+    deployment of workers runs on)."""
+    if os.environ.get("LUOSHI_TEST_E2E_DATABASE") == "postgresql":
+        return request.getfixturevalue("migrated_postgres_url")
+    return request.getfixturevalue("migrated_sqlite_url")
+
+
+@pytest.fixture
+async def bot_sessions(bot_database_url) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on the end-to-end bot's database, to seed it or to read what the bot wrote."""
+    async with _sessions_on(bot_database_url) as factory:
         yield factory

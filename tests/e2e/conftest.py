@@ -28,11 +28,11 @@ async def client(sandbox) -> AsyncIterator[SandboxClient]:
 
 
 @pytest.fixture
-def settings(sandbox, migrated_sqlite_url) -> Settings:
+def settings(sandbox, bot_database_url) -> Settings:
     """Default settings, pointed at the sandbox and a fresh database (migrated already: the bot's own upgrade at
-    start then finds nothing to do; `sqlite_sessions` opens the same database)."""
+    start then finds nothing to do; `bot_sessions` opens the same database)."""
     base = load_settings(environ={})
-    return settings_for_local_api(base, sandbox.bot_api_base, sandbox.bot_file_base, migrated_sqlite_url)
+    return settings_for_local_api(base, sandbox.bot_api_base, sandbox.bot_file_base, bot_database_url)
 
 
 @pytest.fixture

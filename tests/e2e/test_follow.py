@@ -120,10 +120,10 @@ async def test_in_a_group_only_admins_change_its_language(demo_bot, client):
     assert "Only this group's admins" in await member.text("/lang zh")
 
 
-async def test_following_marks_a_commitment_taken_out_of_the_lists(ada, bob, sqlite_sessions):
+async def test_following_marks_a_commitment_taken_out_of_the_lists(ada, bob, bot_sessions):
     await ada.text(f"/follow {IC}")
     await bob.text(f"/follow {IC}")
-    async with sqlite_sessions.begin() as session:
+    async with bot_sessions.begin() as session:
         commitment = await session.get(Commitment, IC)
         commitment.archived_at = datetime.now(UTC)
     assert f"#{IC} 集成电路产业链群规模（已归档）" in await ada.text("/following")

@@ -51,7 +51,7 @@ async def feed_server():
 
 
 async def test_a_feed_with_an_absurd_stored_interval_does_not_stop_the_sweep_and_health_lists_it(
-    start_bot, client, feed_server, sqlite_sessions
+    start_bot, client, feed_server, bot_sessions
 ):
     feed_server.put("/absurd.xml", RSS, rss([]))
     feed_server.put("/rss.xml", RSS, rss([]))
@@ -61,10 +61,12 @@ async def test_a_feed_with_an_absurd_stored_interval_does_not_stop_the_sweep_and
         fetch={"allow_hosts": [feed_server.host]},
         feeds={"sweep_seconds": 0.2, "coverage_sweep_seconds": 0.2},
     ):
-        async with sqlite_sessions.begin() as session:
+        # Past any date on SQLite; PostgreSQL's column holds at most 2**31 - 1 (some 4,000 years).
+        absurd = 2**31 - 1 if bot_sessions.kw["bind"].dialect.name == "postgresql" else 99999999999999
+        async with bot_sessions.begin() as session:
             # Written before /feeds add checked intervals: polled first (the lower id), it must not stop the rest.
             session.add(
-                Feed(name="旧数据", url=feed_server.url("/absurd.xml"), interval_minutes=99999999999999, created_at=now)
+                Feed(name="旧数据", url=feed_server.url("/absurd.xml"), interval_minutes=absurd, created_at=now)
             )
             session.add(Feed(name="市政新闻", url=feed_server.url("/rss.xml"), interval_minutes=60, created_at=now))
         polled = await _eventually(lambda: _served(feed_server, "/rss.xml"))

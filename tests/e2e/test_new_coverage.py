@@ -53,7 +53,7 @@ async def track_ic_commitment(database) -> int:
 
 
 async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_unrelated_one(
-    start_bot, client, server, sqlite_sessions
+    start_bot, client, server, bot_sessions
 ):
     server.put("/garden.html", HTML, article_page("园林部门开展绿化养护", UNRELATED))
     server.put("/ic.html", HTML, article_page("集成电路产业保持较快增长", IC_PROGRESS))
@@ -62,16 +62,16 @@ async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_u
     async with start_bot(
         fetch={"allow_hosts": [server.host]}, feeds={"sweep_seconds": 0.2, "coverage_sweep_seconds": 0.2}
     ):
-        ic = await track_ic_commitment(sqlite_sessions)
+        ic = await track_ic_commitment(bot_sessions)
         await client.send_text(ADA, "/start", first_name="Ada")
         started = await client.wait_for_messages(ADA, 1)
-        async with sqlite_sessions.begin() as session:
+        async with bot_sessions.begin() as session:
             await follow(session, ADA, SubscriptionKind.COMMITMENT, ic, now=NOW)
             session.add(Feed(name="市政新闻", url=server.url("/rss.xml"), interval_minutes=60, created_at=NOW))
 
         async def items_seen(n: int):
             async def check():
-                async with sqlite_sessions() as session:
+                async with bot_sessions() as session:
                     return await session.scalar(select(func.count()).select_from(FeedItem)) >= n
 
             return check
@@ -87,7 +87,7 @@ async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_u
             RSS,
             rss([("ic", server.url("/ic.html"), "产业增长"), ("garden", server.url("/garden.html"), "绿化养护")]),
         )
-        async with sqlite_sessions.begin() as session:
+        async with bot_sessions.begin() as session:
             feed = await session.scalar(select(Feed))
             feed.next_poll_at = datetime.now(UTC)
         news = await client.wait_for_messages(ADA, 1, timeout=10, after=started[-1]["message_id"])
@@ -105,13 +105,13 @@ async def test_a_follower_hears_once_about_a_progress_article_and_not_about_an_u
         # Later sweeps add nothing: one message per chat and commitment.
         await asyncio.sleep(0.8)
         assert len(await client.messages(ADA, after=started[-1]["message_id"])) == 1
-        async with sqlite_sessions() as session:
+        async with bot_sessions() as session:
             points = (await session.scalars(select(Evidence).where(Evidence.commitment_id == ic))).all()
         assert [(p.value, p.as_of, p.announced_at is not None) for p in points] == [(268, date(2024, 12, 31), True)]
 
 
 async def test_admins_hear_once_when_a_feed_starts_failing_and_once_when_it_works_again(
-    start_bot, client, server, sqlite_sessions
+    start_bot, client, server, bot_sessions
 ):
     owner = 4040
     server.put("/rss.xml", RSS, "", status=500)
@@ -124,14 +124,14 @@ async def test_admins_hear_once_when_a_feed_starts_failing_and_once_when_it_work
         [started] = await client.wait_for_messages(owner, 1)
 
         async def poll_now() -> None:
-            async with sqlite_sessions.begin() as session:
+            async with bot_sessions.begin() as session:
                 feed = await session.scalar(select(Feed))
                 feed.next_poll_at = datetime.now(UTC)
             before = server.hits.get("/rss.xml", 0)
             await wait_until(lambda: _hit(server, before))
             await asyncio.sleep(0.6)  # the sweep records the poll and owes its messages
 
-        async with sqlite_sessions.begin() as session:
+        async with bot_sessions.begin() as session:
             session.add(Feed(name="市政新闻", url=server.url("/rss.xml"), interval_minutes=60, created_at=NOW))
         await wait_until(lambda: _hit(server, 0))
         await asyncio.sleep(0.6)
@@ -150,7 +150,7 @@ async def _hit(server, before: int) -> bool:
 
 
 async def test_health_names_the_feeds_that_fail_and_forgets_them_once_they_work(
-    start_bot, client, server, sqlite_sessions
+    start_bot, client, server, bot_sessions
 ):
     """A feed sweep that runs while a feed fails succeeds as a sweep; /health still says which feed fails and why."""
     owner = 4041
@@ -160,7 +160,7 @@ async def test_health_names_the_feeds_that_fail_and_forgets_them_once_they_work(
         fetch={"allow_hosts": [server.host]},
         feeds={"sweep_seconds": 0.2, "coverage_sweep_seconds": 0.2},
     ):
-        async with sqlite_sessions.begin() as session:
+        async with bot_sessions.begin() as session:
             session.add(Feed(name="市政<新闻>", url=server.url("/rss.xml"), interval_minutes=60, created_at=NOW))
             session.add(Feed(name="区县动态", url=server.url("/ok.xml"), interval_minutes=60, created_at=NOW))
         server.put("/ok.xml", RSS, rss([]))
@@ -173,7 +173,7 @@ async def test_health_names_the_feeds_that_fail_and_forgets_them_once_they_work(
             return answer["text"]
 
         english, chinese = await health("en"), await health("zh")
-        async with sqlite_sessions.begin() as session:
+        async with bot_sessions.begin() as session:
             feed = await session.scalar(select(Feed).where(Feed.url == server.url("/rss.xml")))
             feed.next_poll_at = datetime.now(UTC)
             server.put("/rss.xml", RSS, rss([]))
