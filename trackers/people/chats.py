@@ -141,6 +141,7 @@ async def get_or_create_chat(
             make_transient_to_detached(chat)
             session.add(chat)
             return chat
+    # SQLite, and PostgreSQL's row inserted meanwhile: the rule _chat_or_new's statement applies in SQL.
     if not chat.active or chat.title != title:
         chat.active, chat.inactive_reason, chat.title, chat.updated_at = True, None, title, now
     if telegram_language is not None and chat.telegram_language != telegram_language:
