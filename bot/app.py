@@ -124,8 +124,6 @@ async def _open_resources(application: Application) -> None:
         pool_size=min(bot_data.settings.bot.concurrent_updates, 16) + 2,
     )
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
-    if bot_data.engine.dialect.name == "postgresql":
-        bot_data.single_statements = create_sessionmaker(bot_data.engine, autocommit=True)
     await open_pool(bot_data.engine)  # a database out of reach shows at the first transaction, as before
     bot_data.update_log = application.bot.update_log
     bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)

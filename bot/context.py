@@ -27,9 +27,6 @@ class BotData:
     settings: Settings | None = None
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
-    # PostgreSQL: sessions whose statements each commit on their own, for a turn that is one statement
-    # (bot.handlers.turn.language_of); None on SQLite.
-    single_statements: async_sessionmaker[AsyncSession] | None = None
     # The command menu of every feature, for /help and setMyCommands.
     menu: list[MenuCommand] = field(default_factory=list)
     # The delivery sweeps and the elected dispatcher.

@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.error import NetworkError
@@ -282,16 +282,28 @@ def _payload(update: Update, payloads: dict[int, str] | None) -> str:
 def mark_to_carry(session: AsyncSession) -> DoneMark | None:
     """The update this task is handling, for the first statement of `session`'s transaction to mark done (on
     PostgreSQL; bot.handlers.turn); None when there is nothing to mark or it is on its way already."""
+    if _PENDING_MARK in session.info:
+        return None
+    return mark_alone(session.bind)
+
+
+def mark_alone(engine: AsyncEngine) -> DoneMark | None:
+    """The update this task is handling, for a statement that commits on its own to mark done (on PostgreSQL;
+    bot.handlers.turn.language_of); None when there is nothing to mark or it is marked already. The statement's
+    caller then calls `marked_alone`."""
     handling = _HANDLING.get()
-    if (
-        handling is None
-        or handling.marked
-        or handling.log.bot_id is None
-        or _PENDING_MARK in session.info
-        or session.bind.dialect.name != "postgresql"
-    ):
+    if handling is None or handling.marked or handling.log.bot_id is None or engine.dialect.name != "postgresql":
         return None
     return DoneMark(handling.log.bot_id, handling.update_id, datetime.now(UTC))
+
+
+def marked_alone(mark: DoneMark) -> None:
+    """`mark` was carried by a statement that has committed: the update is handled, unless a worker finds that it
+    was done already (by another worker, which took the chat after this one's lock connection died)."""
+    handling = _HANDLING.get()
+    if not mark.marked and handling.log.exclusive:
+        raise UpdateHandledElsewhere(f"update {handling.update_id} was handled elsewhere meanwhile")
+    handling.marked = True
 
 
 def carried(session: AsyncSession, mark: DoneMark) -> None:

@@ -151,11 +151,7 @@ async def open_pool(engine: AsyncEngine) -> int:
     return len(connections)
 
 
-def create_sessionmaker(engine: AsyncEngine, *, autocommit: bool = False) -> async_sessionmaker[AsyncSession]:
-    """Sessions on `engine`. `autocommit` (PostgreSQL): on the same pool, but every statement commits by itself,
-    with no BEGIN or COMMIT sent, for work that is one statement (bot.handlers.turn.language_of)."""
-    if autocommit:
-        return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: objects stay readable after the transaction, as rendering needs them.
     turns = _TURNS.get(engine.sync_engine)
     if turns is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import asyncpg
 
 T = TypeVar("T")
+_REQUIRED = object()
 
 # asyncpg and SQLAlchemy's dialect for it are loaded on first use: a process on SQLite builds these statements
 # (they are module constants) but never runs them, and loading both cost it ~2.7 MB.
@@ -57,7 +58,8 @@ class Prepared:
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
         self._sql: str | None = None
-        # (name, its value when the caller gives none: the constants SQLAlchemy made parameters, its processor)
+        # (name, its value when the caller gives none (_REQUIRED: the caller must): the constants SQLAlchemy made
+        # parameters, None among them (`payload=None`), its processor)
         self._arguments: list[tuple[str, Any, Callable | None]] = []
 
     @property
@@ -73,7 +75,7 @@ class Prepared:
                 raise ValueError("an expanding parameter (IN) changes the SQL with its values: use an array")
             for name in compiled.positiontup:
                 bind = compiled.binds[name]
-                constant = None if bind.required else bind.effective_value
+                constant = _REQUIRED if bind.required else bind.effective_value
                 self._arguments.append((name, constant, bind.type.dialect_impl(dialect).bind_processor(dialect)))
             self._sql = compiled.string
         return self._sql
@@ -82,7 +84,7 @@ class Prepared:
         self._compiled()
         result = []
         for name, constant, process in self._arguments:
-            value = values[name] if name in values or constant is None else constant
+            value = values[name] if name in values or constant is _REQUIRED else constant
             result.append(value if process is None else process(value))
         return result
 
@@ -96,6 +98,16 @@ class Prepared:
 async def driver_of(connection: AsyncConnection) -> asyncpg.Connection:
     """The asyncpg connection under a SQLAlchemy one (the caller keeps the SQLAlchemy one to close it)."""
     return (await connection.get_raw_connection()).driver_connection
+
+
+@contextlib.asynccontextmanager
+async def pooled_driver(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+    """The asyncpg connection of one of the engine's pooled connections, for statements that commit on their own
+    (no transaction is opened on it); back to the pool afterwards. A statement cut short (a timeout, a cancel)
+    is cancelled on the server by asyncpg and leaves the connection usable; one the server closed is replaced at
+    the next checkout (trackers.runtime.db)."""
+    async with engine.connect() as connection:
+        yield await driver_of(connection)
 
 
 class OwnConnection:
