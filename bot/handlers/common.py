@@ -19,19 +19,22 @@ def telegram_language(update: Update) -> str | None:
     return language_from_telegram(user.language_code if user else None)
 
 
-async def current_chat(session: AsyncSession, update: Update, *, mark: DoneMark | None = None) -> Chat:
-    """The chat's row, with the Telegram language of the user writing in it (for what the outbox sends later);
-    `mark`: an update to mark done in the same statement (get_or_create_chat)."""
+def chat_as_written(update: Update) -> dict:
+    """What the update says of its chat, for the statement that reads the chat's row (and inserts it or brings it
+    up to date): with the Telegram language of the user writing in it, for what the outbox sends later."""
     chat = update.effective_chat
-    return await get_or_create_chat(
-        session,
-        chat.id,
-        type=chat.type,
-        title=chat.title,
-        now=utcnow(),
-        telegram_language=telegram_language(update),
-        mark=mark,
-    )
+    return {
+        "chat_id": chat.id,
+        "type": chat.type,
+        "title": chat.title,
+        "now": utcnow(),
+        "telegram_language": telegram_language(update),
+    }
+
+
+async def current_chat(session: AsyncSession, update: Update, *, mark: DoneMark | None = None) -> Chat:
+    """The chat's row; `mark`: an update to mark done in the same statement (get_or_create_chat)."""
+    return await get_or_create_chat(session, **chat_as_written(update), mark=mark)
 
 
 def language_for(chat: Chat | None, update: Update, context: Context) -> str:

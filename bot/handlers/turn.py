@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers.common import current_chat, language_for, telegram_language
+from bot.handlers.common import chat_as_written, current_chat, language_for, telegram_language
 from bot.settings import Settings
 from bot.texts import t
 from bot.update_log import carried, mark_alone, mark_to_carry, marked_alone
@@ -125,17 +125,8 @@ async def language_of(update: Update, context: Context) -> str:
     engine = context.bot_data.engine
     mark = mark_alone(engine)
     if mark is not None:
-        chat = update.effective_chat
         async with pooled_driver(engine) as driver:
-            row = await chat_alone(
-                driver,
-                chat.id,
-                type=chat.type,
-                title=chat.title,
-                now=utcnow(),
-                telegram_language=telegram_language(update),
-                mark=mark,
-            )
+            row = await chat_alone(driver, **chat_as_written(update), mark=mark)
         marked_alone(mark)  # nothing left to send: the update counts as handled from here
         if row is not None:
             return reading_language(row["language"], telegram_language(update), context.bot_data.settings.bot.language)

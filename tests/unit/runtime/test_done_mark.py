@@ -116,88 +116,78 @@ def _start(update_id: int, chat_id: int) -> Update:
     return Update(update_id, message=Message(update_id, NOW, chat, from_user=user, text="/start"))
 
 
-def _worker_context(url: str, engine, sessions) -> Context:
-    settings = load_settings(environ={}).with_changes(database={"url": url})
+@pytest.fixture
+async def worker_turns(migrated_postgres_url):
+    """A worker's sessions, a handler's context and its update log on a fresh PostgreSQL database."""
+    from trackers.runtime.db import create_engine, create_sessionmaker
+
+    engine = create_engine(migrated_postgres_url)
+    sessions = create_sessionmaker(engine)
+    settings = load_settings(environ={}).with_changes(database={"url": migrated_postgres_url})
     application = build_application(settings, token=throwaway_token(), role="worker")
     application.bot_data.engine, application.bot_data.sessionmaker = engine, sessions
-    return Context(application)
+    log = UpdateLog(role="worker")
+    log.open(sessions, BOT)
+    yield sessions, Context(application), log
+    await log.close()
+    await engine.dispose()
 
 
 @pytest.mark.postgres
-async def test_a_turn_that_only_reads_its_chat_is_one_statement_with_its_mark(migrated_postgres_url):
+async def test_a_turn_that_only_reads_its_chat_is_one_statement_with_its_mark(worker_turns):
     # language_of (/start, the fallbacks, menus): the chat's statement is the turn's whole effect, committed on
     # its own with the update's mark, and stops a worker whose update was handled elsewhere, as a turn does.
-    from trackers.runtime.db import create_engine, create_sessionmaker
+    sessions, context, log = worker_turns
+    await _stored(sessions, 6, 7, 8)
+    handling = log.handling(_start(6, 600))
+    assert await language_of(_start(6, 600), context) == "en"  # the user's Telegram language
+    assert handling.marked and await _done_at(sessions, 6) is not None
+    async with sessions() as session:
+        chat = await session.get(Chat, 600)
+    assert (chat.telegram_language, chat.active) == ("en", True)
 
-    engine = create_engine(migrated_postgres_url)
-    sessions = create_sessionmaker(engine)
-    context = _worker_context(migrated_postgres_url, engine, sessions)
-    log = UpdateLog(role="worker")
-    log.open(sessions, BOT)
-    try:
-        await _stored(sessions, 6, 7, 8)
-        handling = log.handling(_start(6, 600))
-        assert await language_of(_start(6, 600), context) == "en"  # the user's Telegram language
-        assert handling.marked and await _done_at(sessions, 6) is not None
-        async with sessions() as session:
-            chat = await session.get(Chat, 600)
-        assert (chat.telegram_language, chat.active) == ("en", True)
+    # The chat's own choice wins over its user's Telegram language, and a chat that had gone is back.
+    async with sessions.begin() as session:
+        chat = await session.get(Chat, 600)
+        chat.language, chat.active, chat.inactive_reason = "zh", False, "blocked"
+    handling = log.handling(_start(8, 600))
+    assert await language_of(_start(8, 600), context) == "zh"
+    assert handling.marked and await _done_at(sessions, 8) is not None
+    async with sessions() as session:
+        chat = await session.get(Chat, 600)
+    assert (chat.active, chat.inactive_reason) == (True, None)
 
-        # The chat's own choice wins over its user's Telegram language, and a chat that had gone is back.
-        async with sessions.begin() as session:
-            chat = await session.get(Chat, 600)
-            chat.language, chat.active, chat.inactive_reason = "zh", False, "blocked"
-        handling = log.handling(_start(8, 600))
-        assert await language_of(_start(8, 600), context) == "zh"
-        assert handling.marked and await _done_at(sessions, 8) is not None
-        async with sessions() as session:
-            chat = await session.get(Chat, 600)
-        assert (chat.active, chat.inactive_reason) == (True, None)
-
-        async with sessions.begin() as session:
-            await mark_done(session, BOT, [7], now=NOW)  # another worker handled it meanwhile
-        log.handling(_start(7, 700))
-        with pytest.raises(UpdateHandledElsewhere):
-            await language_of(_start(7, 700), context)
-        assert await _done_at(sessions, 7) == NOW  # the other worker's mark stands
-    finally:
-        await log.close()
-        await engine.dispose()
+    async with sessions.begin() as session:
+        await mark_done(session, BOT, [7], now=NOW)  # another worker handled it meanwhile
+    log.handling(_start(7, 700))
+    with pytest.raises(UpdateHandledElsewhere):
+        await language_of(_start(7, 700), context)
+    assert await _done_at(sessions, 7) == NOW  # the other worker's mark stands
 
 
 @pytest.mark.postgres
-async def test_a_chat_inserted_by_another_instance_meanwhile_is_read_anew(migrated_postgres_url):
+async def test_a_chat_inserted_by_another_instance_meanwhile_is_read_anew(worker_turns):
     # Another instance inserts the same new chat while the statement runs: the statement waits for it, finds the
     # row there and unchanged, and its snapshot, older, does not show it. The turn reads it again.
-    from trackers.runtime.db import create_engine, create_sessionmaker
+    sessions, context, log = worker_turns
+    await _stored(sessions, 9)
+    other = sessions()
+    await get_or_create_chat(other, 900, type="private", title=None, now=NOW, telegram_language="en")
+    (await other.get(Chat, 900)).language = "zh"
+    await other.flush()
 
-    engine = create_engine(migrated_postgres_url)
-    sessions = create_sessionmaker(engine)
-    context = _worker_context(migrated_postgres_url, engine, sessions)
-    log = UpdateLog(role="worker")
-    log.open(sessions, BOT)
-    try:
-        await _stored(sessions, 9)
-        other = sessions()
-        await get_or_create_chat(other, 900, type="private", title=None, now=NOW, telegram_language="en")
-        (await other.get(Chat, 900)).language = "zh"
-        await other.flush()
+    async def handle():  # in a task of its own: the other session's commit must not mark update 9
+        return log.handling(_start(9, 900)), await language_of(_start(9, 900), context)
 
-        async def handle():  # in a task of its own: the other session's commit must not mark update 9
-            return log.handling(_start(9, 900)), await language_of(_start(9, 900), context)
-
-        turn = asyncio.create_task(handle())
-        async with asyncio.timeout(10):
-            while not await _waiting_for_a_lock(sessions):  # noqa: ASYNC110 - the server's wait: no event to await
-                await asyncio.sleep(0.01)
-        await other.commit()
-        await other.close()
-        handling, language = await turn
-        assert language == "zh"  # the other instance's row, read anew
-        assert handling.marked and await _done_at(sessions, 9) is not None
-    finally:
-        await log.close()
-        await engine.dispose()
+    turn = asyncio.create_task(handle())
+    async with asyncio.timeout(10):
+        while not await _waiting_for_a_lock(sessions):  # noqa: ASYNC110 - the server's wait: no event to await
+            await asyncio.sleep(0.01)
+    await other.commit()
+    await other.close()
+    handling, language = await turn
+    assert language == "zh"  # the other instance's row, read anew
+    assert handling.marked and await _done_at(sessions, 9) is not None
 
 
 async def _waiting_for_a_lock(sessions) -> bool:
