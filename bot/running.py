@@ -17,9 +17,9 @@ from bot.settings import Settings
 from trackers.runtime.migrate import upgrade
 
 
-def serve(application: Application, settings: Settings) -> None:
+def serve(application: Application, settings: Settings, *, poll_interval: float | None = None) -> None:
     """Poll Telegram, or serve the webhook when telegram.mode is "webhook", until SIGINT or SIGTERM (PTB's run_*
-    methods: they also call post_init and post_shutdown)."""
+    methods: they also call post_init and post_shutdown). `poll_interval`: instead of telegram.poll_interval."""
     telegram = settings.telegram
     if telegram.mode == "webhook":
         application.run_webhook(
@@ -31,7 +31,8 @@ def serve(application: Application, settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(poll_interval=telegram.poll_interval, allowed_updates=Update.ALL_TYPES)
+        interval = telegram.poll_interval if poll_interval is None else poll_interval
+        application.run_polling(poll_interval=interval, allowed_updates=Update.ALL_TYPES)
 
 
 def throwaway_token() -> str:

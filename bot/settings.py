@@ -81,6 +81,7 @@ class TelegramSettings(_Section):
     read_timeout: float = Field(gt=0)
     connect_timeout: float = Field(gt=0)
     poll_interval: float = Field(ge=0, le=60)
+    receiver_poll_interval: float = Field(ge=0, le=60)
 
 
 class DatabaseSettings(_Section):

@@ -184,7 +184,7 @@ def serve_receiver(settings: Settings, *, workers: int, parent_pid: int | None =
                 application.stop_running()
 
         application.job_queue.run_repeating(watch_parent, interval=1.0, first=1.0, name="watch_parent")
-    serve(application, settings)
+    serve(application, settings, poll_interval=settings.telegram.receiver_poll_interval)
 
 
 def run_worker(settings: Settings, *, slot: int, slots: int, takeover_seconds: float, parent_pid: int | None) -> None:
