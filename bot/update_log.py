@@ -297,12 +297,17 @@ def mark_alone(engine: AsyncEngine) -> DoneMark | None:
     return DoneMark(handling.log.bot_id, handling.update_id, datetime.now(UTC))
 
 
-def marked_alone(mark: DoneMark) -> None:
-    """`mark` was carried by a statement that has committed: the update is handled, unless a worker finds that it
-    was done already (by another worker, which took the chat after this one's lock connection died)."""
-    handling = _HANDLING.get()
-    if not mark.marked and handling.log.exclusive:
+def _unless_done_elsewhere(handling: _Handling, marked: bool) -> None:
+    """A worker whose statement found its update done already stops there: another worker handled it and
+    committed first (it took the chat after this worker's lock connection died)."""
+    if not marked and handling.log.exclusive:
         raise UpdateHandledElsewhere(f"update {handling.update_id} was handled elsewhere meanwhile")
+
+
+def marked_alone(mark: DoneMark) -> None:
+    """`mark` was carried by a statement that has committed: the update is handled, unless it was done elsewhere."""
+    handling = _HANDLING.get()
+    _unless_done_elsewhere(handling, mark.marked)
     handling.marked = True
 
 
@@ -312,8 +317,7 @@ def carried(session: AsyncSession, mark: DoneMark) -> None:
     if mark.marked is None:
         return  # not carried (SQLite): the commit marks it
     handling = _HANDLING.get()
-    if not mark.marked and handling.log.exclusive:
-        raise UpdateHandledElsewhere(f"update {handling.update_id} was handled elsewhere meanwhile")
+    _unless_done_elsewhere(handling, mark.marked)
     session.info[_PENDING_MARK] = handling
 
 
@@ -324,10 +328,7 @@ def _mark_with_its_effects(session: Session) -> None:
         return
     params = mark_one_done_params(handling.log.bot_id, handling.update_id, datetime.now(UTC))
     marked = session.connection().execute(MARK_ONE_DONE, params).rowcount
-    if not marked and handling.log.exclusive:
-        # Another worker handled it and committed first (it took the chat after this worker's lock connection
-        # died): raising here rolls these effects back.
-        raise UpdateHandledElsewhere(f"update {handling.update_id} was handled elsewhere meanwhile")
+    _unless_done_elsewhere(handling, bool(marked))  # raising here rolls these effects back
     session.info[_PENDING_MARK] = handling
 
 

@@ -37,12 +37,10 @@ async def current_chat(session: AsyncSession, update: Update, *, mark: DoneMark 
     return await get_or_create_chat(session, **chat_as_written(update), mark=mark)
 
 
-def language_for(chat: Chat | None, update: Update, context: Context) -> str:
-    """The chat's own choice, else the user's Telegram language when we speak it, else the default: the rule the
-    outbox follows too (trackers.people.chats.reading_language)."""
-    return reading_language(
-        chat.language if chat is not None else None, telegram_language(update), context.bot_data.settings.bot.language
-    )
+def language_for(chosen: str | None, update: Update, context: Context) -> str:
+    """The chat's own choice (`chosen`, its row's language), else the user's Telegram language when we speak it,
+    else the default: the rule the outbox follows too (trackers.people.chats.reading_language)."""
+    return reading_language(chosen, telegram_language(update), context.bot_data.settings.bot.language)
 
 
 async def language_of_chat(context: Context, chat_id: int, update: Update | None = None) -> str:

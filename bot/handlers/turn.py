@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers.common import chat_as_written, current_chat, language_for, telegram_language
+from bot.handlers.common import chat_as_written, current_chat, language_for
 from bot.settings import Settings
 from bot.texts import t
 from bot.update_log import carried, mark_alone, mark_to_carry, marked_alone
@@ -56,7 +56,8 @@ class Turn:
             if mark is not None:
                 carried(session, mark)
             user = update.effective_user
-            turn = cls(update, context, session, chat, language_for(chat, update, context), user.id if user else None)
+            language = language_for(chat.language, update, context)
+            turn = cls(update, context, session, chat, language, user.id if user else None)
             yield turn
         if turn.refused is not None:
             await refuse(update, t(turn.language, turn.refused))
@@ -129,7 +130,7 @@ async def language_of(update: Update, context: Context) -> str:
             row = await chat_alone(driver, **chat_as_written(update), mark=mark)
         marked_alone(mark)  # nothing left to send: the update counts as handled from here
         if row is not None:
-            return reading_language(row["language"], telegram_language(update), context.bot_data.settings.bot.language)
+            return language_for(row["language"], update, context)
         # Another instance inserted the chat after the statement's snapshot (the mark is carried): read it anew.
     async with Turn.begin(update, context) as turn:
         pass
