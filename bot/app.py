@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
@@ -112,17 +113,28 @@ def build_application(settings: Settings, *, token: str | None = None, role: str
     return application
 
 
-async def _open_resources(application: Application) -> None:
-    bot_data: BotData = application.bot_data
-    database = bot_data.settings.database
-    bot_data.engine = create_engine(
+def database_engine(settings: Settings, role: str) -> AsyncEngine:
+    """The engine of a process in `role` (ROLES)."""
+    database = settings.database
+    return create_engine(
         database.url,
         busy_timeout_ms=database.busy_timeout_ms,
         echo=database.echo,
         # Connections are held for a transaction, not while Telegram answers: a few per process are enough, as long as
         # updates in flight seldom open and close one of their own (on PostgreSQL a connect costs more than a command).
-        pool_size=min(bot_data.settings.bot.concurrent_updates, 16) + 2,
+        pool_size=min(settings.bot.concurrent_updates, 16) + 2,
+        # A worker's commits (an update's effects with its done mark) do not wait for the disk: on this kind of
+        # host a flush sometimes took 100-500 ms, and every update behind it waited. What a server crash can lose
+        # is the last moments' handled updates, effects and marks together: they are not done, so they are handled
+        # again (a reply may repeat). An alert cannot go out twice: the receiver's dispatcher, whose commits do
+        # wait, sends only what its own claim has flushed, and that flush takes every earlier commit with it.
+        durable=role != "worker",
     )
+
+
+async def _open_resources(application: Application) -> None:
+    bot_data: BotData = application.bot_data
+    bot_data.engine = database_engine(bot_data.settings, bot_data.role)
     bot_data.sessionmaker = create_sessionmaker(bot_data.engine)
     await open_pool(bot_data.engine)  # a database out of reach shows at the first transaction, as before
     bot_data.update_log = application.bot.update_log

@@ -48,6 +48,7 @@ from trackers.runtime.updates import (
     MARK_ONE_DONE,
     MAX_ATTEMPTS,
     DoneMark,
+    flush_stored,
     mark_done,
     mark_one_done_params,
     record_updates,
@@ -56,6 +57,10 @@ from trackers.runtime.updates import (
 )
 
 log = logging.getLogger(__name__)
+
+# A receiver whose flush failed tries again after this long (the database is out of reach; nothing is acknowledged
+# meanwhile).
+FLUSH_RETRY_SECONDS = 1.0
 
 
 @dataclass
@@ -80,6 +85,13 @@ class UpdateLog:
     def __init__(self, *, role: str = "all") -> None:
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
         self._own: OwnConnection | None = None  # PostgreSQL's connection for storing batches
+        # A receiver's (PostgreSQL): a connection whose commits wait for the disk, and the updates it stored that
+        # are not known to be on disk yet, by id: (that connection's generation, the store's count) at storing.
+        self._durable: OwnConnection | None = None
+        self._unsure: dict[int, tuple[int, int]] = {}
+        self._stores = 0  # batches stored so far, counted
+        self._flushed = 0  # the count of the last store a flush covered
+        self._flushing: asyncio.Task | None = None
         self.bot_id: int | None = None
         # "all": this process receives and handles; "receiver": it stores and wakes the workers; "worker": it
         # handles what a receiver stored (bot.workers).
@@ -106,12 +118,18 @@ class UpdateLog:
         # without BEGIN and COMMIT, as one prepared statement (with the workers' NOTIFY, for a receiver).
         # SQLite's transactions are calls in the loop's thread, not worth a connection of their own. A worker
         # stores nothing.
-        self._own = OwnConnection(engine) if on_postgresql and self.role != "worker" else None
+        if on_postgresql and self.role == "receiver":
+            # Its batches commit without waiting for the disk, and what it acknowledges waits for a flush instead
+            # (see "a receiver's acknowledgements" below).
+            self._own, self._durable = OwnConnection(engine, durable=False), OwnConnection(engine)
+        else:
+            self._own = OwnConnection(engine) if on_postgresql and self.role != "worker" else None
 
     async def connect(self) -> None:
         """Open the storing connection now (PostgreSQL), not when the first batch comes."""
-        if self._own is not None:
-            await self._own.open()
+        for connection in (self._own, self._durable):
+            if connection is not None:
+                await connection.open()
 
     @property
     def exclusive(self) -> bool:
@@ -120,8 +138,11 @@ class UpdateLog:
     async def close(self) -> None:
         """Let the last batch of done marks reach the database, and close the connection kept for storing."""
         await self.flush()
-        if self._own is not None:
-            await self._own.close()
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
+        for connection in (self._own, self._durable):
+            if connection is not None:
+                await connection.close()
 
     async def flush(self) -> None:
         """Wait until the done marks queued so far are committed (or failed): a worker does, before it lets another
@@ -154,14 +175,19 @@ class UpdateLog:
         each update's chat read from the JSON (bot.update_chats): nothing in a receiver reads PTB's objects."""
         if batch:
             chats = {raw["update_id"]: chat_of(raw, bot) for raw in batch}
-            await self._store([(raw["update_id"], json.dumps(raw)) for raw in batch], chats)
+            await self._store([(raw["update_id"], json.dumps(raw)) for raw in batch], chats, durable=False)
+            if self._durable is not None:
+                self._stored_unsure([raw["update_id"] for raw in batch])
 
     def already_stored(self, updates: Sequence[Update]) -> None:
         """These updates were stored by `receive_raw`: the queue must not store them again."""
         self._stored.update(id(update) for update in updates)
 
-    async def _store(self, rows: list[tuple[int, str]], chats: dict[int, int | None]) -> set[int]:
-        """Store (update id, JSON) rows in one transaction; the ids that were not stored before."""
+    async def _store(
+        self, rows: list[tuple[int, str]], chats: dict[int, int | None], *, durable: bool = True
+    ) -> set[int]:
+        """Store (update id, JSON) rows in one transaction; the ids that were not stored before. `durable=False`:
+        a receiver's getUpdates batch, whose commit does not wait for the disk."""
         if self._sessionmaker is None:
             raise NetworkError("the update log is not open yet")
         now = datetime.now(UTC)
@@ -172,13 +198,58 @@ class UpdateLog:
             else:
                 said = wake_payload([chats.get(i) for i, _ in rows], self.workers) if self.announces else None
                 announce = None if said is None else (channel(self.bot_id), said)
-                new = await self._own.run(store_updates, self.bot_id, rows, now=now, chats=chats, announce=announce)
+                own = self._durable if durable and self._durable is not None else self._own
+                new = await own.run(store_updates, self.bot_id, rows, now=now, chats=chats, announce=announce)
         except database_errors() as error:
             # PTB's polling loop retries a NetworkError with backoff, without acknowledging; a webhook answers 500
             # and Telegram sends the update again.
             log.error("updates could not be stored, so they are not acknowledged: %s", type(error).__name__)
             raise NetworkError(f"the update log could not store updates ({type(error).__name__})") from error
         return new
+
+    # -- a receiver's acknowledgements (PostgreSQL) ----------------------------------------------------------
+    # A getUpdates batch is committed without waiting for the disk, so the workers have it at once: on a shared
+    # host a flush sometimes took 100-500 ms, and each one held up every update behind it. Telegram keeps an
+    # update until a getUpdates offset passes it, so the offset passes only updates known to be on disk: after
+    # each store a flush runs on a second connection whose commits wait for the disk (normally done long before
+    # the next poll). While one is still waiting, the offset stays at the first update not known on disk, and
+    # Telegram sends those again with the new ones; they are stored again (nothing new, no one woken), and PTB's
+    # Updater is handed only the new ones.
+    #
+    # A flush vouches only for stores made while its connection was open: a server restart in between would
+    # end that connection, and the flush would fail. An update stored under an earlier connection stays unsure
+    # until Telegram sends it again and it is stored and flushed anew.
+
+    def offset_to_send(self, asked: int | None) -> int | None:
+        """The getUpdates offset that acknowledges no update not known to be on disk, for PTB's `asked`."""
+        if asked is None or not self._unsure:
+            return asked
+        return min(asked, min(self._unsure))
+
+    def _stored_unsure(self, update_ids: Sequence[int]) -> None:
+        self._stores += 1
+        generation = self._durable.generation
+        for update_id in update_ids:
+            self._unsure[update_id] = (generation, self._stores)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_stores(), name="luoshi-flush-stored")
+
+    async def _flush_stores(self) -> None:
+        while self._flushed < self._stores:
+            stores = self._stores
+            try:
+                await self._durable.run(flush_stored)
+            except database_errors() as error:
+                log.warning("stored updates not flushed to disk, not acknowledged yet: %s", type(error).__name__)
+                await asyncio.sleep(FLUSH_RETRY_SECONDS)
+                continue
+            generation = self._durable.generation
+            self._unsure = {
+                update_id: (at_generation, store)
+                for update_id, (at_generation, store) in self._unsure.items()
+                if at_generation != generation or store > stores
+            }
+            self._flushed = stores
 
     def take_stored(self, update: object) -> bool:
         """True (once) for an update already stored by getUpdates or replay."""
@@ -357,13 +428,18 @@ class LoggingBot(ExtBot):
             self._raw_updates: dict[int, str] = {}
 
     async def _post(self, endpoint: str, data=None, **kwargs):
+        receiving = endpoint == "getUpdates" and self.update_log.role == "receiver"
+        asked = data.get("offset") if receiving and data else None
+        if receiving and (offset := self.update_log.offset_to_send(asked)) != asked:
+            data = {**data, "offset": offset}  # not past an update not yet on disk (UpdateLog.offset_to_send)
         result = await super()._post(endpoint, data, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list) and self.update_log.role == "receiver":
+        if receiving and isinstance(result, list):
             batch = [raw for raw in result if isinstance(raw, dict) and type(raw.get("update_id")) is int]
             await self.update_log.receive_raw(batch, self)
             # A receiver stores the batch as it came and hands PTB's Updater only the ids: it needs them to
-            # acknowledge the batch (its next call's offset), and no handler here reads the rest.
-            return [{"update_id": raw["update_id"]} for raw in batch]
+            # acknowledge the batch (its next call's offset), and no handler here reads the rest. Ids below the
+            # offset it asked for were sent again (not on disk yet when asked): it has had them.
+            return [{"update_id": raw["update_id"]} for raw in batch if asked is None or raw["update_id"] >= asked]
         if endpoint == "getUpdates" and isinstance(result, list):
             # What is stored is Telegram's own JSON, kept here before PTB parses it: writing the parsed Update
             # back out (Update.to_json) cost as much CPU as parsing it.

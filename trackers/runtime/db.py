@@ -20,14 +20,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from trackers.runtime import sqlite_inline
 
 
-def create_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False, pool_size: int = 5) -> AsyncEngine:
+def create_engine(
+    url: str, *, busy_timeout_ms: int = 5000, echo: bool = False, pool_size: int = 5, durable: bool = True
+) -> AsyncEngine:
     """An async engine; on SQLite with WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE transactions.
 
     `pool_size`: connections kept open; as many as transactions run at once, else each one past it opens and
-    closes a connection of its own (on PostgreSQL a connect costs more CPU than the command)."""
+    closes a connection of its own (on PostgreSQL a connect costs more CPU than the command).
+    `durable=False` (PostgreSQL): a commit does not wait for the disk (synchronous_commit off). A server crash may
+    then lose the last fraction of a second of commits, never a later one without an earlier one (WAL is written in
+    order). SQLite already commits without syncing (WAL with synchronous=NORMAL)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return _server_engine(url, echo=echo, pool_size=pool_size)
+        return _server_engine(url, echo=echo, pool_size=pool_size, durable=durable)
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -60,14 +65,15 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False, 
     return engine
 
 
-def _server_engine(url: str, *, echo: bool, pool_size: int) -> AsyncEngine:
+def _server_engine(url: str, *, echo: bool, pool_size: int, durable: bool) -> AsyncEngine:
     """PostgreSQL: a connection the server has closed (a restart, an idle timeout) is replaced when it is taken
     from the pool. SQLAlchemy's pool_pre_ping would ask the server on every checkout, a round trip each of a
     command's transactions pays (~0.2 ms of CPU); asyncpg already knows when the server closed the socket."""
     # LIFO: the connection used last is handed out first, so a few connections with warm statement caches serve
     # ordinary load and the rest (opened at start, open_pool) wait for bursts. FIFO rotated through all of them,
     # preparing every statement on every connection.
-    engine = create_async_engine(url, echo=echo, pool_size=pool_size, pool_use_lifo=True)
+    settings = {} if durable else {"connect_args": {"server_settings": {"synchronous_commit": "off"}}}
+    engine = create_async_engine(url, echo=echo, pool_size=pool_size, pool_use_lifo=True, **settings)
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _drop_closed(dbapi_connection, _record, _proxy) -> None:

@@ -123,6 +123,9 @@ class OwnConnection:
         self._connection: AsyncConnection | None = None
         self._driver: asyncpg.Connection | None = None
         self._using = asyncio.Lock()
+        # Counts the connections opened: one statement that succeeded on the same generation as another ran on
+        # the same server backend, with no server restart between the two (a restart ends every connection).
+        self.generation = 0
 
     async def open(self) -> bool:
         """Connect now, at start, rather than in the first statement's time (a new server process and a
@@ -143,6 +146,7 @@ class OwnConnection:
                     await self._drop()
                     self._connection = await self._engine.connect()
                     self._driver = await driver_of(self._connection)
+                    self.generation += 1
                 return await statement(self._driver, *args, **kwargs)
             except BaseException:
                 await self._drop()  # broken, or left mid-statement by a cancel: the next statement connects anew

@@ -128,6 +128,14 @@ async def store_updates(
     return {row[0] for row in rows}
 
 
+async def flush_stored(driver: asyncpg.Connection) -> None:
+    """Return once everything committed before this call is on disk, however it was committed (a receiver stores
+    its batches without waiting for the disk). A transaction that writes to the WAL and commits with
+    synchronous_commit on waits for the disk up to its own commit record, and the WAL is written in order. What it
+    writes is a logical-decoding message: no table keeps it, and any role may send one."""
+    await driver.execute("SELECT pg_logical_emit_message(true, 'luoshi', '')")
+
+
 # Marking one update done runs inside every handler's commit: a statement built once, on the table rather than
 # the ORM class (no session synchronisation), costs a fraction of building and running a new ORM update each time.
 # Its parameters' names are its own (mark_...), so that another statement can carry it (done_mark_count).

@@ -151,3 +151,20 @@ async def test_a_postgresql_pool_is_opened_at_start_and_sqlite_has_nothing_to_op
         assert await open_pool(sqlite) == 0
     finally:
         await sqlite.dispose()
+
+
+@pytest.mark.postgres
+async def test_only_a_workers_commits_skip_waiting_for_the_disk(postgres_url):
+    # A deployment's workers commit without waiting for the disk (bot.app.database_engine); a receiver (whose
+    # dispatcher marks alerts sent) and a lone process wait, as PostgreSQL does by default.
+    from bot.app import database_engine
+    from bot.settings import load_settings
+
+    settings = load_settings(environ={}).with_changes(database={"url": postgres_url})
+    for role, expected in (("worker", "off"), ("receiver", "on"), ("all", "on")):
+        engine = database_engine(settings, role)
+        try:
+            async with engine.connect() as connection:
+                assert await connection.scalar(text("SHOW synchronous_commit")) == expected, role
+        finally:
+            await engine.dispose()

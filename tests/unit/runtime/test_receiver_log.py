@@ -1,5 +1,6 @@
 """A receiver stores getUpdates batches as Telegram sent them, each update under its chat, and wakes the workers
-of those chats, saying when an update without a chat came (bot.update_log on PostgreSQL)."""
+of those chats, saying when an update without a chat came (bot.update_log on PostgreSQL). A batch is with the
+workers at once, and acknowledged (the next getUpdates offset passes it) only once it is on disk."""
 
 from __future__ import annotations
 
@@ -115,6 +116,93 @@ async def test_a_batch_is_not_acknowledged_when_the_database_is_out_of_reach_and
                 )
             ).all()
         assert stored == [10, 11]
+    finally:
+        await log.close()
+        await engine.dispose()
+
+
+async def _rows(engine) -> list[int]:
+    async with engine.connect() as connection:
+        return list(
+            (
+                await connection.scalars(
+                    select(ProcessedUpdate.update_id)
+                    .where(ProcessedUpdate.bot_id == BOT)
+                    .order_by(ProcessedUpdate.update_id)
+                )
+            ).all()
+        )
+
+
+async def _busy(log: UpdateLog, seconds: float) -> asyncio.Task:
+    """The receiver's durable connection kept busy for `seconds` (a flush waiting on a slow disk, as seen from the
+    receiver): the batch's flush queues behind it."""
+
+    async def sleep(driver) -> None:
+        await driver.execute(f"SELECT pg_sleep({seconds})")
+
+    busy = asyncio.create_task(log._durable.run(sleep))
+    await asyncio.sleep(0.2)  # the sleep has started
+    return busy
+
+
+async def test_a_batch_is_acknowledged_only_once_it_is_on_disk(migrated_postgres_url):
+    engine = create_engine(migrated_postgres_url)
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(engine), BOT)
+    await log.connect()
+    bot = Bot("123:abc")
+    try:
+        busy = await _busy(log, 1.5)
+        await log.receive_raw([{"update_id": 5, **SAMPLES["message"]}, {"update_id": 6, **SAMPLES["message"]}], bot)
+        # The workers can take them already; Telegram is not told yet: PTB's next poll (offset 7) asks from 5.
+        assert await _rows(engine) == [5, 6]
+        assert log.offset_to_send(7) == 5
+        assert log.offset_to_send(None) is None  # the very first poll acknowledges nothing anyway
+        await busy
+        await asyncio.wait_for(log._flushing, 10)
+        assert log.offset_to_send(7) == 7
+
+        # Without a slow disk the flush is over long before the next poll.
+        await log.receive_raw([{"update_id": 7, **SAMPLES["message"]}], bot)
+        await asyncio.wait_for(log._flushing, 10)
+        assert log.offset_to_send(8) == 8
+    finally:
+        await log.close()
+        await engine.dispose()
+
+
+async def test_a_batch_stored_before_the_server_restarted_is_acknowledged_only_once_stored_again(
+    migrated_postgres_url,
+):
+    engine = create_engine(migrated_postgres_url)
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(engine), BOT)
+    await log.connect()
+    bot = Bot("123:abc")
+    batch = [{"update_id": 20, **SAMPLES["message"]}]
+    try:
+        busy = await _busy(log, 5)
+        await log.receive_raw(batch, bot)
+        # Every connection ends, as in a server restart, before the batch's flush ran: whether its commit reached
+        # the disk is unknown, and a flush on a new connection cannot vouch for it.
+        async with engine.connect() as connection:
+            await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        with pytest.raises(Exception):  # noqa: B017 - asyncpg's error for a connection the server ended
+            await busy
+        await asyncio.wait_for(log._flushing, 10)
+        assert log.offset_to_send(21) == 20  # Telegram sends it again
+
+        # Sent again, it is stored again (here it had survived: nothing new), flushed, and acknowledged.
+        await log.receive_raw(batch, bot)
+        await asyncio.wait_for(log._flushing, 10)
+        assert log.offset_to_send(21) == 21
+        assert await _rows(engine) == [20]
     finally:
         await log.close()
         await engine.dispose()

@@ -1,0 +1,95 @@
+"""How much the host itself held things up during a run: a process of its own that, until told to stop, measures
+
+- late: how much later than asked a 1 ms sleep wakes. On an idle machine with free cores it is a fraction of a
+  millisecond; tens of milliseconds mean no core was given to anything for that long (a shared host's other
+  tenants), and every process of the run waited the same.
+- flush: an 8 KB write and fdatasync to a file in the temp directory every 50 ms, as a database's commit does.
+  Hundreds of milliseconds mean the disk stalled, and every commit waiting on it meanwhile stalled too.
+
+A latency goal missed in a run whose `late` or `flush` maximum is near the missed figure was the host's; one missed
+while both stayed low is the bot's. The benchmarks start it around their measured load:
+
+    async with HostWatch() as watch:
+        ...
+    watch.figures  # {"late_p99_ms": ..., "late_max_ms": ..., "flush_p99_ms": ..., "flush_max_ms": ...}
+
+    python -m bench.host_watch   # alone: prints its figures when stdin closes (Ctrl-D)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SLEEP, FLUSH_EVERY, BLOCK = 0.001, 0.05, 8192
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+
+
+def _watch_flushes(stop: threading.Event, flushes: list[float]) -> None:
+    block = os.urandom(BLOCK)
+    with tempfile.TemporaryFile() as file:
+        descriptor = file.fileno()
+        while not stop.wait(FLUSH_EVERY):
+            started = time.perf_counter()
+            os.pwrite(descriptor, block, (len(flushes) % 16) * BLOCK)
+            os.fdatasync(descriptor)
+            flushes.append(time.perf_counter() - started)
+
+
+def watch() -> dict[str, float]:
+    """Measure until stdin closes; the figures in milliseconds."""
+    stop, flushes, lateness = threading.Event(), [], []
+    flusher = threading.Thread(target=_watch_flushes, args=(stop, flushes), daemon=True)
+    flusher.start()
+    reader = threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True)
+    reader.start()
+    while not stop.is_set():
+        started = time.perf_counter()
+        time.sleep(SLEEP)
+        lateness.append(time.perf_counter() - started - SLEEP)
+    flusher.join(timeout=5)
+    return {
+        "late_p99_ms": _p99(lateness) * 1000,
+        "late_max_ms": max(lateness, default=0.0) * 1000,
+        "flush_p99_ms": _p99(flushes) * 1000,
+        "flush_max_ms": max(flushes, default=0.0) * 1000,
+    }
+
+
+class HostWatch:
+    """`watch` in a child process for the duration of an `async with` (a thread of the benchmark's own process would
+    take its turns on the benchmark's GIL, and be held up by it)."""
+
+    def __init__(self) -> None:
+        self.figures: dict[str, float] = {}
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> HostWatch:
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.host_watch",
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        output, _ = await self._process.communicate(b"")
+        self.figures = json.loads(output)
+
+
+if __name__ == "__main__":
+    print(json.dumps(watch()))
