@@ -19,7 +19,8 @@ A handler that commits twice for one update is marked done by the first commit: 
 the second undone, and it is not retried.
 
 Split across processes (bot.workers, PostgreSQL): a receiver stores updates here and wakes the workers (NOTIFY in
-the storing transaction) without handling them; workers take them from the table chat by chat. A worker's log is
+the storing transaction) without handling them; workers take them from the table chat by chat. Its stores do not
+wait for the disk, and its acknowledgements wait for a flush instead (`UpdateLog.offset_to_send`). A worker's log is
 `exclusive`: a handler whose commit finds its update already done (another worker raced it) is rolled back.
 """
 

@@ -24,6 +24,12 @@ are handled in order. A reply goes out after its handler's commit, so a worker k
 one reply (the update is done and not handled again); a handler that commits nothing is marked done after it
 replies, so a kill in between repeats that reply. An update that kills its worker MAX_ATTEMPTS times is given up.
 
+What holds when PostgreSQL itself crashes: no commit on an update's way waits for the disk (bot.update_log's "a
+receiver's acknowledgements"; bot.app.database_engine), so the last moments' stored updates and handled effects
+may be lost, in order. An update is acknowledged to Telegram only once it is on disk, so a lost one is sent again;
+a lost effect goes with its done mark, so its update is handled again (its reply repeats). No alert goes out twice:
+the dispatcher's commits wait for the disk.
+
 SQLite stays one process (`luoshi run`): it has neither LISTEN nor advisory locks, and one writer at a time.
 """
 
