@@ -3,7 +3,7 @@
 - late: how much later than asked a 1 ms sleep wakes. On an idle machine with free cores it is a fraction of a
   millisecond; tens of milliseconds mean no core was given to anything for that long (a shared host's other
   tenants), and every process of the run waited the same.
-- flush: an 8 KB write and fdatasync to a file in the temp directory every 50 ms, as a database's commit does.
+- flush: an 8 KB write and fdatasync to a file in the temp directory every 100 ms, as a database's commit does.
   Hundreds of milliseconds mean the disk stalled, and every commit waiting on it meanwhile stalled too.
 
 A latency goal missed in a run whose `late` or `flush` maximum is near the missed figure was the host's; one missed
@@ -27,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-SLEEP, FLUSH_EVERY, BLOCK = 0.001, 0.05, 8192
+SLEEP, FLUSH_EVERY, BLOCK = 0.001, 0.1, 8192
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -27,6 +27,7 @@ wait for the disk, and its acknowledgements wait for a flush instead (`UpdateLog
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 # A receiver whose flush failed tries again after this long (the database is out of reach; nothing is acknowledged
 # meanwhile).
 FLUSH_RETRY_SECONDS = 1.0
+# How long a receiver whose unsure updates fill a whole getUpdates answer waits for their flush before it polls.
+ROOM_WAIT_SECONDS = 1.0
+GET_UPDATES_LIMIT = 100  # Telegram's most, and its default
 
 
 @dataclass
@@ -226,6 +230,13 @@ class UpdateLog:
         if asked is None or not self._unsure:
             return asked
         return min(asked, min(self._unsure))
+
+    async def room_to_poll(self, limit: int) -> None:
+        """Before a poll: when as many updates are unsure as Telegram's answer may hold, it could hold nothing
+        but those, sent again; wait (up to a second) for the flush instead of fetching them again and again."""
+        if len(self._unsure) >= limit and self._flushing is not None and not self._flushing.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._flushing), ROOM_WAIT_SECONDS)
 
     def _stored_unsure(self, update_ids: Sequence[int]) -> None:
         self._stores += 1
@@ -431,6 +442,8 @@ class LoggingBot(ExtBot):
     async def _post(self, endpoint: str, data=None, **kwargs):
         receiving = endpoint == "getUpdates" and self.update_log.role == "receiver"
         asked = data.get("offset") if receiving and data else None
+        if receiving:
+            await self.update_log.room_to_poll((data or {}).get("limit") or GET_UPDATES_LIMIT)
         if receiving and (offset := self.update_log.offset_to_send(asked)) != asked:
             data = {**data, "offset": offset}  # not past an update not yet on disk (UpdateLog.offset_to_send)
         result = await super()._post(endpoint, data, **kwargs)

@@ -172,6 +172,26 @@ async def test_a_batch_is_acknowledged_only_once_it_is_on_disk(migrated_postgres
         await engine.dispose()
 
 
+async def test_a_poll_that_could_bring_only_updates_sent_again_waits_for_their_flush(migrated_postgres_url):
+    engine = create_engine(migrated_postgres_url)
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(engine), BOT)
+    await log.connect()
+    try:
+        busy = await _busy(log, 0.6)
+        await log.receive_raw([{"update_id": i, **SAMPLES["message"]} for i in (30, 31, 32)], Bot("123:abc"))
+        # Room for one more in an answer of 4: poll now (the new update comes with the three sent again).
+        await log.room_to_poll(4)
+        assert log.offset_to_send(33) == 30
+        # An answer of 3 could hold only those three: wait for their flush, then acknowledge them.
+        await log.room_to_poll(3)
+        assert log.offset_to_send(33) == 33
+        await busy
+    finally:
+        await log.close()
+        await engine.dispose()
+
+
 async def test_a_batch_stored_before_the_server_restarted_is_acknowledged_only_once_stored_again(
     migrated_postgres_url,
 ):
