@@ -66,6 +66,7 @@ FLUSH_RETRY_SECONDS = 1.0
 # How long a receiver whose unsure updates fill a whole getUpdates answer waits for their flush before it polls.
 ROOM_WAIT_SECONDS = 1.0
 GET_UPDATES_LIMIT = 100  # Telegram's most, and its default
+CLOSE_WAIT_SECONDS = 5.0  # how long a closing receiver waits for its last flush
 
 
 @dataclass
@@ -144,7 +145,10 @@ class UpdateLog:
         """Let the last batch of done marks reach the database, and close the connection kept for storing."""
         await self.flush()
         if self._flushing is not None:
-            await asyncio.gather(self._flushing, return_exceptions=True)
+            # A flush that cannot reach the database is given up: its updates were not acknowledged, and Telegram
+            # sends them again after the restart.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(self._flushing, return_exceptions=True), CLOSE_WAIT_SECONDS)
         for connection in (self._own, self._durable):
             if connection is not None:
                 await connection.close()

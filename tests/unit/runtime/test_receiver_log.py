@@ -226,3 +226,33 @@ async def test_a_batch_stored_before_the_server_restarted_is_acknowledged_only_o
     finally:
         await log.close()
         await engine.dispose()
+
+
+async def test_a_receiver_closes_while_the_database_is_out_of_reach(migrated_postgres_url, monkeypatch):
+    # Its last flush cannot run: closing gives it up after a while instead of waiting for the database forever,
+    # and the updates stay with Telegram (not acknowledged).
+    import bot.update_log as update_log
+
+    monkeypatch.setattr(update_log, "CLOSE_WAIT_SECONDS", 0.5)
+    engine = create_engine(migrated_postgres_url)
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(engine), BOT)
+    await log.connect()
+    try:
+        busy = await _busy(log, 5)
+        await log.receive_raw([{"update_id": 40, **SAMPLES["message"]}], Bot("123:abc"))
+        # From here on every connection the flush opens goes nowhere.
+        log._durable._engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+        async with engine.connect() as connection:
+            await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        await asyncio.gather(busy, return_exceptions=True)
+        assert log.offset_to_send(41) == 40
+        await asyncio.wait_for(log.close(), 10)
+        assert log._flushing.done() and log.offset_to_send(41) == 40
+    finally:
+        await engine.dispose()
