@@ -1,13 +1,13 @@
 """How much the host itself held things up during a run: a process of its own that, until told to stop, measures
 
-- late: how much later than asked a 1 ms sleep wakes. On an idle machine with free cores it is a fraction of a
-  millisecond; tens of milliseconds mean no core was given to anything for that long (a shared host's other
-  tenants), and every process of the run waited the same.
+- late: how much later than asked a 1 ms sleep wakes. On an idle machine it is a fraction of a millisecond; under
+  a run's load a few milliseconds (a process woken from sleep normally goes ahead of busy ones). Tens of
+  milliseconds mean no core was free for that long, and the run's processes waited as well.
 - flush: an 8 KB write and fdatasync to a file in the temp directory every 100 ms, as a database's commit does.
   Hundreds of milliseconds mean the disk stalled, and every commit waiting on it meanwhile stalled too.
 
-A latency goal missed in a run whose `late` or `flush` maximum is near the missed figure was the host's; one missed
-while both stayed low is the bot's. The benchmarks start it around their measured load:
+A latency goal missed in a run whose `late` or `flush` maximum comes near the missed figure points at the host; one
+missed while both stayed low points at the bot. The benchmarks start it around their measured load:
 
     async with HostWatch() as watch:
         ...
