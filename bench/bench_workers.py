@@ -16,7 +16,8 @@ answers is a burst it must catch up with: answered_per_s is then its capacity (h
 
 Each run also prints how much the host itself held things up meanwhile (bench.host_watch: a 1 ms sleep's lateness
 and a disk flush's time, p99 and maximum). On this shared machine a disk flush has taken over a second in the middle
-of a run (a deployment's commits no longer wait for one, but its acknowledgements to Telegram do); --rounds N runs each N several times and prints each run's p99.
+of a run (a deployment's commits no longer wait for one, but its acknowledgements to Telegram do). --rounds N runs
+each N several times and prints each run's p99.
 
     python bench/bench_workers.py [--workers 1 3] [--rate 300] [--seconds 5] [--warm-up 1] [--rounds 1]
 """
