@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 
@@ -13,12 +12,7 @@ import httpx
 import pytest
 
 from bot.running import throwaway_token
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.ports import free_port
 
 
 def start_luoshi_run(sandbox, tmp_path, token: str, **extra_env: str) -> subprocess.Popen:

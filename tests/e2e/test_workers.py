@@ -20,6 +20,7 @@ from bot.running import throwaway_token
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.process import SandboxProcess
 from tests.claim_locks import chat_lock_holder
+from tests.ports import free_port
 from trackers.models import Commitment, ProcessedUpdate
 from trackers.runtime.db import create_engine, create_sessionmaker
 
@@ -34,9 +35,11 @@ QUIET = {
 }
 
 
-def start_deployment(sandbox, database_url: str, log_path: Path, workers: int, *args: str) -> subprocess.Popen:
-    """`luoshi run --workers N`, configured by the environment; with `args`, `python -m bot.workers --workers N
-    ARGS` (the same deployment, with the options only tests need)."""
+def start_deployment(
+    sandbox, database_url: str, log_path: Path, workers: int, *args: str, environ: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """`luoshi run --workers N`, configured by the environment (and `environ`); with `args`, `python -m bot.workers
+    --workers N ARGS` (the same deployment, with the options only tests need)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("LUOSHI_")}
     env.update(
         {
@@ -46,6 +49,7 @@ def start_deployment(sandbox, database_url: str, log_path: Path, workers: int, *
             "LUOSHI_TELEGRAM_FILE_URL": sandbox.bot_file_base,
             "LUOSHI_DATABASE_URL": database_url,
             **QUIET,
+            **(environ or {}),
         }
     )
     entry = ["bot.workers"] if args else ["bot.cli", "run"]
@@ -129,6 +133,44 @@ async def test_three_workers_answer_every_chat_in_order_and_once(tmp_path, migra
         numbers = [int(re.search(rf"w{chat}n(\d+)", message["text"]).group(1)) for message in everything]
         assert numbers == list(range(per_chat)), (chat, numbers)
         assert len(answered) == per_chat
+
+
+@pytest.mark.postgres
+async def test_a_deployment_on_a_webhook_answers_each_update_once(tmp_path, migrated_postgres_url, postgres_sessions):
+    # Telegram pushes each update to the receiver, which stores it on disk before it answers 200 (so an update it
+    # could not store is pushed again), and the workers answer.
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    webhook = {
+        "LUOSHI_TELEGRAM_MODE": "webhook",
+        "LUOSHI_TELEGRAM_WEBHOOK_URL": url,
+        "LUOSHI_TELEGRAM_WEBHOOK_PORT": str(port),
+        "TELEGRAM_WEBHOOK_SECRET": "s3cret-Value_2",
+    }
+    chats = list(range(2101, 2107))
+    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        deployment = start_deployment(sandbox, migrated_postgres_url, tmp_path / "bot.log", 2, environ=webhook)
+        try:
+
+            async def registered() -> bool:
+                return bool((await client.pending_updates()).get("webhook"))
+
+            await wait_until(registered, 60, "the receiver never set its webhook")
+            await client.send_texts(
+                [{"user_id": chat, "text": f"/search w{chat}n{n}"} for n in range(3) for chat in chats]
+            )
+            replies = await asyncio.gather(*(client.wait_for_messages(chat, 3, timeout=45) for chat in chats))
+            await wait_until(lambda: _none_undone(postgres_sessions), 10, "updates were left undone")
+            await asyncio.sleep(0.5)  # room for a second answer, were one handled twice
+            later = [await client.messages(chat) for chat in chats]
+            pending = (await client.pending_updates())["pending"]
+        finally:
+            stop(deployment)
+    assert pending == []  # every push was answered 200
+    for chat, answered, everything in zip(chats, replies, later, strict=True):
+        numbers = [int(re.search(rf"w{chat}n(\d+)", message["text"]).group(1)) for message in everything]
+        assert numbers == [0, 1, 2], (chat, numbers)
+        assert len(answered) == 3
 
 
 @pytest.mark.postgres
