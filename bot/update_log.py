@@ -448,8 +448,8 @@ class LoggingBot(ExtBot):
         asked = data.get("offset") if receiving and data else None
         if receiving:
             await self.update_log.room_to_poll((data or {}).get("limit") or GET_UPDATES_LIMIT)
-        if receiving and (offset := self.update_log.offset_to_send(asked)) != asked:
-            data = {**data, "offset": offset}  # not past an update not yet on disk (UpdateLog.offset_to_send)
+            if (offset := self.update_log.offset_to_send(asked)) != asked:
+                data = {**data, "offset": offset}  # not past an update not yet on disk (UpdateLog.offset_to_send)
         result = await super()._post(endpoint, data, **kwargs)
         if receiving and isinstance(result, list):
             batch = [raw for raw in result if isinstance(raw, dict) and type(raw.get("update_id")) is int]

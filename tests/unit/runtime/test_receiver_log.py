@@ -95,13 +95,7 @@ async def test_a_batch_is_not_acknowledged_when_the_database_is_out_of_reach_and
     log.open(create_sessionmaker(engine), BOT)
     try:
         await log.receive_raw([{"update_id": 10, **SAMPLES["message"]}], Bot("123:abc"))
-        async with engine.connect() as connection:
-            await connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
+        await _end_every_connection(engine)
         batch = [{"update_id": 11, **SAMPLES["edited_message"]}]
         try:
             await log.receive_raw(batch, Bot("123:abc"))
@@ -119,6 +113,29 @@ async def test_a_batch_is_not_acknowledged_when_the_database_is_out_of_reach_and
     finally:
         await log.close()
         await engine.dispose()
+
+
+async def _end_every_connection(engine) -> None:
+    """Every other connection to the test's database ends, as in a server restart."""
+    async with engine.connect() as connection:
+        await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+
+
+@pytest.fixture
+async def receiver(migrated_postgres_url):
+    """A receiver's update log on PostgreSQL, its connections open, and its engine."""
+    engine = create_engine(migrated_postgres_url)
+    log = UpdateLog(role="receiver")
+    log.open(create_sessionmaker(engine), BOT)
+    await log.connect()
+    yield engine, log
+    await log.close()
+    await engine.dispose()
 
 
 async def _rows(engine) -> list[int]:
@@ -146,113 +163,72 @@ async def _busy(log: UpdateLog, seconds: float) -> asyncio.Task:
     return busy
 
 
-async def test_a_batch_is_acknowledged_only_once_it_is_on_disk(migrated_postgres_url):
-    engine = create_engine(migrated_postgres_url)
-    log = UpdateLog(role="receiver")
-    log.open(create_sessionmaker(engine), BOT)
-    await log.connect()
+async def test_a_batch_is_acknowledged_only_once_it_is_on_disk(receiver):
+    engine, log = receiver
     bot = Bot("123:abc")
-    try:
-        busy = await _busy(log, 1.5)
-        await log.receive_raw([{"update_id": 5, **SAMPLES["message"]}, {"update_id": 6, **SAMPLES["message"]}], bot)
-        # The workers can take them already; Telegram is not told yet: PTB's next poll (offset 7) asks from 5.
-        assert await _rows(engine) == [5, 6]
-        assert log.offset_to_send(7) == 5
-        assert log.offset_to_send(None) is None  # the very first poll acknowledges nothing anyway
-        await busy
-        await asyncio.wait_for(log._flushing, 10)
-        assert log.offset_to_send(7) == 7
+    busy = await _busy(log, 1.5)
+    await log.receive_raw([{"update_id": 5, **SAMPLES["message"]}, {"update_id": 6, **SAMPLES["message"]}], bot)
+    # The workers can take them already; Telegram is not told yet: PTB's next poll (offset 7) asks from 5.
+    assert await _rows(engine) == [5, 6]
+    assert log.offset_to_send(7) == 5
+    assert log.offset_to_send(None) is None  # the very first poll acknowledges nothing anyway
+    await busy
+    await asyncio.wait_for(log._flushing, 10)
+    assert log.offset_to_send(7) == 7
 
-        # Without a slow disk the flush is over long before the next poll.
-        await log.receive_raw([{"update_id": 7, **SAMPLES["message"]}], bot)
-        await asyncio.wait_for(log._flushing, 10)
-        assert log.offset_to_send(8) == 8
-    finally:
-        await log.close()
-        await engine.dispose()
+    # Without a slow disk the flush is over long before the next poll.
+    await log.receive_raw([{"update_id": 7, **SAMPLES["message"]}], bot)
+    await asyncio.wait_for(log._flushing, 10)
+    assert log.offset_to_send(8) == 8
 
 
-async def test_a_poll_that_could_bring_only_updates_sent_again_waits_for_their_flush(migrated_postgres_url):
-    engine = create_engine(migrated_postgres_url)
-    log = UpdateLog(role="receiver")
-    log.open(create_sessionmaker(engine), BOT)
-    await log.connect()
-    try:
-        busy = await _busy(log, 0.6)
-        await log.receive_raw([{"update_id": i, **SAMPLES["message"]} for i in (30, 31, 32)], Bot("123:abc"))
-        # Room for one more in an answer of 4: poll now (the new update comes with the three sent again).
-        await log.room_to_poll(4)
-        assert log.offset_to_send(33) == 30
-        # An answer of 3 could hold only those three: wait for their flush, then acknowledge them.
-        await log.room_to_poll(3)
-        assert log.offset_to_send(33) == 33
-        await busy
-    finally:
-        await log.close()
-        await engine.dispose()
+async def test_a_poll_that_could_bring_only_updates_sent_again_waits_for_their_flush(receiver):
+    _, log = receiver
+    busy = await _busy(log, 0.6)
+    await log.receive_raw([{"update_id": i, **SAMPLES["message"]} for i in (30, 31, 32)], Bot("123:abc"))
+    # Room for one more in an answer of 4: poll now (the new update comes with the three sent again).
+    await log.room_to_poll(4)
+    assert log.offset_to_send(33) == 30
+    # An answer of 3 could hold only those three: wait for their flush, then acknowledge them.
+    await log.room_to_poll(3)
+    assert log.offset_to_send(33) == 33
+    await busy
 
 
-async def test_a_batch_stored_before_the_server_restarted_is_acknowledged_only_once_stored_again(
-    migrated_postgres_url,
-):
-    engine = create_engine(migrated_postgres_url)
-    log = UpdateLog(role="receiver")
-    log.open(create_sessionmaker(engine), BOT)
-    await log.connect()
+async def test_a_batch_stored_before_the_server_restarted_is_acknowledged_only_once_stored_again(receiver):
+    engine, log = receiver
     bot = Bot("123:abc")
     batch = [{"update_id": 20, **SAMPLES["message"]}]
-    try:
-        busy = await _busy(log, 5)
-        await log.receive_raw(batch, bot)
-        # Every connection ends, as in a server restart, before the batch's flush ran: whether its commit reached
-        # the disk is unknown, and a flush on a new connection cannot vouch for it.
-        async with engine.connect() as connection:
-            await connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-        with pytest.raises(Exception):  # noqa: B017 - asyncpg's error for a connection the server ended
-            await busy
-        await asyncio.wait_for(log._flushing, 10)
-        assert log.offset_to_send(21) == 20  # Telegram sends it again
+    busy = await _busy(log, 5)
+    await log.receive_raw(batch, bot)
+    # Every connection ends, as in a server restart, before the batch's flush ran: whether its commit reached
+    # the disk is unknown, and a flush on a new connection cannot vouch for it.
+    await _end_every_connection(engine)
+    with pytest.raises(Exception):  # noqa: B017 - asyncpg's error for a connection the server ended
+        await busy
+    await asyncio.wait_for(log._flushing, 10)
+    assert log.offset_to_send(21) == 20  # Telegram sends it again
 
-        # Sent again, it is stored again (here it had survived: nothing new), flushed, and acknowledged.
-        await log.receive_raw(batch, bot)
-        await asyncio.wait_for(log._flushing, 10)
-        assert log.offset_to_send(21) == 21
-        assert await _rows(engine) == [20]
-    finally:
-        await log.close()
-        await engine.dispose()
+    # Sent again, it is stored again (here it had survived: nothing new), flushed, and acknowledged.
+    await log.receive_raw(batch, bot)
+    await asyncio.wait_for(log._flushing, 10)
+    assert log.offset_to_send(21) == 21
+    assert await _rows(engine) == [20]
 
 
-async def test_a_receiver_closes_while_the_database_is_out_of_reach(migrated_postgres_url, monkeypatch):
+async def test_a_receiver_closes_while_the_database_is_out_of_reach(receiver, monkeypatch):
     # Its last flush cannot run: closing gives it up after a while instead of waiting for the database forever,
     # and the updates stay with Telegram (not acknowledged).
     import bot.update_log as update_log
 
     monkeypatch.setattr(update_log, "CLOSE_WAIT_SECONDS", 0.5)
-    engine = create_engine(migrated_postgres_url)
-    log = UpdateLog(role="receiver")
-    log.open(create_sessionmaker(engine), BOT)
-    await log.connect()
-    try:
-        busy = await _busy(log, 5)
-        await log.receive_raw([{"update_id": 40, **SAMPLES["message"]}], Bot("123:abc"))
-        # From here on every connection the flush opens goes nowhere.
-        log._durable._engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
-        async with engine.connect() as connection:
-            await connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-        await asyncio.gather(busy, return_exceptions=True)
-        assert log.offset_to_send(41) == 40
-        await asyncio.wait_for(log.close(), 10)
-        assert log._flushing.done() and log.offset_to_send(41) == 40
-    finally:
-        await engine.dispose()
+    engine, log = receiver
+    busy = await _busy(log, 5)
+    await log.receive_raw([{"update_id": 40, **SAMPLES["message"]}], Bot("123:abc"))
+    # From here on every connection the flush opens goes nowhere.
+    log._durable._engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    await _end_every_connection(engine)
+    await asyncio.gather(busy, return_exceptions=True)
+    assert log.offset_to_send(41) == 40
+    await asyncio.wait_for(log.close(), 10)
+    assert log._flushing.done() and log.offset_to_send(41) == 40
