@@ -17,8 +17,8 @@ from bot.delivery.pace import DeploymentPace
 from bot.delivery.ratelimit import SharedFloodLimiter
 from bot.errors import report_error
 from bot.handlers import (
-    add,
     admins,
+    answers,
     broadcast,
     browse,
     documents,
@@ -46,7 +46,7 @@ FEATURES = [start]
 # Readers and journalists: browse, follow, progress, calendar and export.
 FEATURES += [browse, follow, journalist]
 # Admin features; ingest goes last: it takes an admin's plain text in a private chat as an article.
-FEATURES += [admins, add, editing, broadcast, feeds, review, documents, reading, ingest]
+FEATURES += [admins, editing, broadcast, feeds, review, documents, reading, ingest]
 
 # Delivery: /health for admins (the sweeps are scheduled in bot/jobs.py).
 FEATURES += [health]
@@ -93,10 +93,10 @@ def build_application(settings: Settings, *, token: str | None = None, role: str
     bot_data.flood_limiter = limiter
     bot_data.throttle = UserThrottle(burst=settings.bot.user_burst, per_second=settings.bot.user_per_second)
 
-    # Guards first (group -1): they may stop an update before any feature sees it.
-    application.add_handlers(guards.HANDLERS, group=-1)
-    # Conversations next: any command typed during one ends it and is then handed on (bot.handlers.add).
-    application.add_handlers(add.conversations())
+    # Guards first: they may stop an update before anything else sees it.
+    application.add_handlers(guards.HANDLERS, group=guards.GROUP)
+    # Then the answers to what the bot asked (a guided /add's steps); what they leave goes on to the features.
+    application.add_handlers(answers.HANDLERS, group=answers.GROUP)
     for feature in FEATURES:
         application.add_handlers(feature.HANDLERS)
         bot_data.menu.extend(getattr(feature, "COMMANDS", []))

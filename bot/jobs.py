@@ -3,7 +3,8 @@
 nothing and a late run catches up.
 
     replay_unfinished  every min(30 s, bot.replay_after_seconds)  updates whose process died, handled again
-    prune_updates      hourly                                     update ids Telegram can no longer resend
+    prune_updates      hourly                                     update ids Telegram can no longer resend, and
+                                                                  questions no one answered in time
     dispatch           delivery.sweep_seconds                     send what the outbox holds (the elected instance)
     alert_rules        alerts.sweep_seconds                       deadline alerts, prompts and digests owed
     feeds              feeds.sweep_seconds                        feeds due polled, their articles taken in
@@ -29,6 +30,7 @@ from trackers.notifications.alerts import SWEEP_NAME as ALERTS_SWEEP
 from trackers.notifications.news import announce_new_coverage
 from trackers.notifications.outbox import Owed, owe
 from trackers.people.admins import granted_admins
+from trackers.people.conversations import forget_lapsed
 from trackers.runtime.clock import utcnow
 from trackers.runtime.sweep_state import record_error, record_run
 from trackers.runtime.updates import forget_updates_before
@@ -77,9 +79,11 @@ async def replay_unfinished(context: Context) -> None:
 
 
 async def prune_updates(context: Context) -> None:
-    """Forget update ids old enough that Telegram can no longer deliver them again."""
+    """Forget update ids old enough that Telegram can no longer deliver them again, and what the bot asked that
+    lapsed unanswered (trackers.people.conversations)."""
     async with context.bot_data.transaction() as session:
         await forget_updates_before(session, utcnow() - UPDATE_RETENTION)
+        await forget_lapsed(session, now=utcnow())
 
 
 # -- delivery ------------------------------------------------------------------------------------------------------

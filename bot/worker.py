@@ -11,8 +11,9 @@ repeating sweeps. It keeps one connection of its own to PostgreSQL, which
   waiting chats and take up to PER_CHAT updates of each (counting an attempt for each chat's first,
   MAX_ATTEMPTS), on asyncpg's connection directly (trackers.runtime.prepared).
 
-Chat `c` belongs to worker `c mod N` while that worker is alive: the chat then meets the same process, its
-in-memory conversation state (the /add steps, a card being edited) and its throttle bucket, update after update.
+Chat `c` belongs to worker `c mod N` while that worker is alive: the chat then meets the same process and its
+throttle bucket, update after update (what the bot asked a person, a guided /add's step and draft, is in the
+database: any process goes on with it, trackers.people.conversations).
 Any worker takes a chat whose oldest update has waited TAKEOVER_SECONDS (its worker is dead, restarting, or far
 behind). Holding a chat's lock, the worker hands its undone updates to the Application in update_id order, one at
 a time; the update log marks each done in the transaction that carries its effects (bot.update_log), and the done

@@ -3,23 +3,21 @@
     /add 集成电路产业链群规模 >500亿元 到2025年底 #集成电路 @济南 source=https://…
     /add                      → subject → target → deadline → place, tags, parent, source → preview → Save
 
-The draft lives in user_data while the conversation runs (a restart loses an unsaved draft, nothing else).
+The guided /add is a conversation kept in the database (trackers.people.conversations): its step and its draft are
+written in the turn of the answer that moved it on, with the update's done mark, so after a restart, or in another
+process of a deployment that takes the chat, the admin goes on from the same question. Its handlers run before
+every feature's (bot.handlers.answers), and only an update the conversation expects is theirs.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 
-from telegram import Update
-from telegram.constants import ChatType
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Context
 from bot.handlers.followers import tell_followers_of_new
-from bot.handlers.turn import Turn, admit, language_of
-from bot.render import drafts
+from bot.handlers.turn import Turn, admit
 from bot.render.drafts import draft_card, preview_keyboard
 from bot.render.errors import BadInput, error_text
 from bot.texts import t
@@ -37,11 +35,13 @@ from trackers.commitments.targets import (
     parse_date,
     parse_target,
 )
+from trackers.people.conversations import Waiting, stop_waiting, wait_for, waiting_for
 from trackers.runtime.clock import utcnow
 
-SUBJECT, TARGET, DEADLINE, EXTRAS, PREVIEW, EDITING = range(6)
-DRAFT = "add_draft"
-PARENT_NAME = "add_parent_name"
+KIND = "add"  # the conversation's kind (trackers.people.conversations)
+SUBJECT, TARGET, DEADLINE, EXTRAS, PREVIEW, EDITING = "subject", "target", "deadline", "extras", "preview", "editing"
+# The steps a text answers; at PREVIEW the buttons do.
+TYPED = frozenset({SUBJECT, TARGET, DEADLINE, EXTRAS, EDITING})
 SKIP = {"-", "—", "无", "skip", "none"}
 # Why what the admin typed cannot make a commitment; each reads through bot.render.errors.
 ADD_ERRORS = (BadInput, UnknownParent, UnparseableDate, UnparseableTarget)
@@ -127,266 +127,162 @@ async def _save(turn: Turn, draft: Draft) -> str:
     return t(turn.language, "adm_saved", id=commitment.id) + "\n\n" + draft_card(turn.language, draft)
 
 
-async def _show_preview(update: Update, context: Context, language: str) -> int:
-    draft: Draft = context.user_data[DRAFT]
-    card = draft_card(language, draft, parent_subject=context.user_data.get(PARENT_NAME))
-    await update.effective_message.reply_text(
-        t(language, "adm_preview") + "\n\n" + card, reply_markup=preview_keyboard(language)
-    )
-    return PREVIEW
+Reply = tuple[str, InlineKeyboardMarkup | None]
 
 
-async def add_start(update: Update, context: Context) -> int:
-    """/add with words: save in one go; /add alone: start the guided conversation."""
+async def _go_to(turn: Turn, step: str, draft: Draft | None = None, parent_name: str | None = None) -> None:
+    """The conversation waits for `step` next, with the draft so far."""
+    data = {} if draft is None else {"draft": draft.as_data(), "parent_name": parent_name}
+    await wait_for(turn.session, turn.chat.id, turn.user_id, KIND, step, data, now=utcnow())
+
+
+async def _end(turn: Turn) -> None:
+    await stop_waiting(turn.session, turn.chat.id, turn.user_id, kind=KIND)
+
+
+def _preview(turn: Turn, draft: Draft, parent_name: str | None) -> Reply:
+    card = draft_card(turn.language, draft, parent_subject=parent_name)
+    return t(turn.language, "adm_preview") + "\n\n" + card, preview_keyboard(turn.language)
+
+
+async def add_start(update: Update, context: Context) -> None:
+    """/add with words: save in one go; /add alone: start the guided conversation (afresh, if one was open)."""
     async with Turn.begin(update, context) as turn:
-        if await admit(turn, "add") and context.args:
+        admitted = await admit(turn, "add")
+        # Any /add ends a conversation that was open; a bare one opens a new one.
+        await _end(turn)
+        if admitted and context.args:
             try:
                 draft, _ = await _one_line(turn, context.args)
                 answer = await _save(turn, draft)
             except ADD_ERRORS as error:
                 answer = error_text(turn.language, error)
-    if turn.refused:
-        return ConversationHandler.END
-    if context.args:
+        elif admitted:
+            await _go_to(turn, SUBJECT)
+            answer = t(turn.language, "adm_ask_subject")
+    if not turn.refused:
         await update.effective_message.reply_text(answer)
-        return ConversationHandler.END
-    context.user_data.pop(DRAFT, None)
-    context.user_data.pop(PARENT_NAME, None)
-    await update.effective_message.reply_text(t(turn.language, "adm_ask_subject"))
-    return SUBJECT
 
 
-async def _step(update: Update, context: Context) -> str | None:
-    """The admin check for one answer of the conversation (rights can be revoked midway): the language to answer
-    in, or None when refused."""
+async def answer(update: Update, context: Context) -> None:
+    """A text while the conversation waits for one (bot.handlers.answers found it so): the next step, or what is
+    wrong with the answer and the same question."""
+    reply: Reply | None = None
     async with Turn.begin(update, context) as turn:
-        await admit(turn, "add")
-    return None if turn.refused else turn.language
-
-
-async def got_subject(update: Update, context: Context) -> int:
-    """The first answer: what the commitment is about."""
-    language = await _step(update, context)
-    if language is None:
-        return ConversationHandler.END
-    subject = update.effective_message.text.strip()
-    if len(subject) > 300:
-        await update.effective_message.reply_text(t(language, "adm_bad_subject"))
-        return SUBJECT
-    context.user_data[DRAFT] = Draft(subject=subject)
-    await update.effective_message.reply_text(t(language, "adm_ask_target"))
-    return TARGET
-
-
-async def got_target(update: Update, context: Context) -> int:
-    """The target: 突破500亿元, 1301个, 5.5%左右, or - for a pledge without a figure."""
-    language = await _step(update, context)
-    if language is None:
-        return ConversationHandler.END
-    try:
-        target = _target(update.effective_message.text)
-    except UnparseableTarget as error:
-        await update.effective_message.reply_text(error_text(language, error))
-        return TARGET
-    context.user_data[DRAFT] = replace(context.user_data[DRAFT], target=target)
-    await update.effective_message.reply_text(t(language, "adm_ask_deadline"))
-    return DEADLINE
-
-
-async def got_deadline(update: Update, context: Context) -> int:
-    """The deadline: 2025年底, 明年6月, 2025-12-31, in 18 months, or - for none."""
-    language = await _step(update, context)
-    if language is None:
-        return ConversationHandler.END
-    try:
-        deadline = _deadline(update.effective_message.text, context)
-    except UnparseableDate as error:
-        await update.effective_message.reply_text(error_text(language, error))
-        return DEADLINE
-    context.user_data[DRAFT] = replace(context.user_data[DRAFT], deadline=deadline)
-    await update.effective_message.reply_text(t(language, "adm_ask_extras"))
-    return EXTRAS
-
-
-async def got_extras(update: Update, context: Context) -> int:
-    """Place, tags, parent plan and source in one line (@济南 #集成电路 parent=12 source=URL), or -."""
-    error = None
-    async with Turn.begin(update, context) as turn:
-        if await admit(turn, "add"):
+        waiting = await _waiting(turn)
+        if waiting is None:
+            pass  # lapsed between the look and this turn: as if it had never been asked
+        elif not await admit(turn, "add"):  # rights can be revoked midway
+            await _end(turn)
+        else:
+            draft = Draft.from_data(waiting.data["draft"]) if waiting.data else None
+            parent_name = waiting.data.get("parent_name")
             try:
-                draft, parent_name = await _extras(
-                    turn, update.effective_message.text.split(), context.user_data[DRAFT]
-                )
-            except ADD_ERRORS as problem:
-                error = error_text(turn.language, problem)
-    if turn.refused:
-        return ConversationHandler.END
-    if error is not None:
-        await update.effective_message.reply_text(error)
-        return EXTRAS
-    context.user_data[DRAFT] = draft
-    if parent_name:
-        context.user_data[PARENT_NAME] = parent_name
-    return await _show_preview(update, context, turn.language)
-
-
-async def press_save(update: Update, context: Context) -> int:
-    """Save: the draft becomes a commitment."""
-    saved = False
-    async with Turn.begin(update, context) as turn:
-        if await admit(turn, "add"):
-            try:
-                answer = await _save(turn, context.user_data[DRAFT])
-                saved = True
+                reply = await _step(turn, waiting.step, update.effective_message.text, draft, parent_name)
             except ADD_ERRORS as error:
-                answer = error_text(turn.language, error)
+                # The same question again; the answer counts as activity (the conversation's time starts anew).
+                await _go_to(turn, waiting.step, draft, parent_name)
+                reply = error_text(turn.language, error), None
+    if reply is not None:
+        await update.effective_message.reply_text(reply[0], reply_markup=reply[1])
+
+
+async def _waiting(turn: Turn) -> Waiting | None:
+    waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
+    return waiting if waiting is not None and waiting.kind == KIND else None
+
+
+async def _step(turn: Turn, step: str, text: str, draft: Draft | None, parent_name: str | None) -> Reply:
+    """Take the answer to `step` into the draft and move on: the reply. One of ADD_ERRORS when it cannot be."""
+    language = turn.language
+    if step == SUBJECT:
+        subject = text.strip()
+        if not subject or len(subject) > 300:
+            raise BadInput("adm_bad_subject")
+        await _go_to(turn, TARGET, Draft(subject=subject))
+        return t(language, "adm_ask_target"), None
+    if step == TARGET:
+        await _go_to(turn, DEADLINE, replace(draft, target=_target(text)))
+        return t(language, "adm_ask_deadline"), None
+    if step == DEADLINE:
+        await _go_to(turn, EXTRAS, replace(draft, deadline=_deadline(text, turn.context)))
+        return t(language, "adm_ask_extras"), None
+    if step == EXTRAS:
+        draft, named = await _extras(turn, text.split(), draft)
+        parent_name = named or parent_name
+    else:  # EDITING
+        draft, named = await _edited(turn, text, draft)
+        parent_name = named or parent_name
+    await _go_to(turn, PREVIEW, draft, parent_name)
+    return _preview(turn, draft, parent_name)
+
+
+async def press_save(update: Update, context: Context) -> None:
+    """Save: the draft becomes a commitment."""
+    async with Turn.begin(update, context) as turn:
+        waiting = await _waiting(turn)
+        answer_text = None
+        if waiting is not None and await admit(turn, "add"):
+            try:
+                answer_text = await _save(turn, Draft.from_data(waiting.data["draft"]))
+            except ADD_ERRORS as error:
+                answer_text = error_text(turn.language, error)
+                await _go_to(turn, PREVIEW, Draft.from_data(waiting.data["draft"]), waiting.data.get("parent_name"))
+            else:
+                await _end(turn)
+        elif waiting is not None:
+            await _end(turn)
     if turn.refused:
-        return ConversationHandler.END
+        return
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    if not saved:
-        await update.effective_message.reply_text(answer)
-        return PREVIEW
-    context.user_data.pop(DRAFT, None)
-    await update.effective_message.reply_text(answer)
-    return ConversationHandler.END
+    if answer_text is not None:
+        await update.effective_message.reply_text(answer_text)
 
 
-async def press_edit(update: Update, context: Context) -> int:
+async def press_edit(update: Update, context: Context) -> None:
     """Edit: ask which field to change."""
-    language = await _step(update, context)
-    if language is None:
-        return ConversationHandler.END
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(t(language, "adm_ask_edit"))
-    return EDITING
-
-
-async def got_edit(update: Update, context: Context) -> int:
-    """'field value' for the draft: subject, target, deadline, or extras such as @济南 #集成电路."""
-    error = None
     async with Turn.begin(update, context) as turn:
-        if await admit(turn, "add"):
-            try:
-                draft = await _edited(turn)
-            except ADD_ERRORS as problem:
-                error = error_text(turn.language, problem)
+        waiting = await _waiting(turn)
+        if waiting is not None and await admit(turn, "add"):
+            await _go_to(turn, EDITING, Draft.from_data(waiting.data["draft"]), waiting.data.get("parent_name"))
+        elif waiting is not None:
+            await _end(turn)
     if turn.refused:
-        return ConversationHandler.END
-    if error is not None:
-        await update.effective_message.reply_text(error)
-        return EDITING
-    context.user_data[DRAFT] = draft
-    return await _show_preview(update, context, turn.language)
+        return
+    await update.callback_query.answer()
+    await update.effective_message.reply_text(t(turn.language, "adm_ask_edit"))
 
 
-async def _edited(turn: Turn) -> Draft:
-    """The draft with the field the admin's message names changed; one of ADD_ERRORS when it cannot be."""
-    text = turn.update.effective_message.text
-    user_data = turn.context.user_data
+async def _edited(turn: Turn, text: str, draft: Draft) -> tuple[Draft, str | None]:
+    """The draft with the field the admin's message names changed, and a parent's name if one was set; one of
+    ADD_ERRORS when it cannot be."""
     name, _, value = text.strip().partition(" ")
-    draft: Draft = user_data[DRAFT]
     if name == "subject" and value.strip():
-        return replace(draft, subject=value.strip())
+        return replace(draft, subject=value.strip()), None
     if name == "target":
-        return replace(draft, target=_target(value))
+        return replace(draft, target=_target(value)), None
     if name == "deadline":
-        return replace(draft, deadline=_deadline(value, turn.context))
+        return replace(draft, deadline=_deadline(value, turn.context)), None
     if name == "place":
-        return replace(draft, place=value.strip() or None)
+        return replace(draft, place=value.strip() or None), None
     if name == "tags":
         try:
-            return replace(draft, tags=parse_tags(value))
+            return replace(draft, tags=parse_tags(value)), None
         except InvalidValue:
             raise BadInput("adm_ask_edit") from None
-    draft, parent_name = await _extras(turn, text.split(), draft)
-    if parent_name:
-        user_data[PARENT_NAME] = parent_name
-    return draft
+    return await _extras(turn, text.split(), draft)
 
 
-async def press_cancel(update: Update, context: Context) -> int:
+async def press_cancel(update: Update, context: Context) -> None:
     """Cancel from the preview card."""
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    return await cancel(update, context)
+    await cancel(update, context)
 
 
-async def cancel(update: Update, context: Context) -> int:
-    """/cancel: drop the draft and leave the conversation."""
-    context.user_data.pop(DRAFT, None)
-    context.user_data.pop(PARENT_NAME, None)
-    language = await language_of(update, context)
-    await update.effective_message.reply_text(t(language, "adm_add_cancelled"))
-    return ConversationHandler.END
-
-
-async def leave_for_command(update: Update, context: Context) -> int | None:
-    """Any other command mid-conversation: drop the draft, leave, and run the command as if no conversation were
-    open. The conversation is first in its group (bot.app), so the command is handed to the rest of that group.
-    In a group chat, a command none of them takes (/list@another_bot) is meant for another bot, as the fallback
-    answers take it there: the conversation stays as it was (None keeps its state)."""
-    application = context.application
-    group, conversation = next(
-        (g, h)
-        for g, handlers in application.handlers.items()
-        for h in handlers
-        if isinstance(h, ConversationHandler) and h.name == ADD_CONVERSATION
-    )
-    taker, check = None, None
-    for handler in application.handlers[group]:
-        if handler is conversation:
-            continue
-        check = handler.check_update(update)
-        if check is not None and check is not False:
-            taker = handler
-            break
-    if taker is None and update.effective_chat.type != ChatType.PRIVATE:
-        return None
-    context.user_data.pop(DRAFT, None)
-    context.user_data.pop(PARENT_NAME, None)
-    if taker is not None:
-        try:
-            await taker.handle_update(update, application, check, context)
-        except Exception as error:  # as PTB would have: to the error handler, and the conversation still ends
-            await application.process_error(update, error)
-    return ConversationHandler.END
-
-
-_TEXT = filters.TEXT & ~filters.COMMAND
-ADD_CONVERSATION = "add"  # the ConversationHandler's name
-
-
-def conversations() -> list[ConversationHandler]:
-    """The guided /add, new for each Application: a ConversationHandler keeps its chats' states (and their timeout
-    jobs, on the job queue of the Application that started them) in itself, so one shared by two Applications in
-    a process (tests build many) would hand one bot's open conversations to the other."""
-    with warnings.catch_warnings():
-        # per_message=False is right here (the conversation follows the admin, not one message); PTB warns anyway.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        conversation = ConversationHandler(
-            entry_points=[CommandHandler("add", add_start)],
-            states={
-                SUBJECT: [MessageHandler(_TEXT, got_subject)],
-                TARGET: [MessageHandler(_TEXT, got_target)],
-                DEADLINE: [MessageHandler(_TEXT, got_deadline)],
-                EXTRAS: [MessageHandler(_TEXT, got_extras)],
-                PREVIEW: [
-                    CallbackQueryHandler(press_save, pattern=drafts.SAVE.pattern),
-                    CallbackQueryHandler(press_edit, pattern=drafts.EDIT.pattern),
-                    CallbackQueryHandler(press_cancel, pattern=drafts.CANCEL.pattern),
-                ],
-                EDITING: [MessageHandler(_TEXT, got_edit)],
-            },
-            fallbacks=[CommandHandler("cancel", cancel), MessageHandler(filters.COMMAND, leave_for_command)],
-            # /add mid-conversation starts afresh (or saves a one-line /add) instead of being an unknown command.
-            allow_reentry=True,
-            per_message=False,
-            conversation_timeout=30 * 60,
-            name=ADD_CONVERSATION,
-        )
-    # Registered ahead of every other feature in group 0 (bot.app), so a command typed mid-conversation reaches it.
-    return [conversation]
-
-
-HANDLERS: list = []
+async def cancel(update: Update, context: Context) -> None:
+    """/cancel (or the preview's Cancel) while the bot waits for an answer: drop what was asked and say so."""
+    async with Turn.begin(update, context) as turn:
+        await stop_waiting(turn.session, turn.chat.id, turn.user_id)
+    await update.effective_message.reply_text(t(turn.language, "adm_add_cancelled"))

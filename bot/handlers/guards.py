@@ -1,4 +1,4 @@
-"""Checks that run before any feature handler (group -1)."""
+"""Checks that run before any other handler (GROUP)."""
 
 from __future__ import annotations
 
@@ -58,4 +58,5 @@ async def guard(update: Update, context: Context) -> None:
     await throttle_user(update, context)
 
 
+GROUP = -2  # the first (bot.app)
 HANDLERS = [TypeHandler(Update, guard)]

@@ -19,8 +19,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.handlers import fallback
-from bot.handlers.reading import answer_question, ingest_document
-from bot.handlers.review import EDITING_CARD, edit_card
+from bot.handlers.reading import ingest_document
 from bot.handlers.turn import Turn, admit, role
 from bot.render.errors import error_text
 from bot.texts import t
@@ -98,19 +97,14 @@ async def _admin_language(update: Update, context: Context) -> str | None:
 
 
 async def ingest_message(update: Update, context: Context) -> None:
-    """Text in a private chat: from an admin, an article to ingest (or a card edit); from anyone else, chat."""
+    """Text in a private chat: from an admin, an article to ingest; from anyone else, chat (an answer to a question
+    the bot asked is taken before, by bot.handlers.answers)."""
     language = await _admin_language(update, context)
     if language is None:
         await fallback.plain_text(update, context)
         return
     message = update.effective_message
     text = message.text or message.caption or ""
-    editing = context.user_data.get(EDITING_CARD)
-    if editing is not None and message.forward_origin is None:
-        await edit_card(update, context, editing, text)
-        return
-    if message.forward_origin is None and await answer_question(update, context, text):
-        return
     source = None
     if message.forward_origin is not None:
         origin = message.forward_origin

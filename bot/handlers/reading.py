@@ -29,6 +29,7 @@ from trackers.coverage.articles import ArticleText, EmptyArticle, Extracted, ext
 from trackers.coverage.review import items_of_article, queue_extraction
 from trackers.extract import ExtractionError, places
 from trackers.models import Article, AuditEntry, ReviewState
+from trackers.people.conversations import stop_waiting, wait_for, waiting_for
 from trackers.runtime.audit import record
 from trackers.runtime.clock import local_date, utcnow
 
@@ -37,8 +38,9 @@ DATE_OTHER = ButtonKind("dq:o", (ID,))  # the admin types its date
 PLACE_LAST = ButtonKind("pq:l", (ID,))  # the place the admin chose last
 PLACE_OTHER = ButtonKind("pq:o", (ID,))  # the admin types its place
 PLACE_NONE = ButtonKind("pq:n", (ID,))  # read it with no place
-# user_data: the question the admin's next text answers, ("date" | "place", article id).
-QUESTION = "document_question"
+# After "another date" or "another place", the bot waits for the admin's text (trackers.people.conversations: step
+# "date" or "place", data {"article_id": ...}); bot.handlers.answers hands it to answer_question.
+QUESTION_KIND = "document"
 # A document with more cards than this is answered with its summary; fewer come as cards at once.
 CARDS_AT_ONCE = 5
 
@@ -236,9 +238,11 @@ async def place_other(update: Update, context: Context) -> None:
 async def _ask_typed(update: Update, context: Context, question: str, key: str) -> None:
     async with Turn.begin(update, context) as turn:
         allowed = await admit(turn, "document_" + question)
+        if allowed:
+            data = {"article_id": int(context.match.group(1))}
+            await wait_for(turn.session, turn.chat.id, turn.user_id, QUESTION_KIND, question, data, now=utcnow())
     if turn.refused or not allowed:
         return
-    context.user_data[QUESTION] = (question, int(context.match.group(1)))
     await update.callback_query.answer()
     await context.bot.send_message(update.effective_chat.id, t(turn.language, key))
 
@@ -287,14 +291,16 @@ async def _remember_place(turn: Turn, article: Article, place: str | None) -> No
 
 async def answer_question(update: Update, context: Context, text: str) -> bool:
     """The admin's text after "another date" or "another place": True if it was taken as the answer."""
-    question = context.user_data.get(QUESTION)
-    if question is None:
-        return False
-    kind, article_id = question
     text = text.strip()
     problem, article_text, day = None, None, None
     async with Turn.begin(update, context) as turn:
-        if await admit(turn, "document_" + kind) and (article := await turn.session.get(Article, article_id)):
+        waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
+        if waiting is None or waiting.kind != QUESTION_KIND:
+            return False  # lapsed between the look and this turn: the text is read as if nothing were asked
+        kind = waiting.step
+        admitted = await admit(turn, "document_" + kind)
+        article = await turn.session.get(Article, waiting.data["article_id"]) if admitted else None
+        if article is not None:
             if kind == "date":
                 try:
                     day = parse_date(text, now=utcnow(), timezone=turn.settings.bot.timezone)
@@ -307,13 +313,14 @@ async def answer_question(update: Update, context: Context, text: str) -> bool:
             else:
                 await _remember_place(turn, article, text)
             article_text = _text_of(article)
+        if problem is None:
+            await stop_waiting(turn.session, turn.chat.id, turn.user_id)  # answered, refused, or its document gone
     if turn.refused:
         return True
     if problem is not None:
         again = t(turn.language, "doc_type_date" if kind == "date" else "doc_type_place")
         await update.effective_message.reply_text(problem + "\n" + again)
         return True
-    context.user_data.pop(QUESTION, None)
     if article_text is None:  # the document is gone (or the admin is no longer one): the text is chat again
         return False
     place = text if kind == "place" else None

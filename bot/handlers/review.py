@@ -27,10 +27,12 @@ from trackers.coverage.review import (
     reject_item,
 )
 from trackers.models import Article, Commitment, ReviewItem
+from trackers.people.conversations import stop_waiting, wait_for, waiting_for
 from trackers.runtime.clock import utcnow
 
-# The card whose Edit button was pressed: the admin's next text is "field value" for it.
-EDITING_CARD = "review_editing"
+# After a card's Edit, the bot waits for the admin's "field value" for it (trackers.people.conversations: data
+# {"item_id": ...}); bot.handlers.answers hands that text to edit_card.
+EDIT_KIND = "review_edit"
 REVIEW_PAGE = 10
 
 Cards = list[tuple[str, InlineKeyboardMarkup | None]]
@@ -226,12 +228,14 @@ async def press_edit(update: Update, context: Context) -> None:
                 item = await get_item(turn.session, item_id)
             except UnknownItem as error:
                 alert = error_text(turn.language, error)
+            else:
+                data = {"item_id": item_id}
+                await wait_for(turn.session, turn.chat.id, turn.user_id, EDIT_KIND, "value", data, now=utcnow())
     if turn.refused:
         return
     if alert is not None:
         await update.callback_query.answer(alert, show_alert=True)
         return
-    context.user_data[EDITING_CARD] = item_id
     await update.callback_query.answer()
     fields = ", ".join(EDITABLE[item.kind])
     await context.bot.send_message(
@@ -239,15 +243,20 @@ async def press_edit(update: Update, context: Context) -> None:
     )
 
 
-async def edit_card(update: Update, context: Context, item_id: int, text: str) -> None:
+async def edit_card(update: Update, context: Context, text: str) -> None:
     """The admin's answer after Edit: 'field value' for the card."""
     name, _, value = text.strip().partition(" ")
+    answer = None
     async with Turn.begin(update, context) as turn:
-        if await admit(turn, "review_edit"):
-            answer, keyboard = await _edited_card(turn, item_id, name, value)
-    if turn.refused:
-        return
-    await update.effective_message.reply_text(answer, reply_markup=keyboard)
+        waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
+        if waiting is None or waiting.kind != EDIT_KIND:
+            pass  # lapsed between the look and this turn
+        elif await admit(turn, "review_edit"):
+            answer, keyboard = await _edited_card(turn, waiting.data["item_id"], name, value)
+        else:
+            await stop_waiting(turn.session, turn.chat.id, turn.user_id)
+    if answer is not None:
+        await update.effective_message.reply_text(answer, reply_markup=keyboard)
 
 
 async def _edited_card(turn: Turn, item_id: int, name: str, value: str) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -264,12 +273,12 @@ async def _edited_card(turn: Turn, item_id: int, name: str, value: str) -> tuple
             timezone=turn.settings.bot.timezone,
         )
     except (UnknownItem, AlreadyDecided) as error:
-        turn.context.user_data.pop(EDITING_CARD, None)
+        await stop_waiting(turn.session, turn.chat.id, turn.user_id)
         return error_text(language, error), None
     except EDITING_ERRORS as error:
         fields = ", ".join(EDITABLE.get((await get_item(turn.session, item_id)).kind, ()))
         return error_text(language, error) + "\n" + t(language, "adm_review_ask_edit", id=item_id, fields=fields), None
-    turn.context.user_data.pop(EDITING_CARD, None)
+    await stop_waiting(turn.session, turn.chat.id, turn.user_id)
     return await _card(turn, item), review_keyboard(language, item)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from tests.e2e.admin_helpers import ANONYMOUS_GROUP_ADMIN, EDITOR, OWNER, STRANGER, reply_to, say
-from trackers.models import AuditEntry, Commitment, CommitmentRevision, Notification, Status
+from trackers.models import AuditEntry, Commitment, CommitmentRevision, Conversation, Notification, Status
 from trackers.runtime.db import create_engine, create_sessionmaker
 
 ONE_LINE = "/add 集成电路产业链群规模 >500亿元 到2030年底 #集成电路 @济南 source=https://news.example.cn/a/1"
@@ -239,12 +241,38 @@ async def test_followers_hear_of_a_verdict_set_by_hand_and_of_an_archive_in_thei
     assert "was archived" in notices[1]["text"]
 
 
-async def test_a_guided_add_left_open_in_one_bot_is_not_continued_by_another(start_bot, client):
-    # Two Applications in one process (tests build many): each has its own conversations, so the second does not
-    # take the admin's next message for the first one's subject step.
+async def test_a_guided_add_goes_on_after_a_restart_from_the_same_question(start_bot, client, settings):
+    # Its step and draft are in the database, written with each answer: a restarted bot (or another worker of a
+    # deployment) asks the next question, keeps what was answered, and saves from the preview's buttons.
     async with start_bot(bot={"owner_ids": [OWNER]}):
         assert "关于什么" in await reply_to(client, "/add")
+        assert "目标是多少" in await reply_to(client, "三年行动计划重点项目数")
     async with start_bot(bot={"owner_ids": [OWNER]}):
-        answer = await reply_to(client, "三年行动计划重点项目数")
-        assert "目标是多少" not in answer
-        assert "关于什么" in await reply_to(client, "/add")  # its own conversation starts as usual
+        assert "截止日期" in await reply_to(client, "1301个")
+        assert "地点" in await reply_to(client, "2025年底")
+    async with start_bot(bot={"owner_ids": [OWNER]}):
+        preview = (await say(client, "@济南 #重点项目"))[-1]
+        assert "三年行动计划重点项目数" in preview["text"] and "1301个" in preview["text"]
+    async with start_bot(bot={"owner_ids": [OWNER]}):
+        await client.press_button(OWNER, OWNER, "保存")
+        saved = await client.wait_for_messages(OWNER, count=1, after=preview["message_id"], timeout=10)
+        assert "已保存为承诺 #1" in saved[-1]["text"]
+        assert "至少" in await reply_to(client, "随便说说")  # the conversation is over: text is chat again
+    [commitment] = await _rows(settings, Commitment)
+    assert (commitment.subject, commitment.value, commitment.place) == ("三年行动计划重点项目数", 1301, "济南")
+    assert commitment.deadline.isoformat() == "2025-12-31"
+
+
+async def test_a_guided_add_left_for_half_an_hour_is_over(admin_bot, client, settings):
+    await reply_to(client, "/add")
+    assert "目标是多少" in await reply_to(client, "某个主题")
+    engine = create_engine(settings.database.url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            # As if the admin had answered 31 minutes ago.
+            conversation = (await session.scalars(select(Conversation))).one()
+            conversation.updated_at -= timedelta(minutes=31)
+    finally:
+        await engine.dispose()
+    assert "至少" in await reply_to(client, "1301个")  # not an answer any more: an admin's short text
+    assert "已取消" not in await reply_to(client, "/cancel")  # nothing left to cancel

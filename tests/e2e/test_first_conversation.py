@@ -116,7 +116,7 @@ async def test_an_unexpected_error_apologises_and_tells_the_owner_without_the_to
 
     async with start_bot(bot={"owner_ids": [owner]}) as application:
         await say(client, "/start", user=owner)  # the owner has a chat with the bot
-        application.add_handler(CommandHandler("broken", broken), group=-2)
+        application.add_handler(CommandHandler("broken", broken), group=-10)  # ahead of every other handler
         token = application.bot.token
         await client.send_text(ADA, "/broken", first_name="Ada")
         alerts = await client.wait_for_messages(owner, count=2, timeout=10)

@@ -94,7 +94,7 @@ async def test_the_apology_and_each_admins_error_report_follow_the_language_chos
         await say(client, "/lang en", user=english_owner)
         await say(client, "/start", user=chinese_owner)
         await say(client, "/lang en", user=user)
-        application.add_handler(CommandHandler("broken", broken), group=-2)
+        application.add_handler(CommandHandler("broken", broken), group=-10)  # ahead of every other handler
         since = {chat: await _last_id(client, chat) for chat in (english_owner, chinese_owner)}
         apology = await reply_to(client, "/broken", user=user)
         reports = {

@@ -271,6 +271,45 @@ async def test_a_worker_killed_mid_chat_loses_nothing_and_commits_nothing_twice(
         assert numbers == sorted(set(numbers)) and len(numbers) >= 3, (chat, numbers)
 
 
+@pytest.mark.postgres
+async def test_a_guided_add_goes_on_in_the_process_that_replaces_a_killed_worker(
+    tmp_path, migrated_postgres_url, postgres_sessions
+):
+    # The conversation's step and draft are in the database: the worker started in the killed one's place (a new
+    # process, with nothing in memory) asks the next question and saves what the owner answered before the kill.
+    async with SandboxProcess() as sandbox, SandboxClient(sandbox.url) as client:
+        deployment = start_deployment(sandbox, migrated_postgres_url, tmp_path / "bot.log", 2)
+
+        async def answer(text: str) -> str:
+            before = len(await client.messages(OWNER))
+            await client.send_text(OWNER, text, first_name="Admin")
+            return (await client.wait_for_messages(OWNER, before + 1, timeout=30))[-1]["text"]
+
+        try:
+            assert "关于什么" in await answer("/add")
+            await wait_until(lambda: _workers_up(postgres_sessions, 2), 30, "the workers did not come up")
+            assert "目标是多少" in await answer("三年行动计划重点项目数")
+            # The owner's chat belongs to worker slot OWNER mod 2 (bot.worker).
+            [name] = [
+                n for n in await worker_connections(postgres_sessions) if n.startswith(f"luoshi-worker-{OWNER % 2}-")
+            ]
+            killed = int(name.rsplit("-", 1)[1])
+            os.kill(killed, signal.SIGKILL)
+            assert "截止日期" in await answer("1301个")
+            assert "地点" in await answer("2025年底")
+            preview = await answer("@济南")
+            assert "1301个" in preview and "三年行动计划重点项目数" in preview
+            workers = await worker_connections(postgres_sessions)
+            before = len(await client.messages(OWNER))
+            await client.press_button(OWNER, OWNER, "保存")
+            saved = (await client.wait_for_messages(OWNER, before + 1, timeout=30))[-1]["text"]
+        finally:
+            stop(deployment)
+    assert all(not name.endswith(f"-{killed}") for name in workers)  # a new process answered after the kill
+    assert "已保存为承诺 #1" in saved
+    assert await subjects(postgres_sessions) == Counter(["三年行动计划重点项目数"])
+
+
 async def subjects(sessions) -> Counter:
     async with sessions() as session:
         return Counter((await session.scalars(select(Commitment.subject))).all())

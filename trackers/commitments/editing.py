@@ -7,7 +7,7 @@ old target stays visible: a goalpost that moved is news in itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -75,6 +75,25 @@ class Draft:
     quote: str | None = None
     issuer: str | None = None
     article_id: int | None = None
+
+    def as_data(self) -> dict:
+        """The draft as JSON can hold it (a conversation keeps it in the database between answers)."""
+        data = asdict(self)
+        for name in ("deadline", "period_start"):
+            if data[name] is not None:
+                data[name] = data[name].isoformat()
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> Draft:
+        """The draft `as_data` gave."""
+        data = dict(data)
+        for name in ("deadline", "period_start"):
+            if data.get(name) is not None:
+                data[name] = date.fromisoformat(data[name])
+        if data.get("target") is not None:
+            data["target"] = Target(**data["target"])
+        return cls(**data)
 
 
 @dataclass

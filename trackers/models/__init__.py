@@ -19,7 +19,15 @@ from trackers.models.commitments import (
 )
 from trackers.models.coverage import Article, Feed, FeedItem, PastePart, ReviewItem, ReviewState
 from trackers.models.notifications import DeliveryState, Notification
-from trackers.models.people import AdminGrant, AlertPreference, Chat, DigestMode, Subscription, SubscriptionKind
+from trackers.models.people import (
+    AdminGrant,
+    AlertPreference,
+    Chat,
+    Conversation,
+    DigestMode,
+    Subscription,
+    SubscriptionKind,
+)
 from trackers.models.runtime import AuditEntry, ProcessedUpdate, SendPace, SweepState
 
 __all__ = [
@@ -35,6 +43,7 @@ __all__ = [
     "CommitmentRevision",
     "CommitmentTag",
     "Comparator",
+    "Conversation",
     "DeliveryState",
     "DigestMode",
     "Evidence",

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     ForeignKey,
@@ -96,3 +97,21 @@ class AdminGrant(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     granted_by: Mapped[int] = mapped_column(BigInteger)
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Conversation(Base):
+    """What the bot waits for from one person in one chat: the next answer of a guided /add (its step and the draft
+    so far), or the "field value" for a review card whose Edit they pressed.
+
+    Kept here, not in the process's memory, so that it outlives a restart and follows the chat to whichever process
+    of a deployment handles its next update; it is written in the same transaction as the update that moved it on.
+    """
+
+    __tablename__ = "conversation"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20))  # "add" or "review_edit"
+    step: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

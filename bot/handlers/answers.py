@@ -1,0 +1,119 @@
+"""What a person types or presses while the bot waits for their answer (trackers.people.conversations): the next
+step of a guided /add (bot.handlers.add), the "field value" for a review card whose Edit they pressed
+(bot.handlers.review), a document's date or place (bot.handlers.reading), and /cancel for any of them.
+
+These handlers are a group of their own (GROUP), after the guards and ahead of every feature (bot.app). PTB runs the
+first matching handler of each group in turn: an update they leave (nothing is waited for from its sender, or not
+this) goes on to the features as if they were not there; one they take stops here (ApplicationHandlerStop). They
+look first, on a connection of their own; the answering turn reads what is waited for again, in its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import Context
+from bot.handlers import add, reading, review
+from bot.render import drafts
+from trackers.people.conversations import end_now, peek
+from trackers.runtime.clock import utcnow
+
+GROUP = -1  # after the guards (-2), before the features (0 and up)
+
+Callback = Callable[[Update, Context], Awaitable[None]]
+
+
+async def _waiting(update: Update, context: Context) -> tuple[str, str] | None:
+    """The kind and step the bot waits for from the update's sender in its chat, or None."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return await peek(context.bot_data.engine, chat.id, user.id, now=utcnow())
+
+
+async def start_add(update: Update, context: Context) -> None:
+    await add.add_start(update, context)
+    raise ApplicationHandlerStop
+
+
+async def cancel(update: Update, context: Context) -> None:
+    """/cancel: drops what was asked; with nothing asked, the features answer it (in a private chat, that it is no
+    command; in a group, nothing: it may be another bot's)."""
+    if await _waiting(update, context) is None:
+        return
+    await add.cancel(update, context)
+    raise ApplicationHandlerStop
+
+
+async def text(update: Update, context: Context) -> None:
+    """A text: the answer to what was asked, if it is one."""
+    waiting = await _waiting(update, context)
+    if waiting is None:
+        return
+    kind, step = waiting
+    message = update.effective_message
+    if kind == add.KIND and step in add.TYPED:
+        await add.answer(update, context)
+    elif message.forward_origin is not None:
+        return  # a forwarded text is an article to read (bot.handlers.ingest), whatever was asked
+    elif kind == review.EDIT_KIND:
+        await review.edit_card(update, context, message.text)
+    elif kind == reading.QUESTION_KIND:
+        if not await reading.answer_question(update, context, message.text):
+            return  # its document is gone: the text is read as if nothing were asked
+    else:
+        return  # the preview waits for a button: the text is read as if nothing were asked
+    raise ApplicationHandlerStop
+
+
+def _at_preview(press: Callback) -> Callback:
+    """A preview button, taken only while the guided /add waits at its preview: an old card's is a button no
+    feature knows (bot.handlers.fallback answers it)."""
+
+    async def pressed(update: Update, context: Context) -> None:
+        if await _waiting(update, context) != (add.KIND, add.PREVIEW):
+            return
+        await press(update, context)
+        raise ApplicationHandlerStop
+
+    return pressed
+
+
+async def other_command(update: Update, context: Context) -> None:
+    """Any other command ends a guided /add (the next text would not be an answer to it any more), then runs as if
+    no conversation were open. In a group, only a command this bot takes: one for another bot (/list@other_bot),
+    or one no feature knows (it may be another bot's), leaves it open. A review card's edit stays asked."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    if chat.type != ChatType.PRIVATE and not _taken(update, context):
+        return
+    await end_now(context.bot_data.engine, chat.id, user.id, add.KIND)
+
+
+def _taken(update: Update, context: Context) -> bool:
+    """Whether a feature's handler takes the update."""
+    for group, handlers in context.application.handlers.items():
+        if group > GROUP:
+            for handler in handlers:
+                check = handler.check_update(update)
+                if check is not None and check is not False:
+                    return True
+    return False
+
+
+_TEXT = filters.TEXT & ~filters.COMMAND
+
+HANDLERS = [
+    CommandHandler("add", start_add),
+    CommandHandler("cancel", cancel),
+    MessageHandler(_TEXT, text),
+    CallbackQueryHandler(_at_preview(add.press_save), pattern=drafts.SAVE.pattern),
+    CallbackQueryHandler(_at_preview(add.press_edit), pattern=drafts.EDIT.pattern),
+    CallbackQueryHandler(_at_preview(add.press_cancel), pattern=drafts.CANCEL.pattern),
+    MessageHandler(filters.COMMAND, other_command),
+]

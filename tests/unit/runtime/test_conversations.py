@@ -1,0 +1,77 @@
+"""What the bot waits for from a person in a chat, kept in the database: asked, answered, replaced, lapsed, ended."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from trackers.commitments.editing import Draft
+from trackers.commitments.targets import parse_target
+from trackers.people.conversations import (
+    TIMEOUT,
+    end_now,
+    forget_lapsed,
+    peek,
+    stop_waiting,
+    wait_for,
+    waiting_for,
+)
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+CHAT, USER, OTHER = -100123, 42, 43
+
+
+async def test_a_wait_is_read_back_by_its_person_in_its_chat_only(sessions):
+    draft = Draft(subject="集成电路产业规模", target=parse_target("突破500亿元"), tags=["集成电路"])
+    async with sessions() as session, session.begin():
+        await wait_for(session, CHAT, USER, "add", "deadline", {"draft": draft.as_data()}, now=NOW)
+    engine = sessions.kw["bind"]
+    assert await peek(engine, CHAT, USER, now=NOW) == ("add", "deadline")
+    assert await peek(engine, CHAT, OTHER, now=NOW) is None  # another member of the group
+    assert await peek(engine, USER, USER, now=NOW) is None  # the same person in their private chat
+    async with sessions() as session:
+        waiting = await waiting_for(session, CHAT, USER, now=NOW)
+    assert (waiting.kind, waiting.step) == ("add", "deadline")
+    assert Draft.from_data(waiting.data["draft"]) == draft
+
+
+async def test_asking_again_replaces_and_a_lapsed_wait_is_nothing(sessions):
+    engine = sessions.kw["bind"]
+    async with sessions() as session, session.begin():
+        await wait_for(session, CHAT, USER, "add", "subject", {}, now=NOW)
+    async with sessions() as session, session.begin():
+        await wait_for(session, CHAT, USER, "review_edit", "value", {"item_id": 7}, now=NOW + timedelta(minutes=1))
+    later = NOW + timedelta(minutes=1) + TIMEOUT
+    assert await peek(engine, CHAT, USER, now=later - timedelta(seconds=1)) == ("review_edit", "value")
+    assert await peek(engine, CHAT, USER, now=later) is None
+    async with sessions() as session, session.begin():
+        assert await waiting_for(session, CHAT, USER, now=later) is None
+        assert await forget_lapsed(session, now=later) == 1
+        assert await stop_waiting(session, CHAT, USER) is False  # gone already
+
+
+async def test_ending_now_ends_only_its_kind(sessions):
+    engine = sessions.kw["bind"]
+    async with sessions() as session, session.begin():
+        await wait_for(session, CHAT, USER, "review_edit", "value", {"item_id": 7}, now=NOW)
+        await wait_for(session, CHAT, OTHER, "add", "target", {"draft": Draft(subject="x").as_data()}, now=NOW)
+    await end_now(engine, CHAT, USER, "add")  # a command ends a guided /add, not a card's edit
+    await end_now(engine, CHAT, OTHER, "add")
+    await end_now(engine, CHAT, OTHER, "add")  # twice (the update handled again after a crash): nothing more
+    assert await peek(engine, CHAT, USER, now=NOW) == ("review_edit", "value")
+    assert await peek(engine, CHAT, OTHER, now=NOW) is None
+
+
+def test_a_draft_comes_back_from_json_as_it_was():
+    draft = Draft(
+        subject="新建5G基站",
+        target=parse_target("≥1.2万个"),
+        deadline=date(2025, 12, 31),
+        period_start=date(2023, 1, 1),
+        place="济南",
+        tags=["5G", "基站"],
+        parent_id=3,
+        source_url="https://example.org/a?b=1&c=2",
+    )
+    assert Draft.from_data(json.loads(json.dumps(draft.as_data()))) == draft
+    assert Draft.from_data(Draft(subject="无目标").as_data()) == Draft(subject="无目标")

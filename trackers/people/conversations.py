@@ -1,0 +1,111 @@
+"""What the bot waits for from a person in a chat, kept in the database (the conversation table).
+
+    await wait_for(session, chat_id, user_id, "add", "target", {"draft": ...}, now=now)
+    waiting = await waiting_for(session, chat_id, user_id, now=now)   # None, or the step and its data
+    await stop_waiting(session, chat_id, user_id)
+
+One person waits for at most one thing in a chat: asking them something new replaces what was asked before. What
+was asked lapses TIMEOUT after the last answer, as if it had never been asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from trackers.models import Conversation
+from trackers.runtime.prepared import Prepared, pooled_driver
+
+# An admin who leaves a guided /add for half an hour has moved on: their next text is not an answer to it.
+TIMEOUT = timedelta(minutes=30)
+
+_t = Conversation.__table__
+_theirs = (_t.c.chat_id == bindparam("chat"), _t.c.user_id == bindparam("user"))
+_PEEK = select(_t.c.kind, _t.c.step, _t.c.updated_at).where(*_theirs)
+_END = delete(_t).where(*_theirs, _t.c.kind == bindparam("kind"))
+_PEEK_ALONE, _END_ALONE = Prepared(_PEEK), Prepared(_END)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    kind: str
+    step: str
+    data: dict
+
+
+async def waiting_for(session: AsyncSession, chat_id: int, user_id: int, *, now: datetime) -> Waiting | None:
+    """What the bot waits for from `user_id` in `chat_id`; None when nothing, or when it lapsed."""
+    row = (
+        await session.execute(
+            select(_t.c.kind, _t.c.step, _t.c.data, _t.c.updated_at).where(
+                _t.c.chat_id == chat_id, _t.c.user_id == user_id
+            )
+        )
+    ).first()
+    if row is None or row.updated_at <= now - TIMEOUT:
+        return None
+    return Waiting(row.kind, row.step, row.data)
+
+
+async def wait_for(
+    session: AsyncSession, chat_id: int, user_id: int, kind: str, step: str, data: dict, *, now: datetime
+) -> None:
+    """From now on the bot waits for `step` of `kind` from `user_id` in `chat_id`, with `data` (JSON) kept for it."""
+    conversation = await session.get(Conversation, (chat_id, user_id))
+    if conversation is None:
+        session.add(Conversation(chat_id=chat_id, user_id=user_id, kind=kind, step=step, data=data, updated_at=now))
+    else:
+        conversation.kind, conversation.step, conversation.data, conversation.updated_at = kind, step, data, now
+
+
+async def stop_waiting(session: AsyncSession, chat_id: int, user_id: int, *, kind: str | None = None) -> bool:
+    """Nothing is waited for from `user_id` in `chat_id` any more (only a wait of `kind`, if given); whether there
+    was something, lapsed or not."""
+    statement = delete(Conversation).where(Conversation.chat_id == chat_id, Conversation.user_id == user_id)
+    if kind is not None:
+        statement = statement.where(Conversation.kind == kind)
+    return (await session.execute(statement)).rowcount > 0
+
+
+async def forget_lapsed(session: AsyncSession, *, now: datetime) -> int:
+    """Delete what lapsed (the pruning sweep); how many."""
+    result = await session.execute(delete(Conversation).where(Conversation.updated_at <= now - TIMEOUT))
+    return result.rowcount
+
+
+# Outside any transaction: every text and command a person sends is first looked at here, and on PostgreSQL one
+# statement on asyncpg alone costs a fraction of a session's transaction. Neither is part of the update's own
+# transaction (nor carries its done mark): ending a wait twice, after a crash, ends nothing the second time.
+
+
+async def peek(engine: AsyncEngine, chat_id: int, user_id: int, *, now: datetime) -> tuple[str, str] | None:
+    """The kind and step of what the bot waits for from `user_id` in `chat_id`, read on a connection of its own;
+    None when nothing, or when it lapsed. The turn that answers reads it again, in its own transaction."""
+    values = {"chat": chat_id, "user": user_id}
+    if engine.dialect.name == "postgresql":
+        async with pooled_driver(engine) as driver:
+            rows = await _PEEK_ALONE.fetch(driver, **values)
+    else:
+        async with engine.connect() as connection:
+            rows = (await connection.execute(_PEEK, values)).all()
+    if not rows or rows[0][2] <= now - TIMEOUT:
+        return None
+    return rows[0][0], rows[0][1]
+
+
+async def end_now(engine: AsyncEngine, chat_id: int, user_id: int, kind: str) -> None:
+    """Stop waiting for `kind` from `user_id` in `chat_id`, committed at once on a connection of its own."""
+    values = {"chat": chat_id, "user": user_id, "kind": kind}
+    if engine.dialect.name == "postgresql":
+        async with pooled_driver(engine) as driver:
+            await _END_ALONE.fetch(driver, **values)
+        return
+    # SQLite: a DELETE takes the write lock even when it matches nothing, so only after a read found something.
+    async with engine.connect() as connection:
+        found = (await connection.execute(_PEEK, values)).first()
+    if found is not None:
+        async with engine.begin() as connection:
+            await connection.execute(_END, values)
