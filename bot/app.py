@@ -39,6 +39,7 @@ from bot.request import api_request, bot_options
 from bot.settings import Settings
 from bot.throttle import UserThrottle
 from bot.update_log import LoggingBot, LoggingQueue, ReceivingQueue, UpdateLog
+from bot.waits import Waits
 from trackers.runtime.db import create_engine, create_sessionmaker, open_pool
 
 # Feature modules in the order their menus appear; each has HANDLERS and may have COMMANDS.
@@ -140,6 +141,8 @@ async def _open_resources(application: Application) -> None:
     bot_data.update_log = application.bot.update_log
     bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)
     await bot_data.update_log.connect()
+    bot_data.waits = Waits(bot_data.engine)
+    await bot_data.waits.open()
     if bot_data.role != "all":
         # A deployment's processes (PostgreSQL) share Telegram's overall budget through the database.
         bot_data.flood_limiter.pace = DeploymentPace(
@@ -164,5 +167,7 @@ async def _close_resources(application: Application) -> None:
         await bot_data.flood_limiter.pace.close()
     if bot_data.update_log is not None:
         await bot_data.update_log.close()
+    if bot_data.waits is not None:
+        await bot_data.waits.close()
     if bot_data.engine is not None:
         await bot_data.engine.dispose()

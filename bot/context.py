@@ -15,6 +15,7 @@ from bot.delivery.limits import FloodLimiter
 from bot.settings import Settings
 from bot.throttle import UserThrottle
 from bot.update_log import UpdateLog
+from bot.waits import Waits
 
 if TYPE_CHECKING:  # it imports this module
     from bot.delivery.service import Delivery
@@ -37,6 +38,8 @@ class BotData:
     flood_limiter: FloodLimiter | None = None
     # Each user's token bucket.
     throttle: UserThrottle | None = None
+    # What the bot waits for from whom, looked up before any feature runs.
+    waits: Waits | None = None
     # "all", "receiver" or "worker" (bot.app.ROLES).
     role: str = "all"
     # When the admins were last told that getting updates failed (bot.errors), on the monotonic clock.

@@ -17,7 +17,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Context
 from bot.handlers.followers import tell_followers_of_new
-from bot.handlers.turn import Turn, admit
+from bot.handlers.turn import Turn, admit, ask
 from bot.render.drafts import draft_card, preview_keyboard
 from bot.render.errors import BadInput, error_text
 from bot.texts import t
@@ -35,7 +35,7 @@ from trackers.commitments.targets import (
     parse_date,
     parse_target,
 )
-from trackers.people.conversations import Waiting, stop_waiting, wait_for, waiting_for
+from trackers.people.conversations import Waiting, stop_waiting, waiting_for
 from trackers.runtime.clock import utcnow
 
 KIND = "add"  # the conversation's kind (trackers.people.conversations)
@@ -133,7 +133,7 @@ Reply = tuple[str, InlineKeyboardMarkup | None]
 async def _go_to(turn: Turn, step: str, draft: Draft | None = None, parent_name: str | None = None) -> None:
     """The conversation waits for `step` next, with the draft so far."""
     data = {} if draft is None else {"draft": draft.as_data(), "parent_name": parent_name}
-    await wait_for(turn.session, turn.chat.id, turn.user_id, KIND, step, data, now=utcnow())
+    await ask(turn, KIND, step, data)
 
 
 async def _end(turn: Turn) -> None:

@@ -5,7 +5,7 @@ step of a guided /add (bot.handlers.add), the "field value" for a review card wh
 These handlers are a group of their own (GROUP), after the guards and ahead of every feature (bot.app). PTB runs the
 first matching handler of each group in turn: an update they leave (nothing is waited for from its sender, or not
 this) goes on to the features as if they were not there; one they take stops here (ApplicationHandlerStop). They
-look first, on a connection of their own; the answering turn reads what is waited for again, in its transaction.
+look first (bot.waits, at next to no cost); the answering turn reads what is waited for again, in its transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.context import Context
 from bot.handlers import add, reading, review
 from bot.render import drafts
-from trackers.people.conversations import end_now, peek
 from trackers.runtime.clock import utcnow
 
 GROUP = -1  # after the guards (-2), before the features (0 and up)
@@ -32,7 +31,7 @@ async def _waiting(update: Update, context: Context) -> tuple[str, str] | None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return None
-    return await peek(context.bot_data.engine, chat.id, user.id, now=utcnow())
+    return await context.bot_data.waits.peek(chat.id, user.id, now=utcnow())
 
 
 async def start_add(update: Update, context: Context) -> None:
@@ -92,7 +91,7 @@ async def other_command(update: Update, context: Context) -> None:
         return
     if chat.type != ChatType.PRIVATE and not _taken(update, context):
         return
-    await end_now(context.bot_data.engine, chat.id, user.id, add.KIND)
+    await context.bot_data.waits.end(chat.id, user.id, add.KIND)
 
 
 def _taken(update: Update, context: Context) -> bool:

@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import Context
 from bot.handlers.documents import document_summary
 from bot.handlers.review import Cards, cards_of, send_cards
-from bot.handlers.turn import Turn, admit
+from bot.handlers.turn import Turn, admit, ask
 from bot.render.buttons import ID, ButtonKind
 from bot.render.documents import document_title
 from bot.render.errors import error_text
@@ -29,7 +29,7 @@ from trackers.coverage.articles import ArticleText, EmptyArticle, Extracted, ext
 from trackers.coverage.review import items_of_article, queue_extraction
 from trackers.extract import ExtractionError, places
 from trackers.models import Article, AuditEntry, ReviewState
-from trackers.people.conversations import stop_waiting, wait_for, waiting_for
+from trackers.people.conversations import stop_waiting, waiting_for
 from trackers.runtime.audit import record
 from trackers.runtime.clock import local_date, utcnow
 
@@ -239,8 +239,7 @@ async def _ask_typed(update: Update, context: Context, question: str, key: str) 
     async with Turn.begin(update, context) as turn:
         allowed = await admit(turn, "document_" + question)
         if allowed:
-            data = {"article_id": int(context.match.group(1))}
-            await wait_for(turn.session, turn.chat.id, turn.user_id, QUESTION_KIND, question, data, now=utcnow())
+            await ask(turn, QUESTION_KIND, question, {"article_id": int(context.match.group(1))})
     if turn.refused or not allowed:
         return
     await update.callback_query.answer()
@@ -315,6 +314,8 @@ async def answer_question(update: Update, context: Context, text: str) -> bool:
             article_text = _text_of(article)
         if problem is None:
             await stop_waiting(turn.session, turn.chat.id, turn.user_id)  # answered, refused, or its document gone
+        else:
+            await ask(turn, QUESTION_KIND, kind, waiting.data)  # asked again: its 30 minutes start anew
     if turn.refused:
         return True
     if problem is not None:

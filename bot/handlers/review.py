@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.followers import tell_followers_of_new, tell_followers_of_verdict
 from bot.handlers.ids import looks_like_id, parse_id
-from bot.handlers.turn import Turn, admit
+from bot.handlers.turn import Turn, admit, ask
 from bot.render.errors import EDITING_ERRORS, error_text
 from bot.render.review import CONFIRM, EDIT, LINK, MERGE, NEXT_PAGE, REJECT, review_card, review_keyboard
 from bot.texts import t
@@ -27,7 +27,7 @@ from trackers.coverage.review import (
     reject_item,
 )
 from trackers.models import Article, Commitment, ReviewItem
-from trackers.people.conversations import stop_waiting, wait_for, waiting_for
+from trackers.people.conversations import stop_waiting, waiting_for
 from trackers.runtime.clock import utcnow
 
 # After a card's Edit, the bot waits for the admin's "field value" for it (trackers.people.conversations: data
@@ -229,8 +229,7 @@ async def press_edit(update: Update, context: Context) -> None:
             except UnknownItem as error:
                 alert = error_text(turn.language, error)
             else:
-                data = {"item_id": item_id}
-                await wait_for(turn.session, turn.chat.id, turn.user_id, EDIT_KIND, "value", data, now=utcnow())
+                await ask(turn, EDIT_KIND, "value", {"item_id": item_id})
     if turn.refused:
         return
     if alert is not None:
@@ -276,6 +275,7 @@ async def _edited_card(turn: Turn, item_id: int, name: str, value: str) -> tuple
         await stop_waiting(turn.session, turn.chat.id, turn.user_id)
         return error_text(language, error), None
     except EDITING_ERRORS as error:
+        await ask(turn, EDIT_KIND, "value", {"item_id": item_id})  # asked again: its 30 minutes start anew
         fields = ", ".join(EDITABLE.get((await get_item(turn.session, item_id)).kind, ()))
         return error_text(language, error) + "\n" + t(language, "adm_review_ask_edit", id=item_id, fields=fields), None
     await stop_waiting(turn.session, turn.chat.id, turn.user_id)

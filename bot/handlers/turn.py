@@ -29,6 +29,7 @@ from bot.update_log import carried, mark_alone, mark_to_carry, marked_alone
 from trackers.models import Chat
 from trackers.people.admins import Role, role_of
 from trackers.people.chats import chat_alone, reading_language
+from trackers.people.conversations import wait_for
 from trackers.runtime.audit import record
 from trackers.runtime.clock import utcnow
 from trackers.runtime.prepared import pooled_driver
@@ -86,6 +87,13 @@ async def role(turn: Turn) -> Role:
     """The user's role now: owners and admins by numeric id (the settings, then the grants in the database)."""
     settings = turn.settings.bot
     return await role_of(turn.session, turn.user_id, owner_ids=settings.owner_ids, admin_ids=settings.admin_ids)
+
+
+async def ask(turn: Turn, kind: str, step: str, data: dict) -> None:
+    """From now on the bot waits for `step` of `kind` from this person in this chat, with `data` (JSON) kept for the
+    answer (trackers.people.conversations; bot.handlers.answers hands the answer over)."""
+    await wait_for(turn.session, turn.chat.id, turn.user_id, kind, step, data, now=utcnow())
+    turn.context.bot_data.waits.asked(turn.chat.id, turn.user_id)
 
 
 async def admit(turn: Turn, action: str, *, need: Role = Role.ADMIN) -> bool:

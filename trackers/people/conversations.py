@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from trackers.models import Conversation
 from trackers.runtime.prepared import Prepared, pooled_driver
+
+if TYPE_CHECKING:  # asyncpg is loaded only by processes on PostgreSQL
+    import asyncpg
 
 # An admin who leaves a guided /add for half an hour has moved on: their next text is not an answer to it.
 TIMEOUT = timedelta(minutes=30)
@@ -76,36 +80,55 @@ async def forget_lapsed(session: AsyncSession, *, now: datetime) -> int:
     return result.rowcount
 
 
-# Outside any transaction: every text and command a person sends is first looked at here, and on PostgreSQL one
-# statement on asyncpg alone costs a fraction of a session's transaction. Neither is part of the update's own
-# transaction (nor carries its done mark): ending a wait twice, after a crash, ends nothing the second time.
+# Looks before any transaction (bot.waits): every text and command a person sends is looked at first, so these are
+# single statements, neither part of the update's transaction nor carrying its done mark. Ending a wait twice, after
+# a crash, ends nothing the second time.
 
 
-async def peek(engine: AsyncEngine, chat_id: int, user_id: int, *, now: datetime) -> tuple[str, str] | None:
-    """The kind and step of what the bot waits for from `user_id` in `chat_id`, read on a connection of its own;
-    None when nothing, or when it lapsed. The turn that answers reads it again, in its own transaction."""
-    values = {"chat": chat_id, "user": user_id}
-    if engine.dialect.name == "postgresql":
-        async with pooled_driver(engine) as driver:
-            rows = await _PEEK_ALONE.fetch(driver, **values)
-    else:
-        async with engine.connect() as connection:
-            rows = (await connection.execute(_PEEK, values)).all()
+def _lapsed(rows, now: datetime) -> tuple[str, str] | None:
     if not rows or rows[0][2] <= now - TIMEOUT:
         return None
     return rows[0][0], rows[0][1]
 
 
-async def end_now(engine: AsyncEngine, chat_id: int, user_id: int, kind: str) -> None:
-    """Stop waiting for `kind` from `user_id` in `chat_id`, committed at once on a connection of its own."""
-    values = {"chat": chat_id, "user": user_id, "kind": kind}
+async def peek_alone(
+    driver: asyncpg.Connection, chat_id: int, user_id: int, *, now: datetime
+) -> tuple[str, str] | None:
+    """PostgreSQL: the kind and step of what the bot waits for from `user_id` in `chat_id`, in one statement on
+    asyncpg; None when nothing, or when it lapsed. The turn that answers reads it again, in its transaction."""
+    return _lapsed(await _PEEK_ALONE.fetch(driver, chat=chat_id, user=user_id), now)
+
+
+async def end_alone(driver: asyncpg.Connection, chat_id: int, user_id: int, kind: str) -> None:
+    """PostgreSQL: stop waiting for `kind` from `user_id` in `chat_id`, one statement committed as it ends."""
+    await _END_ALONE.fetch(driver, chat=chat_id, user=user_id, kind=kind)
+
+
+async def peek(engine: AsyncEngine, chat_id: int, user_id: int, *, now: datetime) -> tuple[str, str] | None:
+    """`peek_alone` on any database, on a connection of the engine's pool."""
     if engine.dialect.name == "postgresql":
         async with pooled_driver(engine) as driver:
-            await _END_ALONE.fetch(driver, **values)
+            return await peek_alone(driver, chat_id, user_id, now=now)
+    async with engine.connect() as connection:
+        return _lapsed((await connection.execute(_PEEK, {"chat": chat_id, "user": user_id})).all(), now)
+
+
+async def end_now(engine: AsyncEngine, chat_id: int, user_id: int, kind: str) -> None:
+    """`end_alone` on any database, on a connection of the engine's pool."""
+    if engine.dialect.name == "postgresql":
+        async with pooled_driver(engine) as driver:
+            await end_alone(driver, chat_id, user_id, kind)
         return
+    values = {"chat": chat_id, "user": user_id, "kind": kind}
     # SQLite: a DELETE takes the write lock even when it matches nothing, so only after a read found something.
     async with engine.connect() as connection:
         found = (await connection.execute(_PEEK, values)).first()
     if found is not None:
         async with engine.begin() as connection:
             await connection.execute(_END, values)
+
+
+async def everyone_waited_for(session: AsyncSession) -> set[tuple[int, int]]:
+    """Every (chat, person) pair with a wait, lapsed or not."""
+    rows = await session.execute(select(_t.c.chat_id, _t.c.user_id))
+    return {(chat_id, user_id) for chat_id, user_id in rows}

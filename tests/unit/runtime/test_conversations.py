@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
+from bot.waits import Waits
 from trackers.commitments.editing import Draft
 from trackers.commitments.targets import parse_target
 from trackers.people.conversations import (
@@ -75,3 +76,24 @@ def test_a_draft_comes_back_from_json_as_it_was():
     )
     assert Draft.from_data(json.loads(json.dumps(draft.as_data()))) == draft
     assert Draft.from_data(Draft(subject="无目标").as_data()) == Draft(subject="无目标")
+
+
+async def test_the_bots_look_finds_what_was_asked_before_it_started_and_since(sessions):
+    engine = sessions.kw["bind"]
+    async with sessions() as session, session.begin():
+        await wait_for(session, CHAT, USER, "add", "target", {"draft": Draft(subject="x").as_data()}, now=NOW)
+    waits = Waits(engine)
+    await waits.open()
+    try:
+        assert await waits.peek(CHAT, USER, now=NOW) == ("add", "target")  # asked before this process started
+        assert await waits.peek(CHAT, OTHER, now=NOW) is None
+        async with sessions() as session, session.begin():  # this process asks in a turn
+            await wait_for(session, CHAT, OTHER, "review_edit", "value", {"item_id": 1}, now=NOW)
+            waits.asked(CHAT, OTHER)
+        assert await waits.peek(CHAT, OTHER, now=NOW) == ("review_edit", "value")
+        await waits.end(CHAT, USER, "add")
+        await waits.end(CHAT, OTHER, "add")  # a card's edit is not ended by a command
+        assert await waits.peek(CHAT, USER, now=NOW) is None
+        assert await waits.peek(CHAT, OTHER, now=NOW + TIMEOUT) is None  # lapsed
+    finally:
+        await waits.close()
