@@ -162,6 +162,25 @@ async def test_reject_and_edit_on_a_review_card(admin_bot, client, settings):
     assert "rejected" in states.values()
 
 
+async def test_a_cards_edit_waits_through_a_restart_and_cancel_drops_it(start_bot, client, settings):
+    async with start_bot(bot={"owner_ids": [OWNER]}):
+        messages = await say(client, ARTICLE, count=3)
+        card = [m for m in messages if m.get("reply_markup")][-1]
+        edit = card["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+        await client.press(OWNER, OWNER, card["message_id"], edit)
+        await client.wait_for_messages(OWNER, count=1, after=messages[-1]["message_id"], timeout=5)
+    async with start_bot(bot={"owner_ids": [OWNER]}):
+        # After the restart the answer still edits the card.
+        edited = (await say(client, "subject 新的主题"))[-1]
+        assert "新的主题" in edited["text"]
+        await client.press(OWNER, OWNER, card["message_id"], edit)
+        await client.wait_for_messages(OWNER, count=1, after=edited["message_id"], timeout=5)
+        assert "已取消" in await reply_to(client, "/cancel")
+        assert "至少" in await reply_to(client, "subject 不再是修改")  # an admin's short text again
+    subjects = [item.data.get("subject") for item in await rows(settings, ReviewItem)]
+    assert "新的主题" in subjects and "不再是修改" not in subjects
+
+
 async def test_a_later_fact_is_offered_as_progress_and_confirmed_with_its_quote(admin_bot, client, settings):
     messages = await say(client, ARTICLE, count=2)
     card = next(m for m in messages if "300亿元" in m["text"])
