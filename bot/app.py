@@ -142,7 +142,8 @@ async def _open_resources(application: Application) -> None:
     bot_data.update_log.open(bot_data.sessionmaker, application.bot.id)
     await bot_data.update_log.connect()
     bot_data.waits = Waits(bot_data.engine)
-    await bot_data.waits.open()
+    if bot_data.role != "receiver":  # a deployment's receiver hands every update to the workers
+        await bot_data.waits.open()
     if bot_data.role != "all":
         # A deployment's processes (PostgreSQL) share Telegram's overall budget through the database.
         bot_data.flood_limiter.pace = DeploymentPace(
