@@ -164,15 +164,15 @@ async def add_start(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(answer)
 
 
-async def answer(update: Update, context: Context) -> None:
+async def answer(update: Update, context: Context) -> bool:
     """A text while the conversation waits for one (bot.handlers.answers found it so): the next step, or what is
-    wrong with the answer and the same question."""
+    wrong with the answer and the same question. False if it lapsed meanwhile (the text is not an answer)."""
     reply: Reply | None = None
     async with Turn.begin(update, context) as turn:
         waiting = await _waiting(turn)
         if waiting is None:
-            pass  # lapsed between the look and this turn: as if it had never been asked
-        elif not await admit(turn, "add"):  # rights can be revoked midway
+            return False
+        if not await admit(turn, "add"):  # rights can be revoked midway
             await _end(turn)
         else:
             draft = Draft.from_data(waiting.data["draft"]) if waiting.data else None
@@ -185,6 +185,7 @@ async def answer(update: Update, context: Context) -> None:
                 reply = error_text(turn.language, error), None
     if reply is not None:
         await update.effective_message.reply_text(reply[0], reply_markup=reply[1])
+    return True
 
 
 async def _waiting(turn: Turn) -> Waiting | None:

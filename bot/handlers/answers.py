@@ -56,17 +56,19 @@ async def text(update: Update, context: Context) -> None:
     kind, step = waiting
     message = update.effective_message
     if kind == add.KIND and step in add.TYPED:
-        await add.answer(update, context)
+        taken = await add.answer(update, context)
     elif message.forward_origin is not None:
-        return  # a forwarded text is an article to read (bot.handlers.ingest), whatever was asked
+        taken = False  # a forwarded text is an article to read (bot.handlers.ingest), whatever was asked
     elif kind == review.EDIT_KIND:
-        await review.edit_card(update, context, message.text)
+        taken = await review.edit_card(update, context, message.text)
     elif kind == reading.QUESTION_KIND:
-        if not await reading.answer_question(update, context, message.text):
-            return  # its document is gone: the text is read as if nothing were asked
+        taken = await reading.answer_question(update, context, message.text)
     else:
-        return  # the preview waits for a button: the text is read as if nothing were asked
-    raise ApplicationHandlerStop
+        taken = False  # the preview waits for a button
+    # A text not taken (or whose question lapsed a moment ago, or whose document is gone) is read as if nothing
+    # were asked.
+    if taken:
+        raise ApplicationHandlerStop
 
 
 def _at_preview(press: Callback) -> Callback:

@@ -295,7 +295,7 @@ async def answer_question(update: Update, context: Context, text: str) -> bool:
     async with Turn.begin(update, context) as turn:
         waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
         if waiting is None or waiting.kind != QUESTION_KIND:
-            return False  # lapsed between the look and this turn: the text is read as if nothing were asked
+            return False  # lapsed since the look: the text is not an answer
         kind = waiting.step
         admitted = await admit(turn, "document_" + kind)
         article = await turn.session.get(Article, waiting.data["article_id"]) if admitted else None

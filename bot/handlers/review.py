@@ -242,20 +242,22 @@ async def press_edit(update: Update, context: Context) -> None:
     )
 
 
-async def edit_card(update: Update, context: Context, text: str) -> None:
-    """The admin's answer after Edit: 'field value' for the card."""
+async def edit_card(update: Update, context: Context, text: str) -> bool:
+    """The admin's answer after Edit: 'field value' for the card. False if the question lapsed meanwhile (the text
+    is not an answer)."""
     name, _, value = text.strip().partition(" ")
     answer = None
     async with Turn.begin(update, context) as turn:
         waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
         if waiting is None or waiting.kind != EDIT_KIND:
-            pass  # lapsed between the look and this turn
-        elif await admit(turn, "review_edit"):
+            return False
+        if await admit(turn, "review_edit"):
             answer, keyboard = await _edited_card(turn, waiting.data["item_id"], name, value)
         else:
             await stop_waiting(turn.session, turn.chat.id, turn.user_id)
     if answer is not None:
         await update.effective_message.reply_text(answer, reply_markup=keyboard)
+    return True
 
 
 async def _edited_card(turn: Turn, item_id: int, name: str, value: str) -> tuple[str, InlineKeyboardMarkup | None]:
