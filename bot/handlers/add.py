@@ -17,7 +17,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Context
 from bot.handlers.followers import tell_followers_of_new
-from bot.handlers.turn import Turn, admit, ask
+from bot.handlers.turn import Turn, admit, ask, asked, stop_asking
 from bot.render.drafts import draft_card, preview_keyboard
 from bot.render.errors import BadInput, error_text
 from bot.texts import t
@@ -35,7 +35,6 @@ from trackers.commitments.targets import (
     parse_date,
     parse_target,
 )
-from trackers.people.conversations import Waiting, stop_waiting, waiting_for
 from trackers.runtime.clock import utcnow
 
 KIND = "add"  # the conversation's kind (trackers.people.conversations)
@@ -136,10 +135,6 @@ async def _go_to(turn: Turn, step: str, draft: Draft | None = None, parent_name:
     await ask(turn, KIND, step, data)
 
 
-async def _end(turn: Turn) -> None:
-    await stop_waiting(turn.session, turn.chat.id, turn.user_id, kind=KIND)
-
-
 def _preview(turn: Turn, draft: Draft, parent_name: str | None) -> Reply:
     card = draft_card(turn.language, draft, parent_subject=parent_name)
     return t(turn.language, "adm_preview") + "\n\n" + card, preview_keyboard(turn.language)
@@ -150,7 +145,7 @@ async def add_start(update: Update, context: Context) -> None:
     async with Turn.begin(update, context) as turn:
         admitted = await admit(turn, "add")
         # Any /add ends a conversation that was open; a bare one opens a new one.
-        await _end(turn)
+        await stop_asking(turn, KIND)
         if admitted and context.args:
             try:
                 draft, _ = await _one_line(turn, context.args)
@@ -169,11 +164,11 @@ async def answer(update: Update, context: Context) -> bool:
     wrong with the answer and the same question. False if it lapsed meanwhile (the text is not an answer)."""
     reply: Reply | None = None
     async with Turn.begin(update, context) as turn:
-        waiting = await _waiting(turn)
+        waiting = await asked(turn, KIND)
         if waiting is None:
             return False
         if not await admit(turn, "add"):  # rights can be revoked midway
-            await _end(turn)
+            await stop_asking(turn, KIND)
         else:
             draft = Draft.from_data(waiting.data["draft"]) if waiting.data else None
             parent_name = waiting.data.get("parent_name")
@@ -186,11 +181,6 @@ async def answer(update: Update, context: Context) -> bool:
     if reply is not None:
         await update.effective_message.reply_text(reply[0], reply_markup=reply[1])
     return True
-
-
-async def _waiting(turn: Turn) -> Waiting | None:
-    waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
-    return waiting if waiting is not None and waiting.kind == KIND else None
 
 
 async def _step(turn: Turn, step: str, text: str, draft: Draft | None, parent_name: str | None) -> Reply:
@@ -210,10 +200,9 @@ async def _step(turn: Turn, step: str, text: str, draft: Draft | None, parent_na
         return t(language, "adm_ask_extras"), None
     if step == EXTRAS:
         draft, named = await _extras(turn, text.split(), draft)
-        parent_name = named or parent_name
     else:  # EDITING
         draft, named = await _edited(turn, text, draft)
-        parent_name = named or parent_name
+    parent_name = named or parent_name
     await _go_to(turn, PREVIEW, draft, parent_name)
     return _preview(turn, draft, parent_name)
 
@@ -221,7 +210,7 @@ async def _step(turn: Turn, step: str, text: str, draft: Draft | None, parent_na
 async def press_save(update: Update, context: Context) -> None:
     """Save: the draft becomes a commitment."""
     async with Turn.begin(update, context) as turn:
-        waiting = await _waiting(turn)
+        waiting = await asked(turn, KIND)
         answer_text = None
         if waiting is not None and await admit(turn, "add"):
             try:
@@ -230,9 +219,9 @@ async def press_save(update: Update, context: Context) -> None:
                 answer_text = error_text(turn.language, error)
                 await _go_to(turn, PREVIEW, Draft.from_data(waiting.data["draft"]), waiting.data.get("parent_name"))
             else:
-                await _end(turn)
+                await stop_asking(turn, KIND)
         elif waiting is not None:
-            await _end(turn)
+            await stop_asking(turn, KIND)
     if turn.refused:
         return
     await update.callback_query.answer()
@@ -244,11 +233,11 @@ async def press_save(update: Update, context: Context) -> None:
 async def press_edit(update: Update, context: Context) -> None:
     """Edit: ask which field to change."""
     async with Turn.begin(update, context) as turn:
-        waiting = await _waiting(turn)
+        waiting = await asked(turn, KIND)
         if waiting is not None and await admit(turn, "add"):
             await _go_to(turn, EDITING, Draft.from_data(waiting.data["draft"]), waiting.data.get("parent_name"))
         elif waiting is not None:
-            await _end(turn)
+            await stop_asking(turn, KIND)
     if turn.refused:
         return
     await update.callback_query.answer()
@@ -285,5 +274,5 @@ async def press_cancel(update: Update, context: Context) -> None:
 async def cancel(update: Update, context: Context) -> None:
     """/cancel (or the preview's Cancel) while the bot waits for an answer: drop what was asked and say so."""
     async with Turn.begin(update, context) as turn:
-        await stop_waiting(turn.session, turn.chat.id, turn.user_id)
+        await stop_asking(turn)
     await update.effective_message.reply_text(t(turn.language, "adm_add_cancelled"))

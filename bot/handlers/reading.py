@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import Context
 from bot.handlers.documents import document_summary
 from bot.handlers.review import Cards, cards_of, send_cards
-from bot.handlers.turn import Turn, admit, ask
+from bot.handlers.turn import Turn, admit, ask, asked, stop_asking
 from bot.render.buttons import ID, ButtonKind
 from bot.render.documents import document_title
 from bot.render.errors import error_text
@@ -29,7 +29,6 @@ from trackers.coverage.articles import ArticleText, EmptyArticle, Extracted, ext
 from trackers.coverage.review import items_of_article, queue_extraction
 from trackers.extract import ExtractionError, places
 from trackers.models import Article, AuditEntry, ReviewState
-from trackers.people.conversations import stop_waiting, waiting_for
 from trackers.runtime.audit import record
 from trackers.runtime.clock import local_date, utcnow
 
@@ -293,8 +292,8 @@ async def answer_question(update: Update, context: Context, text: str) -> bool:
     text = text.strip()
     problem, article_text, day = None, None, None
     async with Turn.begin(update, context) as turn:
-        waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
-        if waiting is None or waiting.kind != QUESTION_KIND:
+        waiting = await asked(turn, QUESTION_KIND)
+        if waiting is None:
             return False  # lapsed since the look: the text is not an answer
         kind = waiting.step
         admitted = await admit(turn, "document_" + kind)
@@ -313,7 +312,7 @@ async def answer_question(update: Update, context: Context, text: str) -> bool:
                 await _remember_place(turn, article, text)
             article_text = _text_of(article)
         if problem is None:
-            await stop_waiting(turn.session, turn.chat.id, turn.user_id)  # answered, refused, or its document gone
+            await stop_asking(turn)  # answered, refused, or its document gone
         else:
             await ask(turn, QUESTION_KIND, kind, waiting.data)  # asked again: its 30 minutes start anew
     if turn.refused:

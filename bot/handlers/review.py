@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import Context
 from bot.handlers.followers import tell_followers_of_new, tell_followers_of_verdict
 from bot.handlers.ids import looks_like_id, parse_id
-from bot.handlers.turn import Turn, admit, ask
+from bot.handlers.turn import Turn, admit, ask, asked, stop_asking
 from bot.render.errors import EDITING_ERRORS, error_text
 from bot.render.review import CONFIRM, EDIT, LINK, MERGE, NEXT_PAGE, REJECT, review_card, review_keyboard
 from bot.texts import t
@@ -27,7 +27,6 @@ from trackers.coverage.review import (
     reject_item,
 )
 from trackers.models import Article, Commitment, ReviewItem
-from trackers.people.conversations import stop_waiting, waiting_for
 from trackers.runtime.clock import utcnow
 
 # After a card's Edit, the bot waits for the admin's "field value" for it (trackers.people.conversations: data
@@ -248,13 +247,13 @@ async def edit_card(update: Update, context: Context, text: str) -> bool:
     name, _, value = text.strip().partition(" ")
     answer = None
     async with Turn.begin(update, context) as turn:
-        waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
-        if waiting is None or waiting.kind != EDIT_KIND:
+        waiting = await asked(turn, EDIT_KIND)
+        if waiting is None:
             return False
         if await admit(turn, "review_edit"):
             answer, keyboard = await _edited_card(turn, waiting.data["item_id"], name, value)
         else:
-            await stop_waiting(turn.session, turn.chat.id, turn.user_id)
+            await stop_asking(turn)
     if answer is not None:
         await update.effective_message.reply_text(answer, reply_markup=keyboard)
     return True
@@ -274,13 +273,13 @@ async def _edited_card(turn: Turn, item_id: int, name: str, value: str) -> tuple
             timezone=turn.settings.bot.timezone,
         )
     except (UnknownItem, AlreadyDecided) as error:
-        await stop_waiting(turn.session, turn.chat.id, turn.user_id)
+        await stop_asking(turn)
         return error_text(language, error), None
     except EDITING_ERRORS as error:
         await ask(turn, EDIT_KIND, "value", {"item_id": item_id})  # asked again: its 30 minutes start anew
         fields = ", ".join(EDITABLE.get((await get_item(turn.session, item_id)).kind, ()))
         return error_text(language, error) + "\n" + t(language, "adm_review_ask_edit", id=item_id, fields=fields), None
-    await stop_waiting(turn.session, turn.chat.id, turn.user_id)
+    await stop_asking(turn)
     return await _card(turn, item), review_keyboard(language, item)
 
 

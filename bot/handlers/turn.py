@@ -29,7 +29,7 @@ from bot.update_log import carried, mark_alone, mark_to_carry, marked_alone
 from trackers.models import Chat
 from trackers.people.admins import Role, role_of
 from trackers.people.chats import chat_alone, reading_language
-from trackers.people.conversations import wait_for
+from trackers.people.conversations import Waiting, stop_waiting, wait_for, waiting_for
 from trackers.runtime.audit import record
 from trackers.runtime.clock import utcnow
 from trackers.runtime.prepared import pooled_driver
@@ -94,6 +94,17 @@ async def ask(turn: Turn, kind: str, step: str, data: dict) -> None:
     answer (trackers.people.conversations; bot.handlers.answers hands the answer over)."""
     await wait_for(turn.session, turn.chat.id, turn.user_id, kind, step, data, now=utcnow())
     turn.context.bot_data.waits.asked(turn.chat.id, turn.user_id)
+
+
+async def asked(turn: Turn, kind: str) -> Waiting | None:
+    """What the bot waits for from this person in this chat, if it is of `kind` and has not lapsed."""
+    waiting = await waiting_for(turn.session, turn.chat.id, turn.user_id, now=utcnow())
+    return waiting if waiting is not None and waiting.kind == kind else None
+
+
+async def stop_asking(turn: Turn, kind: str | None = None) -> None:
+    """The bot waits for nothing (of `kind`, if given) from this person in this chat any more."""
+    await stop_waiting(turn.session, turn.chat.id, turn.user_id, kind=kind)
 
 
 async def admit(turn: Turn, action: str, *, need: Role = Role.ADMIN) -> bool:

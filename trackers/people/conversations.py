@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from trackers.models import Conversation
-from trackers.runtime.prepared import Prepared, pooled_driver
+from trackers.runtime.prepared import Prepared
 
 if TYPE_CHECKING:  # asyncpg is loaded only by processes on PostgreSQL
     import asyncpg
@@ -105,22 +105,15 @@ async def end_alone(driver: asyncpg.Connection, chat_id: int, user_id: int, kind
 
 
 async def peek(engine: AsyncEngine, chat_id: int, user_id: int, *, now: datetime) -> tuple[str, str] | None:
-    """`peek_alone` on any database, on a connection of the engine's pool."""
-    if engine.dialect.name == "postgresql":
-        async with pooled_driver(engine) as driver:
-            return await peek_alone(driver, chat_id, user_id, now=now)
+    """`peek_alone` through SQLAlchemy, on any database (bot.waits uses it on SQLite)."""
     async with engine.connect() as connection:
         return _lapsed((await connection.execute(_PEEK, {"chat": chat_id, "user": user_id})).all(), now)
 
 
 async def end_now(engine: AsyncEngine, chat_id: int, user_id: int, kind: str) -> None:
-    """`end_alone` on any database, on a connection of the engine's pool."""
-    if engine.dialect.name == "postgresql":
-        async with pooled_driver(engine) as driver:
-            await end_alone(driver, chat_id, user_id, kind)
-        return
+    """`end_alone` through SQLAlchemy, on any database (bot.waits uses it on SQLite)."""
     values = {"chat": chat_id, "user": user_id, "kind": kind}
-    # SQLite: a DELETE takes the write lock even when it matches nothing, so only after a read found something.
+    # On SQLite a DELETE takes the write lock even when it matches nothing, so only after a read found something.
     async with engine.connect() as connection:
         found = (await connection.execute(_PEEK, values)).first()
     if found is not None:
