@@ -33,6 +33,7 @@ from bot.handlers import (
     reading,
     review,
     start,
+    upgrades,
 )
 from bot.jobs import schedule_jobs
 from bot.request import api_request, bot_options
@@ -98,6 +99,8 @@ def build_application(settings: Settings, *, token: str | None = None, role: str
     application.add_handlers(guards.HANDLERS, group=guards.GROUP)
     # Then the answers to what the bot asked (a guided /add's steps); what they leave goes on to the features.
     application.add_handlers(answers.HANDLERS, group=answers.GROUP)
+    # A group's upgrade to a supergroup before the features: nothing else may take its service message.
+    application.add_handlers(upgrades.HANDLERS)
     for feature in FEATURES:
         application.add_handlers(feature.HANDLERS)
         bot_data.menu.extend(getattr(feature, "COMMANDS", []))

@@ -32,6 +32,8 @@ SHELL_HELP = """\
 Shell commands (anything else is sent to the bot as your message):
   :user ID [NAME] [LANG]   be another user (LANG: a Telegram language code such as zh-hans or en)
   :group ID [TITLE]        talk in a group chat (negative id), with you as its admin; :private to leave
+  :upgrade [NEW_ID]        make the group a supergroup, as Telegram does it: a new id (default -100 and the
+                           group's digits), and the bot told in both chats; you go on talking in it
   :press N  or just N      press button N of the bot's last message with buttons
   :upload FILE [CAPTION]   send a file
   :paste FILE              send a text file's contents as one message, as if pasted
@@ -195,6 +197,8 @@ class Shell:
         elif name == "private":
             self.persona.chat_id = self.persona.chat_title = None
             self._print("(shell) back in your private chat")
+        elif name == "upgrade":
+            await self._upgrade(args)
         elif name == "press" and args and _is_int(args[0]):
             await self._press(int(args[0]))
         elif name == "upload" and args:
@@ -246,6 +250,24 @@ class Shell:
                 await job.run(self.application)
         await self._wait_for_outbox()
         await self.show_new_messages()
+
+    async def _upgrade(self, args: list[str]) -> None:
+        group = self.persona.chat_id
+        if group is None:
+            self._print("(shell) :upgrade makes a group a supergroup: talk in one first (:group ID)")
+            return
+        if args and not (_is_int(args[0]) and int(args[0]) < 0):
+            self._print("(shell) a supergroup's id is a negative number, such as -1001234")
+            return
+        new = int(args[0]) if args else int(f"-100{abs(group)}")
+        try:
+            upgraded = await self.client.upgrade_group(self.persona.user_id, group, new)
+        except SandboxError as exc:
+            self._print(f"(shell) {exc}")
+            return
+        self.persona.chat_id = new
+        self._print(f"(shell) group {group} is now supergroup {new}; you talk in it from here")
+        await self._deliver(asyncio.sleep(0, upgraded))  # waits for the bot to have handled it
 
     async def _press(self, number: int) -> None:
         if not 1 <= number <= len(self._buttons):

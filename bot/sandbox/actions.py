@@ -220,3 +220,35 @@ def press_button(state: SandboxState, user_id: int, chat_id: int, button: str | 
             raise ActionError(f"button {chosen.get('text')!r} has no callback_data")
         return press(state, user_id, chat_id, message.message_id, chosen["callback_data"])
     raise ActionError(f"no message with inline buttons in chat {chat_id}")
+
+
+def upgrade_group(state: SandboxState, user_id: int, chat_id: int, new_chat_id: int) -> dict:
+    """The user upgrades a group to a supergroup, as Telegram does it: the supergroup gets a new id, sends to the old
+    one fail from now on, and the bot hears of it twice, in this order: a service message in the old group
+    (migrate_to_chat_id) and one in the new supergroup (migrate_from_chat_id)."""
+    old = state.chats.get(chat_id)
+    if old is None:
+        raise ActionError(f"chat {chat_id} is not one the sandbox knows")
+    if old.type != "group":
+        raise ActionError(f"chat {chat_id} is a {old.type} chat; only a group can be upgraded")
+    if old.migrated_to is not None:
+        raise ActionError(f"group {chat_id} was already upgraded to {old.migrated_to}")
+    if new_chat_id in state.chats:
+        raise ActionError(f"chat {new_chat_id} exists already")
+    user = state.ensure_user(user_id)
+    new = state.ensure_chat(new_chat_id, "supergroup", old.title)
+    new.admins, new.creator, new.members = set(old.admins), old.creator, {*old.members, user_id}
+    old.migrated_to = new_chat_id
+    updates = []
+    for chat, field, other in ((old, "migrate_to_chat_id", new_chat_id), (new, "migrate_from_chat_id", chat_id)):
+        message = {
+            "message_id": chat.next_message_id,
+            "from": user.api(),
+            "chat": chat.api(),
+            "date": int(time.time()),
+            field: other,
+        }
+        chat.next_message_id += 1
+        updates.append(state.push_update("message", message)["update_id"])
+    # update_id: the last of them, as for any other action (the supergroup's own, which makes the move).
+    return {"update_id": updates[-1], "update_ids": updates, "chat_id": chat_id, "new_chat_id": new_chat_id}

@@ -153,6 +153,12 @@ class SandboxClient(BotApiAddresses):
         """The user asks the bot inline (``@bot query``): an update without a chat."""
         return await self._call("POST", "/inline_query", json=_drop_none(locals()))
 
+    async def upgrade_group(self, user_id: int, chat_id: int, new_chat_id: int) -> dict:
+        """`user_id` upgrades the group `chat_id` to the supergroup `new_chat_id` (migrate_to/from_chat_id)."""
+        return await self._call(
+            "POST", "/upgrade_group", json={"user_id": user_id, "chat_id": chat_id, "new_chat_id": new_chat_id}
+        )
+
     async def block(self, user_id: int) -> dict:
         """The user blocks the bot: sends to the chat answer 403 "bot was blocked by the user"."""
         return await self._call("POST", f"/users/{user_id}/block")

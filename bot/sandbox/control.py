@@ -135,6 +135,9 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
     async def inline_query(request: web.Request) -> web.Response:
         return await after_user_action(actions.inline_query(state, **await _body(request)))
 
+    async def upgrade_group(request: web.Request) -> web.Response:
+        return await after_user_action(actions.upgrade_group(state, **await _body(request)))
+
     async def set_user_flag(request: web.Request) -> web.Response:
         user = state.ensure_user(_int(request, "user_id"))  # type: ignore[arg-type]
         action = request.match_info["action"]
@@ -291,6 +294,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         ("POST", "/_sandbox/press", press),
         ("POST", "/_sandbox/press_button", press_button),
         ("POST", "/_sandbox/inline_query", inline_query),
+        ("POST", "/_sandbox/upgrade_group", upgrade_group),
         ("POST", "/_sandbox/users/{user_id}/{action}", set_user_flag),
         ("POST", "/_sandbox/chats", set_chat),
         ("GET", "/_sandbox/chats/{chat_id}/messages", messages),

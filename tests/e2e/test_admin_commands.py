@@ -276,3 +276,33 @@ async def test_a_guided_add_left_for_half_an_hour_is_over(admin_bot, client, set
         await engine.dispose()
     assert "至少" in await reply_to(client, "1301个")  # not an answer any more: an admin's short text
     assert "已取消" not in await reply_to(client, "/cancel")  # nothing left to cancel
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_follows_language_and_guided_add(admin_bot, client, settings):
+    # Telegram gives the supergroup a new id and tells the bot in both chats; the conversation, the follows and the
+    # language the group chose go on there, without the group having to start again.
+    group, supergroup = -4001, -1004001
+    for chat_id in (group, -4002):
+        await client.set_chat(chat_id, "group", title="编辑部", admins=[OWNER], members=[OWNER, STRANGER])
+
+    async def in_chat(chat_id: int, text: str) -> str:
+        before = await client.messages(chat_id)
+        await client.send_text(OWNER, text, chat_id=chat_id, chat_type="group", first_name="Owner")
+        after = before[-1]["message_id"] if before else 0
+        return (await client.wait_for_messages(chat_id, count=1, timeout=10, after=after))[-1]["text"]
+
+    assert "English" in await in_chat(group, "/lang en")
+    assert "⭐ Following" in await in_chat(group, "/follow all")
+    assert "What is it about" in await in_chat(group, "/add")
+    assert "target" in await in_chat(group, "Key projects of the three-year plan")
+
+    await client.upgrade_group(OWNER, group, supergroup)
+    assert "Deadline" in await in_chat(supergroup, "1301个")
+    assert "Place, tags" in await in_chat(supergroup, "2025年底")
+    preview = await in_chat(supergroup, "@济南")
+    assert "Key projects of the three-year plan" in preview and "1301" in preview
+    [moved] = await _rows(settings, Conversation)
+    assert (moved.chat_id, moved.step) == (supergroup, "preview")
+    # Another group, for comparison: Chinese (the default) and following nothing.
+    assert "你还没有关注任何内容" in await in_chat(-4002, "/following")
+    assert "You follow (1)" in await in_chat(supergroup, "/following")

@@ -275,6 +275,22 @@ async def test_a_migrated_group_raises_chat_migrated(bot, client):
         await bot.send_message(-556, "x")
 
 
+async def test_upgrading_a_group_tells_the_bot_in_both_chats_and_moves_its_people(bot, client):
+    await client.set_chat(-557, "group", title="编辑部", admins=[USER], members=[USER, 4343])
+    await client.upgrade_group(USER, -557, -1005570)
+    old, new = await bot.get_updates()
+    assert (old.message.chat.id, old.message.migrate_to_chat_id) == (-557, -1005570)
+    assert (new.message.chat.id, new.message.chat.type, new.message.chat.title) == (-1005570, "supergroup", "编辑部")
+    assert (new.message.migrate_from_chat_id, new.message.from_user.id) == (-557, USER)
+    with pytest.raises(ChatMigrated):
+        await bot.send_message(-557, "x")
+    await bot.send_message(-1005570, "x")
+    assert {a.user.id for a in await bot.get_chat_administrators(-1005570)} == {USER}
+    for chat_id, new_chat_id in ((-557, -1005571), (USER, -1005572), (-999, -1005573)):
+        with pytest.raises(SandboxError, match="400"):  # upgraded already, not a group, unknown
+            await client.upgrade_group(USER, chat_id, new_chat_id)
+
+
 async def test_a_failed_poll_does_not_lose_updates(bot, client):
     await client.send_text(USER, "one")
     await client.inject_fault("getUpdates", kind="5xx")

@@ -1,5 +1,6 @@
 """Chats the bot talks to, what each has chosen (language, time zone), and the language each reads; a chat that
-blocked the bot, and a group that became a supergroup (its follows, preferences and waiting messages move)."""
+blocked the bot, and a group that became a supergroup (its follows, preferences, waiting messages and
+conversations move)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from trackers.models import AlertPreference, Chat, DeliveryState, Notification, Subscription
+from trackers.people.conversations import move_conversations
 from trackers.runtime.prepared import Prepared
 from trackers.runtime.updates import DoneMark, done_mark_count
 
@@ -217,10 +219,15 @@ async def block_chat(session: AsyncSession, chat_id: int, reason: str, *, now: d
     return result.rowcount
 
 
-async def move_chat(session: AsyncSession, old_id: int, new_id: int, *, now: datetime) -> None:
-    """A group became a supergroup with a new id: follows, preferences and waiting rows move with it."""
+async def move_chat(session: AsyncSession, old_id: int, new_id: int, *, now: datetime) -> list[int]:
+    """A group became a supergroup with a new id: follows, preferences, waiting rows and what the bot waits for from
+    its people move with it (the people whose conversation moved are returned)."""
     old = await session.get(Chat, old_id)
     new = await session.get(Chat, new_id)
+    if new is not None and old is not None:
+        # The supergroup's row may be only moments old (its first update wrote it): what the group chose stays.
+        new.language = new.language or old.language
+        new.timezone = new.timezone or old.timezone
     if new is None:
         new = Chat(
             id=new_id,
@@ -273,7 +280,9 @@ async def move_chat(session: AsyncSession, old_id: int, new_id: int, *, now: dat
         else:
             row.state, row.finished_at = DeliveryState.SKIPPED, now
             row.last_error = f"chat migrated to {new_id}, which has this message already"
+    moved = await move_conversations(session, old_id, new_id)
     await session.flush()
+    return moved
 
 
 async def _move_follows(session: AsyncSession, old_id: int, new_id: int, now: datetime) -> None:

@@ -74,6 +74,28 @@ async def stop_waiting(session: AsyncSession, chat_id: int, user_id: int, *, kin
     return (await session.execute(statement)).rowcount > 0
 
 
+async def move_conversations(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> list[int]:
+    """A group became a supergroup: what the bot waits for from its people follows it (not what they were asked in
+    the supergroup meanwhile, which is newer); the people whose conversation moved."""
+    rows = await session.scalars(select(Conversation).where(Conversation.chat_id == old_chat_id))
+    moved = []
+    for conversation in rows.all():
+        if await session.get(Conversation, (new_chat_id, conversation.user_id)) is None:
+            session.add(
+                Conversation(
+                    chat_id=new_chat_id,
+                    user_id=conversation.user_id,
+                    kind=conversation.kind,
+                    step=conversation.step,
+                    data=conversation.data,
+                    updated_at=conversation.updated_at,
+                )
+            )
+            moved.append(conversation.user_id)
+        await session.delete(conversation)
+    return moved
+
+
 async def forget_lapsed(session: AsyncSession, *, now: datetime) -> int:
     """Delete what lapsed (the pruning sweep); how many."""
     result = await session.execute(delete(Conversation).where(Conversation.updated_at <= now - TIMEOUT))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from trackers.models import Chat
-from trackers.people.chats import block_chat, get_or_create_chat, set_language
+from trackers.people.chats import block_chat, get_or_create_chat, move_chat, set_language
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=3)
@@ -48,3 +48,17 @@ async def test_a_group_renamed_keeps_its_row_under_the_new_title(sessions):
         await get_or_create_chat(session, -5, type="group", title="新名 <b>", now=LATER)
     async with sessions.begin() as session:
         assert (await session.get(Chat, -5)).title == "新名 <b>"
+
+
+async def test_a_supergroup_whose_row_its_first_update_wrote_keeps_what_the_group_chose(sessions):
+    async with sessions.begin() as session:
+        group = await get_or_create_chat(session, -5001, type="group", title="编辑部", now=NOW)
+        await set_language(session, group, "en", now=NOW)
+        group.timezone = "Asia/Shanghai"
+    async with sessions.begin() as session:
+        await get_or_create_chat(session, -1005001, type="supergroup", title="编辑部", now=LATER)
+        await move_chat(session, -5001, -1005001, now=LATER)
+    async with sessions.begin() as session:
+        old, new = await session.get(Chat, -5001), await session.get(Chat, -1005001)
+        assert (new.language, new.timezone, new.active) == ("en", "Asia/Shanghai", True)
+        assert (old.active, old.inactive_reason) == (False, "migrated to -1005001")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.waits import Waits
 from trackers.commitments.editing import Draft
 from trackers.commitments.targets import parse_target
+from trackers.people.chats import get_or_create_chat, move_chat
 from trackers.people.conversations import (
     TIMEOUT,
     end_now,
@@ -97,3 +98,25 @@ async def test_the_bots_look_finds_what_was_asked_before_it_started_and_since(se
         assert await waits.peek(CHAT, OTHER, now=NOW + TIMEOUT) is None  # lapsed
     finally:
         await waits.close()
+
+
+async def test_what_a_group_was_asked_follows_it_to_its_supergroup(sessions):
+    supergroup = -1009001
+    async with sessions() as session, session.begin():
+        await get_or_create_chat(session, CHAT, type="group", title="编辑部", now=NOW)
+        await wait_for(session, CHAT, USER, "add", "target", {"draft": Draft(subject="x").as_data()}, now=NOW)
+        await wait_for(session, CHAT, OTHER, "add", "subject", {}, now=NOW)
+        # OTHER was asked something in the supergroup already: that is newer, and kept.
+        await get_or_create_chat(session, supergroup, type="supergroup", title="编辑部", now=NOW)
+        await wait_for(session, supergroup, OTHER, "review_edit", "value", {"item_id": 3}, now=NOW)
+    async with sessions() as session, session.begin():
+        assert await move_chat(session, CHAT, supergroup, now=NOW) == [USER]
+    engine = sessions.kw["bind"]
+    assert await peek(engine, supergroup, USER, now=NOW) == ("add", "target")
+    assert await peek(engine, supergroup, OTHER, now=NOW) == ("review_edit", "value")
+    assert await peek(engine, CHAT, USER, now=NOW) is None and await peek(engine, CHAT, OTHER, now=NOW) is None
+    async with sessions() as session:
+        assert Draft.from_data((await waiting_for(session, supergroup, USER, now=NOW)).data["draft"]).subject == "x"
+    # Moving again (the outbox, at a send to the old id) finds nothing left to move.
+    async with sessions() as session, session.begin():
+        assert await move_chat(session, CHAT, supergroup, now=NOW) == []
