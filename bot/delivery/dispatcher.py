@@ -93,8 +93,11 @@ class Dispatcher:
         instance: str,
         clock: Callable[[], datetime],
         limiter: FloodLimiter | None = None,
+        on_moved: Callable[[int, int], None] | None = None,
     ) -> None:
         self.bot = bot
+        # Told (chat, person) for each conversation that moved with a group upgraded to a supergroup.
+        self.on_moved = on_moved
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.instance = instance
@@ -162,7 +165,9 @@ class Dispatcher:
 
     async def _apply_effects(self, session: AsyncSession, effects: _Effects, now: datetime) -> None:
         for old, new in effects.migrated.items():
-            await move_chat(session, old, new, now=now)
+            for user_id in await move_chat(session, old, new, now=now):
+                if self.on_moved is not None:
+                    self.on_moved(new, user_id)
         for chat_id, reason in effects.blocked.items():
             await block_chat(session, chat_id, reason, now=now)
 

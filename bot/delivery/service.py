@@ -56,6 +56,12 @@ class Delivery:
             ),
         )
         self.leadership = Leadership(bot_data.engine)
+
+        def moved(chat_id: int, user_id: int) -> None:
+            # The process's look at what is waited for learns of a conversation that moved to a supergroup.
+            if bot_data.waits is not None:
+                bot_data.waits.asked(chat_id, user_id)
+
         self.dispatcher = Dispatcher(
             self.bot,
             bot_data.sessionmaker,
@@ -63,6 +69,7 @@ class Delivery:
             instance=self.instance,
             clock=utcnow,
             limiter=bot_data.flood_limiter,
+            on_moved=moved,
         )
 
     async def close(self) -> None:

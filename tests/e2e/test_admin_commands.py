@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.admin_helpers import ANONYMOUS_GROUP_ADMIN, EDITOR, OWNER, STRANGER, reply_to, say
+from tests.e2e.delivery_support import enqueue
 from trackers.models import AuditEntry, Commitment, CommitmentRevision, Conversation, Notification, Status
 from trackers.runtime.db import create_engine, create_sessionmaker
 
@@ -306,3 +307,28 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_follows_language_and_g
     # Another group, for comparison: Chinese (the default) and following nothing.
     assert "你还没有关注任何内容" in await in_chat(-4002, "/following")
     assert "You follow (1)" in await in_chat(supergroup, "/following")
+
+
+async def test_a_group_upgraded_while_the_bot_heard_nothing_is_moved_at_its_next_alert(start_bot, client, settings):
+    # The supergroup's first update never reached the bot: the outbox's first send to the old id is refused with
+    # the new one, the group's rows move then, and the admin's guided /add goes on in the supergroup.
+    group, supergroup = -4011, -1004011
+    await client.set_chat(group, "group", title="编辑部", admins=[OWNER], members=[OWNER])
+
+    async def in_chat(chat_id: int, text: str) -> str:
+        before = await client.messages(chat_id)
+        await client.send_text(OWNER, text, chat_id=chat_id, chat_type="group")
+        after = before[-1]["message_id"] if before else 0
+        return (await client.wait_for_messages(chat_id, count=1, timeout=10, after=after))[-1]["text"]
+
+    async with start_bot(bot={"owner_ids": [OWNER]}, delivery={"sweep_seconds": 0.25}) as app:
+        assert "关于什么" in await in_chat(group, "/add")
+        assert "目标是多少" in await in_chat(group, "三年行动计划重点项目数")
+        await client.set_chat(group, "group", migrated_to=supergroup)
+        await client.set_chat(supergroup, "supergroup", title="编辑部", admins=[OWNER], members=[OWNER])
+        await enqueue(app.bot_data.sessionmaker, [group], text="截止日期临近")
+        [alert] = await client.wait_for_messages(supergroup, count=1, timeout=10)
+        assert alert["text"] == "截止日期临近"
+        assert "截止日期" in await in_chat(supergroup, "1301个")
+    [moved] = await _rows(settings, Conversation)
+    assert (moved.chat_id, moved.step) == (supergroup, "deadline")
