@@ -147,6 +147,7 @@ async def _open_resources(application: Application) -> None:
     bot_data.waits = Waits(bot_data.engine)
     if bot_data.role != "receiver":  # a deployment's receiver hands every update to the workers
         await bot_data.waits.open()
+        application.update_processor.settle.append(bot_data.waits.settle)
     if bot_data.role != "all":
         # A deployment's processes (PostgreSQL) share Telegram's overall budget through the database.
         bot_data.flood_limiter.pace = DeploymentPace(

@@ -32,6 +32,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._holders: dict[int, int] = {}
         # Called with each update once all its handlers are done (the terminal shell waits on it).
         self.on_processed: list[Callable[[object], None]] = []
+        # Awaited in the update's task once its handlers are done, before the chat's next update may start: what
+        # the update left to do in the database (bot.waits.Waits.settle).
+        self.settle: list[Callable[[], Awaitable[None]]] = []
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -40,13 +43,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             if chat is None:
                 async with self._running:
-                    await coroutine
+                    await self._handle(coroutine)
                 return
             lock = self._locks.setdefault(chat.id, asyncio.Lock())
             self._holders[chat.id] = self._holders.get(chat.id, 0) + 1
             try:
                 async with lock, self._running:
-                    await coroutine
+                    await self._handle(coroutine)
             finally:
                 # Keep the map as small as the set of chats with work in flight.
                 self._holders[chat.id] -= 1
@@ -57,6 +60,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 self._update_log.handled(handling)
             for listener in self.on_processed:
                 listener(update)
+
+    async def _handle(self, coroutine: Awaitable[Any]) -> None:
+        try:
+            await coroutine
+        finally:
+            for settle in self.settle:
+                await settle()
 
     async def initialize(self) -> None:
         pass

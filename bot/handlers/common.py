@@ -32,9 +32,12 @@ def chat_as_written(update: Update) -> dict:
     }
 
 
-async def current_chat(session: AsyncSession, update: Update, *, mark: DoneMark | None = None) -> Chat:
-    """The chat's row; `mark`: an update to mark done in the same statement (get_or_create_chat)."""
-    return await get_or_create_chat(session, **chat_as_written(update), mark=mark)
+async def current_chat(
+    session: AsyncSession, update: Update, *, mark: DoneMark | None = None, ending: tuple[int, str] | None = None
+) -> Chat:
+    """The chat's row; `mark`: an update to mark done in the same statement, `ending`: a wait to end in it
+    (get_or_create_chat)."""
+    return await get_or_create_chat(session, **chat_as_written(update), mark=mark, ending=ending)
 
 
 def language_for(chosen: str | None, update: Update, context: Context) -> str:

@@ -50,16 +50,21 @@ class Turn:
     @asynccontextmanager
     async def begin(cls, update: Update, context: Context) -> AsyncIterator[Turn]:
         """The turn's transaction, committed when the block ends; then the refusal, if there was one."""
+        waits = context.bot_data.waits
         async with context.bot_data.transaction() as session:
-            # The update's done mark rides on the chat's statement (bot.update_log): one round trip fewer.
+            # The update's done mark rides on the chat's statement (bot.update_log): one round trip fewer; so does
+            # the end of a guided /add a command asked for (bot.waits).
             mark = mark_to_carry(session)
-            chat = await current_chat(session, update, mark=mark)
+            ending = waits.to_carry(update.effective_chat.id)
+            chat = await current_chat(session, update, mark=mark, ending=ending)
             if mark is not None:
                 carried(session, mark)
             user = update.effective_user
             language = language_for(chat.language, update, context)
             turn = cls(update, context, session, chat, language, user.id if user else None)
             yield turn
+        if ending is not None:
+            waits.carried()  # committed (had the turn failed, Waits.settle would end it after the handlers)
         if turn.refused is not None:
             await refuse(update, t(turn.language, turn.refused))
 
@@ -142,12 +147,15 @@ async def language_of(update: Update, context: Context) -> str:
     chat's row (inserted or brought up to date) and the update's done mark. It commits as it ends, atomic as a
     transaction is, so none is opened around it, and no ORM object is made for a row whose language is all the
     handler reads: through a session the same turn cost ~0.5 ms of CPU, alone ~0.2 ms."""
-    engine = context.bot_data.engine
+    engine, waits = context.bot_data.engine, context.bot_data.waits
     mark = mark_alone(engine)
     if mark is not None:
+        ending = waits.to_carry(update.effective_chat.id)
         async with pooled_driver(engine) as driver:
-            row = await chat_alone(driver, **chat_as_written(update), mark=mark)
+            row = await chat_alone(driver, **chat_as_written(update), mark=mark, ending=ending)
         marked_alone(mark)  # nothing left to send: the update counts as handled from here
+        if ending is not None:
+            waits.carried()
         if row is not None:
             return language_for(row["language"], update, context)
         # Another instance inserted the chat after the statement's snapshot (the mark is carried): read it anew.

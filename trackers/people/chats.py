@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from trackers.models import AlertPreference, Chat, DeliveryState, Notification, Subscription
-from trackers.people.conversations import move_conversations
+from trackers.people.conversations import ending_count, move_conversations
 from trackers.runtime.prepared import Prepared
 from trackers.runtime.updates import DoneMark, done_mark_count
 
@@ -53,7 +53,7 @@ _CHAT_BY_ID = select(Chat).where(Chat.id == bindparam("chat_id"))
 _NEW_CHAT = insert(Chat.__table__)
 
 
-def _chat_or_new(*, marking: bool = False) -> Select | CompoundSelect:
+def _chat_or_new(*, marking: bool = False, ending: bool = False) -> Select | CompoundSelect:
     """PostgreSQL: the chat's row, inserted first if it is new and brought up to date if it changed (see
     get_or_create_chat), in one statement (a round trip to the server costs the bot ~0.2 ms of CPU, as much as the
     rest of reading a chat). The INSERT's RETURNING gives a new or changed row; otherwise the SELECT gives the row
@@ -62,6 +62,9 @@ def _chat_or_new(*, marking: bool = False) -> Select | CompoundSelect:
     `marking`: the statement also marks an update done (a DoneMark's parameters) and returns the chat's columns and
     `marked` in one row, the chat's all None if neither part found it. The statement is then the whole of a turn
     that reads its chat and nothing else, and needs no transaction around it (chat_alone).
+
+    `ending`: the statement also ends what the bot waits for of one kind from one person in the chat (end_user,
+    end_kind: trackers.people.conversations.ending_count), and returns `ended` beside the chat's columns.
 
     ON CONFLICT DO UPDATE locks the existing row even when its WHERE leaves it as it is: a turn holds its chat's
     row until it commits. A chat's updates are handled one at a time anyway; what else writes a chat's row (the
@@ -89,16 +92,25 @@ def _chat_or_new(*, marking: bool = False) -> Select | CompoundSelect:
     )
     unchanged = select(table).where(table.c.id == bindparam("id"), ~exists(select(created.c.id)))
     rows = union_all(select(created), unchanged)
-    if not marking:
+    if not (marking or ending):
         return rows
-    mark, chat = done_mark_count(), rows.subquery("chat")
-    return select(chat, mark.c.marked).select_from(mark.outerjoin(chat, true()))
+    # One row of what the statement did besides, the chat's row beside it (None when neither part found it).
+    sides = ([done_mark_count()] if marking else []) + ([ending_count()] if ending else [])
+    done = sides[0] if len(sides) == 1 else sides[0].join(sides[1], true())
+    chat = rows.subquery("chat")
+    return select(chat, *(side.c[0] for side in sides)).select_from(done.outerjoin(chat, true()))
 
 
-_CHAT_OR_NEW = select(Chat).from_statement(_chat_or_new())
-_CHAT_OR_NEW_MARKING = select(Chat, column("marked", Integer)).from_statement(_chat_or_new(marking=True))
+# By (marking, ending).
+_CHAT_OR_NEW = {
+    (marking, ending): select(
+        Chat, *([column("marked", Integer)] if marking else []), *([column("ended", Integer)] if ending else [])
+    ).from_statement(_chat_or_new(marking=marking, ending=ending))
+    for marking in (False, True)
+    for ending in (False, True)
+}
 # The same, run alone on asyncpg (chat_alone): its row as a record, no ORM object.
-_CHAT_OR_NEW_ALONE = Prepared(_chat_or_new(marking=True))
+_CHAT_OR_NEW_ALONE = {ending: Prepared(_chat_or_new(marking=True, ending=ending)) for ending in (False, True)}
 
 
 def _chat_row(chat_id: int, type: str, title: str | None, now: datetime, telegram_language: str | None) -> dict:
@@ -126,6 +138,7 @@ async def get_or_create_chat(
     now: datetime,
     telegram_language: str | None = None,
     mark: DoneMark | None = None,
+    ending: tuple[int, str] | None = None,
 ) -> Chat:
     """The chat's row, created on first contact; a chat that had gone inactive is active again once it writes.
 
@@ -134,14 +147,19 @@ async def get_or_create_chat(
     row is written only when something changed.
 
     `mark`: an update to mark done by the same statement, on PostgreSQL (its `marked` is set); on SQLite it is
-    left alone (`marked` stays None) for the caller's commit to mark."""
+    left alone (`marked` stays None) for the caller's commit to mark.
+
+    `ending`: (person, kind) whose wait in the chat the same statement ends (PostgreSQL only: bot.waits)."""
     row = _chat_row(chat_id, type, title, now, telegram_language)
     if session.bind.dialect.name == "postgresql":
-        if mark is None:
-            chat = await session.scalar(_CHAT_OR_NEW, row)
+        statement = _CHAT_OR_NEW[mark is not None, ending is not None]
+        values = row | (mark.params() if mark is not None else {}) | _ending_params(ending)
+        if mark is None and ending is None:
+            chat = await session.scalar(statement, values)  # no row if the chat was inserted meanwhile (below)
         else:
-            chat, marked = (await session.execute(_CHAT_OR_NEW_MARKING, row | mark.params())).one()
-            mark.marked = bool(marked)
+            chat, *sides = (await session.execute(statement, values)).one()  # one row, whatever the chat's part
+            if mark is not None:
+                mark.marked = bool(sides[0])
         if chat is not None:
             return chat  # new, or brought up to date by the statement
         # Another instance inserted it meanwhile, after this statement's snapshot.
@@ -173,17 +191,23 @@ async def chat_alone(
     now: datetime,
     telegram_language: str | None,
     mark: DoneMark,
+    ending: tuple[int, str] | None = None,
 ) -> asyncpg.Record | None:
     """PostgreSQL: get_or_create_chat's statement with its `mark`, run on asyncpg outside any transaction, so it
     commits as it ends (`mark.marked` is set). For a turn that needs the chat's row and nothing else, this is the
     whole turn: one round trip, and ~0.2 ms of the process's CPU against ~0.5 ms through a session committing
     each statement and ~0.7 ms as a transaction (2,000 runs each). The chat's row as it is now (a record: id,
     language, ...), or None if another instance inserted it after the statement's snapshot; the mark is carried
-    either way."""
-    values = _chat_row(chat_id, type, title, now, telegram_language) | mark.params()
-    record = await driver.fetchrow(_CHAT_OR_NEW_ALONE.sql, *_CHAT_OR_NEW_ALONE.arguments(values))
+    either way; `ending` as for get_or_create_chat."""
+    values = _chat_row(chat_id, type, title, now, telegram_language) | mark.params() | _ending_params(ending)
+    statement = _CHAT_OR_NEW_ALONE[ending is not None]
+    record = await driver.fetchrow(statement.sql, *statement.arguments(values))
     mark.marked = bool(record["marked"])
     return record if record["id"] is not None else None
+
+
+def _ending_params(ending: tuple[int, str] | None) -> dict:
+    return {} if ending is None else {"end_user": ending[0], "end_kind": ending[1]}
 
 
 async def set_language(session: AsyncSession, chat: Chat, language: str, *, now: datetime) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from trackers.models import Conversation
@@ -141,6 +141,24 @@ async def end_now(engine: AsyncEngine, chat_id: int, user_id: int, kind: str) ->
     if found is not None:
         async with engine.begin() as connection:
             await connection.execute(_END, values)
+
+
+def ending_count():
+    """PostgreSQL: the end of what the bot waits for of kind :end_kind from :end_user in chat :id, as a subquery of
+    one row, `ended` (0 or 1), for the chat's statement to carry (trackers.people.chats): a command's end of a
+    guided /add then costs no round trip of its own (bot.waits). PostgreSQL runs the DELETE in its CTE whatever
+    the rest of the statement returns."""
+    ended = (
+        delete(_t)
+        .where(
+            _t.c.chat_id == bindparam("id"),
+            _t.c.user_id == bindparam("end_user"),
+            _t.c.kind == bindparam("end_kind"),
+        )
+        .returning(_t.c.user_id)
+        .cte("ended")
+    )
+    return select(func.count().label("ended")).select_from(ended).subquery("end")
 
 
 async def everyone_waited_for(session: AsyncSession) -> set[tuple[int, int]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, date, datetime, timedelta
 
 from bot.waits import Waits
 from trackers.commitments.editing import Draft
 from trackers.commitments.targets import parse_target
-from trackers.people.chats import get_or_create_chat, move_chat
+from trackers.people.chats import chat_alone, get_or_create_chat, move_chat
 from trackers.people.conversations import (
     TIMEOUT,
     end_now,
@@ -18,6 +19,9 @@ from trackers.people.conversations import (
     wait_for,
     waiting_for,
 )
+from trackers.runtime.db import create_engine, create_sessionmaker
+from trackers.runtime.prepared import pooled_driver
+from trackers.runtime.updates import DoneMark
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 CHAT, USER, OTHER = -100123, 42, 43
@@ -92,9 +96,14 @@ async def test_the_bots_look_finds_what_was_asked_before_it_started_and_since(se
             await wait_for(session, CHAT, OTHER, "review_edit", "value", {"item_id": 1}, now=NOW)
             waits.asked(CHAT, OTHER)
         assert await waits.peek(CHAT, OTHER, now=NOW) == ("review_edit", "value")
+        # A command's end: at once on SQLite; on PostgreSQL with the turn's statement, else once its handlers are
+        # done (settle).
         await waits.end(CHAT, USER, "add")
+        await waits.settle()
         await waits.end(CHAT, OTHER, "add")  # a card's edit is not ended by a command
+        await waits.settle()
         assert await waits.peek(CHAT, USER, now=NOW) is None
+        assert await waits.peek(CHAT, OTHER, now=NOW) == ("review_edit", "value")
         assert await waits.peek(CHAT, OTHER, now=NOW + TIMEOUT) is None  # lapsed
     finally:
         await waits.close()
@@ -120,3 +129,49 @@ async def test_what_a_group_was_asked_follows_it_to_its_supergroup(sessions):
     # Moving again (the outbox, at a send to the old id) finds nothing left to move.
     async with sessions() as session, session.begin():
         assert await move_chat(session, CHAT, supergroup, now=NOW) == []
+
+
+async def test_a_commands_end_rides_on_the_turns_chat_statement(migrated_postgres_url):
+    # PostgreSQL: the end a command asked for is carried by the chat's statement of the turn that follows, in its
+    # transaction (it rolls back with it), or by the statement a turn that reads nothing else runs alone.
+    engine = create_engine(migrated_postgres_url)
+    sessions = create_sessionmaker(engine)
+    waits = Waits(engine)
+    await waits.open()
+    try:
+        async with sessions() as session, session.begin():
+            await wait_for(session, CHAT, USER, "add", "target", {}, now=NOW)
+            await wait_for(session, CHAT, OTHER, "review_edit", "value", {"item_id": 1}, now=NOW)
+        await waits.end(CHAT, USER, "add")
+        assert waits.to_carry(USER) is None  # another chat's turn carries nothing
+        ending = waits.to_carry(CHAT)
+        assert ending == (USER, "add")
+        with contextlib.suppress(RuntimeError):
+            async with sessions() as session, session.begin():
+                await get_or_create_chat(session, CHAT, type="group", title="编辑部", now=NOW, ending=ending)
+                raise RuntimeError("the turn fails")
+        assert await peek(engine, CHAT, USER, now=NOW) == ("add", "target")  # rolled back with the turn
+        async with sessions() as session, session.begin():
+            await get_or_create_chat(session, CHAT, type="group", title="编辑部", now=NOW, ending=ending)
+            assert await waiting_for(session, CHAT, USER, now=NOW) is None  # the rest of the turn sees it ended
+        waits.carried()
+        await waits.settle()  # nothing left
+        assert await peek(engine, CHAT, USER, now=NOW) is None
+        # Alone, with the update's done mark: the card's edit is another kind, and stays.
+        async with pooled_driver(engine) as driver:
+            mark = DoneMark(bot_id=1, update_id=1, now=NOW)
+            row = await chat_alone(
+                driver,
+                CHAT,
+                type="group",
+                title="编辑部",
+                now=NOW,
+                telegram_language=None,
+                mark=mark,
+                ending=(OTHER, "add"),
+            )
+        assert row["id"] == CHAT and mark.marked is False  # no such update stored: nothing to mark
+        assert await peek(engine, CHAT, OTHER, now=NOW) == ("review_edit", "value")
+    finally:
+        await waits.close()
+        await engine.dispose()
