@@ -18,8 +18,10 @@ from bot.handlers.turn import language_of
 from bot.running import throwaway_token
 from bot.settings import load_settings
 from bot.update_log import UpdateHandledElsewhere, UpdateLog, carried, mark_to_carry
+from bot.waits import Waits
 from trackers.models import Chat, ProcessedUpdate
 from trackers.people.chats import get_or_create_chat
+from trackers.people.conversations import wait_for, waiting_for
 from trackers.runtime.updates import mark_done, record_updates
 
 BOT = 7
@@ -126,6 +128,7 @@ async def worker_turns(migrated_postgres_url):
     settings = load_settings(environ={}).with_changes(database={"url": migrated_postgres_url})
     application = build_application(settings, token=throwaway_token(), role="worker")
     application.bot_data.engine, application.bot_data.sessionmaker = engine, sessions
+    application.bot_data.waits = Waits(engine)
     log = UpdateLog(role="worker")
     log.open(sessions, BOT)
     yield sessions, Context(application), log
@@ -150,9 +153,15 @@ async def test_a_turn_that_only_reads_its_chat_is_one_statement_with_its_mark(wo
     async with sessions.begin() as session:
         chat = await session.get(Chat, 600)
         chat.language, chat.active, chat.inactive_reason = "zh", False, "blocked"
+        # The user had left a guided /add open: the command ends it, in the same statement.
+        await wait_for(session, 600, 600, "add", "target", {}, now=NOW)
     handling = log.handling(_start(8, 600))
+    await context.bot_data.waits.end(600, 600, "add")
     assert await language_of(_start(8, 600), context) == "zh"
     assert handling.marked and await _done_at(sessions, 8) is not None
+    assert context.bot_data.waits.to_carry(600) is None  # carried
+    async with sessions() as session:
+        assert await waiting_for(session, 600, 600, now=NOW) is None
     async with sessions() as session:
         chat = await session.get(Chat, 600)
     assert (chat.active, chat.inactive_reason) == (True, None)
