@@ -15,7 +15,8 @@ answers is a burst it must catch up with: answered_per_s is then its capacity (h
 --rate 450), and the p99 how long the queue made users wait.
 
 Each run also prints how much the host itself held things up meanwhile (bench.host_watch: a 1 ms sleep's lateness
-and a disk flush's time, p99 and maximum). On this shared machine a disk flush has taken over a second in the middle
+and a disk flush's time, p99 and maximum; the share of CPU time stolen by the hypervisor, overall and in the worst
+100 ms). On this shared machine a disk flush has taken over a second in the middle
 of a run (a deployment's commits no longer wait for one, but its acknowledgements to Telegram do). --rounds N runs
 each N several times and prints each run's p99.
 
@@ -133,7 +134,7 @@ async def run_deployment(workers: int, rate: float, seconds: float, warm_up: flo
         line(f"workers{workers}_cpu_{part}_ms_per_update", seconds / offered * 1000, "ms")
     # What the host held up meanwhile (bench.host_watch): a p99 near these maxima was the host's, not the bot's.
     for name, value in host.figures.items():
-        line(f"workers{workers}_host_{name}", value, "ms")
+        line(f"workers{workers}_host_{name}", value, "%" if name.endswith("_pct") else "ms")
     return p99(latencies)
 
 
