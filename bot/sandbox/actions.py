@@ -226,6 +226,8 @@ def upgrade_group(state: SandboxState, user_id: int, chat_id: int, new_chat_id: 
     """The user upgrades a group to a supergroup, as Telegram does it: the supergroup gets a new id, sends to the old
     one fail from now on, and the bot hears of it twice, in this order: a service message in the old group
     (migrate_to_chat_id) and one in the new supergroup (migrate_from_chat_id)."""
+    if not -(2**63) <= new_chat_id < 0:
+        raise ActionError("a supergroup's id is a negative 64-bit integer")
     old = state.chats.get(chat_id)
     if old is None:
         raise ActionError(f"chat {chat_id} is not one the sandbox knows")

@@ -286,8 +286,9 @@ async def test_upgrading_a_group_tells_the_bot_in_both_chats_and_moves_its_peopl
         await bot.send_message(-557, "x")
     await bot.send_message(-1005570, "x")
     assert {a.user.id for a in await bot.get_chat_administrators(-1005570)} == {USER}
-    for chat_id, new_chat_id in ((-557, -1005571), (USER, -1005572), (-999, -1005573)):
-        with pytest.raises(SandboxError, match="400"):  # upgraded already, not a group, unknown
+    await client.set_chat(-558, "group")
+    for chat_id, new_chat_id in ((-557, -1005571), (USER, -1005572), (-999, -1005573), (-558, 5), (-558, -(2**70))):
+        with pytest.raises(SandboxError, match="400"):  # upgraded already, not a group, unknown, not a group's id
             await client.upgrade_group(USER, chat_id, new_chat_id)
 
 
