@@ -134,8 +134,7 @@ class FloodLimiter:
         sending = False
         try:
             for _ in range(TURNS):
-                asked = time.monotonic()
-                moment = asked + await self.pace.turn()
+                moment = await self.pace.turn()
                 if moment > deadline:
                     return False
                 if moment > time.monotonic():

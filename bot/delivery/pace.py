@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import time
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -43,7 +44,7 @@ class DeploymentPace:
         await self._connection.open()
 
     async def turn(self) -> float:
-        """Take the next moment for one send: the seconds until it."""
+        """Take the next moment for one send: when it comes, on time.monotonic()'s clock."""
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting.append(future)
         if self._reserving is None or self._reserving.done():
@@ -64,9 +65,14 @@ class DeploymentPace:
                 for future in batch + self._waiting:  # closing: the sends waiting are cancelled, not left hanging
                     future.cancel()
                 raise
+            # The wait is the server's, from when it ran the statement: counted from when its answer came, not from
+            # when the send asked (before its turn in the batch, and before the connection was opened, if it was
+            # not): moments counted from then came early by that much, and sent early they crowded other
+            # processes' (late by the answer's way back instead, which only spaces them more).
+            answered = time.monotonic()
             for position, future in enumerate(batch):
                 if not future.done():  # a sender cancelled meanwhile leaves its moment unused
-                    future.set_result(0.0 if first is None else first + position * self.interval)
+                    future.set_result(answered if first is None else answered + first + position * self.interval)
 
     def hold(self, seconds: float) -> None:
         """Telegram asked the bot to wait: no process sends for `seconds` (in the background)."""
