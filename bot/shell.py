@@ -267,7 +267,7 @@ class Shell:
             return
         self.persona.chat_id = new
         self._print(f"(shell) group {group} is now supergroup {new}; you talk in it from here")
-        await self._deliver(asyncio.sleep(0, upgraded))  # waits for the bot to have handled it
+        await self._answered(upgraded)
 
     async def _press(self, number: int) -> None:
         if not 1 <= number <= len(self._buttons):
@@ -325,6 +325,11 @@ class Shell:
         except SandboxError as exc:
             self._print(f"(shell) {exc}")
             return
+        await self._answered(result)
+
+    async def _answered(self, result: dict) -> None:
+        """Wait until the bot has handled the update of a user action (`result`: the sandbox's answer to it), then
+        print what the bot sent."""
         event = self._done.setdefault(result["update_id"], asyncio.Event())
         try:
             await asyncio.wait_for(event.wait(), REPLY_TIMEOUT)

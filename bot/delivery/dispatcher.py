@@ -37,7 +37,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -166,15 +165,8 @@ class Dispatcher:
 
     async def _apply_effects(self, session: AsyncSession, effects: _Effects, now: datetime) -> None:
         for old, new in effects.migrated.items():
-            try:
-                # A savepoint: the supergroup's first update may be moving the same group at this moment
-                # (bot.handlers.upgrades); the move that loses the race must not take the batch's outcomes with it.
-                async with session.begin_nested():
-                    moved = await move_chat(session, old, new, now=now)
-            except SQLAlchemyError as error:
-                log.warning("group %s was being moved to %s meanwhile; that move stands (%s)", old, new, error)
-                continue
-            for user_id in moved:
+            # If the supergroup's own update moves the group at this moment, one of the two gives way (move_chat).
+            for user_id in await move_chat(session, old, new, now=now):
                 if self.on_moved is not None:
                     self.on_moved(new, user_id)
         for chat_id, reason in effects.blocked.items():

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
@@ -30,14 +29,8 @@ async def group_upgraded(update: Update, context: Context) -> None:
     if old_id is None:
         return  # the old group's notice (migrate_to_chat_id): the supergroup's own makes the move
     async with Turn.begin(update, context) as turn:
-        try:
-            # A savepoint: the outbox may be moving the same group at this moment (a send to the old id refused);
-            # if its move commits first, this one gives way to it.
-            async with turn.session.begin_nested():
-                moved = await move_chat(turn.session, old_id, turn.chat.id, now=utcnow())
-        except SQLAlchemyError as error:
-            log.warning("group %s was being moved to %s meanwhile; that move stands (%s)", old_id, turn.chat.id, error)
-            return
+        # If the outbox moves the group at this moment (a send to the old id refused), one gives way (move_chat).
+        moved = await move_chat(turn.session, old_id, turn.chat.id, now=utcnow())
     for user_id in moved:
         context.bot_data.waits.asked(turn.chat.id, user_id)
     log.info("group %s became supergroup %s; %d conversations moved with it", old_id, turn.chat.id, len(moved))

@@ -4,6 +4,7 @@ conversations move)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -37,6 +39,8 @@ from trackers.runtime.updates import DoneMark, done_mark_count
 
 if TYPE_CHECKING:
     import asyncpg
+
+log = logging.getLogger(__name__)
 
 
 def reading_language(chosen: str | None, telegram: str | None, default: str) -> str:
@@ -255,7 +259,20 @@ async def block_chat(session: AsyncSession, chat_id: int, reason: str, *, now: d
 
 async def move_chat(session: AsyncSession, old_id: int, new_id: int, *, now: datetime) -> list[int]:
     """A group became a supergroup with a new id: follows, preferences, waiting rows and what the bot waits for from
-    its people move with it (the people whose conversation moved are returned)."""
+    its people move with it (the people whose conversation moved are returned).
+
+    Two may move the same group at once: the supergroup's first update (bot.handlers.upgrades) and the outbox, at a
+    send to the old id. The move runs in a savepoint, and the one that commits second gives way (nothing moved, []),
+    so it does not take the rest of its transaction with it (the outbox's holds the outcomes of a batch of sends)."""
+    try:
+        async with session.begin_nested():
+            return await _move_chat(session, old_id, new_id, now)
+    except SQLAlchemyError as error:
+        log.warning("group %s was being moved to %s meanwhile; that move stands (%s)", old_id, new_id, error)
+        return []
+
+
+async def _move_chat(session: AsyncSession, old_id: int, new_id: int, now: datetime) -> list[int]:
     old = await session.get(Chat, old_id)
     new = await session.get(Chat, new_id)
     if new is not None and old is not None:

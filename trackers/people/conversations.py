@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from trackers.models import Conversation
@@ -77,22 +77,15 @@ async def stop_waiting(session: AsyncSession, chat_id: int, user_id: int, *, kin
 async def move_conversations(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> list[int]:
     """A group became a supergroup: what the bot waits for from its people follows it (not what they were asked in
     the supergroup meanwhile, which is newer); the people whose conversation moved."""
-    rows = await session.scalars(select(Conversation).where(Conversation.chat_id == old_chat_id))
-    moved = []
-    for conversation in rows.all():
-        if await session.get(Conversation, (new_chat_id, conversation.user_id)) is None:
-            session.add(
-                Conversation(
-                    chat_id=new_chat_id,
-                    user_id=conversation.user_id,
-                    kind=conversation.kind,
-                    step=conversation.step,
-                    data=conversation.data,
-                    updated_at=conversation.updated_at,
-                )
-            )
-            moved.append(conversation.user_id)
-        await session.delete(conversation)
+    asked_there = select(_t.c.user_id).where(_t.c.chat_id == new_chat_id)
+    moved = list(
+        await session.scalars(select(_t.c.user_id).where(_t.c.chat_id == old_chat_id, _t.c.user_id.not_in(asked_there)))
+    )
+    if moved:
+        await session.execute(
+            update(_t).where(_t.c.chat_id == old_chat_id, _t.c.user_id.in_(moved)).values(chat_id=new_chat_id)
+        )
+    await session.execute(delete(_t).where(_t.c.chat_id == old_chat_id))
     return moved
 
 
