@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
-
 PRODUCT_ID = "-//Luoshi//Followed deadlines//EN"
 UID_DOMAIN = "luoshi.invalid"  # a UID needs a domain-like part; .invalid can never belong to anyone
 
@@ -44,6 +42,9 @@ def build_calendar(
     now: datetime,
 ) -> bytes:
     """The .ics bytes. UIDs are stable per commitment, so importing a newer file updates the same events."""
+    # Imported here: every process loads this module with the handlers, few ever export a calendar (3 MB each).
+    from icalendar import Alarm, Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
