@@ -212,7 +212,7 @@ TEXTS = {
     "btn_overdue_off": "Overdue prompts: off",
     "calendar_caption": (
         "📅 {count} followed deadlines. Import the file into your calendar app (Apple, Google, Outlook) "
-        "to be reminded {leads} before each."
+        "to be reminded before each deadline: {leads}."
     ),
     "calendar_empty": "None of what you follow has a deadline, or you follow nothing yet. Use /follow first.",
     "calendar_name": "Luoshi: followed deadlines",
