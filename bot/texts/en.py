@@ -138,7 +138,7 @@ TEXTS = {
     "btn_plan": "🗂 Its plan",
     "btn_children": "🧩 Its parts",
     "show_usage": "Usage: /show ID, e.g. /show 3. Don't know the ID? Browse with /list or use /search.",
-    "bad_id": "“{value}” is not a commitment ID (a number). Find IDs with /list or /search.",
+    "bad_id": "“{value}” is not a commitment ID (a whole number from 1, e.g. 3). Find IDs with /list or /search.",
     "unknown_commitment": "There is no commitment {id}. Browse with /list or use /search.",
     "archived_commitment": "Commitment #{id} is archived and no longer tracked. /list shows the ones that are.",
     "chart_usage": "Usage: /chart ID, e.g. /chart 3.",

@@ -128,7 +128,7 @@ TEXTS = {
     "btn_plan": "🗂 所属规划",
     "btn_children": "🧩 子项清单",
     "show_usage": "用法：/show 编号，例如 /show 3。不知道编号？用 /list 浏览或 /search 搜索。",
-    "bad_id": "“{value}”不是承诺编号（应为数字）。用 /list 或 /search 查找编号。",
+    "bad_id": "“{value}”不是承诺编号（编号是正整数，如 3）。用 /list 或 /search 查找编号。",
     "unknown_commitment": "没有编号为 {id} 的承诺。用 /list 浏览或 /search 搜索。",
     "archived_commitment": "承诺 #{id} 已归档，不再跟踪。用 /list 看正在跟踪的承诺。",
     "chart_usage": "用法：/chart 编号，例如 /chart 3。",
