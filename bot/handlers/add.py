@@ -42,6 +42,8 @@ SUBJECT, TARGET, DEADLINE, EXTRAS, PREVIEW, EDITING = "subject", "target", "dead
 # The steps a text answers; at PREVIEW the buttons do.
 TYPED = frozenset({SUBJECT, TARGET, DEADLINE, EXTRAS, EDITING})
 SKIP = {"-", "—", "无", "skip", "none"}
+# The steps whose question has a "none" (SKIP), which /skip answers too.
+SKIPPABLE = frozenset({TARGET, DEADLINE, EXTRAS})
 # Why what the admin typed cannot make a commitment; each reads through bot.render.errors.
 ADD_ERRORS = (BadInput, UnknownParent, UnparseableDate, UnparseableTarget)
 
@@ -159,13 +161,14 @@ async def add_start(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(answer)
 
 
-async def answer(update: Update, context: Context) -> bool:
+async def answer(update: Update, context: Context, *, skip: bool = False) -> bool:
     """A text while the conversation waits for one (bot.handlers.answers found it so): the next step, or what is
-    wrong with the answer and the same question. False if it lapsed meanwhile (the text is not an answer)."""
+    wrong with the answer and the same question. False if it lapsed meanwhile (the text is not an answer).
+    `skip` (/skip) answers "none" to a question that has one; False if this question has none."""
     reply: Reply | None = None
     async with Turn.begin(update, context) as turn:
         waiting = await asked(turn, KIND)
-        if waiting is None:
+        if waiting is None or (skip and waiting.step not in SKIPPABLE):
             return False
         if not await admit(turn, "add"):  # rights can be revoked midway
             await stop_asking(turn, KIND)
@@ -173,7 +176,8 @@ async def answer(update: Update, context: Context) -> bool:
             draft = Draft.from_data(waiting.data["draft"]) if waiting.data else None
             parent_name = waiting.data.get("parent_name")
             try:
-                reply = await _step(turn, waiting.step, update.effective_message.text, draft, parent_name)
+                typed = "-" if skip else update.effective_message.text
+                reply = await _step(turn, waiting.step, typed, draft, parent_name)
             except ADD_ERRORS as error:
                 # The same question again; the answer counts as activity (the conversation's time starts anew).
                 await _go_to(turn, waiting.step, draft, parent_name)

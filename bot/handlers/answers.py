@@ -1,6 +1,7 @@
 """What a person types or presses while the bot waits for their answer (trackers.people.conversations): the next
 step of a guided /add (bot.handlers.add), the "field value" for a review card whose Edit they pressed
-(bot.handlers.review), a document's date or place (bot.handlers.reading), and /cancel for any of them.
+(bot.handlers.review), a document's date or place (bot.handlers.reading), and /cancel for any of them; /skip for
+a guided /add's question that has a "none".
 
 These handlers are a group of their own (GROUP), after the guards and ahead of every feature (bot.app). PTB runs the
 first matching handler of each group in turn: an update they leave (nothing is waited for from its sender, or not
@@ -13,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Context
-from bot.handlers import add, reading, review
+from bot.handlers import add, fallback, reading, review
 from bot.render import drafts
 from trackers.runtime.clock import utcnow
 
@@ -84,23 +84,36 @@ def _at_preview(press: Callback) -> Callback:
     return pressed
 
 
+async def skip(update: Update, context: Context) -> None:
+    """/skip: "none" for a guided /add's question that has one (its target, deadline, extras), as "-" is. With no
+    such question asked, /skip is a command like any other."""
+    waiting = await _waiting(update, context)
+    if waiting is not None and waiting[0] == add.KIND and waiting[1] in add.SKIPPABLE:
+        if await add.answer(update, context, skip=True):
+            raise ApplicationHandlerStop
+    await other_command(update, context)
+
+
 async def other_command(update: Update, context: Context) -> None:
-    """Any other command ends a guided /add (the next text would not be an answer to it any more), then runs as if
-    no conversation were open. In a group, only a command this bot takes: one for another bot (/list@other_bot),
-    or one no feature knows (it may be another bot's), leaves it open. A review card's edit stays asked."""
+    """A command a feature takes ends a guided /add (the next text would not be an answer to it any more), then runs
+    as if no conversation were open. One no feature takes leaves it open: a typo or a guess (/skip at a question
+    with no "none") is answered by the fallback, which reminds the person of the question; in a group, it may be
+    another bot's (/list@other_bot, or a command this bot does not have). A review card's edit stays asked."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    if chat.type != ChatType.PRIVATE and not _taken(update, context):
+    if not _taken(update, context):
         return
     await context.bot_data.waits.end(chat.id, user.id, add.KIND)
 
 
 def _taken(update: Update, context: Context) -> bool:
-    """Whether a feature's handler takes the update."""
+    """Whether a feature's handler takes the update (the fallback's answers to what no feature takes do not count)."""
     for group, handlers in context.application.handlers.items():
         if group > GROUP:
             for handler in handlers:
+                if handler in fallback.HANDLERS:
+                    continue
                 check = handler.check_update(update)
                 if check is not None and check is not False:
                     return True
@@ -112,6 +125,7 @@ _TEXT = filters.TEXT & ~filters.COMMAND
 HANDLERS = [
     CommandHandler("add", start_add),
     CommandHandler("cancel", cancel),
+    CommandHandler("skip", skip),
     MessageHandler(_TEXT, text),
     CallbackQueryHandler(_at_preview(add.press_save), pattern=drafts.SAVE.pattern),
     CallbackQueryHandler(_at_preview(add.press_edit), pattern=drafts.EDIT.pattern),

@@ -9,14 +9,19 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.handlers.turn import language_of
+from bot.render.format import shorten
 from bot.texts import t
+from trackers.runtime.clock import utcnow
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    """A command no feature knows: point at /help."""
+    """A command no feature knows: point at /help, or, while the bot waits for the person's answer (which such a
+    command leaves open, bot.handlers.answers), at the question."""
     language = await language_of(update, context)
-    command = html.escape(update.effective_message.text.split()[0])
-    await update.effective_message.reply_text(t(language, "unknown_command", command=command))
+    command = html.escape(shorten(update.effective_message.text.split()[0], 40))
+    asked = await context.bot_data.waits.peek(update.effective_chat.id, update.effective_user.id, now=utcnow())
+    key = "unknown_command" if asked is None else "unknown_command_asked"
+    await update.effective_message.reply_text(t(language, key, command=command))
 
 
 async def plain_text(update: Update, context: Context) -> None:

@@ -16,6 +16,8 @@ TEXTS = {
     "lang_name_zh": "中文",
     "lang_name_en": "English",
     "unknown_command": "I don't know the command {command}. Send /help to see what I can do.",
+    "unknown_command_asked": "I don't know the command {command}. The question above still waits for your answer; "
+    "send /cancel to stop.",
     "plain_text_hint": "I only understand commands. Send /help to see what I can do.",
     "unknown_button": "This button no longer works. Send /help to see what I can do.",
     "too_fast": "⏳ You are sending too fast, so I skipped some messages. Please wait a few seconds.",
@@ -271,11 +273,11 @@ TEXTS = {
     "adm_ask_subject": (
         "OK, a new commitment. What is it about? (e.g. 集成电路产业链群规模)\nSend /cancel at any time to stop."
     ),
-    "adm_ask_target": "What is the target? E.g. 突破500亿元, 1301个, 5.5%左右. Send - if it has no figure.",
-    "adm_ask_deadline": "Deadline? E.g. 2025年底, 明年6月, 2025-12-31, in 18 months. Send - if none.",
+    "adm_ask_target": "What is the target? E.g. 突破500亿元, 1301个, 5.5%左右. Send - (or /skip) if it has no figure.",
+    "adm_ask_deadline": "Deadline? E.g. 2025年底, 明年6月, 2025-12-31, in 18 months. Send - (or /skip) if none.",
     "adm_ask_extras": (
         "Place, tags, parent plan and source (optional), in one line: @济南 #集成电路 parent=12 "
-        "source=https://… . Send - to skip."
+        "source=https://… . Send - (or /skip) to skip."
     ),
     "adm_ask_edit": (
         'What should change? Send "field value", e.g. target 突破600亿元, deadline 2026-12-31,'

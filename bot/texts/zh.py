@@ -15,6 +15,7 @@ TEXTS = {
     "lang_name_zh": "中文",
     "lang_name_en": "English",
     "unknown_command": "我不认识命令 {command}。发送 /help 查看可用的命令。",
+    "unknown_command_asked": "我不认识命令 {command}。上面的问题还在等你回答；不想继续请发送 /cancel。",
     "plain_text_hint": "我只听得懂命令。发送 /help 查看可以做什么。",
     "unknown_button": "这个按钮已失效。发送 /help 查看可以做什么。",
     "too_fast": "⏳ 你发得太快了，后面几条我先跳过。请稍等几秒再发。",
@@ -248,10 +249,11 @@ TEXTS = {
         "或单独发送 /add，按步骤填写。"
     ),
     "adm_ask_subject": "好的，添加一项承诺。它是关于什么的？（例如：集成电路产业链群规模）\n随时发送 /cancel 取消。",
-    "adm_ask_target": "目标是多少？例如：突破500亿元、1301个、5.5%左右。没有数字目标请发送 -",
-    "adm_ask_deadline": "截止日期？例如：2025年底、明年6月、2025-12-31、in 18 months。没有请发送 -",
+    "adm_ask_target": "目标是多少？例如：突破500亿元、1301个、5.5%左右。没有数字目标请发送 - 或 /skip",
+    "adm_ask_deadline": "截止日期？例如：2025年底、明年6月、2025-12-31、in 18 months。没有请发送 - 或 /skip",
     "adm_ask_extras": (
-        "地点、标签、上级计划和来源（可选），写在一行：@济南 #集成电路 parent=12 source=https://… 。没有请发送 -"
+        "地点、标签、上级计划和来源（可选），写在一行：@济南 #集成电路 parent=12 source=https://… 。"
+        "没有请发送 - 或 /skip"
     ),
     "adm_ask_edit": (
         "要改哪一项？发送“字段 值”，例如：target 突破600亿元、deadline 2026年底、subject 新的主题，或 @济南 #芯片"

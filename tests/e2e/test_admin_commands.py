@@ -229,6 +229,44 @@ async def test_a_command_typed_during_the_guided_add_ends_it_and_runs(admin_bot,
     assert len(await _rows(settings, Commitment)) == 1
 
 
+async def test_skip_answers_the_questions_that_have_a_none_and_a_guess_at_a_command_loses_nothing(
+    admin_bot, client, settings
+):
+    await reply_to(client, "/add")
+    # No subject can be skipped: /skip is then a command the bot does not have, and the question still waits.
+    answer = await reply_to(client, "/skip")
+    assert "/skip" in answer and "还在等你回答" in answer
+    assert "/skip" in await reply_to(
+        client, "社区养老服务中心覆盖率"
+    )  # the subject; the target's question offers /skip
+    assert "截止日期" in await reply_to(client, "/skip")
+    # A typo is answered as unknown and ends nothing: the deadline's question is still the one answered next.
+    assert "我不认识命令 /skp" in await reply_to(client, "/skp")
+    assert "看不懂日期" in await reply_to(client, "不少于90%")
+    assert "地点" in await reply_to(client, "/skip")
+    preview = (await say(client, "/skip"))[-1]
+    assert "请确认" in preview["text"] and "无数字目标" in preview["text"]
+    await client.press_button(OWNER, OWNER, "保存")
+    saved = await client.wait_for_messages(OWNER, count=1, after=preview["message_id"], timeout=10)
+    assert "已保存为承诺 #1" in saved[-1]["text"]
+    [commitment] = await _rows(settings, Commitment)
+    assert commitment.subject == "社区养老服务中心覆盖率"
+    assert commitment.value is None and commitment.deadline is None and commitment.place is None
+    # With nothing asked, /skip is only a command the bot does not have.
+    answer = await reply_to(client, "/skip")
+    assert "我不认识命令 /skip" in answer and "还在等" not in answer
+
+
+async def test_an_english_admin_is_offered_skip_and_told_the_question_still_waits(admin_bot, client):
+    await reply_to(client, "/lang en")
+    await reply_to(client, "/add", language="en")
+    assert "/skip" in await reply_to(client, "Pocket parks", language="en")
+    assert "Deadline?" in await reply_to(client, "/skip", language="en")
+    answer = await reply_to(client, "/nosuch", language="en")
+    assert "I don't know the command /nosuch" in answer and "still waits for your answer" in answer
+    assert "Place, tags" in await reply_to(client, "2027-06-30", language="en")
+
+
 async def test_followers_hear_of_a_verdict_set_by_hand_and_of_an_archive_in_their_language(admin_bot, client):
     await reply_to(client, ONE_LINE)
     await reply_to(client, "/lang en", user=STRANGER)

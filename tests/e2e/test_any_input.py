@@ -117,6 +117,8 @@ ADD_ANSWERS = [
     ("2026年底", "adm_ask_extras"),
     ("-", "adm_preview"),
 ]
+# The questions /skip answers as "-" (the deadline, the target, the extras): `opened` answers have been given.
+SKIPPABLE = (1, 2, 3)
 
 
 def commands_of(application: Application) -> list[str]:
@@ -374,8 +376,12 @@ async def one_step(world: World, step: Step) -> None:
         expected = typed or meant not in SILENT
     elif typed:  # in a group the bot reads text only as an answer to its question
         expected = in_conversation and step.opened < len(ADD_ANSWERS) - 1
-    else:  # and /cancel only in a conversation: a command no feature knows may be meant for another bot there
-        expected = not elsewhere and (meant != "cancel" or in_conversation)
+    elif meant == "cancel":  # and /cancel only in a conversation: a command no feature knows may be another bot's
+        expected = not elsewhere and in_conversation
+    elif meant == "skip":  # and /skip only where it answers a question (elsewhere it is a command no feature knows)
+        expected = not elsewhere and in_conversation and step.opened in SKIPPABLE
+    else:
+        expected = not elsewhere
     if pressed:
         query = next(a for a in await client.callback_answers() if a["id"] == result["callback_query_id"])
         assert query["answered"], f"button {said!r} left spinning"
@@ -415,8 +421,12 @@ async def after_conversation(world: World, step: Step, *, pressed: bool, typed: 
         still_open = True
     elif pressed:
         still_open = None  # the preview's save and cancel end it; edit, and any other button, keep it open
-    else:  # any other command ends it and runs, a bare /add starts afresh
-        still_open = step.command.lower() == "add" and not step.arguments.strip()
+    else:
+        # A command a feature takes ends it and runs, a bare /add starts afresh; /skip answers a question or is, like
+        # a command no feature takes, answered as unknown with the guided /add left open.
+        meant = step.command.lower()
+        fresh = meant == "add" and not step.arguments.strip()
+        still_open = fresh or meant == "skip" or meant not in COMMANDS
     chat = step.chat or OWNER
     answers = await exchange(world, OWNER, chat, "/cancel", language_code)
     language = await world.language(chat)
