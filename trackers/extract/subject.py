@@ -57,10 +57,12 @@ _ACHIEVE = re.compile(r"可?(?:实现|完成(?=[^率]))")
 _LINK_WORDS = (
     "实现 达到 达 突破 超过 完成 为 是 共 共计 总计 合计 约为 约 拥有 共有 有 保持在 稳定在 控制在 降到 降至 下降到 "
     "提高到 提升到 提高至 提升至 增加到 增至 上升到 上升至 跃升到 跃升至 增加至 减少到 缩小到 缩小至 增长到 增长至 "
-    "拓展到 拓展至 扩大到 扩大至 跨越 平均为 折合 从 由 在 至 到 了 的 可 能 将"
+    "拓展到 拓展至 扩大到 扩大至 跨越 平均为 折合 从 由 在 至 到 了 的 可 将"
 ).split()
-_LINK_FIRST = "".join(sorted({w[0] for w in _LINK_WORDS}))
-_LINK_END = re.compile(f"(?=[{_LINK_FIRST}])(?:" + alternation(_LINK_WORDS) + ")+$")
+# 能 (can) links too (产量能达到…), but it also ends nouns that are the subject: 粮食产能稳定在…, 新型储能达到….
+_MODAL_NENG = "(?<![产动储节效功智性技职体热电核风光势潜赋机才本])能"
+_LINK_FIRST = "".join(sorted({w[0] for w in _LINK_WORDS} | {"能"}))
+_LINK_END = re.compile(f"(?=[{_LINK_FIRST}])(?:" + alternation(_LINK_WORDS) + f"|{_MODAL_NENG})+$")
 # Only multi-character adverbs: single ones (都, 还, 再) are also parts of nouns (首都, 还款, 再生能源).
 _ADVERBS = re.compile(r"全部|基本|初步|进一步|持续|继续|稳步|大力|积极|总共|同样|单独|分别|连续")
 _BASE_PHRASE = re.compile(

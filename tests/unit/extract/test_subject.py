@@ -98,3 +98,10 @@ def test_figure_without_words_of_its_own_borrows_the_leading_noun_phrase():
 def test_the_preposition_before_a_deadline_leaves_with_it():
     assert subjects("力争到2027年底,全省光伏装机容量达到800万千瓦。", "2024-02-01") == ["光伏装机容量"]
     assert subjects("争取至2026年,市级公园数达到120个。", "2024-02-01") == ["市级公园数"]
+
+
+def test_neng_that_ends_a_noun_stays_and_neng_that_means_can_goes():
+    # 产能 (capacity) and 储能 (storage) are what is measured; in 产量能达到 the 能 is "can", a link like 达到.
+    assert subjects("到2025年,全省粮食产能稳定在1100亿斤以上。") == ["粮食产能"]
+    assert subjects("到2027年,全市新型储能装机规模达到300万千瓦,新型储能超过500万千瓦。")[1] == "新型储能"
+    assert subjects("到2025年,全市蔬菜产量能达到1200万吨。") == ["蔬菜产量"]
