@@ -152,6 +152,10 @@ class ItemMaker:
             if is_change_only(cleaned) and not _TO_LEVEL.search(left):
                 return
 
+        if is_change_only(cleaned) and _TO_LEVEL.search(left):
+            # 从10.5万元提高到2025年的14万元: with its time taken out, 提高到…的 is only the verb of a level reached;
+            # it names nothing, so the figure takes the subject before it (or the sentence's topic).
+            cleaned = ""
         from_at = self._from_position(clause, fig) if ("从" in left or "由" in left) else None
         if from_at is not None and kind == "commitment":
             return  # 从A提高到B in a target: A is the baseline, B the target

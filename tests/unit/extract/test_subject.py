@@ -105,3 +105,11 @@ def test_neng_that_ends_a_noun_stays_and_neng_that_means_can_goes():
     assert subjects("到2025年,全省粮食产能稳定在1100亿斤以上。") == ["粮食产能"]
     assert subjects("到2027年,全市新型储能装机规模达到300万千瓦,新型储能超过500万千瓦。")[1] == "新型储能"
     assert subjects("到2025年,全市蔬菜产量能达到1200万吨。") == ["蔬菜产量"]
+
+
+def test_from_a_to_b_with_dated_figures_names_both_after_the_indicator():
+    # 提高到2025年的14万元: the verb of the level reached is no subject; both figures measure the same thing.
+    text = "过去五年,全省人均地区生产总值从2020年的10.5万元提高到2025年的14万元左右。"
+    assert subjects(text, "2026-01-20") == ["人均地区生产总值", "人均地区生产总值"]
+    text = "城镇调查失业率从2020年的6%下降到2025年的5%。"
+    assert subjects(text, "2026-01-20") == ["城镇调查失业率", "城镇调查失业率"]
