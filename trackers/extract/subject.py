@@ -51,8 +51,9 @@ _GENERIC_START = re.compile(
 )
 _COUNTED_GROUP = re.compile(r"^[^、]{1,8}?((?:[一二三四五六七八九十两]+)(?:大|个|类|条|项|家).+)$")
 _GENERIC_TASK_END = re.compile(r"(?:推进|实施|推动|加快|开展|抓好|做好|谋划|部署)$")
-# 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured.
-_ACHIEVE = re.compile(r"可?(?:实现|完成(?=[^率]))")
+# 实现 and 完成 join an actor to what it achieved (企业实现收入); they are not part of what is measured, except in
+# the names of indicators: 投资完成率, and 完成投资 (investment completed, as statistics name it; 投资 is the plan's).
+_ACHIEVE = re.compile(r"可?(?:实现|完成(?!率|投资))")
 # The verb that joins the subject and the figure: 规模[突破]500亿元, 失业率[控制在]5.5%以内.
 _LINK_WORDS = (
     "实现 达到 达 突破 超过 完成 为 是 共 共计 总计 合计 约为 约 拥有 共有 有 保持在 稳定在 控制在 降到 降至 下降到 "

@@ -113,3 +113,9 @@ def test_from_a_to_b_with_dated_figures_names_both_after_the_indicator():
     assert subjects(text, "2026-01-20") == ["人均地区生产总值", "人均地区生产总值"]
     text = "城镇调查失业率从2020年的6%下降到2025年的5%。"
     assert subjects(text, "2026-01-20") == ["城镇调查失业率", "城镇调查失业率"]
+
+
+def test_investment_completed_is_an_indicator_and_keeps_its_verb():
+    assert subjects("今年前三季度,全市186个重点项目完成投资742.5亿元。") == ["重点项目数", "重点项目完成投资"]
+    # Elsewhere 完成 and 实现 only join the actor to the figure.
+    assert subjects("2025年,园区企业实现营业收入310亿元。") == ["园区企业营业收入"]
