@@ -236,6 +236,23 @@ def _drop_enumeration(left: str) -> str:
     return left[:last_verb_end]
 
 
+# Money handed out, named as the amount of what was handed out (安排省级财政资金1042.8亿元 → 省级财政资金安排额,
+# 发放消费券7亿元 → 消费券发放额): the verb is part of the indicator, whoever acted before it is not.
+_DISBURSED = re.compile(r"(?P<verb>安排|发放|兑现|下达|拨付|新增)(?P<what>[^\s,;:、。()]{2,20})$")
+
+
+def _disbursed(left: str) -> str:
+    """The subject of a money figure whose words end with a verb of handing out and what was handed out, else ""."""
+    m = _DISBURSED.search(left)
+    if m is None:
+        return ""
+    named = _TIME_WITH_PREPOSITION.sub("", m["what"])  # 下达2025年育儿补贴资金: the year is no part of the name
+    what = named.strip("“”\"'")
+    if _VERB_RE.search(what) or _LINK_END.search(what) or what.endswith(("额", "额度")) or len(what) < 2:
+        return ""  # 安排资金支持…: a clause, not a thing; 新增贷款额: named already
+    return named + m["verb"] + "额"
+
+
 def figure_subject(
     left: str,
     right: str,
@@ -257,6 +274,10 @@ def figure_subject(
     """
     after_title = "》" in left
     clean = clean_left(left) if cleaned is None else cleaned
+    if unit_normalized in ("CNY", "USD"):
+        disbursed = _disbursed(left)
+        if disbursed:
+            return disbursed, disbursed, False
     counted = unit_normalized in ("count", "person", "person_time")
     noun = noun_after(right) if counted or unit_normalized not in ("percent", "pp") else ""
     if noun and _VERB_RE.match(noun):

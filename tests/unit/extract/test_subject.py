@@ -119,3 +119,12 @@ def test_investment_completed_is_an_indicator_and_keeps_its_verb():
     assert subjects("今年前三季度,全市186个重点项目完成投资742.5亿元。") == ["重点项目数", "重点项目完成投资"]
     # Elsewhere 完成 and 实现 only join the actor to the figure.
     assert subjects("2025年,园区企业实现营业收入310亿元。") == ["园区企业营业收入"]
+
+
+def test_money_handed_out_is_named_as_the_amount_of_what_was_handed_out():
+    assert subjects("2025年,全省统筹安排市县补助资金312亿元。", "2026-01-20") == ["市县补助资金安排额"]
+    assert subjects("全年累计发放文旅消费券4.6亿元。", "2026-01-20") == ["文旅消费券发放额"]
+    assert subjects("下达2026年中央车辆购置税资金18亿元。", "2026-01-20") == ["中央车辆购置税资金下达额"]
+    # A clause after the verb is not a thing handed out; an amount already named keeps its name.
+    assert subjects("安排资金支持项目建设500亿元。", "2026-01-20") == ["资金支持项目建设"]
+    assert subjects("新增贷款额1.2万亿元。", "2026-01-20") == ["新增贷款额"]
