@@ -15,6 +15,9 @@ _DATA = Path(__file__).with_name("indicators.toml")
 _AND = re.compile(r"、|和|与|及")
 # A member of a list that names a measure of its own (起数, 死亡人数, 满意率, 进出口总额).
 _COMPLETE = re.compile(r"(?:数|率|额|量|值|收入|比重|占比|规模|面积|里程|产值|指数)$")
+# A share written as a comparison, in the words statistics use for it: 研发经费支出相当于地区生产总值的比例 →
+# 研发经费支出占地区生产总值比例 (a grammatical pattern, not a spelling the tables could hold).
+_SHARE_AS_COMPARISON = re.compile(r"相当于(.{2,16}?)的(比例|比重)$")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def canonical(subject: str) -> str:
         word = m.group()
         return word if word in t.keep else t.spellings[word]
 
-    return t.spelling_pattern.sub(one, subject)
+    return _SHARE_AS_COMPARISON.sub(r"占\1\2", t.spelling_pattern.sub(one, subject))
 
 
 def family_key(subject: str) -> str:

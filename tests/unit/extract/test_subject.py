@@ -128,3 +128,9 @@ def test_money_handed_out_is_named_as_the_amount_of_what_was_handed_out():
     # A clause after the verb is not a thing handed out; an amount already named keeps its name.
     assert subjects("安排资金支持项目建设500亿元。", "2026-01-20") == ["资金支持项目建设"]
     assert subjects("新增贷款额1.2万亿元。", "2026-01-20") == ["新增贷款额"]
+
+
+def test_society_wide_stays_in_an_official_indicator_name_and_a_share_reads_as_one():
+    assert subjects("2027年全社会用电量达到1500亿千瓦时。", "2026-01-20")[0] == "全社会用电量"
+    text = "到2028年,全社会研发经费支出相当于全市生产总值的比例达到3.8%左右。"
+    assert subjects(text, "2026-01-20") == ["全社会研发经费支出占地区生产总值比例"]
