@@ -10,7 +10,8 @@ from trackers.extract.text import dice
 
 # Words that qualify a figure without changing what it measures.
 _MODIFIERS = re.compile(
-    r"[（(][^）)]*[）)]|累计|全年|年末|年底|年初|平均|年均|同比|首次|实现|达到|预计|初步|主要|相关|全部|总体|整体|的"
+    r"[（(][^）)]*[）)]|累计|全年|年末|年底|年初|平均|年均|同比|首次|实现|达到|预计|初步|主要|相关|全部|总体|整体|的|"
+    r"全社会"
 )
 # Metric words at the end of a subject: 集成电路产业链群规模 and 集成电路相关企业收入 measure the same industry.
 _METRIC_SUFFIX = re.compile(

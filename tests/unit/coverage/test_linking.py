@@ -105,6 +105,8 @@ def test_chinese_subjects_match_without_spaces_through_metric_words_and_synonyms
     assert subject_similarity("地区生产总值增长率", "GDP增速") == 1.0
     assert subject_similarity("居民消费价格涨幅", "居民消费价格上涨") == 1.0
     assert subject_similarity("集成电路产业规模", "新能源汽车产业规模") < 0.5
+    # 全社会 names the indicator officially; coverage that leaves it out reports the same one.
+    assert subject_similarity("全社会研发投入强度", "研发投入强度") == 1.0
 
 
 def test_the_same_figure_in_another_city_is_not_progress():
