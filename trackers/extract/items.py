@@ -37,6 +37,7 @@ from trackers.extract.subject import (
     is_growth_only,
     is_hedge,
     qualitative_subject,
+    tidy_subject,
     topic_of,
 )
 from trackers.extract.text import Span, trim
@@ -416,10 +417,11 @@ class ItemMaker:
             f for f in facts if not restates_a_plan(f, by_value.get((f.value_normalized, f.unit_normalized), ()))
         ]
         for c in extraction.commitments:
+            c.subject = tidy_subject(c.subject)
             if c.value is not None:
                 c.subject = canonical(c.subject)
         for f in extraction.facts:
-            f.subject = canonical(f.subject)
+            f.subject = canonical(tidy_subject(f.subject))
         places.place_items(extraction, self._where, place_hint)
 
 

@@ -183,6 +183,39 @@ def is_change_only(left_clean: str) -> bool:
     return bool(_CHANGE_ONLY.match(left_clean))
 
 
+_COUNT_PHRASE = re.compile(r"[一二三四五六七八九十两几]+(?:个|大|项|条|类|批)")
+# Quote marks a subject lost the other half of (to a time taken out, or to the window's edge).
+_OPEN_QUOTE, _CLOSE_QUOTE = "“", "”"
+# An abbreviation in brackets after the name it abbreviates: 居民消费价格(CPI), 研发(R&D).
+_ABBREVIATION = re.compile(r"[（(][A-Za-z][A-Za-z0-9.&]*[)）]")
+# Words that only qualify a figure: with nothing else before it (累计达到1100座), the figure names no subject.
+_QUALIFIER_ONLY = re.compile(r"^(?:累计|共计|总计|合计|总共|全年|共)$")
+
+
+def tidy_subject(subject: str) -> str:
+    """A subject's last touches: no abbreviation in brackets beside its name; quote marks in pairs (“十五五”良好开局
+    lost its period to the time taken out and keeps no lone “; 千项万亿”重大项目 gets back the “ the window cut)."""
+    subject = _ABBREVIATION.sub("", subject)
+    first = next((ch for ch in subject if ch in (_OPEN_QUOTE, _CLOSE_QUOTE)), None)
+    if first is None:
+        return subject
+    if first == _CLOSE_QUOTE and not subject.startswith(_CLOSE_QUOTE):
+        subject = _OPEN_QUOTE + subject
+    kept: list[str] = []
+    opens: list[int] = []  # where the marks still open stand in `kept`
+    for ch in subject:
+        if ch == _OPEN_QUOTE:
+            opens.append(len(kept))
+        elif ch == _CLOSE_QUOTE:
+            if not opens:
+                continue  # closes nothing
+            opens.pop()
+        kept.append(ch)
+    for at in reversed(opens):  # opened, never closed
+        del kept[at]
+    return "".join(kept)
+
+
 def noun_after(right: str) -> str:
     """The noun a counter counts: 45个[制造业项目], 6家[省级重点实验室]."""
     right = right.lstrip("的")
@@ -190,6 +223,8 @@ def noun_after(right: str) -> str:
     if not m:
         return ""
     noun = m.group()
+    if _COUNT_PHRASE.match(noun):
+        return ""  # 跨越7万亿、8万亿、9万亿三个大台阶: the figures are counted, nothing is named
     stop = _NOUN_STOP.search(noun, 1)
     noun = noun[: stop.start()] if stop else noun
     # 重点项目建设: the construction of the projects; the projects are what is counted.
@@ -276,6 +311,8 @@ def figure_subject(
     """
     after_title = "》" in left
     clean = clean_left(left) if cleaned is None else cleaned
+    if _QUALIFIER_ONLY.match(clean):
+        clean = ""
     if unit_normalized in ("CNY", "USD"):
         disbursed = _disbursed(left)
         if disbursed:

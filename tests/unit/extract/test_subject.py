@@ -134,3 +134,17 @@ def test_society_wide_stays_in_an_official_indicator_name_and_a_share_reads_as_o
     assert subjects("2027年全社会用电量达到1500亿千瓦时。", "2026-01-20")[0] == "全社会用电量"
     text = "到2028年,全社会研发经费支出相当于全市生产总值的比例达到3.8%左右。"
     assert subjects(text, "2026-01-20") == ["全社会研发经费支出占地区生产总值比例"]
+
+
+def test_a_subject_has_its_quote_marks_in_pairs_and_no_abbreviation_in_brackets():
+    assert subjects("全年“东数西算”工程投资超过80亿元。", "2026-01-20") == ["“东数西算”工程投资"]
+    text = "重点抓好以下工作:力争全年引进“链主”企业项目30个,其中“链主”配套项目中的“专精特新”企业项目12个。"
+    assert all(s.count("“") == s.count("”") for s in subjects(text, "2026-01-20"))
+    assert subjects("全年研究与试验发展(R&D)经费投入增长8%。", "2026-01-20") == ["研发经费投入增长率"]
+
+
+def test_milestones_counted_after_the_figures_name_nothing_and_a_bare_cumulative_borrows_its_subject():
+    text = "五年来,全市经济总量连续跨越2万亿、3万亿两个台阶。"
+    assert set(subjects(text, "2026-01-20")) == {"地区生产总值"}
+    text = "全年新建城市绿道86公里、累计达到1320公里。"
+    assert subjects(text, "2026-01-20") == ["新建城市绿道里程", "新建城市绿道里程"]
