@@ -411,6 +411,9 @@ def figure_subject(
     return subject[:40], base[:40], growth
 
 
+_IN_STEP = re.compile(r"^(?:城乡)?居民(?:人均可支配)?收入增长(?:和|与|同)经济增长$")
+
+
 def qualitative_subject(clause: str) -> str:
     """打造…的数字经济创新高地 → 数字经济创新高地; 生态环境质量持续改善 → 生态环境质量."""
     text = _bare(clause)
@@ -424,6 +427,10 @@ def qualitative_subject(clause: str) -> str:
     if m:
         head = text[: m.start()]
         head = _STEADY_END.sub("", head)
+        if m.group().endswith("同步") and _IN_STEP.search(head):
+            # The goal is the two growing in step, and reports word it many ways (居民人均可支配收入增长和经济增长
+            # 基本同步): one name for it, as targets lists have it.
+            return _IN_STEP.sub("居民收入增长与经济增长", head) + "同步"
         return head[:40] or text[:40]
     return text[:40]
 

@@ -148,3 +148,12 @@ def test_milestones_counted_after_the_figures_name_nothing_and_a_bare_cumulative
     assert set(subjects(text, "2026-01-20")) == {"地区生产总值"}
     text = "全年新建城市绿道86公里、累计达到1320公里。"
     assert subjects(text, "2026-01-20") == ["新建城市绿道里程", "新建城市绿道里程"]
+
+
+def test_incomes_growing_in_step_with_the_economy_has_one_name_however_it_is_worded():
+    for wording in ("居民人均可支配收入增长和经济增长基本同步", "居民收入增长与经济增长保持基本同步"):
+        text = f"今年主要预期目标是:地区生产总值增长5%左右;{wording}。"
+        assert subjects(text, "2026-01-20") == ["地区生产总值增长率", "居民收入增长与经济增长同步"]
+    # Urban incomes alone are another indicator: not renamed.
+    text = "今年主要预期目标是:地区生产总值增长5%左右;城镇居民人均可支配收入增长和经济增长同步。"
+    assert "居民收入增长与经济增长同步" not in subjects(text, "2026-01-20")
