@@ -183,6 +183,7 @@ def is_change_only(left_clean: str) -> bool:
     return bool(_CHANGE_ONLY.match(left_clean))
 
 
+# A count right after a figure (三个大台阶, 两大目标): it counts the figures before it, it is no noun they measure.
 _COUNT_PHRASE = re.compile(r"[一二三四五六七八九十两几]+(?:个|大|项|条|类|批)")
 # Quote marks a subject lost the other half of (to a time taken out, or to the window's edge).
 _OPEN_QUOTE, _CLOSE_QUOTE = "“", "”"
