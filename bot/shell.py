@@ -8,6 +8,7 @@ a database of its own (`sandbox.database_url`), never the one `luoshi run` uses.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import shlex
 import sys
@@ -40,7 +41,8 @@ Shell commands (anything else is sent to the bot as your message):
   :forward TEXT            forward a message from a channel
   :clock [+30d|+2h|+15m|YYYY-MM-DD HH:MM]
                            move the bot's clock forward (a date and time in bot.timezone) and run the sweeps,
-                           so alerts and digests due by then arrive; alone, show the bot's time
+                           in steps of at most 12 hours, so alerts and digests due by then arrive; alone, show
+                           the bot's time
   :help                    this text
   :quit                    leave (Ctrl-D works too)"""
 
@@ -51,6 +53,8 @@ OUTBOX_TIMEOUT = 15.0
 # The sweeps that read "now" and may queue something after :clock moved it. The dispatcher is not among them: it
 # runs every delivery.sweep_seconds anyway, and _wait_for_outbox waits for it to send what they queued.
 CLOCK_SWEEPS = ("alert_rules", "coverage")
+# The longest step :clock moves the time by before it runs them.
+CLOCK_STRIDE = timedelta(hours=12)
 # The per-user flood guard (bot/throttle.py) guards a public bot against a flooding client; the shell's one user
 # types, or replays a script as fast as the bot answers, and every line of it must be answered.
 SHELL_USER_LIMITS = {"user_burst": 1_000_000, "user_per_second": 1_000_000.0}
@@ -242,14 +246,28 @@ class Shell:
                 # Watermarks and leases assume time only moves forward.
                 self._print(f"(shell) the clock only moves forward; it is already {_wall(now, timezone)}")
                 return
-        move_ahead(by)
+        # In steps, as a running bot sweeps: in one jump of a month, what fell due on the way would be recorded as
+        # skipped, as after a month's downtime. A step stays under the time after which an alert is too late to
+        # send, and under the 15 hours between a "due today" at 09:00 and the day's end (the day after, it is moot).
+        # What arrives on the way is shown under the time it came.
+        stride = min(timedelta(hours=self.settings.delivery.max_lateness_hours) * 0.9, CLOCK_STRIDE)
+        steps = max(1, math.ceil(by / stride))
+        for step in range(steps):
+            move_ahead(by / steps)
+            await self._run_clock_sweeps()
+            if step < steps - 1 and await self._unseen_messages():
+                self._print(f"(shell) the bot's time: {_wall(utcnow(), timezone)}")
+                await self.show_new_messages()
         self._print(f"(shell) the bot's time is now {_wall(utcnow(), timezone)}")
-        # Run now rather than wait for each job's next turn (the alert rules run once a minute).
+        await self.show_new_messages()
+
+    async def _run_clock_sweeps(self) -> None:
+        # Run now rather than wait for each job's next turn (the alert rules run once a minute), then let the
+        # dispatcher send what they queued.
         for name in CLOCK_SWEEPS:
             for job in self.application.job_queue.get_jobs_by_name(name):
                 await job.run(self.application)
         await self._wait_for_outbox()
-        await self.show_new_messages()
 
     async def _upgrade(self, args: list[str]) -> None:
         group = self.persona.chat_id
@@ -377,14 +395,20 @@ class Shell:
         are numbered across everything one answer brings (a head and its five cards: 1 to 15), so each card's
         buttons can be pressed, not only the last one's."""
         self._fresh_answer = True
-        for message in await self.client.messages(self.persona.chat):
+        for message in await self._unseen_messages():
             key = (message["chat_id"], message["message_id"])
-            versions = 1 + len(message.get("history") or [])
-            if self._seen.get(key, 0) >= versions or message.get("deleted"):
-                continue
             edited = key in self._seen
-            self._seen[key] = versions
+            self._seen[key] = 1 + len(message.get("history") or [])
             await self._print_message(message, edited)
+
+    async def _unseen_messages(self) -> list[dict]:
+        """The bot's messages in the current chat not printed yet, or edited since."""
+        unseen = []
+        for message in await self.client.messages(self.persona.chat):
+            versions = 1 + len(message.get("history") or [])
+            if self._seen.get((message["chat_id"], message["message_id"]), 0) < versions and not message.get("deleted"):
+                unseen.append(message)
+        return unseen
 
     async def _show_toast(self, query_id: str) -> None:
         """A button's answer (a refusal, "已保存") shows in the app as a toast over the chat, not as a message."""

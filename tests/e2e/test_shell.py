@@ -90,6 +90,20 @@ def test_moving_the_clock_shows_the_demo_deadline_alert(tmp_path):
     assert after_move.index("还有 7 天") < after_move.index("> :clock\n")
 
 
+def test_a_long_move_of_the_clock_brings_every_alert_due_on_the_way_each_under_its_time(tmp_path):
+    # In one jump, what fell due more than a day before the new time would be recorded as too late to send, as
+    # after downtime; the shell moves in steps, as a running bot sweeps, and says when each alert came.
+    result = luoshi_shell(tmp_path, stdin="/follow 济南\n:clock +14d\n")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    after_move = out[out.index("> :clock +14d") :]
+    texts = ["还有 7 天", "明天到期", "今天到期", "已过 1 天"]
+    positions = [after_move.index(text) for text in texts]
+    assert positions == sorted(positions)
+    assert positions[-1] < after_move.index("(shell) the bot's time is now")
+    assert after_move[: positions[0]].count("(shell) the bot's time: ") == 1
+
+
 def test_an_alert_reaches_a_follower_from_an_earlier_session_before_they_write_again(tmp_path):
     # The sandbox starts empty each time; the shell's database remembers the follower, and so must "Telegram".
     today = local_date(utcnow(), load_settings().bot.timezone)

@@ -113,8 +113,9 @@ class Planner:
             text = self._texts[key] = self.render(language, alert)
         return text
 
-    def add(self, follower: Follower, *, day: date, milestone: str, alert: AlertText) -> None:
-        """Owe the follower `alert` at the local hour of `day`, if that moment lies in this sweep's window."""
+    def add(self, follower: Follower, *, day: date, milestone: str, alert: AlertText, moot: str | None = None) -> None:
+        """Owe the follower `alert` at the local hour of `day`, if that moment lies in this sweep's window; `moot`
+        says why it is recorded as skipped instead of sent."""
         # By the alert's identity: hashing the alert itself costs more than the rest of this method. The
         # cached row keeps the alert alive, so its id cannot be reused by another alert in this sweep.
         key = (
@@ -125,10 +126,12 @@ class Planner:
             follower.quiet_start,
             follower.quiet_end,
             follower.digest,
+            moot,
         )
         shared = self._shared.get(key)
         if shared is None:
-            shared = self._shared[key] = (self._owed(follower, day=day, milestone=milestone, alert=alert), alert)
+            owed = self._owed(follower, day=day, milestone=milestone, alert=alert, moot=moot)
+            shared = self._shared[key] = (owed, alert)
         owed = shared[0]
         if owed is None:
             return
@@ -139,7 +142,9 @@ class Planner:
             chats = self._waiting[key] = []
         chats.append(follower.chat_id)
 
-    def _owed(self, follower: Follower, *, day: date, milestone: str, alert: AlertText) -> Owed | None:
+    def _owed(
+        self, follower: Follower, *, day: date, milestone: str, alert: AlertText, moot: str | None = None
+    ) -> Owed | None:
         """What `add` owes followers like this one."""
         timezone = follower.timezone or self.rules.defaults.timezone
         fire = self.moment(day, timezone)
@@ -151,6 +156,8 @@ class Planner:
         if self.now - due > self.rules.max_lateness:
             state = DeliveryState.SKIPPED
             error = f"fell due at {due:%Y-%m-%d %H:%M} UTC while the bot was not running; too late to send"
+        elif moot is not None:
+            state, error = DeliveryState.SKIPPED, moot
         elif digest is not DigestMode.INSTANT:
             state = DeliveryState.HELD
         return Owed(
@@ -211,12 +218,15 @@ async def deadline_alerts(session: AsyncSession, planner: Planner, start: dateti
 
 async def _alerts_of(session: AsyncSession, planner: Planner, commitment: Commitment, offsets, low, high) -> None:
     """The countdowns and prompts of one commitment that fall in the window, owed to each of its followers."""
+    # A settled commitment gets neither countdowns nor prompts. One that is overdue already, because the window
+    # runs past its deadline day (the bot was down over it), had countdowns fall due in the window that it is too
+    # late to send ("due today", the day after): each is recorded as skipped, with why, rather than left out.
     milestones = [
         (kind, offset)
         for kind, offset in offsets
-        if low <= commitment.deadline + timedelta(days=offset) <= high
-        and (commitment.status in OPEN if kind == DEADLINE else commitment.status not in SETTLED)
+        if low <= commitment.deadline + timedelta(days=offset) <= high and commitment.status not in SETTLED
     ]
+    moot = _PASSED if commitment.status not in OPEN else None
     if not milestones:
         return
     # What every follower shares, made once: a fan-out runs the loop below 100,000 times.
@@ -243,8 +253,13 @@ async def _alerts_of(session: AsyncSession, planner: Planner, commitment: Commit
                     continue
                 if kind == OVERDUE and follower.prompts is False:
                     continue
-                planner.add(follower, day=day, milestone=milestone, alert=alert)
+                planner.add(
+                    follower, day=day, milestone=milestone, alert=alert, moot=moot if kind == DEADLINE else None
+                )
         await planner.flush(session)
+
+
+_PASSED = "the deadline passed before this countdown was sent (the bot was not running on the day)"
 
 
 async def stale_prompts(session: AsyncSession, planner: Planner, start: datetime, end: datetime) -> None:

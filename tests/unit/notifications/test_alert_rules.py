@@ -309,3 +309,25 @@ async def test_one_commitment_whose_alerts_cannot_be_made_never_stops_the_others
 
     assert [row.milestone.split(":")[1] for row in await alerts_of(sessions, 2)] == ["7"]
     assert await alerts_of(sessions, 1) == []
+
+
+async def test_a_countdown_due_while_the_bot_was_down_over_the_deadline_day_is_recorded_skipped_not_dropped(sessions):
+    deadline = (START + timedelta(days=20)).date()
+    async with sessions.begin() as session:
+        await add_chat(session, 1)
+        commitment = await add_commitment(session, deadline)
+        await follow(session, 1, "commitment", commitment.id, now=START)
+    morning = datetime.combine(deadline, time(8), SHANGHAI)  # the last sweep before "due today" (09:00)
+    await sweep_until(sessions, morning, timedelta(hours=6))
+    # Down from then until 02:00 the next night: back within the day's lateness limit, but the deadline day is over
+    # and the commitment is overdue by the time the sweep looks at its countdowns.
+    night = datetime.combine(deadline + timedelta(days=1), time(2), SHANGHAI)
+    await sweep_until(sessions, night, timedelta(hours=1), start=night)
+
+    rows = {row.milestone.split(":")[1]: row for row in await alerts_of(sessions, 1) if row.kind == "deadline"}
+    assert sorted(rows, key=int) == ["0", "1", "7"]
+    assert rows["7"].state is DeliveryState.PENDING and rows["1"].state is DeliveryState.PENDING
+    assert rows["0"].state is DeliveryState.SKIPPED
+    assert "deadline passed" in rows["0"].last_error and "今天到期" in rows["0"].text
+    async with sessions() as session:
+        assert (await session.get(Commitment, commitment.id)).status is Status.OVERDUE
