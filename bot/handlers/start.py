@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import CommandHandler
 
 from bot.commands import MenuCommand, help_text
@@ -57,7 +58,8 @@ async def set_lang(update: Update, context: Context) -> None:
     # The chosen language answers at once.
     language = wanted if wanted in LANGUAGES else turn.language
     if wanted in LANGUAGES:
-        await update.effective_message.reply_text(t(language, "lang_set"))
+        private = update.effective_chat.type == ChatType.PRIVATE
+        await update.effective_message.reply_text(t(language, "lang_set" if private else "lang_set_group"))
     else:
         current = t(language, LANGUAGE_NAME.key(language))
         await update.effective_message.reply_text(t(language, "lang_usage", current=current))

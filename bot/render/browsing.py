@@ -213,7 +213,9 @@ def upcoming_text(language: str, result: Upcoming, days: int, now: datetime) -> 
         lines = [t(language, header, days=days), ""]
         lines += [list_line(language, c, now) for c in result.items]
     else:
-        lines = [t(language, "upcoming_empty_followed" if result.followed_only else "upcoming_empty_all", days=days)]
+        empty = t(language, "upcoming_empty_followed" if result.followed_only else "upcoming_empty_all", days=days)
+        # A longer look is worth suggesting only to someone who looked less than a year ahead.
+        lines = [empty + (t(language, "upcoming_try_a_year") if days < 365 else "")]
     if result.overdue:
         lines += ["", t(language, "upcoming_overdue_header", count=len(result.overdue))]
         lines += [list_line(language, c, now) for c in result.overdue[:OVERDUE_IN_UPCOMING]]

@@ -12,6 +12,7 @@ TEXTS = {
     "help_footer": "Interface language: /lang zh or /lang en",
     "help_admin_hint": "You are an admin: /admin lists the admin commands.",
     "lang_set": "OK, I will speak English with you from now on.",
+    "lang_set_group": "OK, I will speak English in this group from now on.",
     "lang_usage": "Usage: /lang zh (中文) or /lang en (English). Now: {current}",
     "lang_name_zh": "中文",
     "lang_name_en": "English",
@@ -161,8 +162,9 @@ TEXTS = {
     "upcoming_header_all": (
         "Commitments due in the next {days} days (you follow none yet, so all are shown; use /follow):"
     ),
-    "upcoming_empty_followed": "Nothing you follow is due in the next {days} days. Try /upcoming 365.",
-    "upcoming_empty_all": "Nothing is due in the next {days} days. Try /upcoming 365.",
+    "upcoming_empty_followed": "Nothing you follow is due in the next {days} days.",
+    "upcoming_empty_all": "Nothing is due in the next {days} days.",
+    "upcoming_try_a_year": " Try /upcoming 365.",  # follows a sentence
     "follow_usage": (
         "Usage: /follow ID | tag | place | all\nFor example: /follow 3, /follow 集成电路, /follow 济南, /follow all"
     ),

@@ -11,6 +11,7 @@ TEXTS = {
     "help_footer": "界面语言：/lang zh 或 /lang en",
     "help_admin_hint": "你是管理员：/admin 列出管理命令。",
     "lang_set": "好的，以后用中文和你交流。",
+    "lang_set_group": "好的，以后在这个群里用中文交流。",
     "lang_usage": "用法：/lang zh（中文）或 /lang en（English）。当前：{current}",
     "lang_name_zh": "中文",
     "lang_name_en": "English",
@@ -148,8 +149,9 @@ TEXTS = {
     "upcoming_usage": "用法：/upcoming [天数]，例如 /upcoming 90（1到3650天，默认30天）。",
     "upcoming_header_followed": "你关注的承诺中，未来{days}天内到期的：",
     "upcoming_header_all": "未来{days}天内到期的承诺（你还没有关注任何承诺，所以显示全部；用 /follow 关注）：",
-    "upcoming_empty_followed": "你关注的承诺在未来{days}天内都不到期。试试 /upcoming 365。",
-    "upcoming_empty_all": "未来{days}天内没有到期的承诺。试试 /upcoming 365。",
+    "upcoming_empty_followed": "你关注的承诺在未来{days}天内都不到期。",
+    "upcoming_empty_all": "未来{days}天内没有到期的承诺。",
+    "upcoming_try_a_year": "试试 /upcoming 365。",
     "follow_usage": (
         "用法：/follow 编号 | 标签 | 地区 | all\n例如：/follow 3、/follow 集成电路、/follow 济南、/follow all"
     ),

@@ -200,7 +200,11 @@ async def test_upcoming_lists_deadlines_in_the_window_and_the_overdue(ada, bob):
     assert "已过期限、尚无评定" in text and "#8 新建口袋公园" in text
     assert "#5 " not in text  # decided ones are not on the to-do list
 
-    assert "Nothing is due in the next 2 days" in await bob.text("/upcoming 2")
+    assert "Nothing is due in the next 2 days. Try /upcoming 365." in await bob.text("/upcoming 2")
+    # A year or more ahead, there is no longer look to suggest (bob follows only #8, whose deadline has passed).
+    await bob.text("/follow 8")
+    far = await bob.text("/upcoming 400")
+    assert "Nothing you follow is due in the next 400 days." in far and "Try /upcoming" not in far
     assert "is not a number of days" in await bob.text("/upcoming soon")
     assert "is not a number of days" in await bob.text("/upcoming 0")
 

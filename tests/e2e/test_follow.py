@@ -116,7 +116,7 @@ async def test_in_a_group_only_admins_change_its_language(demo_bot, client):
     assert "只有本群的管理员" in await member.text("/lang en")
     assert "当前：中文" in await member.text("/lang")  # asking is not changing: anyone may
     assert "只有本群的管理员" in await member.text("/lang zh")  # still refused, still in Chinese
-    assert "speak English" in await admin.text("/lang en")
+    assert "speak English in this group" in await admin.text("/lang en")
     assert "Only this group's admins" in await member.text("/lang zh")
 
 
