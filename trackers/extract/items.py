@@ -416,12 +416,14 @@ class ItemMaker:
         extraction.facts = [
             f for f in facts if not restates_a_plan(f, by_value.get((f.value_normalized, f.unit_normalized), ()))
         ]
+        # The place goes after the spelling is made one (遂宁经济总量 → 遂宁地区生产总值 → 地区生产总值).
         for c in extraction.commitments:
             c.subject = tidy_subject(c.subject)
             if c.value is not None:
                 c.subject = canonical(c.subject)
+            c.subject = places.without_leading_place(c.subject)
         for f in extraction.facts:
-            f.subject = canonical(tidy_subject(f.subject))
+            f.subject = places.without_leading_place(canonical(tidy_subject(f.subject)))
         places.place_items(extraction, self._where, place_hint)
 
 

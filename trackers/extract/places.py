@@ -334,6 +334,34 @@ def place_words() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+# What may follow a bare city or province name that is only the place of the figure: a zone that names itself
+# (济南起步区), or the place's own output (泸州地区生产总值). Before anything else the name may be part of a proper
+# name (北京证券交易所, 宁波舟山港, 上海品牌), so it stays.
+_AFTER_A_BARE_PLACE = ("新旧动能转换起步区", "起步区", "地区生产总值")
+# The suffixes that make a name the administrative unit (济南市, 浙江省); a bare 州 ends city names too (杭州).
+_ADMINISTRATIVE = tuple(suffix for suffix in _SUFFIXES if suffix != "州")
+
+
+@lru_cache(maxsize=1)
+def _leading_place_words() -> tuple[str, ...]:
+    return tuple(w for w in place_words() if w not in ZONE_WORDS and w not in _NATIONAL_WORDS)
+
+
+def without_leading_place(subject: str) -> str:
+    """A subject without the place it starts with, where the words say it is only the place (the item's place
+    says where): 济南市集成电路产业链群规模 → 集成电路产业链群规模, 我省… and 全省… → …, 济南起步区… → 起步区…,
+    泸州地区生产总值 → 地区生产总值. A bare name before anything else stays (北京证券交易所), and so does 全国
+    (全国重点实验室 are a kind of their own)."""
+    for word in _leading_place_words():
+        if subject.startswith(word):
+            rest = subject[len(word) :]
+            administrative = word.endswith(_ADMINISTRATIVE) or word in _PROVINCE_WORDS or word in _CITY_WORDS
+            if len(rest) >= 2 and (administrative or rest.startswith(_AFTER_A_BARE_PLACE)):
+                return rest
+            return subject
+    return subject
+
+
 def label(place: Place | None) -> str | None:
     """The name to store and show: the most specific part (济南, 山东, 全国, 起步区 as 济南起步区)."""
     if not place:

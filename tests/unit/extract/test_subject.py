@@ -157,3 +157,11 @@ def test_incomes_growing_in_step_with_the_economy_has_one_name_however_it_is_wor
     # Urban incomes alone are another indicator: not renamed.
     text = "今年主要预期目标是:地区生产总值增长5%左右;城镇居民人均可支配收入增长和经济增长同步。"
     assert "居民收入增长与经济增长同步" not in subjects(text, "2026-01-20")
+
+
+def test_the_place_a_subject_starts_with_goes_where_the_words_say_it_is_only_the_place():
+    assert subjects("2025年,济南市集成电路产业链群规模达到486亿元。", "2026-01-20") == ["集成电路产业链群规模"]
+    assert subjects("2025年,泸州经济总量突破3000亿元。", "2026-01-20") == ["地区生产总值"]
+    # A bare name before anything else may be part of a proper name.
+    text = "2025年,北京证券交易所上市公司达到300家,杭州萧山国际机场旅客吞吐量超过4800万人次。"
+    assert subjects(text, "2026-01-20") == ["北京证券交易所上市公司数", "杭州萧山国际机场旅客吞吐量人次"]
