@@ -83,12 +83,18 @@ async def alerts_of(sessions, chat_id: int) -> list[Notification]:
         return list((await session.execute(statement)).scalars())
 
 
-async def test_a_deadline_95_days_out_gives_exactly_the_five_countdowns_then_the_overdue_prompts(sessions):
-    deadline = (START + timedelta(days=95)).date()
+async def followed_commitment(sessions, days: int) -> tuple[date, Commitment]:
+    """Chat 1 follows a commitment due `days` after START: its deadline and the commitment."""
+    deadline = (START + timedelta(days=days)).date()
     async with sessions.begin() as session:
         await add_chat(session, 1)
         commitment = await add_commitment(session, deadline)
         await follow(session, 1, "commitment", commitment.id, now=START)
+    return deadline, commitment
+
+
+async def test_a_deadline_95_days_out_gives_exactly_the_five_countdowns_then_the_overdue_prompts(sessions):
+    deadline, commitment = await followed_commitment(sessions, 95)
 
     # Sweeps 17 hours apart, so they fall at every hour of the day in turn; the JobQueue runs one a minute.
     await sweep_until(sessions, START + timedelta(days=127), timedelta(hours=17))
@@ -312,11 +318,7 @@ async def test_one_commitment_whose_alerts_cannot_be_made_never_stops_the_others
 
 
 async def test_a_countdown_due_while_the_bot_was_down_over_the_deadline_day_is_recorded_skipped_not_dropped(sessions):
-    deadline = (START + timedelta(days=20)).date()
-    async with sessions.begin() as session:
-        await add_chat(session, 1)
-        commitment = await add_commitment(session, deadline)
-        await follow(session, 1, "commitment", commitment.id, now=START)
+    deadline, commitment = await followed_commitment(sessions, 20)
     morning = datetime.combine(deadline, time(8), SHANGHAI)  # the last sweep before "due today" (09:00)
     await sweep_until(sessions, morning, timedelta(hours=6))
     # Down from then until 02:00 the next night: back within the day's lateness limit, but the deadline day is over
