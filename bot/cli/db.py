@@ -35,7 +35,12 @@ def upgrade_or_exit(url: str, revision: str = "heads") -> None:
     try:
         upgrade(url, revision)
     except Exception as exc:  # any failure here is reported in one line, not a traceback
-        raise fail(f"database upgrade of {_where(url)} failed: {_reason(exc)}", 1) from None
+        raise upgrade_failed(url, exc) from None
+
+
+def upgrade_failed(url: str, error: Exception) -> SystemExit:
+    """One line for a database that could not be opened or upgraded (no password, no traceback)."""
+    return fail(f"database upgrade of {_where(url)} failed: {_reason(error)}", 1)
 
 
 def _where(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -33,6 +34,9 @@ def register(subparsers) -> None:
 
 
 def shell_command(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.cli.db import upgrade_failed
     from bot.shell import Persona, Shell, run_interactive, run_script
 
     settings = settings_from(args)
@@ -55,7 +59,12 @@ def shell_command(args) -> int:
         shell = Shell(settings, persona=persona)
         if log_file is not None:
             shell.notes.append(f"(shell) the bot's warnings and errors go to {log_file}")
-        async with shell:
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(shell)
+            except (SQLAlchemyError, OSError) as exc:
+                # The shell's database could not be opened or upgraded: one line, as `luoshi run` says it.
+                raise upgrade_failed(settings.sandbox.database_url, exc) from None
             if script is None:
                 await run_interactive(shell)
             else:
@@ -75,10 +84,13 @@ def _log_to_file(database_url: str) -> Path:
 
     database = make_url(database_url).database if database_url.startswith("sqlite") else None
     folder = Path(database).parent if database and database != ":memory:" else Path()
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "shell.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:  # the database's folder cannot be made or written either: said in one line
+        raise fail(f"cannot write the shell's log {path}: {exc.strerror or exc}", 1) from None
     root = logging.getLogger()
-    handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(root.handlers[0].formatter if root.handlers else None)
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)

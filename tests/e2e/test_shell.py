@@ -7,7 +7,11 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
+from sqlalchemy.engine import make_url
+
 from bot.settings import load_settings
+from tests.conftest import _postgres_base
 from trackers.runtime.clock import local_date, utcnow
 
 
@@ -63,6 +67,26 @@ def test_a_missing_script_is_one_clear_line(tmp_path):
     result = luoshi_shell(tmp_path, "--script", "no-such-file.txt")
     assert result.returncode == 2
     assert result.stderr.strip() == "luoshi: cannot read script no-such-file.txt: No such file or directory"
+
+
+def test_a_database_that_cannot_be_opened_is_one_clear_line(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    database = f"sqlite+aiosqlite:///{tmp_path / 'a-file' / 'shell.db'}"
+    for verbose in ((), ("--verbose",)):  # the log's folder fails first without --verbose, the database with it
+        result = luoshi_shell(tmp_path, "--database", database, *verbose, stdin="/start\n")
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("luoshi: ") and "a-file" in line
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_that_does_not_exist_is_one_line_without_the_password(tmp_path):
+    url = make_url(_postgres_base()).set(database="luoshi_no_such_database", password="s3cret")
+    result = luoshi_shell(tmp_path, "--database", url.render_as_string(hide_password=False), stdin="/start\n")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert 'database "luoshi_no_such_database" does not exist' in line and "s3cret" not in line
 
 
 def test_messages_sent_to_another_user_show_when_you_become_them(tmp_path):
