@@ -343,8 +343,9 @@ _ADMINISTRATIVE = tuple(suffix for suffix in _SUFFIXES if suffix != "州")
 
 
 @lru_cache(maxsize=1)
-def _leading_place_words() -> tuple[str, ...]:
-    return tuple(w for w in place_words() if w not in ZONE_WORDS and w not in _NATIONAL_WORDS)
+def _leading_place() -> re.Pattern[str]:
+    """The longest place name a subject starts with (zones and the nation's words are not among them)."""
+    return re.compile(alternation(w for w in place_words() if w not in ZONE_WORDS and w not in _NATIONAL_WORDS))
 
 
 def without_leading_place(subject: str) -> str:
@@ -352,14 +353,12 @@ def without_leading_place(subject: str) -> str:
     says where): 济南市集成电路产业链群规模 → 集成电路产业链群规模, 我省… and 全省… → …, 济南起步区… → 起步区…,
     泸州地区生产总值 → 地区生产总值. A bare name before anything else stays (北京证券交易所), and so does 全国
     (全国重点实验室 are a kind of their own)."""
-    for word in _leading_place_words():
-        if subject.startswith(word):
-            rest = subject[len(word) :]
-            administrative = word.endswith(_ADMINISTRATIVE) or word in _PROVINCE_WORDS or word in _CITY_WORDS
-            if len(rest) >= 2 and (administrative or rest.startswith(_AFTER_A_BARE_PLACE)):
-                return rest
-            return subject
-    return subject
+    m = _leading_place().match(subject)
+    if m is None:
+        return subject
+    word, rest = m.group(), subject[m.end() :]
+    administrative = word.endswith(_ADMINISTRATIVE) or word in _PROVINCE_WORDS or word in _CITY_WORDS
+    return rest if len(rest) >= 2 and (administrative or rest.startswith(_AFTER_A_BARE_PLACE)) else subject
 
 
 def label(place: Place | None) -> str | None:
